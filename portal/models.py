@@ -1,0 +1,219 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_credit_code, validate_manufacturing_industry_code
+
+
+class City(models.TextChoices):
+    """Jiangsu's 13 prefecture-level cities, keyed by administrative division code."""
+
+    NANJING = "320100", _("南京市")
+    WUXI = "320200", _("无锡市")
+    XUZHOU = "320300", _("徐州市")
+    CHANGZHOU = "320400", _("常州市")
+    SUZHOU = "320500", _("苏州市")
+    NANTONG = "320600", _("南通市")
+    LIANYUNGANG = "320700", _("连云港市")
+    HUAIAN = "320800", _("淮安市")
+    YANCHENG = "320900", _("盐城市")
+    YANGZHOU = "321000", _("扬州市")
+    ZHENJIANG = "321100", _("镇江市")
+    TAIZHOU = "321200", _("泰州市")
+    SUQIAN = "321300", _("宿迁市")
+
+
+class IndustryType(models.TextChoices):
+    DISCRETE = "discrete", _("离散型")
+    PROCESS = "process", _("流程型")
+    MIXED = "mixed", _("混合型")
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
+class Role(models.TextChoices):
+    ENTERPRISE_ADMIN = "enterprise_admin", _("企业管理员")
+    ENTERPRISE_MEMBER = "enterprise_member", _("企业成员")
+    CITY_REVIEWER = "city_reviewer", _("市级主管部门")
+    EXPERT = "expert", _("省级评审专家")
+    PROVINCE_ADMIN = "province_admin", _("省级管理员")
+
+
+ENTERPRISE_ROLES = (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER)
+
+
+class Enterprise(models.Model):
+    """The tenant: every enterprise-owned row points at one of these."""
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    city = models.CharField(_("所在设区市"), max_length=6, choices=City.choices, db_index=True)
+    district = models.CharField(_("所在县（市、区）"), max_length=50)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    industry_code = models.CharField(
+        _("国民经济行业代码"),
+        max_length=5,
+        validators=[validate_manufacturing_industry_code],
+        help_text=_("GB/T 4754-2017 制造业代码，如 C3311。"),
+    )
+    industry_type = models.CharField(
+        _("行业类型"), max_length=10, choices=IndustryType.choices, db_index=True
+    )
+    size = models.CharField(_("企业规模"), max_length=10, choices=SizeClass.choices)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["city", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = (self.credit_code or "").strip().upper()
+        self.industry_code = (self.industry_code or "").strip().upper()
+        super().save(*args, **kwargs)
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.PROVINCE_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    city = models.CharField(
+        _("负责设区市"), max_length=6, choices=City.choices, blank=True,
+        help_text=_("仅市级主管部门账号需要。"),
+    )
+    employer = models.CharField(
+        _("工作单位"), max_length=200, blank=True, help_text=_("评审专家的工作单位，用于回避。")
+    )
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role in ENTERPRISE_ROLES and self.enterprise_id is not None
+
+    @property
+    def is_enterprise_admin(self) -> bool:
+        return self.role == Role.ENTERPRISE_ADMIN and self.enterprise_id is not None
+
+    @property
+    def is_city_reviewer(self) -> bool:
+        return self.role == Role.CITY_REVIEWER and bool(self.city)
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == Role.EXPERT
+
+    @property
+    def is_province_admin(self) -> bool:
+        return self.role == Role.PROVINCE_ADMIN or self.is_superuser
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An enterprise admin's invitation for a colleague to join the enterprise."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("企业")
+    )
+    email = models.EmailField(_("邮箱"))
+    role = models.CharField(
+        _("角色"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in ENTERPRISE_ROLES],
+        default=Role.ENTERPRISE_MEMBER,
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.enterprise}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class AuditLog(models.Model):
+    """Append-only record of who did what; written by service functions."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("企业"),
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

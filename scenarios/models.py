@@ -1,0 +1,250 @@
+"""The versioned catalog of the 《典型场景参考指引》 and the annual batches that pin it."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CatalogLocked(ValidationError):
+    """Raised when something tries to change a published or batch-pinned catalog version."""
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class CatalogVersion(models.Model):
+    label = models.CharField(_("版本号"), max_length=30, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones",
+        verbose_name=_("复制自"),
+    )
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("目录版本")
+        verbose_name_plural = _("目录版本")
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self):
+        return f"{self.label} · {self.get_status_display()}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_used_by_batch(self) -> bool:
+        return self.pk is not None and self.batches.exists()
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_draft and not self.is_used_by_batch
+
+    def assert_editable(self):
+        if self.is_used_by_batch:
+            raise CatalogLocked(
+                _("目录版本 %(label)s 已被申报批次使用，不可修改；请复制为新草稿后再编辑。"),
+                code="catalog_in_use",
+                params={"label": self.label},
+            )
+        if not self.is_draft:
+            raise CatalogLocked(
+                _("目录版本 %(label)s 已发布，不可修改；请复制为新草稿后再编辑。"),
+                code="catalog_published",
+                params={"label": self.label},
+            )
+
+
+class BilingualMixin(models.Model):
+    """Names are Chinese first; the English text is optional and falls back to Chinese."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("英文说明"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def _pick(zh: str, en: str) -> str:
+        if en and (get_language() or "").startswith("en"):
+            return en
+        return zh
+
+    @property
+    def display_name(self) -> str:
+        return self._pick(self.name, self.name_en)
+
+    @property
+    def display_description(self) -> str:
+        return self._pick(self.description, self.description_en)
+
+
+class CatalogItem(BilingualMixin):
+    """A numbered row of one catalog version; refuses changes once the version is frozen."""
+
+    version = models.ForeignKey(
+        CatalogVersion, on_delete=models.CASCADE, related_name="+", verbose_name=_("目录版本")
+    )
+    no = models.PositiveSmallIntegerField(_("序号"))
+
+    # The parent whose version this row inherits, if any (e.g. "dimension" for a link).
+    parent_field: str | None = None
+
+    class Meta:
+        abstract = True
+        ordering = ["no"]
+
+    def __str__(self):
+        return f"{self.no}. {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        if self.parent_field:
+            self.version = getattr(self, self.parent_field).version
+        self.version.assert_editable()
+        if self.pk:
+            stored_version_id = type(self).objects.filter(pk=self.pk).values_list(
+                "version_id", flat=True
+            ).first()
+            if stored_version_id and stored_version_id != self.version_id:
+                CatalogVersion.objects.get(pk=stored_version_id).assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.version.assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+def _version_unique(model_name: str):
+    return [models.UniqueConstraint(fields=["version", "no"], name=f"uniq_{model_name}_no")]
+
+
+class Dimension(CatalogItem):
+    code = models.SlugField(_("代码"), max_length=30)
+    version = models.ForeignKey(
+        CatalogVersion, on_delete=models.CASCADE, related_name="dimensions",
+        verbose_name=_("目录版本"),
+    )
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("维度")
+        verbose_name_plural = _("维度")
+        constraints = [
+            *_version_unique("dimension"),
+            models.UniqueConstraint(fields=["version", "code"], name="uniq_dimension_code"),
+        ]
+
+
+class Link(CatalogItem):
+    """环节: numbered 1–16 across the whole catalog, as the seed numbers them."""
+
+    version = models.ForeignKey(
+        CatalogVersion, on_delete=models.CASCADE, related_name="links", verbose_name=_("目录版本")
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="links", verbose_name=_("维度")
+    )
+    parent_field = "dimension"
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("环节")
+        verbose_name_plural = _("环节")
+        constraints = _version_unique("link")
+
+
+class Scenario(CatalogItem):
+    """典型场景: numbered 1–45 across the whole catalog; the smallest unit of a tier."""
+
+    version = models.ForeignKey(
+        CatalogVersion, on_delete=models.CASCADE, related_name="scenarios",
+        verbose_name=_("目录版本"),
+    )
+    link = models.ForeignKey(
+        Link, on_delete=models.CASCADE, related_name="scenarios", verbose_name=_("环节")
+    )
+    parent_field = "link"
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("典型场景")
+        verbose_name_plural = _("典型场景")
+        constraints = _version_unique("scenario")
+
+
+class SupportCategory(models.TextChoices):
+    EQUIPMENT = "equipment", _("装备")
+    NETWORK = "network", _("网络")
+    PLATFORM = "platform", _("平台")
+
+
+class SupportElement(CatalogItem):
+    version = models.ForeignKey(
+        CatalogVersion, on_delete=models.CASCADE, related_name="support_elements",
+        verbose_name=_("目录版本"),
+    )
+    category = models.CharField(_("类别"), max_length=10, choices=SupportCategory.choices)
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("支撑要素")
+        verbose_name_plural = _("支撑要素")
+        constraints = _version_unique("supportelement")
+
+
+class BatchQuerySet(models.QuerySet):
+    def open_now(self):
+        now = timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+
+class Batch(models.Model):
+    """年度申报批次: pins one published catalog version (and, later, one set of tier rules)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("批次名称"), max_length=200)
+    catalog_version = models.ForeignKey(
+        CatalogVersion, on_delete=models.PROTECT, related_name="batches",
+        verbose_name=_("目录版本"),
+    )
+    opens_at = models.DateTimeField(_("开始申报时间"))
+    closes_at = models.DateTimeField(_("截止申报时间"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报批次")
+        verbose_name_plural = _("申报批次")
+        ordering = ["-year", "-opens_at"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("截止时间必须晚于开始时间。")
+        if self.catalog_version_id and self.catalog_version.is_draft:
+            errors["catalog_version"] = _("申报批次只能使用已发布的目录版本。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
