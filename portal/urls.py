@@ -1,4 +1,39 @@
-from django.contrib import admin
-from django.urls import path
+"""The one place that wires every app's views and APIs together."""
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from indicators import apis as indicator_apis
+from indicators import views as indicator_views
+
+from . import apis, views
+from .api import TokenApi
+
+router = DefaultRouter()
+router.register("enterprises", apis.EnterpriseViewSet, basename="enterprise")
+
+api_v1 = [
+    path("auth/token/", TokenApi.as_view(), name="api-token"),
+    path("catalog/", indicator_apis.CatalogApi.as_view(), name="api-catalog"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("catalog/", indicator_views.catalog_browser, name="catalog"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
+    path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("audit-log/", views.audit_log, name="audit-log"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -7,8 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.exceptions import StateConflict
 
-class CatalogLocked(ValidationError):
+
+class CatalogLocked(StateConflict):
     """Raised when something tries to change a published or batch-pinned catalog version."""
 
 
@@ -51,6 +53,17 @@ class CatalogVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.is_draft and not self.is_used_by_batch
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = CatalogVersion.objects.filter(pk=self.pk).first()
+            if stored is not None:
+                stored.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.assert_editable()
+        return super().delete(*args, **kwargs)
 
     def assert_editable(self):
         if self.is_used_by_batch:

@@ -1,0 +1,26 @@
+from import_export import fields, widgets
+
+from scenarios.resources import BILINGUAL, CatalogItemResource
+
+from .models import IndicatorDefinition, InputDefinition
+
+
+class InputDefinitionResource(CatalogItemResource):
+    table_fields = fields.Field(
+        attribute="fields", column_name="fields", widget=widgets.JSONWidget()
+    )
+
+    class Meta(CatalogItemResource.Meta):
+        model = InputDefinition
+        fields = ("no", "code", *BILINGUAL, "unit", "kind", "table_fields")
+
+
+class IndicatorDefinitionResource(CatalogItemResource):
+    inputs = fields.Field(attribute="inputs", column_name="inputs", widget=widgets.JSONWidget())
+
+    class Meta(CatalogItemResource.Meta):
+        model = IndicatorDefinition
+        fields = (
+            "no", "code", *BILINGUAL, "category", "unit", "unit_en", "seed_formula", "formula",
+            "direction", "applicability", "inputs", "correction_note", "correction_note_en",
+        )

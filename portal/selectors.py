@@ -1,0 +1,47 @@
+"""The tenancy gate: every read of tenant data starts from one of these selectors.
+
+A view that calls ``Enterprise.objects`` (or any tenant model's manager)
+directly for a user is a bug: it must go through the selector that scopes
+the rows to what that user may see.
+"""
+
+from django.db.models import QuerySet
+
+from .models import AuditLog, Enterprise, Invitation, User
+
+
+def enterprises_for(user) -> QuerySet[Enterprise]:
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    if user.is_province_admin:
+        return Enterprise.objects.all()
+    if user.is_city_reviewer:
+        return Enterprise.objects.filter(city=user.city)
+    if user.is_enterprise_user:
+        return Enterprise.objects.filter(pk=user.enterprise_id)
+    return Enterprise.objects.none()
+
+
+def enterprise_members(*, enterprise: Enterprise) -> QuerySet[User]:
+    return enterprise.users.order_by("-role", "username")
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    if user.is_authenticated and user.is_enterprise_admin:
+        return Invitation.objects.filter(enterprise_id=user.enterprise_id)
+    return Invitation.objects.none()
+
+
+def audit_log_for(user) -> QuerySet[AuditLog]:
+    if user.is_authenticated and user.is_province_admin:
+        return AuditLog.objects.select_related("actor", "enterprise")
+    if user.is_authenticated and user.is_enterprise_admin:
+        return AuditLog.objects.filter(enterprise_id=user.enterprise_id).select_related("actor")
+    return AuditLog.objects.none()
+
+
+def user_can_edit_enterprise(user, enterprise: Enterprise) -> bool:
+    return user.is_authenticated and (
+        user.is_province_admin
+        or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)
+    )

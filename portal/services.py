@@ -1,0 +1,125 @@
+"""Writes of the accounts and tenancy core: enterprises, invitations, the audit log."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .selectors import user_can_edit_enterprise
+from .models import AuditLog, Enterprise, Invitation, Role, User
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR")
+
+
+def audit_log_record(
+    *, actor, action: str, target=None, enterprise=None, summary: str = "", data=None,
+    request=None,
+) -> AuditLog:
+    if enterprise is None and isinstance(target, Enterprise):
+        enterprise = target
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        enterprise=enterprise,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:300],
+        data=data or {},
+        ip_address=client_ip(request),
+    )
+
+
+ENTERPRISE_PROFILE_FIELDS = (
+    "name", "credit_code", "city", "district", "address", "industry_code", "industry_type",
+    "size", "contact_name", "contact_phone",
+)
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise: Enterprise, actor: User, data: dict, request=None) -> Enterprise:
+    """Update the profile; only the enterprise's own admin or the province admin may."""
+    if not user_can_edit_enterprise(actor, enterprise):
+        raise PermissionDenied(_("只有本企业管理员可以修改企业信息。"))
+    changed = {}
+    for field in ENTERPRISE_PROFILE_FIELDS:
+        if field in data and getattr(enterprise, field) != data[field]:
+            changed[field] = [getattr(enterprise, field), data[field]]
+            setattr(enterprise, field, data[field])
+    enterprise.full_clean()
+    enterprise.save()
+    if changed:
+        audit_log_record(
+            actor=actor, action="enterprise.update", target=enterprise,
+            summary=_("修改企业信息：%(fields)s") % {"fields": "、".join(changed)},
+            data={"changed": {k: [str(v) for v in pair] for k, pair in changed.items()}},
+            request=request,
+        )
+    return enterprise
+
+
+@transaction.atomic
+def invitation_create(*, enterprise: Enterprise, email: str, role: str, actor: User, request=None) -> Invitation:
+    if not (actor.is_enterprise_admin and actor.enterprise_id == enterprise.pk):
+        raise PermissionDenied(_("只有本企业管理员可以邀请成员。"))
+    if role not in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
+        raise ValidationError({"role": _("邀请只能授予企业管理员或企业成员角色。")})
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email, enterprise=enterprise).exists():
+        raise ValidationError({"email": _("该邮箱已是本企业成员。")})
+    invitation = Invitation.objects.create(
+        enterprise=enterprise, email=email, role=role, invited_by=actor
+    )
+    accept_url = reverse("invitation-accept", args=[invitation.token])
+    if request is not None:
+        accept_url = request.build_absolute_uri(accept_url)
+    context = {"invitation": invitation, "accept_url": accept_url}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("邀请您加入 %(name)s 的智改数转网联自评估") % {"name": enterprise.name},
+            message=render_to_string("portal/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    audit_log_record(
+        actor=actor, action="invitation.create", target=invitation, enterprise=enterprise,
+        summary=_("邀请 %(email)s") % {"email": email}, request=request,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, username: str, password: str, first_name: str = "", request=None) -> User:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("该邀请已使用或已过期，请联系企业管理员重新邀请。"))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("该用户名已被使用。")})
+    user = User(
+        username=username, email=invitation.email, first_name=first_name,
+        role=invitation.role, enterprise=invitation.enterprise,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_log_record(
+        actor=user, action="invitation.accept", target=invitation,
+        enterprise=invitation.enterprise, summary=_("%(user)s 接受邀请") % {"user": username},
+        request=request,
+    )
+    return user

@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import EnterpriseForm, InvitationAcceptForm, InvitationForm
+from .models import Invitation
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html")
+    user = request.user
+    context = {"enterprises": selectors.enterprises_for(user)}
+    if user.is_enterprise_user:
+        context["enterprise"] = user.enterprise
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+def enterprise_detail(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    return render(
+        request,
+        "portal/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "members": selectors.enterprise_members(enterprise=enterprise),
+            "can_edit": selectors.user_can_edit_enterprise(request.user, enterprise),
+        },
+    )
+
+
+@login_required
+def enterprise_edit(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(
+                enterprise=enterprise, actor=request.user, data=form.cleaned_data, request=request
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("企业信息已保存。"))
+            return redirect("enterprise-detail", pk=enterprise.pk)
+    elif not selectors.user_can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied
+    return render(request, "portal/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def member_list(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    is_admin = request.user.is_enterprise_admin and request.user.enterprise_id == enterprise.pk
+    return render(
+        request,
+        "portal/member_list.html",
+        {
+            "enterprise": enterprise,
+            "members": selectors.enterprise_members(enterprise=enterprise),
+            "invitations": selectors.invitations_for(request.user).filter(accepted_at=None)
+            if is_admin
+            else [],
+            "form": InvitationForm() if is_admin else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_invite(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                enterprise=enterprise, email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"], actor=request.user, request=request,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已向 %(email)s 发送邀请。") % {"email": invitation.email})
+            return redirect("member-list", pk=enterprise.pk)
+    return render(
+        request,
+        "portal/member_list.html",
+        {
+            "enterprise": enterprise,
+            "members": selectors.enterprise_members(enterprise=enterprise),
+            "invitations": selectors.invitations_for(request.user).filter(accepted_at=None),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation.is_usable:
+        return render(request, "portal/invitation_invalid.html", status=410)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"], request=request,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("欢迎加入 %(name)s。") % {"name": invitation.enterprise.name})
+            return redirect("home")
+    return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def audit_log(request):
+    if not (request.user.is_province_admin or request.user.is_enterprise_admin):
+        raise PermissionDenied
+    entries = selectors.audit_log_for(request.user)[:200]
+    return render(request, "portal/audit_log.html", {"entries": entries})
