@@ -123,3 +123,33 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, f
         request=request,
     )
     return user
+
+
+PROVINCE_ADMIN_GROUP = "province_admin"
+PROVINCE_ADMIN_APPS = ("portal", "scenarios", "indicators", "evaluation", "reports")
+
+
+def province_admin_group_sync():
+    """The group that gives province admins the admin site's permissions on every portal app."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=PROVINCE_ADMIN_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS))
+    return group
+
+
+@transaction.atomic
+def user_create(*, username: str, role: str, password: str | None = None, **fields) -> User:
+    """Create an account with its role; province admins get the admin site."""
+    user = User(username=username, role=role, **fields)
+    if role == Role.PROVINCE_ADMIN:
+        user.is_staff = True
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    if role == Role.PROVINCE_ADMIN:
+        user.groups.add(province_admin_group_sync())
+    return user

@@ -124,6 +124,20 @@ class CatalogItem(BilingualMixin):
     def __str__(self):
         return f"{self.no}. {self.display_name}"
 
+    def _effective_version(self):
+        if self.parent_field and getattr(self, f"{self.parent_field}_id"):
+            return getattr(self, self.parent_field).version
+        return self.version if self.version_id else None
+
+    def clean(self):
+        super().clean()
+        version = self._effective_version()
+        if version is not None:
+            try:
+                version.assert_editable()
+            except CatalogLocked as exc:
+                raise ValidationError(exc.messages) from exc
+
     def save(self, *args, **kwargs):
         if self.parent_field:
             self.version = getattr(self, self.parent_field).version

@@ -1,0 +1,81 @@
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from portal.models import City, Role
+from scenarios.models import CatalogVersion
+
+from .factories import EnterpriseFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Throttling and lockouts live in the (Redis) cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def catalog(db) -> CatalogVersion:
+    call_command("loaddata", "fixtures/catalog.json", verbosity=0)
+    return CatalogVersion.objects.get(pk=1)
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return EnterpriseFactory(name="甲企业", city=City.SUZHOU)
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return EnterpriseFactory(name="乙企业", city=City.NANJING)
+
+
+@pytest.fixture
+def admin_a(enterprise_a):
+    return UserFactory(username="admin_a", role=Role.ENTERPRISE_ADMIN, enterprise=enterprise_a)
+
+
+@pytest.fixture
+def member_a(enterprise_a):
+    return UserFactory(username="member_a", role=Role.ENTERPRISE_MEMBER, enterprise=enterprise_a)
+
+
+@pytest.fixture
+def admin_b(enterprise_b):
+    return UserFactory(username="admin_b", role=Role.ENTERPRISE_ADMIN, enterprise=enterprise_b)
+
+
+@pytest.fixture
+def city_reviewer_suzhou(db):
+    return UserFactory(username="city_sz", role=Role.CITY_REVIEWER, city=City.SUZHOU)
+
+
+@pytest.fixture
+def city_reviewer_nanjing(db):
+    return UserFactory(username="city_nj", role=Role.CITY_REVIEWER, city=City.NANJING)
+
+
+@pytest.fixture
+def expert(db):
+    return UserFactory(username="expert_x", role=Role.EXPERT, employer="某大学")
+
+
+@pytest.fixture
+def province_admin(db):
+    from portal.services import user_create
+
+    return user_create(username="prov", role=Role.PROVINCE_ADMIN, password="pass-for-tests-2026")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def login(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
