@@ -1,3 +1,5 @@
+import json
+
 from import_export import fields, widgets
 
 from scenarios.resources import BILINGUAL, CatalogItemResource
@@ -5,9 +7,19 @@ from scenarios.resources import BILINGUAL, CatalogItemResource
 from .models import IndicatorDefinition, InputDefinition
 
 
+class JSONListWidget(widgets.JSONWidget):
+    """A JSON list in one cell; an empty cell is an empty list, never null."""
+
+    def render(self, value, obj=None, **kwargs):
+        return json.dumps(value or [], ensure_ascii=False)
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or []
+
+
 class InputDefinitionResource(CatalogItemResource):
     table_fields = fields.Field(
-        attribute="fields", column_name="fields", widget=widgets.JSONWidget()
+        attribute="fields", column_name="fields", widget=JSONListWidget()
     )
 
     class Meta(CatalogItemResource.Meta):
@@ -16,7 +28,7 @@ class InputDefinitionResource(CatalogItemResource):
 
 
 class IndicatorDefinitionResource(CatalogItemResource):
-    inputs = fields.Field(attribute="inputs", column_name="inputs", widget=widgets.JSONWidget())
+    inputs = fields.Field(attribute="inputs", column_name="inputs", widget=JSONListWidget())
 
     class Meta(CatalogItemResource.Meta):
         model = IndicatorDefinition

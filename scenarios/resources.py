@@ -18,8 +18,20 @@ class VersionScopedForeignKeyWidget(widgets.ForeignKeyWidget):
 class CatalogItemResource(resources.ModelResource):
     """Rows are identified by their number; the version comes from the import call."""
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.version = kwargs["version"]
+    def __init__(self, version=None, **kwargs):
+        super().__init__(**kwargs)
+        self.version = version
+
+    def before_import_row(self, row, **kwargs):
+        # Spreadsheets give empty cells as None; the catalog's texts are "" when empty.
+        for key, value in row.items():
+            if value is None:
+                row[key] = ""
+
+    def init_instance(self, row=None):
+        instance = super().init_instance(row)
+        instance.version = self.version
+        return instance
 
     class Meta:
         exclude = ("id", "version")

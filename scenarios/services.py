@@ -8,6 +8,7 @@ that the refusal comes with a clear message.
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,7 +131,7 @@ def catalog_version_import(
         part.model.objects.filter(version=version).delete()
     errors, counts = [], {}
     for part in catalog_parts():
-        result = part.resource().import_data(
+        result = part.resource(version=version).import_data(
             sheets[part.key], dry_run=False, raise_errors=False, use_transactions=False,
             version=version,
         )
@@ -139,8 +140,7 @@ def catalog_version_import(
         if errors:
             break
     if errors:
-        transaction.set_rollback(True)
-        raise ValidationError(errors)
+        raise ValidationError(errors)  # leaving the atomic block rolls the deletions back
     audit_log_record(
         actor=actor, action="catalog.import", target=version,
         summary=_("导入目录版本 %(label)s") % {"label": version.label}, data=counts,
@@ -152,6 +152,8 @@ def _row_errors(sheet: str, result) -> list[str]:
     messages = []
     for row_no, row_errors in result.row_errors():
         for error in row_errors:
+            if isinstance(error.error, TransactionManagementError):
+                continue  # only the echo of an earlier row's database error
             messages.append(
                 _("工作表 %(sheet)s 第 %(row)s 行：%(err)s")
                 % {"sheet": sheet, "row": row_no + 1, "err": error.error}
