@@ -1,0 +1,41 @@
+import pytest
+from playwright.sync_api import expect
+
+from ..factories import PASSWORD
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_enterprise_user_logs_in_browses_the_catalog_and_switches_language(page, catalog, admin_a):
+    sign_in(page, "admin_a", PASSWORD)
+    expect(page.get_by_test_id("current-user")).to_contain_text("admin_a")
+    expect(page.locator("main")).to_contain_text("甲企业")
+
+    page.get_by_role("navigation").get_by_role("link", name="场景目录").click()
+    expect(page.locator("h1")).to_contain_text("典型场景参考指引")
+    scenario = page.get_by_test_id("scenario-2")
+    expect(scenario).to_be_hidden()
+    page.get_by_test_id("link-1").click()
+    expect(scenario).to_be_visible()
+    expect(scenario).to_contain_text("车间智能排产")
+    expect(scenario).to_contain_text("高级计划排程系统（APS）")
+
+    page.get_by_role("tab", name="成效指标").click()
+    expect(page.get_by_test_id("indicator-15")).to_contain_text("起/20万工时")
+
+    page.get_by_test_id("language-en").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Scenario catalog")).to_be_visible()
+    page.get_by_test_id("link-1").click()
+    expect(page.get_by_test_id("scenario-2")).to_contain_text("Intelligent shop-floor scheduling")
+
+    page.get_by_test_id("language-zh-hans").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_wrong_password_keeps_the_user_on_the_login_page(page, admin_a):
+    sign_in(page, "admin_a", "wrong-password")
+    assert page.url.endswith("/accounts/login/")
+    expect(page.locator(".alert-danger, .invalid-feedback, .errorlist").first).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_have_count(0)

@@ -1,0 +1,105 @@
+"""Catalog browser, API docs, admin catalog editing and seed_demo."""
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import Enterprise, User
+from scenarios.models import Batch, CatalogVersion, Scenario
+from scenarios.services import catalog_version_clone
+
+from .conftest import login
+
+
+@pytest.mark.django_db
+def test_catalog_browser_shows_the_whole_catalog(client, catalog):
+    html = client.get("/catalog/").content.decode()
+    for text in ("生产全过程", "计划调度环节", "生产计划优化", "供应链风险预警与弹性管控", "工业IOT平台",
+                 "全员劳动生产率", "关键设备联网率", "起/20万工时"):
+        assert text in html
+    assert html.count('data-testid="scenario-') == 45
+    assert html.count('data-testid="indicator-') == 19
+
+
+@pytest.mark.django_db
+def test_catalog_browser_in_english(client, catalog):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/catalog/"})
+    html = client.get("/catalog/").content.decode()
+    assert "Production planning optimization" in html or "Production plan optimization" in html
+    assert 'lang="en"' in html
+
+
+@pytest.mark.django_db
+def test_drafts_are_previewed_only_by_the_province_admin(client, catalog, province_admin, admin_a):
+    catalog_version_clone(version=catalog, label="2025.1")
+    assert client.get("/catalog/?version=2025.1").status_code == 404
+    login(client, admin_a)
+    assert client.get("/catalog/?version=2025.1").status_code == 404
+    login(client, province_admin)
+    assert client.get("/catalog/?version=2025.1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served_offline(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for path in ("/api/v1/auth/token/", "/api/v1/catalog/", "/api/v1/enterprises/"):
+        assert path in text
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn." not in docs and "unpkg" not in docs
+
+
+@pytest.mark.django_db
+def test_admin_refuses_to_change_a_frozen_version(client, catalog, province_admin):
+    login(client, province_admin)
+    scenario = Scenario.objects.get(version=catalog, no=1)
+    url = f"/admin/scenarios/scenario/{scenario.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "生产计划优化" in page.content.decode()
+    client.post(url, {"no": 1, "name": "篡改", "link": scenario.link_id})
+    assert Scenario.objects.get(pk=scenario.pk).name == "生产计划优化"
+
+
+@pytest.mark.django_db
+def test_admin_clones_edits_and_publishes(client, catalog, province_admin):
+    login(client, province_admin)
+    response = client.post(f"/admin/scenarios/catalogversion/{catalog.pk}/clone/", {"label": "2025.1"})
+    draft = CatalogVersion.objects.get(label="2025.1")
+    assert response.status_code == 302 and draft.is_editable
+    scenario = Scenario.objects.get(version=draft, no=1)
+    response = client.post(
+        f"/admin/scenarios/scenario/{scenario.pk}/change/",
+        {"no": 1, "name": "生产计划优化（2025 修订）", "name_en": "", "description": scenario.description,
+         "description_en": "", "link": scenario.link_id},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Scenario.objects.get(pk=scenario.pk).name == "生产计划优化（2025 修订）"
+    export = client.get(f"/admin/scenarios/catalogversion/{draft.pk}/export/xlsx/")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert client.post(f"/admin/scenarios/catalogversion/{draft.pk}/publish/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+
+@pytest.mark.django_db
+def test_admin_is_closed_to_everyone_but_province_admins(client, catalog, admin_a, city_reviewer_suzhou, expert):
+    for user in (admin_a, city_reviewer_suzhou, expert):
+        login(client, user)
+        assert client.get("/admin/").status_code == 302
+        assert client.get(f"/admin/scenarios/catalogversion/{catalog.pk}/export/json/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    counts = (User.objects.count(), Enterprise.objects.count(), Batch.objects.count(), Scenario.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert counts == (User.objects.count(), Enterprise.objects.count(), Batch.objects.count(), Scenario.objects.count())
+    assert counts[0] == 8 and counts[1] == 2 and counts[3] == 45
+    ent_a = User.objects.get(username="ent_a")
+    assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
+    assert User.objects.get(username="city_a").city == ent_a.enterprise.city
+    assert User.objects.get(username="province_admin").is_staff
+    assert Batch.objects.open_now().count() == 1
+    assert User.objects.get(username="ent_b").enterprise.city != ent_a.enterprise.city
