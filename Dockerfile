@@ -1,0 +1,31 @@
+FROM python:3.11-slim-bookworm
+
+# WeasyPrint's libraries and the CJK font the application report embeds; gettext for the
+# English catalogue; Node.js only to install the front-end packages.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY portal portal
+COPY scenarios scenarios
+COPY indicators indicators
+COPY evaluation evaluation
+COPY reports reports
+RUN pip install --no-cache-dir -e .
+
+COPY frontend/package.json frontend/package-lock.json frontend/
+RUN npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+
+COPY . .
+RUN DEBUG=1 python manage.py compilemessages -l en --ignore=frontend \
+ && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+
+RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
