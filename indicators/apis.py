@@ -17,12 +17,16 @@ class CatalogApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("version", str, description="A published version label; default the current one")
+            OpenApiParameter(
+                "version", str, description="A published version label; default the current one"
+            )
         ],
         responses=CatalogSerializer,
     )
     def get(self, request):
-        version = catalog_selectors.catalog_version_published(label=request.query_params.get("version"))
+        version = catalog_selectors.catalog_version_published(
+            label=request.query_params.get("version")
+        )
         if version is None:
             raise Http404("No published catalog version.")
         document = {

@@ -44,7 +44,9 @@ class InputDefinition(CatalogItem):
     """
 
     version = models.ForeignKey(
-        CatalogVersion, on_delete=models.CASCADE, related_name="inputs",
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="inputs",
         verbose_name=_("目录版本"),
     )
     code = models.SlugField(_("输入代码"), max_length=50)
@@ -69,7 +71,9 @@ class IndicatorDefinition(CatalogItem):
     """One of the 19 indicators; ``description`` holds the seed's definition text."""
 
     version = models.ForeignKey(
-        CatalogVersion, on_delete=models.CASCADE, related_name="indicators",
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="indicators",
         verbose_name=_("目录版本"),
     )
     code = models.SlugField(_("指标代码"), max_length=50)
@@ -77,7 +81,9 @@ class IndicatorDefinition(CatalogItem):
     unit = models.CharField(_("单位"), max_length=30)
     unit_en = models.CharField(_("英文单位"), max_length=30, blank=True)
     formula = models.CharField(
-        _("计算公式"), max_length=500, blank=True,
+        _("计算公式"),
+        max_length=500,
+        blank=True,
         help_text=_("基于输入代码的算术表达式，例如 gross_output_value / avg_employees。"),
     )
     seed_formula = models.CharField(_("指引原文公式"), max_length=300, blank=True)

@@ -18,9 +18,7 @@ class JSONListWidget(widgets.JSONWidget):
 
 
 class InputDefinitionResource(CatalogItemResource):
-    table_fields = fields.Field(
-        attribute="fields", column_name="fields", widget=JSONListWidget()
-    )
+    table_fields = fields.Field(attribute="fields", column_name="fields", widget=JSONListWidget())
 
     class Meta(CatalogItemResource.Meta):
         model = InputDefinition
@@ -33,6 +31,17 @@ class IndicatorDefinitionResource(CatalogItemResource):
     class Meta(CatalogItemResource.Meta):
         model = IndicatorDefinition
         fields = (
-            "no", "code", *BILINGUAL, "category", "unit", "unit_en", "seed_formula", "formula",
-            "direction", "applicability", "inputs", "correction_note", "correction_note_en",
+            "no",
+            "code",
+            *BILINGUAL,
+            "category",
+            "unit",
+            "unit_en",
+            "seed_formula",
+            "formula",
+            "direction",
+            "applicability",
+            "inputs",
+            "correction_note",
+            "correction_note_en",
         )

@@ -5,7 +5,9 @@ from .serializers import EnterpriseSerializer
 
 
 class EnterpriseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """The enterprises the caller may see: its own, its city's, or all for the province."""
@@ -17,6 +19,8 @@ class EnterpriseViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.enterprise_update(
-            enterprise=serializer.instance, actor=self.request.user,
-            data=serializer.validated_data, request=self.request,
+            enterprise=serializer.instance,
+            actor=self.request.user,
+            data=serializer.validated_data,
+            request=self.request,
         )

@@ -10,7 +10,11 @@ def navigation(request):
         items.insert(0, (_("工作台"), reverse("home"), "bi-speedometer2"))
         if user.is_enterprise_user:
             items.append(
-                (_("企业信息"), reverse("enterprise-detail", args=[user.enterprise_id]), "bi-building")
+                (
+                    _("企业信息"),
+                    reverse("enterprise-detail", args=[user.enterprise_id]),
+                    "bi-building",
+                )
             )
             items.append(
                 (_("成员管理"), reverse("member-list", args=[user.enterprise_id]), "bi-people")

@@ -8,8 +8,16 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = (
-            "name", "credit_code", "city", "district", "address", "industry_code",
-            "industry_type", "size", "contact_name", "contact_phone",
+            "name",
+            "credit_code",
+            "city",
+            "district",
+            "address",
+            "industry_code",
+            "industry_type",
+            "size",
+            "contact_name",
+            "contact_phone",
         )
 
 
@@ -22,7 +30,9 @@ class InvitationForm(forms.Form):
 
 class InvitationAcceptForm(forms.Form):
     username = forms.RegexField(
-        label=_("用户名"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("用户名只能包含字母、数字和 @/./+/-/_。")},
     )
     first_name = forms.CharField(label=_("姓名"), max_length=150, required=False)

@@ -110,7 +110,10 @@ class User(AbstractUser):
         related_name="users",
     )
     city = models.CharField(
-        _("负责设区市"), max_length=6, choices=City.choices, blank=True,
+        _("负责设区市"),
+        max_length=6,
+        choices=City.choices,
+        blank=True,
         help_text=_("仅市级主管部门账号需要。"),
     )
     employer = models.CharField(
@@ -195,12 +198,20 @@ class AuditLog(models.Model):
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     action = models.CharField(_("操作"), max_length=64, db_index=True)
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Enterprise,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("企业"),
     )
     target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)

@@ -42,6 +42,5 @@ def audit_log_for(user) -> QuerySet[AuditLog]:
 
 def user_can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     return user.is_authenticated and (
-        user.is_province_admin
-        or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)
+        user.is_province_admin or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)
     )

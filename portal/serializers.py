@@ -9,7 +9,17 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = (
-            "id", "name", "credit_code", "city", "city_name", "district", "address",
-            "industry_code", "industry_type", "size", "contact_name", "contact_phone",
+            "id",
+            "name",
+            "credit_code",
+            "city",
+            "city_name",
+            "district",
+            "address",
+            "industry_code",
+            "industry_type",
+            "size",
+            "contact_name",
+            "contact_phone",
         )
         read_only_fields = ("id",)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .selectors import user_can_edit_enterprise
 from .models import AuditLog, Enterprise, Invitation, Role, User
+from .selectors import user_can_edit_enterprise
 
 
 def client_ip(request) -> str | None:
@@ -21,7 +21,13 @@ def client_ip(request) -> str | None:
 
 
 def audit_log_record(
-    *, actor, action: str, target=None, enterprise=None, summary: str = "", data=None,
+    *,
+    actor,
+    action: str,
+    target=None,
+    enterprise=None,
+    summary: str = "",
+    data=None,
     request=None,
 ) -> AuditLog:
     if enterprise is None and isinstance(target, Enterprise):
@@ -39,13 +45,23 @@ def audit_log_record(
 
 
 ENTERPRISE_PROFILE_FIELDS = (
-    "name", "credit_code", "city", "district", "address", "industry_code", "industry_type",
-    "size", "contact_name", "contact_phone",
+    "name",
+    "credit_code",
+    "city",
+    "district",
+    "address",
+    "industry_code",
+    "industry_type",
+    "size",
+    "contact_name",
+    "contact_phone",
 )
 
 
 @transaction.atomic
-def enterprise_update(*, enterprise: Enterprise, actor: User, data: dict, request=None) -> Enterprise:
+def enterprise_update(
+    *, enterprise: Enterprise, actor: User, data: dict, request=None
+) -> Enterprise:
     """Update the profile; only the enterprise's own admin or the province admin may."""
     if not user_can_edit_enterprise(actor, enterprise):
         raise PermissionDenied(_("只有本企业管理员可以修改企业信息。"))
@@ -58,7 +74,9 @@ def enterprise_update(*, enterprise: Enterprise, actor: User, data: dict, reques
     enterprise.save()
     if changed:
         audit_log_record(
-            actor=actor, action="enterprise.update", target=enterprise,
+            actor=actor,
+            action="enterprise.update",
+            target=enterprise,
             summary=_("修改企业信息：%(fields)s") % {"fields": "、".join(changed)},
             data={"changed": {k: [str(v) for v in pair] for k, pair in changed.items()}},
             request=request,
@@ -67,7 +85,9 @@ def enterprise_update(*, enterprise: Enterprise, actor: User, data: dict, reques
 
 
 @transaction.atomic
-def invitation_create(*, enterprise: Enterprise, email: str, role: str, actor: User, request=None) -> Invitation:
+def invitation_create(
+    *, enterprise: Enterprise, email: str, role: str, actor: User, request=None
+) -> Invitation:
     if not (actor.is_enterprise_admin and actor.enterprise_id == enterprise.pk):
         raise PermissionDenied(_("只有本企业管理员可以邀请成员。"))
     if role not in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
@@ -91,22 +111,31 @@ def invitation_create(*, enterprise: Enterprise, email: str, role: str, actor: U
         )
     )
     audit_log_record(
-        actor=actor, action="invitation.create", target=invitation, enterprise=enterprise,
-        summary=_("邀请 %(email)s") % {"email": email}, request=request,
+        actor=actor,
+        action="invitation.create",
+        target=invitation,
+        enterprise=enterprise,
+        summary=_("邀请 %(email)s") % {"email": email},
+        request=request,
     )
     return invitation
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, username: str, password: str, first_name: str = "", request=None) -> User:
+def invitation_accept(
+    *, invitation: Invitation, username: str, password: str, first_name: str = "", request=None
+) -> User:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(_("该邀请已使用或已过期，请联系企业管理员重新邀请。"))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("该用户名已被使用。")})
     user = User(
-        username=username, email=invitation.email, first_name=first_name,
-        role=invitation.role, enterprise=invitation.enterprise,
+        username=username,
+        email=invitation.email,
+        first_name=first_name,
+        role=invitation.role,
+        enterprise=invitation.enterprise,
     )
     try:
         validate_password(password, user)
@@ -118,8 +147,11 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, f
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_log_record(
-        actor=user, action="invitation.accept", target=invitation,
-        enterprise=invitation.enterprise, summary=_("%(user)s 接受邀请") % {"user": username},
+        actor=user,
+        action="invitation.accept",
+        target=invitation,
+        enterprise=invitation.enterprise,
+        summary=_("%(user)s 接受邀请") % {"user": username},
         request=request,
     )
     return user
@@ -134,7 +166,9 @@ def province_admin_group_sync():
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=PROVINCE_ADMIN_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS)
+    )
     return group
 
 

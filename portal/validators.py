@@ -26,7 +26,9 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为 18 位，当前为 %(n)d 位。"), code="length", params={"n": len(code)}
+            _("统一社会信用代码应为 18 位，当前为 %(n)d 位。"),
+            code="length",
+            params={"n": len(code)},
         )
     if not USCC_PATTERN.match(code):
         raise ValidationError(

@@ -89,8 +89,11 @@ def member_invite(request, pk):
     if form.is_valid():
         try:
             invitation = services.invitation_create(
-                enterprise=enterprise, email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"], actor=request.user, request=request,
+                enterprise=enterprise,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                request=request,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -118,17 +121,23 @@ def invitation_accept(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
-                invitation=invitation, username=form.cleaned_data["username"],
+                invitation=invitation,
+                username=form.cleaned_data["username"],
                 password=form.cleaned_data["password1"],
-                first_name=form.cleaned_data["first_name"], request=request,
+                first_name=form.cleaned_data["first_name"],
+                request=request,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("欢迎加入 %(name)s。") % {"name": invitation.enterprise.name})
+            messages.success(
+                request, _("欢迎加入 %(name)s。") % {"name": invitation.enterprise.name}
+            )
             return redirect("home")
-    return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "portal/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 @login_required

@@ -11,7 +11,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .forms import CatalogCloneForm, CatalogImportForm
 from .models import (
-    Batch, CatalogVersion, Dimension, Link, Scenario, SupportElement, VersionStatus,
+    Batch,
+    CatalogVersion,
+    Dimension,
+    Link,
+    Scenario,
+    SupportElement,
+    VersionStatus,
 )
 
 
@@ -125,11 +131,13 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
         return [
             path("<int:pk>/clone/", wrap(self.clone_view), name="scenarios_catalogversion_clone"),
             path(
-                "<int:pk>/publish/", wrap(self.publish_view),
+                "<int:pk>/publish/",
+                wrap(self.publish_view),
                 name="scenarios_catalogversion_publish",
             ),
             path(
-                "<int:pk>/export/<str:file_format>/", wrap(self.export_view),
+                "<int:pk>/export/<str:file_format>/",
+                wrap(self.export_view),
                 name="scenarios_catalogversion_export",
             ),
             path(
@@ -160,9 +168,15 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
                 self.message_user(request, _("已复制为新草稿 %s。") % draft.label, messages.SUCCESS)
                 return redirect(self._change_url(draft))
         return render(
-            request, "admin/scenarios/catalogversion/action_form.html",
-            {**self.admin_site.each_context(request), "form": form, "version": version,
-             "title": _("复制目录版本 %s") % version.label, "opts": self.model._meta},
+            request,
+            "admin/scenarios/catalogversion/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "version": version,
+                "title": _("复制目录版本 %s") % version.label,
+                "opts": self.model._meta,
+            },
         )
 
     def publish_view(self, request, pk):
@@ -174,7 +188,9 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS)
+                self.message_user(
+                    request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS
+                )
         return redirect(self._change_url(version))
 
     def export_view(self, request, pk, file_format):
@@ -189,7 +205,9 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }[file_format]
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="catalog-{version.label}.{file_format}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="catalog-{version.label}.{file_format}"'
+        )
         return response
 
     def import_view(self, request, pk):
@@ -198,8 +216,10 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 counts = services.catalog_version_import(
-                    version=version, content=form.cleaned_data["file"].read(),
-                    file_format=form.file_format, actor=request.user,
+                    version=version,
+                    content=form.cleaned_data["file"].read(),
+                    file_format=form.file_format,
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 for message in exc.messages[:50]:
@@ -212,10 +232,16 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
                 )
                 return redirect(self._change_url(version))
         return render(
-            request, "admin/scenarios/catalogversion/action_form.html",
-            {**self.admin_site.each_context(request), "form": form, "version": version,
-             "title": _("导入到目录版本 %s") % version.label, "opts": self.model._meta,
-             "multipart": True},
+            request,
+            "admin/scenarios/catalogversion/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "version": version,
+                "title": _("导入到目录版本 %s") % version.label,
+                "opts": self.model._meta,
+                "multipart": True,
+            },
         )
 
 

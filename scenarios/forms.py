@@ -10,7 +10,8 @@ class CatalogCloneForm(forms.Form):
 
 class CatalogImportForm(forms.Form):
     file = forms.FileField(
-        label=_("文件"), help_text=_("由“导出”得到的 JSON 或 Excel（.xlsx）文件；导入将替换此草稿的全部内容。")
+        label=_("文件"),
+        help_text=_("由“导出”得到的 JSON 或 Excel（.xlsx）文件；导入将替换此草稿的全部内容。"),
     )
 
     def clean_file(self):

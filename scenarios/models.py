@@ -26,7 +26,11 @@ class CatalogVersion(models.Model):
         _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
     cloned_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clones",
         verbose_name=_("复制自"),
     )
     notes = models.TextField(_("说明"), blank=True)
@@ -42,6 +46,17 @@ class CatalogVersion(models.Model):
     def __str__(self):
         return f"{self.label} · {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = CatalogVersion.objects.filter(pk=self.pk).first()
+            if stored is not None:
+                stored.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.assert_editable()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
@@ -53,17 +68,6 @@ class CatalogVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.is_draft and not self.is_used_by_batch
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            stored = CatalogVersion.objects.filter(pk=self.pk).first()
-            if stored is not None:
-                stored.assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.assert_editable()
-        return super().delete(*args, **kwargs)
 
     def assert_editable(self):
         if self.is_used_by_batch:
@@ -124,6 +128,22 @@ class CatalogItem(BilingualMixin):
     def __str__(self):
         return f"{self.no}. {self.display_name}"
 
+    def save(self, *args, **kwargs):
+        if self.parent_field:
+            self.version = getattr(self, self.parent_field).version
+        self.version.assert_editable()
+        if self.pk:
+            stored_version_id = (
+                type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True).first()
+            )
+            if stored_version_id and stored_version_id != self.version_id:
+                CatalogVersion.objects.get(pk=stored_version_id).assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.version.assert_editable()
+        return super().delete(*args, **kwargs)
+
     def _effective_version(self):
         if self.parent_field and getattr(self, f"{self.parent_field}_id"):
             return getattr(self, self.parent_field).version
@@ -138,22 +158,6 @@ class CatalogItem(BilingualMixin):
             except CatalogLocked as exc:
                 raise ValidationError(exc.messages) from exc
 
-    def save(self, *args, **kwargs):
-        if self.parent_field:
-            self.version = getattr(self, self.parent_field).version
-        self.version.assert_editable()
-        if self.pk:
-            stored_version_id = type(self).objects.filter(pk=self.pk).values_list(
-                "version_id", flat=True
-            ).first()
-            if stored_version_id and stored_version_id != self.version_id:
-                CatalogVersion.objects.get(pk=stored_version_id).assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.version.assert_editable()
-        return super().delete(*args, **kwargs)
-
 
 def _version_unique(model_name: str):
     return [models.UniqueConstraint(fields=["version", "no"], name=f"uniq_{model_name}_no")]
@@ -162,7 +166,9 @@ def _version_unique(model_name: str):
 class Dimension(CatalogItem):
     code = models.SlugField(_("代码"), max_length=30)
     version = models.ForeignKey(
-        CatalogVersion, on_delete=models.CASCADE, related_name="dimensions",
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
         verbose_name=_("目录版本"),
     )
     history = HistoricalRecords()
@@ -198,7 +204,9 @@ class Scenario(CatalogItem):
     """典型场景: numbered 1–45 across the whole catalog; the smallest unit of a tier."""
 
     version = models.ForeignKey(
-        CatalogVersion, on_delete=models.CASCADE, related_name="scenarios",
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="scenarios",
         verbose_name=_("目录版本"),
     )
     link = models.ForeignKey(
@@ -221,7 +229,9 @@ class SupportCategory(models.TextChoices):
 
 class SupportElement(CatalogItem):
     version = models.ForeignKey(
-        CatalogVersion, on_delete=models.CASCADE, related_name="support_elements",
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="support_elements",
         verbose_name=_("目录版本"),
     )
     category = models.CharField(_("类别"), max_length=10, choices=SupportCategory.choices)
@@ -245,7 +255,9 @@ class Batch(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("批次名称"), max_length=200)
     catalog_version = models.ForeignKey(
-        CatalogVersion, on_delete=models.PROTECT, related_name="batches",
+        CatalogVersion,
+        on_delete=models.PROTECT,
+        related_name="batches",
         verbose_name=_("目录版本"),
     )
     opens_at = models.DateTimeField(_("开始申报时间"))

@@ -54,7 +54,8 @@ class DimensionResource(CatalogItemResource):
 
 class LinkResource(CatalogItemResource):
     dimension = fields.Field(
-        attribute="dimension", column_name="dimension",
+        attribute="dimension",
+        column_name="dimension",
         widget=VersionScopedForeignKeyWidget(Dimension),
     )
 

@@ -23,12 +23,16 @@ def catalog_version_published(*, label: str | None = None) -> CatalogVersion | N
 
 def catalog_dimensions(*, version: CatalogVersion):
     """Dimensions with their links and scenarios prefetched, in catalog order."""
-    return Dimension.objects.filter(version=version).order_by("no").prefetch_related(
-        Prefetch(
-            "links",
-            queryset=Link.objects.order_by("no").prefetch_related(
-                Prefetch("scenarios", queryset=Scenario.objects.order_by("no"))
-            ),
+    return (
+        Dimension.objects.filter(version=version)
+        .order_by("no")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=Link.objects.order_by("no").prefetch_related(
+                    Prefetch("scenarios", queryset=Scenario.objects.order_by("no"))
+                ),
+            )
         )
     )
 

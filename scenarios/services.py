@@ -28,7 +28,10 @@ def catalog_version_clone(*, version: CatalogVersion, label: str, actor=None) ->
     if CatalogVersion.objects.filter(label=label).exists():
         raise ValidationError({"label": _("版本号 %(label)s 已存在。") % {"label": label}})
     draft = CatalogVersion.objects.create(
-        label=label, title=version.title, notes=version.notes, cloned_from=version,
+        label=label,
+        title=version.title,
+        notes=version.notes,
+        cloned_from=version,
         status=VersionStatus.DRAFT,
     )
     copies: dict[tuple[type, int], object] = {}
@@ -45,7 +48,9 @@ def catalog_version_clone(*, version: CatalogVersion, label: str, actor=None) ->
             item.save()
             copies[(part.model, old_pk)] = item
     audit_log_record(
-        actor=actor, action="catalog.clone", target=draft,
+        actor=actor,
+        action="catalog.clone",
+        target=draft,
         summary=_("由 %(src)s 复制为草稿 %(dst)s") % {"src": version.label, "dst": label},
     )
     return draft
@@ -77,7 +82,9 @@ def catalog_version_publish(*, version: CatalogVersion, actor=None) -> CatalogVe
     version.published_at = timezone.now()
     version.save()
     audit_log_record(
-        actor=actor, action="catalog.publish", target=version,
+        actor=actor,
+        action="catalog.publish",
+        target=version,
         summary=_("发布目录版本 %(label)s") % {"label": version.label},
     )
     return version
@@ -132,7 +139,10 @@ def catalog_version_import(
     errors, counts = [], {}
     for part in catalog_parts():
         result = part.resource(version=version).import_data(
-            sheets[part.key], dry_run=False, raise_errors=False, use_transactions=False,
+            sheets[part.key],
+            dry_run=False,
+            raise_errors=False,
+            use_transactions=False,
             version=version,
         )
         errors.extend(_row_errors(part.key, result))
@@ -142,8 +152,11 @@ def catalog_version_import(
     if errors:
         raise ValidationError(errors)  # leaving the atomic block rolls the deletions back
     audit_log_record(
-        actor=actor, action="catalog.import", target=version,
-        summary=_("导入目录版本 %(label)s") % {"label": version.label}, data=counts,
+        actor=actor,
+        action="catalog.import",
+        target=version,
+        summary=_("导入目录版本 %(label)s") % {"label": version.label},
+        data=counts,
     )
     return counts
 
@@ -163,7 +176,9 @@ def _row_errors(sheet: str, result) -> list[str]:
             messages.append(
                 _("工作表 %(sheet)s 第 %(row)s 行，字段 %(field)s：%(err)s")
                 % {
-                    "sheet": sheet, "row": invalid.number + 1, "field": field,
+                    "sheet": sheet,
+                    "row": invalid.number + 1,
+                    "field": field,
                     "err": "；".join(str(e) for e in field_errors),
                 }
             )

@@ -42,15 +42,21 @@ def test_login_is_locked_after_repeated_failures(client, admin_a, settings):
 @pytest.mark.django_db
 def test_token_endpoint_is_throttled_by_the_same_lockout(api_client, admin_a, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        api_client.post("/api/v1/auth/token/", {"username": "admin_a", "password": "wrong"}, format="json")
-    response = api_client.post("/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}, format="json")
+        api_client.post(
+            "/api/v1/auth/token/", {"username": "admin_a", "password": "wrong"}, format="json"
+        )
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 429
     assert "token" not in response.json() and "锁定" in response.json()["detail"]
 
 
 @pytest.mark.django_db
 def test_token_endpoint_returns_a_token_that_authenticates(api_client, admin_a):
-    response = api_client.post("/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert set(response.json()) == {"token"}
@@ -65,7 +71,11 @@ def test_password_change(client, admin_a):
     login(client, admin_a)
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": PASSWORD, "new_password1": "Another-pass-2026", "new_password2": "Another-pass-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-pass-2026",
+            "new_password2": "Another-pass-2026",
+        },
     )
     assert response.status_code == 302
     admin_a.refresh_from_db()
@@ -79,17 +89,24 @@ def test_password_reset_by_email(client, admin_a):
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
-    response = client.post(form_url, {"new_password1": "Reset-pass-2026", "new_password2": "Reset-pass-2026"})
+    response = client.post(
+        form_url, {"new_password1": "Reset-pass-2026", "new_password2": "Reset-pass-2026"}
+    )
     assert response.status_code == 302
     admin_a.refresh_from_db()
     assert admin_a.check_password("Reset-pass-2026")
 
 
 @pytest.mark.django_db
-def test_enterprise_admin_invites_a_member_who_joins(client, admin_a, enterprise_a, django_capture_on_commit_callbacks):
+def test_enterprise_admin_invites_a_member_who_joins(
+    client, admin_a, enterprise_a, django_capture_on_commit_callbacks
+):
     login(client, admin_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/enterprises/{enterprise_a.pk}/members/invite/", {"email": "New@Example.com", "role": "enterprise_member"})
+        response = client.post(
+            f"/enterprises/{enterprise_a.pk}/members/invite/",
+            {"email": "New@Example.com", "role": "enterprise_member"},
+        )
     assert response.status_code == 302
     invitation = Invitation.objects.get(enterprise=enterprise_a)
     assert invitation.email == "new@example.com"
@@ -97,7 +114,12 @@ def test_enterprise_admin_invites_a_member_who_joins(client, admin_a, enterprise
     client.logout()
     response = client.post(
         f"/invitations/{invitation.token}/",
-        {"username": "newbie", "first_name": "新人", "password1": "Joiner-pass-2026", "password2": "Joiner-pass-2026"},
+        {
+            "username": "newbie",
+            "first_name": "新人",
+            "password1": "Joiner-pass-2026",
+            "password2": "Joiner-pass-2026",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newbie")
@@ -109,17 +131,31 @@ def test_enterprise_admin_invites_a_member_who_joins(client, admin_a, enterprise
 @pytest.mark.django_db
 def test_invitation_errors_are_shown_on_the_fields(client, admin_a, member_a, enterprise_a):
     login(client, member_a)
-    response = client.post(f"/enterprises/{enterprise_a.pk}/members/invite/", {"email": "x@example.com", "role": "enterprise_member"})
+    response = client.post(
+        f"/enterprises/{enterprise_a.pk}/members/invite/",
+        {"email": "x@example.com", "role": "enterprise_member"},
+    )
     assert response.status_code == 403
     login(client, admin_a)
-    response = client.post(f"/enterprises/{enterprise_a.pk}/members/invite/", {"email": "not-an-email", "role": "expert"})
+    response = client.post(
+        f"/enterprises/{enterprise_a.pk}/members/invite/",
+        {"email": "not-an-email", "role": "expert"},
+    )
     assert response.status_code == 400
     assert {"email", "role"} <= set(response.context["form"].errors)
-    response = client.post(f"/enterprises/{enterprise_a.pk}/members/invite/", {"email": "member_a@example.com", "role": "enterprise_member"})
+    response = client.post(
+        f"/enterprises/{enterprise_a.pk}/members/invite/",
+        {"email": "member_a@example.com", "role": "enterprise_member"},
+    )
     assert "email" in response.context["form"].errors
-    invitation = Invitation.objects.create(enterprise=enterprise_a, email="y@example.com", invited_by=admin_a)
+    invitation = Invitation.objects.create(
+        enterprise=enterprise_a, email="y@example.com", invited_by=admin_a
+    )
     client.logout()
-    response = client.post(f"/invitations/{invitation.token}/", {"username": "admin_a", "password1": "123", "password2": "124"})
+    response = client.post(
+        f"/invitations/{invitation.token}/",
+        {"username": "admin_a", "password1": "123", "password2": "124"},
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "password2" in errors
@@ -138,7 +174,9 @@ def test_secure_headers(client):
 @pytest.mark.django_db
 def test_createsuperuser_noinput_gives_a_province_admin(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Super-pass-2026")
-    call_command("createsuperuser", "--noinput", username="root", email="root@example.com", verbosity=0)
+    call_command(
+        "createsuperuser", "--noinput", username="root", email="root@example.com", verbosity=0
+    )
     user = User.objects.get(username="root")
     assert user.is_province_admin and user.role == Role.PROVINCE_ADMIN
 

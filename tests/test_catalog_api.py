@@ -13,7 +13,11 @@ def test_catalog_api_returns_the_seed_catalog_exactly(catalog, api_client):
     assert set(body) == {"version", "dimensions", "support_elements", "indicators"}
     assert body["version"] == "2024.1"
     assert [d["no"] for d in body["dimensions"]] == [1, 2, 3]
-    assert [d["name"] for d in body["dimensions"]] == ["生产全过程", "产品全生命周期", "供应链全环节"]
+    assert [d["name"] for d in body["dimensions"]] == [
+        "生产全过程",
+        "产品全生命周期",
+        "供应链全环节",
+    ]
     links = [link for d in body["dimensions"] for link in d["links"]]
     assert [link["no"] for link in links] == list(range(1, 17))
     assert set(links[0]) == {"no", "name", "scenarios"}
@@ -31,12 +35,22 @@ def test_catalog_api_returns_the_seed_catalog_exactly(catalog, api_client):
     indicators = body["indicators"]
     assert [i["no"] for i in indicators] == list(range(1, 20))
     assert set(indicators[0]) == {
-        "no", "code", "name", "category", "unit", "direction", "applicability", "inputs"
+        "no",
+        "code",
+        "name",
+        "category",
+        "unit",
+        "direction",
+        "applicability",
+        "inputs",
     }
     for item in indicators:
         code, unit, applicability, inputs = INDICATORS[item["no"]]
         assert (item["code"], item["unit"], item["applicability"], item["inputs"]) == (
-            code, unit, applicability, inputs
+            code,
+            unit,
+            applicability,
+            inputs,
         )
 
 
@@ -63,6 +77,8 @@ def test_catalog_api_without_any_published_version_is_404(api_client, db):
 
 
 @pytest.mark.django_db
-def test_catalog_query_count_does_not_grow_with_rows(catalog, api_client, django_assert_max_num_queries):
+def test_catalog_query_count_does_not_grow_with_rows(
+    catalog, api_client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(8):
         assert api_client.get("/api/v1/catalog/").status_code == 200

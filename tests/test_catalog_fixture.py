@@ -8,13 +8,28 @@ import pytest
 from indicators.models import IndicatorDefinition, InputDefinition
 from scenarios.models import Dimension, Link, Scenario, SupportElement
 
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "typical_scenarios_guide.txt"
+SEED = (
+    Path(__file__).resolve().parent.parent / "fixtures" / "source" / "typical_scenarios_guide.txt"
+)
 
 # The seed's structure: link number → the scenario numbers listed under it.
 SCENARIOS_BY_LINK = {
-    1: [1, 2, 3], 2: [4, 5, 6, 7, 8, 9, 10], 3: [11, 12], 4: [13, 14, 15], 5: [16, 17, 18],
-    6: [19, 20], 7: [21, 22], 8: [23, 24], 9: [25, 26, 27, 28, 29], 10: [30, 31, 32],
-    11: [33, 34], 12: [35, 36], 13: [37, 38, 39], 14: [40, 41], 15: [42, 43], 16: [44, 45],
+    1: [1, 2, 3],
+    2: [4, 5, 6, 7, 8, 9, 10],
+    3: [11, 12],
+    4: [13, 14, 15],
+    5: [16, 17, 18],
+    6: [19, 20],
+    7: [21, 22],
+    8: [23, 24],
+    9: [25, 26, 27, 28, 29],
+    10: [30, 31, 32],
+    11: [33, 34],
+    12: [35, 36],
+    13: [37, 38, 39],
+    14: [40, 41],
+    15: [42, 43],
+    16: [44, 45],
 }
 LINKS_BY_DIMENSION = {1: list(range(1, 10)), 2: [10, 11, 12, 13], 3: [14, 15, 16]}
 DIMENSION_NAMES = {1: "生产全过程", 2: "产品全生命周期", 3: "供应链全环节"}
@@ -35,7 +50,12 @@ INDICATORS = {
     12: ("sales_per_capita", "万元/人", "all", ["sales_revenue", "sales_headcount"]),
     13: ("energy_intensity", "吨标准煤/万元", "all", ["total_energy_tce", "gross_output_value"]),
     14: ("co2_intensity", "吨/万元", "all", ["co2_emissions_t", "gross_output_value"]),
-    15: ("lost_time_incident_rate", "起/20万工时", "all", ["lost_time_incidents", "actual_work_hours"]),
+    15: (
+        "lost_time_incident_rate",
+        "起/20万工时",
+        "all",
+        ["lost_time_incidents", "actual_work_hours"],
+    ),
     16: ("replication_count", "家", "all", ["replication_count"]),
     17: ("nc_rate", "%", "discrete", ["nc_processes", "total_processes"]),
     18: ("apc_rate", "%", "process", ["apc_processes", "total_processes"]),
@@ -63,9 +83,16 @@ def test_counts_match_the_seed(catalog):
 
 @pytest.mark.django_db
 def test_numbering_is_continuous(catalog):
-    for model, n in ((Dimension, 3), (Link, 16), (Scenario, 45), (SupportElement, 8),
-                     (IndicatorDefinition, 19)):
-        numbers = list(model.objects.filter(version=catalog).order_by("no").values_list("no", flat=True))
+    for model, n in (
+        (Dimension, 3),
+        (Link, 16),
+        (Scenario, 45),
+        (SupportElement, 8),
+        (IndicatorDefinition, 19),
+    ):
+        numbers = list(
+            model.objects.filter(version=catalog).order_by("no").values_list("no", flat=True)
+        )
         assert numbers == list(range(1, n + 1)), model.__name__
 
 
@@ -75,14 +102,18 @@ def test_scenarios_sit_under_the_seeds_links_and_links_under_its_dimensions(cata
         assert sorted(link.scenarios.values_list("no", flat=True)) == SCENARIOS_BY_LINK[link.no]
     for dimension in Dimension.objects.filter(version=catalog):
         assert dimension.name == DIMENSION_NAMES[dimension.no]
-        assert sorted(dimension.links.values_list("no", flat=True)) == LINKS_BY_DIMENSION[dimension.no]
+        assert (
+            sorted(dimension.links.values_list("no", flat=True)) == LINKS_BY_DIMENSION[dimension.no]
+        )
 
 
 @pytest.mark.django_db
 def test_every_text_is_transcribed_verbatim_from_the_seed(catalog, seed_text):
     rows = [
-        *Dimension.objects.filter(version=catalog), *Link.objects.filter(version=catalog),
-        *Scenario.objects.filter(version=catalog), *SupportElement.objects.filter(version=catalog),
+        *Dimension.objects.filter(version=catalog),
+        *Link.objects.filter(version=catalog),
+        *Scenario.objects.filter(version=catalog),
+        *SupportElement.objects.filter(version=catalog),
     ]
     for row in rows:
         assert _squash(row.name) in seed_text, row.name
@@ -105,22 +136,40 @@ def test_scenario_descriptions_are_complete_sentences(catalog):
 @pytest.mark.django_db
 def test_support_elements_fall_into_equipment_network_platform(catalog):
     categories = dict(SupportElement.objects.filter(version=catalog).values_list("no", "category"))
-    assert categories == {1: "equipment", 2: "equipment", 3: "network", 4: "network",
-                          5: "platform", 6: "platform", 7: "platform", 8: "platform"}
+    assert categories == {
+        1: "equipment",
+        2: "equipment",
+        3: "network",
+        4: "network",
+        5: "platform",
+        6: "platform",
+        7: "platform",
+        8: "platform",
+    }
 
 
 @pytest.mark.django_db
 def test_indicators_follow_design_with_seed_corrections(catalog):
-    input_codes = set(InputDefinition.objects.filter(version=catalog).values_list("code", flat=True))
+    input_codes = set(
+        InputDefinition.objects.filter(version=catalog).values_list("code", flat=True)
+    )
     for ind in IndicatorDefinition.objects.filter(version=catalog):
         code, unit, applicability, inputs = INDICATORS[ind.no]
-        assert (ind.code, ind.unit, ind.applicability, ind.inputs) == (code, unit, applicability, inputs)
+        assert (ind.code, ind.unit, ind.applicability, ind.inputs) == (
+            code,
+            unit,
+            applicability,
+            inputs,
+        )
         assert set(ind.inputs) <= input_codes
     corrected = set(
-        IndicatorDefinition.objects.filter(version=catalog).exclude(correction_note="")
+        IndicatorDefinition.objects.filter(version=catalog)
+        .exclude(correction_note="")
         .values_list("no", flat=True)
     )
     assert {4, 5, 7, 8, 11, 13, 14, 15, 16} <= corrected
     # #4: no ×100 for a cost per unit; #5: defective / inspected, not the pass rate.
     assert "100" not in IndicatorDefinition.objects.get(version=catalog, no=4).formula
-    assert IndicatorDefinition.objects.get(version=catalog, no=5).formula.startswith("inspected_defective")
+    assert IndicatorDefinition.objects.get(version=catalog, no=5).formula.startswith(
+        "inspected_defective"
+    )

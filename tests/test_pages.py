@@ -13,8 +13,16 @@ from .conftest import login
 @pytest.mark.django_db
 def test_catalog_browser_shows_the_whole_catalog(client, catalog):
     html = client.get("/catalog/").content.decode()
-    for text in ("生产全过程", "计划调度环节", "生产计划优化", "供应链风险预警与弹性管控", "工业IOT平台",
-                 "全员劳动生产率", "关键设备联网率", "起/20万工时"):
+    for text in (
+        "生产全过程",
+        "计划调度环节",
+        "生产计划优化",
+        "供应链风险预警与弹性管控",
+        "工业IOT平台",
+        "全员劳动生产率",
+        "关键设备联网率",
+        "起/20万工时",
+    ):
         assert text in html
     assert html.count('data-testid="scenario-') == 45
     assert html.count('data-testid="indicator-') == 19
@@ -64,38 +72,63 @@ def test_admin_refuses_to_change_a_frozen_version(client, catalog, province_admi
 @pytest.mark.django_db
 def test_admin_clones_edits_and_publishes(client, catalog, province_admin):
     login(client, province_admin)
-    response = client.post(f"/admin/scenarios/catalogversion/{catalog.pk}/clone/", {"label": "2025.1"})
+    response = client.post(
+        f"/admin/scenarios/catalogversion/{catalog.pk}/clone/", {"label": "2025.1"}
+    )
     draft = CatalogVersion.objects.get(label="2025.1")
     assert response.status_code == 302 and draft.is_editable
     scenario = Scenario.objects.get(version=draft, no=1)
     response = client.post(
         f"/admin/scenarios/scenario/{scenario.pk}/change/",
-        {"no": 1, "name": "生产计划优化（2025 修订）", "name_en": "", "description": scenario.description,
-         "description_en": "", "link": scenario.link_id},
+        {
+            "no": 1,
+            "name": "生产计划优化（2025 修订）",
+            "name_en": "",
+            "description": scenario.description,
+            "description_en": "",
+            "link": scenario.link_id,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Scenario.objects.get(pk=scenario.pk).name == "生产计划优化（2025 修订）"
     export = client.get(f"/admin/scenarios/catalogversion/{draft.pk}/export/xlsx/")
-    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
     assert client.post(f"/admin/scenarios/catalogversion/{draft.pk}/publish/").status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published"
 
 
 @pytest.mark.django_db
-def test_admin_is_closed_to_everyone_but_province_admins(client, catalog, admin_a, city_reviewer_suzhou, expert):
+def test_admin_is_closed_to_everyone_but_province_admins(
+    client, catalog, admin_a, city_reviewer_suzhou, expert
+):
     for user in (admin_a, city_reviewer_suzhou, expert):
         login(client, user)
         assert client.get("/admin/").status_code == 302
-        assert client.get(f"/admin/scenarios/catalogversion/{catalog.pk}/export/json/").status_code == 302
+        assert (
+            client.get(f"/admin/scenarios/catalogversion/{catalog.pk}/export/json/").status_code
+            == 302
+        )
 
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", verbosity=0)
-    counts = (User.objects.count(), Enterprise.objects.count(), Batch.objects.count(), Scenario.objects.count())
+    counts = (
+        User.objects.count(),
+        Enterprise.objects.count(),
+        Batch.objects.count(),
+        Scenario.objects.count(),
+    )
     call_command("seed_demo", verbosity=0)
-    assert counts == (User.objects.count(), Enterprise.objects.count(), Batch.objects.count(), Scenario.objects.count())
+    assert counts == (
+        User.objects.count(),
+        Enterprise.objects.count(),
+        Batch.objects.count(),
+        Scenario.objects.count(),
+    )
     assert counts[0] == 8 and counts[1] == 2 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin

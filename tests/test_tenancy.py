@@ -8,7 +8,9 @@ from .conftest import login
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/enterprises/{pk}/", "/enterprises/{pk}/edit/", "/enterprises/{pk}/members/"])
+@pytest.mark.parametrize(
+    "path", ["/enterprises/{pk}/", "/enterprises/{pk}/edit/", "/enterprises/{pk}/members/"]
+)
 def test_web_pages_of_another_enterprise_are_404(client, admin_a, enterprise_b, path):
     login(client, admin_a)
     assert client.get(path.format(pk=enterprise_b.pk)).status_code == 404
@@ -21,7 +23,8 @@ def test_posting_to_another_enterprise_is_404_and_changes_nothing(client, admin_
     response = client.post(f"/enterprises/{enterprise_b.pk}/edit/", {"name": "劫持"})
     assert response.status_code == 404
     response = client.post(
-        f"/enterprises/{enterprise_b.pk}/members/invite/", {"email": "x@example.com", "role": "enterprise_member"}
+        f"/enterprises/{enterprise_b.pk}/members/invite/",
+        {"email": "x@example.com", "role": "enterprise_member"},
     )
     assert response.status_code == 404
     enterprise_b.refresh_from_db()
@@ -36,7 +39,9 @@ def test_api_lists_only_the_callers_enterprise(api_client, admin_a, enterprise_a
     assert body["count"] == 1
     assert [e["id"] for e in body["results"]] == [enterprise_a.pk]
     assert api_client.get(f"/api/v1/enterprises/{enterprise_b.pk}/").status_code == 404
-    response = api_client.patch(f"/api/v1/enterprises/{enterprise_b.pk}/", {"name": "劫持"}, format="json")
+    response = api_client.patch(
+        f"/api/v1/enterprises/{enterprise_b.pk}/", {"name": "劫持"}, format="json"
+    )
     assert response.status_code == 404
     assert Enterprise.objects.get(pk=enterprise_b.pk).name == "乙企业"
 
@@ -51,7 +56,9 @@ def test_api_with_token_is_scoped_the_same(api_client, admin_b, enterprise_a):
 
 
 @pytest.mark.django_db
-def test_city_reviewer_sees_only_its_city(api_client, client, city_reviewer_nanjing, enterprise_a, enterprise_b):
+def test_city_reviewer_sees_only_its_city(
+    api_client, client, city_reviewer_nanjing, enterprise_a, enterprise_b
+):
     api_client.force_authenticate(city_reviewer_nanjing)
     ids = [e["id"] for e in api_client.get("/api/v1/enterprises/").json()["results"]]
     assert ids == [enterprise_b.pk]
@@ -60,7 +67,12 @@ def test_city_reviewer_sees_only_its_city(api_client, client, city_reviewer_nanj
     assert client.get(f"/enterprises/{enterprise_a.pk}/").status_code == 404
     assert client.get(f"/enterprises/{enterprise_b.pk}/").status_code == 200
     # Reviewers read profiles; they do not edit them.
-    assert api_client.patch(f"/api/v1/enterprises/{enterprise_b.pk}/", {"name": "x"}, format="json").status_code == 403
+    assert (
+        api_client.patch(
+            f"/api/v1/enterprises/{enterprise_b.pk}/", {"name": "x"}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.django_db
@@ -81,18 +93,29 @@ def test_member_reads_but_cannot_edit_own_enterprise(client, api_client, member_
     assert client.get(f"/enterprises/{enterprise_a.pk}/").status_code == 200
     assert client.get(f"/enterprises/{enterprise_a.pk}/edit/").status_code == 403
     api_client.force_authenticate(member_a)
-    assert api_client.patch(f"/api/v1/enterprises/{enterprise_a.pk}/", {"district": "x"}, format="json").status_code == 403
+    assert (
+        api_client.patch(
+            f"/api/v1/enterprises/{enterprise_a.pk}/", {"district": "x"}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.django_db
-def test_admin_edits_own_enterprise_with_field_errors_and_audit(client, api_client, admin_a, enterprise_a):
+def test_admin_edits_own_enterprise_with_field_errors_and_audit(
+    client, api_client, admin_a, enterprise_a
+):
     api_client.force_authenticate(admin_a)
     response = api_client.patch(
-        f"/api/v1/enterprises/{enterprise_a.pk}/", {"credit_code": "91350100M000100Y40", "industry_code": "A01"}, format="json"
+        f"/api/v1/enterprises/{enterprise_a.pk}/",
+        {"credit_code": "91350100M000100Y40", "industry_code": "A01"},
+        format="json",
     )
     assert response.status_code == 400
     assert {"credit_code", "industry_code"} <= set(response.json())
-    response = api_client.patch(f"/api/v1/enterprises/{enterprise_a.pk}/", {"district": "吴中区"}, format="json")
+    response = api_client.patch(
+        f"/api/v1/enterprises/{enterprise_a.pk}/", {"district": "吴中区"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["district"] == "吴中区"
     assert AuditLog.objects.filter(action="enterprise.update", enterprise=enterprise_a).exists()
     login(client, admin_a)

@@ -10,8 +10,14 @@ from playwright.sync_api import sync_playwright
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -19,23 +25,35 @@ CHROMIUM_ARGS = [
 def browser():
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(executable):
-        pytest.fail(f"Chromium not found at {executable}; run `make test` (it installs Debian's chromium).")
+        pytest.fail(
+            f"Chromium not found at {executable}; run `make test` (it installs Debian's chromium)."
+        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     artifacts = os.environ.get("BROWSER_ARTIFACTS")
     if artifacts:
         os.makedirs(artifacts, exist_ok=True)
-        page.screenshot(path=os.path.join(artifacts, f"{os.environ.get('PYTEST_CURRENT_TEST', 'page').split(':')[-1].split(' ')[0]}.png"), full_page=True)
+        page.screenshot(
+            path=os.path.join(
+                artifacts,
+                f"{os.environ.get('PYTEST_CURRENT_TEST', 'page').split(':')[-1].split(' ')[0]}.png",
+            ),
+            full_page=True,
+        )
     context.close()
 
 

@@ -26,7 +26,9 @@ def test_enterprise_user_logs_in_browses_the_catalog_and_switches_language(page,
 
     page.get_by_test_id("language-en").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("navigation").get_by_role("link", name="Scenario catalog")).to_be_visible()
+    expect(
+        page.get_by_role("navigation").get_by_role("link", name="Scenario catalog")
+    ).to_be_visible()
     page.get_by_test_id("link-1").click()
     expect(page.get_by_test_id("scenario-2")).to_contain_text("Intelligent shop-floor scheduling")
 

@@ -15,11 +15,31 @@ from scenarios.services import (
 
 def _snapshot(version):
     return {
-        "links": list(Link.objects.filter(version=version).order_by("no").values_list("no", "dimension__no", "name", "name_en", "description")),
-        "scenarios": list(Scenario.objects.filter(version=version).order_by("no").values_list("no", "link__no", "name", "description")),
-        "support": list(SupportElement.objects.filter(version=version).order_by("no").values_list("no", "category", "name")),
-        "indicators": list(IndicatorDefinition.objects.filter(version=version).order_by("no").values_list("no", "code", "formula", "inputs", "unit", "correction_note")),
-        "inputs": list(InputDefinition.objects.filter(version=version).order_by("no").values_list("code", "kind", "fields")),
+        "links": list(
+            Link.objects.filter(version=version)
+            .order_by("no")
+            .values_list("no", "dimension__no", "name", "name_en", "description")
+        ),
+        "scenarios": list(
+            Scenario.objects.filter(version=version)
+            .order_by("no")
+            .values_list("no", "link__no", "name", "description")
+        ),
+        "support": list(
+            SupportElement.objects.filter(version=version)
+            .order_by("no")
+            .values_list("no", "category", "name")
+        ),
+        "indicators": list(
+            IndicatorDefinition.objects.filter(version=version)
+            .order_by("no")
+            .values_list("no", "code", "formula", "inputs", "unit", "correction_note")
+        ),
+        "inputs": list(
+            InputDefinition.objects.filter(version=version)
+            .order_by("no")
+            .values_list("code", "kind", "fields")
+        ),
     }
 
 
@@ -38,7 +58,15 @@ def test_export_then_import_round_trips(catalog, file_format):
 def test_json_export_has_one_sheet_per_part(catalog):
     document = json.loads(catalog_version_export(version=catalog, file_format="json"))
     titles = [sheet["title"] for sheet in document]
-    assert titles == ["version", "dimensions", "links", "scenarios", "support_elements", "inputs", "indicators"]
+    assert titles == [
+        "version",
+        "dimensions",
+        "links",
+        "scenarios",
+        "support_elements",
+        "inputs",
+        "indicators",
+    ]
     scenarios = next(s for s in document if s["title"] == "scenarios")["data"]
     assert scenarios[0]["link"] == 1 and scenarios[0]["name"] == "生产计划优化"
 
@@ -52,7 +80,9 @@ def test_import_with_a_bad_row_changes_nothing_and_names_the_row(catalog):
     scenarios[4]["link"] = 99  # no such link
     scenarios[5]["name"] = ""  # a name is required
     with pytest.raises(ValidationError) as exc:
-        catalog_version_import(version=draft, content=json.dumps(document, ensure_ascii=False), file_format="json")
+        catalog_version_import(
+            version=draft, content=json.dumps(document, ensure_ascii=False), file_format="json"
+        )
     text = " ".join(exc.value.messages)
     assert "scenarios" in text
     assert _snapshot(draft) == before

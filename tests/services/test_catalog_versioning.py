@@ -15,8 +15,11 @@ from scenarios.services import catalog_version_clone, catalog_version_publish
 def _batch(version):
     now = timezone.now()
     return Batch.objects.create(
-        year=now.year, name="测试批次", catalog_version=version,
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
+        year=now.year,
+        name="测试批次",
+        catalog_version=version,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
     )
 
 
@@ -54,7 +57,9 @@ def test_clone_copies_everything_into_an_editable_draft(catalog, province_admin)
     draft = catalog_version_clone(version=catalog, label="2025.1", actor=province_admin)
     assert draft.is_editable and draft.cloned_from == catalog
     for model in (Dimension, Link, Scenario, SupportElement, IndicatorDefinition):
-        source = list(model.objects.filter(version=catalog).order_by("no").values_list("no", "name"))
+        source = list(
+            model.objects.filter(version=catalog).order_by("no").values_list("no", "name")
+        )
         copy = list(model.objects.filter(version=draft).order_by("no").values_list("no", "name"))
         assert source == copy
     # Parents are remapped inside the draft, never pointing back at the source version.
@@ -103,8 +108,11 @@ def test_publish_refuses_an_incomplete_draft(catalog):
 def test_a_batch_can_only_pin_a_published_version(catalog):
     draft = catalog_version_clone(version=catalog, label="2025.1")
     batch = Batch(
-        year=2026, name="x", catalog_version=draft,
-        opens_at=timezone.now(), closes_at=timezone.now() - timedelta(days=1),
+        year=2026,
+        name="x",
+        catalog_version=draft,
+        opens_at=timezone.now(),
+        closes_at=timezone.now() - timedelta(days=1),
     )
     with pytest.raises(ValidationError) as exc:
         batch.full_clean()
