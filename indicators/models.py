@@ -4,6 +4,7 @@ Both are part of a catalog version, so a correction to a formula is a new
 catalog version and never changes the results of a batch already pinned.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,6 +54,12 @@ class InputDefinition(CatalogItem):
     unit = models.CharField(_("单位"), max_length=30, blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=InputKind.choices)
     fields = models.JSONField(_("明细列"), default=list, blank=True)
+    not_greater_than = models.SlugField(
+        _("不得大于"),
+        max_length=50,
+        blank=True,
+        help_text=_("部分不得大于整体：填写整体的输入代码，例如检验不合格数不得大于检验总数。"),
+    )
     history = HistoricalRecords()
 
     class Meta(CatalogItem.Meta):
@@ -92,6 +99,7 @@ class IndicatorDefinition(CatalogItem):
         _("适用范围"), max_length=10, choices=Applicability.choices, default=Applicability.ALL
     )
     inputs = models.JSONField(_("输入代码"), default=list)
+    decimals = models.PositiveSmallIntegerField(_("显示小数位"), default=2)
     correction_note = models.TextField(_("勘误说明"), blank=True)
     correction_note_en = models.TextField(_("英文勘误说明"), blank=True)
     history = HistoricalRecords()
@@ -104,6 +112,25 @@ class IndicatorDefinition(CatalogItem):
             models.UniqueConstraint(fields=["version", "code"], name="uniq_indicator_code"),
         ]
 
+    def clean(self):
+        super().clean()
+        from .formula import FormulaError
+        from .inputs import formula_for
+
+        if self.formula and self.version_id:
+            try:
+                compiled = formula_for(self)
+            except FormulaError as exc:
+                raise ValidationError({"formula": str(exc)}) from exc
+            undeclared = compiled.inputs - set(self.inputs)
+            if undeclared:
+                raise ValidationError(
+                    {
+                        "inputs": _("公式用到但未列出的输入：%(codes)s")
+                        % {"codes": ", ".join(sorted(undeclared))}
+                    }
+                )
+
     @property
     def display_unit(self) -> str:
         return self._pick(self.unit, self.unit_en)
@@ -111,3 +138,56 @@ class IndicatorDefinition(CatalogItem):
     @property
     def display_correction_note(self) -> str:
         return self._pick(self.correction_note, self.correction_note_en)
+
+
+class EnergyCarrier(models.Model):
+    """GB/T 2589-2020 conversion of one energy carrier to standard coal (kgce per unit)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("能源品种"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    kgce_per_unit = models.DecimalField(
+        _("折标准煤系数（kgce/单位）"), max_digits=12, decimal_places=6
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("能源折标系数")
+        verbose_name_plural = _("能源折标系数")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class EmissionSource(models.TextChoices):
+    FUEL = "fuel", _("化石燃料燃烧")
+    ELECTRICITY = "electricity", _("外购电力")
+    HEAT = "heat", _("外购热力")
+
+
+class EmissionFactor(models.Model):
+    """CO2 emitted per unit of a fuel burnt or of purchased electricity or heat (kg CO2 per unit)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
+    source_kind = models.CharField(_("排放类型"), max_length=12, choices=EmissionSource.choices)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    kgco2_per_unit = models.DecimalField(
+        _("排放因子（kgCO2/单位）"), max_digits=12, decimal_places=6
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("碳排放因子")
+        verbose_name_plural = _("碳排放因子")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"

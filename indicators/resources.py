@@ -22,7 +22,7 @@ class InputDefinitionResource(CatalogItemResource):
 
     class Meta(CatalogItemResource.Meta):
         model = InputDefinition
-        fields = ("no", "code", *BILINGUAL, "unit", "kind", "table_fields")
+        fields = ("no", "code", *BILINGUAL, "unit", "kind", "table_fields", "not_greater_than")
 
 
 class IndicatorDefinitionResource(CatalogItemResource):
@@ -42,6 +42,7 @@ class IndicatorDefinitionResource(CatalogItemResource):
             "direction",
             "applicability",
             "inputs",
+            "decimals",
             "correction_note",
             "correction_note_en",
         )

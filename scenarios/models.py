@@ -287,3 +287,92 @@ class Batch(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() < self.closes_at
+
+
+class Tier(models.TextChoices):
+    """Ordered from the lowest: each tier requires the rules of the tiers below it."""
+
+    WORKSHOP = "workshop", _("智能车间")
+    FACTORY = "factory", _("智能工厂")
+    BENCHMARK = "benchmark", _("标杆企业")
+
+
+TIER_ORDER = [Tier.WORKSHOP, Tier.FACTORY, Tier.BENCHMARK]
+
+
+class TierRule(models.Model):
+    """What one tier asks for, beyond the tiers below it.
+
+    Rules with no batch are the province's defaults; a batch without rules of
+    its own uses them.
+    """
+
+    batch = models.ForeignKey(
+        Batch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tier_rules",
+        verbose_name=_("申报批次"),
+        help_text=_("留空表示默认规则。"),
+    )
+    tier = models.CharField(_("层级"), max_length=10, choices=Tier.choices)
+    min_support_elements = models.PositiveSmallIntegerField(_("至少已实施的支撑要素数"), default=0)
+    support_categories = models.JSONField(
+        _("须覆盖的支撑要素类别"),
+        default=list,
+        blank=True,
+        help_text=_('例如 ["equipment", "network", "platform"]：装备、网络、平台各至少一项。'),
+    )
+    min_indicators_improved = models.PositiveSmallIntegerField(
+        _("至少较基准年改善的指标数"), default=0
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("层级规则")
+        verbose_name_plural = _("层级规则")
+        ordering = ["batch_id", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "tier"], name="uniq_tier_rule_per_batch"),
+            models.UniqueConstraint(
+                fields=["tier"], condition=models.Q(batch=None), name="uniq_default_tier_rule"
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.batch.name if self.batch_id else _("默认规则")
+        return f"{scope} · {self.get_tier_display()}"
+
+    def clean(self):
+        unknown = set(self.support_categories or []) - set(SupportCategory.values)
+        if unknown:
+            raise ValidationError(
+                {"support_categories": _("未知的类别：%(c)s") % {"c": ", ".join(sorted(unknown))}}
+            )
+
+
+class TierRequirement(models.Model):
+    """For one tier and one dimension: how many implemented scenarios, in how many links."""
+
+    rule = models.ForeignKey(
+        TierRule, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("层级规则")
+    )
+    dimension_code = models.SlugField(
+        _("维度代码"), max_length=30, help_text=_("production / product / supply_chain")
+    )
+    min_scenarios = models.PositiveSmallIntegerField(_("至少已实施场景数"))
+    min_links = models.PositiveSmallIntegerField(_("至少覆盖环节数"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("维度要求")
+        verbose_name_plural = _("维度要求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "dimension_code"], name="uniq_requirement_dimension"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dimension_code}: ≥{self.min_scenarios} / ≥{self.min_links}"

@@ -1,0 +1,150 @@
+"""Assessments (one enterprise × one batch), their answers, and the computed evaluation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Enterprise
+from scenarios.models import Batch, CatalogVersion, Scenario, SupportElement, Tier
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    CITY_RECOMMENDED = "city_recommended", _("市级已推荐")
+    UNDER_REVIEW = "under_review", _("专家评审中")
+    APPROVED = "approved", _("已认定")
+    REJECTED = "rejected", _("未通过")
+
+
+EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+
+class AnswerStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开展")
+    PLANNED = "planned", _("已规划")
+    IN_PROGRESS = "in_progress", _("实施中")
+    IMPLEMENTED = "implemented", _("已实施")
+
+
+class Period(models.TextChoices):
+    BASE = "base", _("基准年")
+    CURRENT = "current", _("当年")
+
+
+class Assessment(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("企业")
+    )
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("申报批次")
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    base_year = models.PositiveSmallIntegerField(_("基准年"), null=True, blank=True)
+    current_year = models.PositiveSmallIntegerField(_("当年"), null=True, blank=True)
+    base_inputs = models.JSONField(_("基准年指标数据"), default=dict, blank=True)
+    current_inputs = models.JSONField(_("当年指标数据"), default=dict, blank=True)
+    snapshot = models.JSONField(_("提交快照"), null=True, blank=True, editable=False)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_tier = models.CharField(_("认定层级"), max_length=10, choices=Tier.choices, blank=True)
+    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("自评估")
+        verbose_name_plural = _("自评估")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "batch"], name="uniq_assessment_per_batch"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.batch}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def inputs_for(self, period: str) -> dict:
+        return self.base_inputs if period == Period.BASE else self.current_inputs
+
+
+class Answer(models.Model):
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AnswerStatus.choices, default=AnswerStatus.NOT_STARTED
+    )
+    description = models.TextField(_("建设内容"), blank=True)
+    systems = models.TextField(_("系统、装备与供应商"), blank=True)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScenarioAnswer(Answer):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scenario_answers"
+    )
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("场景填报")
+        verbose_name_plural = _("场景填报")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "scenario"], name="uniq_scenario_answer")
+        ]
+
+
+class SupportElementAnswer(Answer):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="support_answers"
+    )
+    support_element = models.ForeignKey(SupportElement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("支撑要素填报")
+        verbose_name_plural = _("支撑要素填报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "support_element"], name="uniq_support_answer"
+            )
+        ]
+
+
+class Evaluation(models.Model):
+    """The computed indicators and tier of one assessment; rewritten whole on every run."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    catalog_version = models.ForeignKey(CatalogVersion, on_delete=models.PROTECT, related_name="+")
+    rules_source = models.CharField(_("规则来源"), max_length=40)
+    input_fingerprint = models.CharField(max_length=64)
+    indicators = models.JSONField(_("指标结果"), default=list)
+    tier_result = models.JSONField(_("层级结果"), default=dict)
+    highest_tier = models.CharField(
+        _("可申报层级"), max_length=10, choices=Tier.choices, blank=True
+    )
+    indicators_improved = models.PositiveSmallIntegerField(_("改善指标数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"))
+    computed_by = models.CharField(_("计算方式"), max_length=10, default="single")
+
+    class Meta:
+        verbose_name = _("评估结果")
+        verbose_name_plural = _("评估结果")
+
+    def __str__(self):
+        return f"{self.assessment} · {self.highest_tier or '—'}"

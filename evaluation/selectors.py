@@ -1,0 +1,88 @@
+"""Reads of assessments. ``assessments_for`` is the tenancy gate for everything below it."""
+
+from django.db.models import QuerySet
+
+from .computation import AssessmentData
+from .models import (
+    AnswerStatus,
+    Assessment,
+    Evaluation,
+    ScenarioAnswer,
+    State,
+    SupportElementAnswer,
+)
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    """An enterprise its own; a city reviewer its city's submitted ones; the province all."""
+    qs = Assessment.objects.select_related("enterprise", "batch")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_province_admin:
+        return qs
+    if user.is_city_reviewer:
+        return qs.filter(enterprise__city=user.city).exclude(state=State.DRAFT)
+    if user.is_enterprise_user:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def evaluations_for(user) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(assessment__in=assessments_for(user))
+
+
+def assessment_data_many(assessments: list[Assessment]) -> list[AssessmentData]:
+    """``assessment_data`` for many at once, with two queries for all the drafts' answers."""
+    drafts = [a.pk for a in assessments if not a.snapshot]
+    scenarios, support = {}, {}
+    if drafts:
+        for aid, no, status in (
+            ScenarioAnswer.objects.filter(assessment_id__in=drafts)
+            .values_list("assessment_id", "scenario__no", "status")
+            .iterator(chunk_size=20000)
+        ):
+            scenarios.setdefault(aid, {})[no] = status
+        for aid, no, status in (
+            SupportElementAnswer.objects.filter(assessment_id__in=drafts)
+            .values_list("assessment_id", "support_element__no", "status")
+            .iterator(chunk_size=20000)
+        ):
+            support.setdefault(aid, {})[no] = status
+    return [
+        assessment_data(a)
+        if a.snapshot
+        else AssessmentData(
+            industry_type=a.enterprise.industry_type,
+            scenario_status=scenarios.get(a.pk, {}),
+            support_status=support.get(a.pk, {}),
+            base_inputs=a.base_inputs,
+            current_inputs=a.current_inputs,
+        )
+        for a in assessments
+    ]
+
+
+def assessment_data(assessment: Assessment) -> AssessmentData:
+    """The data an evaluation reads: the frozen snapshot once submitted, else the live draft."""
+    if assessment.snapshot:
+        snap = assessment.snapshot
+        return AssessmentData(
+            industry_type=snap["enterprise"]["industry_type"],
+            scenario_status={int(k): v["status"] for k, v in snap["scenarios"].items()},
+            support_status={int(k): v["status"] for k, v in snap["support_elements"].items()},
+            base_inputs=snap["base_inputs"],
+            current_inputs=snap["current_inputs"],
+        )
+    return AssessmentData(
+        industry_type=assessment.enterprise.industry_type,
+        scenario_status=dict(assessment.scenario_answers.values_list("scenario__no", "status")),
+        support_status=dict(
+            assessment.support_answers.values_list("support_element__no", "status")
+        ),
+        base_inputs=assessment.base_inputs,
+        current_inputs=assessment.current_inputs,
+    )
+
+
+def implemented(status: str) -> bool:
+    return status == AnswerStatus.IMPLEMENTED

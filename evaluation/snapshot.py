@@ -1,0 +1,51 @@
+"""The immutable snapshot an assessment is frozen into on submit; reviewers score it."""
+
+import hashlib
+import json
+
+from .models import Assessment
+
+ANSWER_FIELDS = ("status", "description", "systems", "started_on", "completed_on")
+PROFILE_FIELDS = (
+    "name",
+    "credit_code",
+    "city",
+    "district",
+    "address",
+    "industry_code",
+    "industry_type",
+    "size",
+    "contact_name",
+    "contact_phone",
+)
+
+
+def _answers(queryset, number_field: str) -> dict:
+    rows = queryset.values(number_field, *ANSWER_FIELDS)
+    return {
+        str(row.pop(number_field)): {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
+        }
+        for row in rows
+    }
+
+
+def build_snapshot(assessment: Assessment) -> dict:
+    enterprise = assessment.enterprise
+    return {
+        "assessment": assessment.pk,
+        "batch": assessment.batch_id,
+        "catalog_version": assessment.batch.catalog_version.label,
+        "enterprise": {f: getattr(enterprise, f) for f in PROFILE_FIELDS},
+        "base_year": assessment.base_year,
+        "current_year": assessment.current_year,
+        "base_inputs": assessment.base_inputs,
+        "current_inputs": assessment.current_inputs,
+        "scenarios": _answers(assessment.scenario_answers.all(), "scenario__no"),
+        "support_elements": _answers(assessment.support_answers.all(), "support_element__no"),
+    }
+
+
+def snapshot_digest(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

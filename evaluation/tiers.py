@@ -1,0 +1,278 @@
+"""The tier an enterprise qualifies for, with the exact gaps for every tier it misses.
+
+Pure functions over plain data: the catalog's shape, the rules, and the
+statuses. The single-assessment service, the stateless API and the batch
+recompute all call ``evaluate_tiers``.
+"""
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext as _
+
+from scenarios.models import TIER_ORDER, Dimension, Link, Scenario, SupportElement, Tier, TierRule
+
+IMPLEMENTED = "implemented"
+
+
+@dataclass(frozen=True)
+class CatalogShape:
+    dimension_names: dict[str, str]  # code → name
+    scenario_link: dict[int, int]  # scenario no → link no
+    link_dimension: dict[int, str]  # link no → dimension code
+    support_category: dict[int, str]  # support element no → category
+
+    @classmethod
+    def for_version(cls, version) -> "CatalogShape":
+        return cls(
+            dimension_names=dict(
+                Dimension.objects.filter(version=version).values_list("code", "name")
+            ),
+            scenario_link=dict(
+                Scenario.objects.filter(version=version).values_list("no", "link__no")
+            ),
+            link_dimension=dict(
+                Link.objects.filter(version=version).values_list("no", "dimension__code")
+            ),
+            support_category=dict(
+                SupportElement.objects.filter(version=version).values_list("no", "category")
+            ),
+        )
+
+    def scenario_dimension(self, scenario_no: int) -> str:
+        return self.link_dimension[self.scenario_link[scenario_no]]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    dimension: str
+    min_scenarios: int
+    min_links: int
+
+
+@dataclass(frozen=True)
+class TierRules:
+    tier: str
+    requirements: tuple[Requirement, ...]
+    min_support_elements: int = 0
+    support_categories: tuple[str, ...] = ()
+    min_indicators_improved: int = 0
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    tiers: tuple[TierRules, ...]  # lowest first
+    is_default: bool
+
+    @classmethod
+    def from_models(cls, rules, *, is_default: bool) -> "RuleSet":
+        by_tier = {r.tier: r for r in rules}
+        return cls(
+            tiers=tuple(
+                TierRules(
+                    tier=tier,
+                    requirements=tuple(
+                        Requirement(q.dimension_code, q.min_scenarios, q.min_links)
+                        for q in by_tier[tier].requirements.all()
+                    ),
+                    min_support_elements=by_tier[tier].min_support_elements,
+                    support_categories=tuple(by_tier[tier].support_categories or ()),
+                    min_indicators_improved=by_tier[tier].min_indicators_improved,
+                )
+                for tier in TIER_ORDER
+                if tier in by_tier
+            ),
+            is_default=is_default,
+        )
+
+
+def rules_for_batch(batch=None) -> RuleSet:
+    """The batch's own rules, or the defaults when it has none (or no batch is given)."""
+    if batch is not None:
+        own = list(TierRule.objects.filter(batch=batch).prefetch_related("requirements"))
+        if own:
+            return RuleSet.from_models(own, is_default=False)
+    defaults = TierRule.objects.filter(batch=None).prefetch_related("requirements")
+    return RuleSet.from_models(list(defaults), is_default=True)
+
+
+@dataclass(frozen=True)
+class Gap:
+    code: str
+    message: str
+    dimension: str = ""
+    required: int = 0
+    actual: int = 0
+    missing: int = 0
+
+
+@dataclass(frozen=True)
+class TierResult:
+    tier: str
+    passed: bool
+    gaps: tuple[Gap, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict:
+        return {"tier": self.tier, "passed": self.passed, "gaps": [asdict(g) for g in self.gaps]}
+
+
+@dataclass(frozen=True)
+class TierOutcome:
+    highest_tier: str | None
+    tiers: tuple[TierResult, ...]
+    rules_are_default: bool
+
+    def as_json(self) -> dict:
+        return {"highest_tier": self.highest_tier, "tiers": [t.as_json() for t in self.tiers]}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an enterprise has implemented, counted the way the rules count."""
+
+    scenarios: Counter  # dimension code → implemented scenarios
+    links: dict[str, int]  # dimension code → links with an implemented scenario
+    support_elements: int
+    support_categories: set[str]
+
+    def key(self) -> tuple:
+        """Equal keys give equal tier outcomes (the batch path memoises on it)."""
+        return (
+            tuple(sorted(self.scenarios.items())),
+            tuple(sorted(self.links.items())),
+            self.support_elements,
+            tuple(sorted(self.support_categories)),
+        )
+
+    @classmethod
+    def count(cls, shape: CatalogShape, scenario_status: dict, support_status: dict) -> "Coverage":
+        scenarios, links = Counter(), {}
+        for no, status in scenario_status.items():
+            if status == IMPLEMENTED and int(no) in shape.scenario_link:
+                link = shape.scenario_link[int(no)]
+                dimension = shape.link_dimension[link]
+                scenarios[dimension] += 1
+                links.setdefault(dimension, set()).add(link)
+        elements = [
+            int(no)
+            for no, status in support_status.items()
+            if status == IMPLEMENTED and int(no) in shape.support_category
+        ]
+        return cls(
+            scenarios=scenarios,
+            links={dimension: len(nos) for dimension, nos in links.items()},
+            support_elements=len(elements),
+            support_categories={shape.support_category[no] for no in elements},
+        )
+
+
+CATEGORY_NAMES = {"equipment": "装备", "network": "网络", "platform": "平台"}
+
+
+def _tier_gaps(
+    rules: TierRules, shape: CatalogShape, coverage: Coverage, improved: int
+) -> list[Gap]:
+    gaps = []
+    for req in rules.requirements:
+        name = shape.dimension_names.get(req.dimension, req.dimension)
+        have_scenarios = coverage.scenarios.get(req.dimension, 0)
+        have_links = coverage.links.get(req.dimension, 0)
+        more_scenarios = max(req.min_scenarios - have_scenarios, 0)
+        more_links = max(req.min_links - have_links, 0)
+        if more_scenarios:
+            gaps.append(
+                Gap(
+                    "scenarios",
+                    _("%(dim)s还需 %(n)d 个已实施场景（要求 %(req)d 个，已有 %(have)d 个）")
+                    % {
+                        "dim": name,
+                        "n": more_scenarios,
+                        "req": req.min_scenarios,
+                        "have": have_scenarios,
+                    },
+                    req.dimension,
+                    req.min_scenarios,
+                    have_scenarios,
+                    more_scenarios,
+                )
+            )
+        if more_links:
+            gaps.append(
+                Gap(
+                    "links",
+                    _("%(dim)s还需覆盖 %(n)d 个未覆盖环节（要求 %(req)d 个，已覆盖 %(have)d 个）")
+                    % {"dim": name, "n": more_links, "req": req.min_links, "have": have_links},
+                    req.dimension,
+                    req.min_links,
+                    have_links,
+                    more_links,
+                )
+            )
+    if coverage.support_elements < rules.min_support_elements:
+        n = rules.min_support_elements - coverage.support_elements
+        gaps.append(
+            Gap(
+                "support_elements",
+                _("还需 %(n)d 个已实施的支撑要素（要求 %(req)d 个，已有 %(have)d 个）")
+                % {"n": n, "req": rules.min_support_elements, "have": coverage.support_elements},
+                "",
+                rules.min_support_elements,
+                coverage.support_elements,
+                n,
+            )
+        )
+    for category in rules.support_categories:
+        if category not in coverage.support_categories:
+            gaps.append(
+                Gap(
+                    "support_category",
+                    _("支撑要素还需至少一项“%(cat)s”类")
+                    % {"cat": CATEGORY_NAMES.get(category, category)},
+                    category,
+                    1,
+                    0,
+                    1,
+                )
+            )
+    if improved < rules.min_indicators_improved:
+        n = rules.min_indicators_improved - improved
+        gaps.append(
+            Gap(
+                "indicators_improved",
+                _("还需 %(n)d 项成效指标较基准年改善（要求 %(req)d 项，已有 %(have)d 项）")
+                % {"n": n, "req": rules.min_indicators_improved, "have": improved},
+                "",
+                rules.min_indicators_improved,
+                improved,
+                n,
+            )
+        )
+    return gaps
+
+
+def evaluate_tiers(
+    shape: CatalogShape,
+    rules: RuleSet,
+    scenario_status: dict,
+    support_status: dict,
+    indicators_improved: int | None = None,
+) -> TierOutcome:
+    coverage = Coverage.count(shape, scenario_status, support_status)
+    return evaluate_coverage(shape, rules, coverage, indicators_improved or 0)
+
+
+def evaluate_coverage(
+    shape: CatalogShape, rules: RuleSet, coverage: "Coverage", improved: int
+) -> TierOutcome:
+    results, highest, lower_passed, lower_name = [], None, True, ""
+    for rules_for_tier in rules.tiers:
+        gaps = _tier_gaps(rules_for_tier, shape, coverage, improved)
+        if not lower_passed:
+            gaps.insert(0, Gap("lower_tier", _("需先达到%(tier)s") % {"tier": lower_name}))
+        passed = not gaps
+        results.append(TierResult(rules_for_tier.tier, passed, tuple(gaps)))
+        if passed:
+            highest = rules_for_tier.tier
+        lower_passed = lower_passed and passed
+        lower_name = Tier(rules_for_tier.tier).label
+    return TierOutcome(highest, tuple(results), rules.is_default)

@@ -1,0 +1,69 @@
+"""Calculators feeding indicators #13 (comprehensive energy, tce) and #14 (CO2, t).
+
+Energy per GB/T 2589-2020: each carrier's quantity × its conversion coefficient
+to standard coal. CO2: fuels × emission factors + purchased electricity (and
+heat) × grid factor. The coefficient tables are data the province admin edits.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .inputs import clean_number
+from .models import EmissionFactor, EnergyCarrier
+
+THOUSAND = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class CalculatorLine:
+    code: str
+    name: str
+    quantity: Decimal
+    unit: str
+    factor: Decimal
+    result: Decimal  # tce or t CO2
+
+
+def _lines(entries, factors: dict, factor_attr: str) -> list[CalculatorLine]:
+    if not isinstance(entries, list) or not entries:
+        raise ValidationError({"entries": [_("请至少填写一项。")]})
+    errors, lines = {}, []
+    for index, entry in enumerate(entries):
+        code = entry.get("code") if isinstance(entry, dict) else None
+        factor = factors.get(code)
+        if factor is None:
+            errors[f"entries[{index}].code"] = [_("未知的品种：%(code)s") % {"code": code}]
+            continue
+        quantity, error = clean_number(entry.get("quantity"), "number")
+        if error:
+            errors[f"entries[{index}].quantity"] = [error]
+            continue
+        coefficient = getattr(factor, factor_attr)
+        lines.append(
+            CalculatorLine(
+                code=code,
+                name=factor.name,
+                quantity=quantity,
+                unit=factor.unit,
+                factor=coefficient,
+                result=quantity * coefficient / THOUSAND,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return lines
+
+
+def energy_total_tce(entries: list[dict]) -> tuple[Decimal, list[CalculatorLine]]:
+    """Σ quantity × kgce per unit ÷ 1000, in tonnes of standard coal."""
+    lines = _lines(entries, {c.code: c for c in EnergyCarrier.objects.all()}, "kgce_per_unit")
+    return sum((line.result for line in lines), Decimal(0)), lines
+
+
+def co2_total_t(entries: list[dict]) -> tuple[Decimal, list[CalculatorLine]]:
+    """Σ quantity × kg CO2 per unit ÷ 1000, in tonnes of CO2."""
+    lines = _lines(entries, {f.code: f for f in EmissionFactor.objects.all()}, "kgco2_per_unit")
+    return sum((line.result for line in lines), Decimal(0)), lines

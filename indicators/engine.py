@@ -1,0 +1,154 @@
+"""Compute the 19 indicators for one set of inputs, and their improvement between two years.
+
+The same compiled formulas serve the batch path (``indicators.batch``); this
+module is the reference: Decimal arithmetic, one assessment at a time.
+"""
+
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .formula import Formula, Undefined
+from .inputs import InputSpec
+from .models import Applicability, Direction, IndicatorDefinition
+
+
+class Status(models.TextChoices):
+    OK = "ok", gettext_lazy("已计算")
+    MISSING_INPUT = "missing_input", gettext_lazy("缺少输入")
+    UNDEFINED = "undefined", gettext_lazy("无法计算")
+    NOT_APPLICABLE = "not_applicable", gettext_lazy("不适用")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    no: int
+    code: str
+    value: Decimal | None
+    unit: str
+    status: str
+    detail: str
+    missing: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["value"] = None if self.value is None else str(self.value)
+        data["missing"] = list(self.missing)
+        return data
+
+
+def is_applicable(applicability: str, industry_type: str) -> bool:
+    return applicability == Applicability.ALL or industry_type in ("mixed", applicability)
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    definition: IndicatorDefinition
+    formula: Formula
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(self.definition.inputs)
+
+
+class IndicatorSet:
+    """The indicators of one catalog version, formulas parsed once."""
+
+    def __init__(self, definitions, spec: InputSpec):
+        self.spec = spec
+        self.indicators = [CompiledIndicator(d, spec.compile(d.formula)) for d in definitions]
+
+    @classmethod
+    def for_version(cls, version) -> "IndicatorSet":
+        definitions = IndicatorDefinition.objects.filter(version=version).order_by("no")
+        return cls(list(definitions), InputSpec.for_version(version))
+
+    def compute(self, values: dict, industry_type: str) -> list[IndicatorResult]:
+        return [self.compute_one(c, values, industry_type) for c in self.indicators]
+
+    def compute_one(
+        self, compiled: CompiledIndicator, values: dict, industry_type: str
+    ) -> IndicatorResult:
+        definition = compiled.definition
+
+        def result(value, status, detail, missing=()):
+            return IndicatorResult(
+                no=definition.no,
+                code=definition.code,
+                value=value,
+                unit=definition.unit,
+                status=status,
+                detail=detail,
+                missing=tuple(missing),
+            )
+
+        if not is_applicable(definition.applicability, industry_type):
+            return result(
+                None,
+                Status.NOT_APPLICABLE,
+                _("该指标%(scope)s，不适用于本企业的行业类型。")
+                % {"scope": definition.get_applicability_display()},
+            )
+        missing = missing_inputs(compiled, values, self.spec)
+        if missing:
+            names = "、".join(self._input_name(m) for m in missing)
+            return result(
+                None, Status.MISSING_INPUT, _("缺少输入：%(names)s") % {"names": names}, missing
+            )
+        try:
+            value = compiled.formula.evaluate(values)
+        except Undefined as exc:
+            return result(None, Status.UNDEFINED, _("无法计算：%(reason)s。") % {"reason": exc})
+        return result(value, Status.OK, "")
+
+    def _input_name(self, path: str) -> str:
+        code = path.split("[", 1)[0]
+        definition = self.spec.definitions.get(code)
+        return path if definition is None else path.replace(code, definition.name, 1)
+
+
+def missing_inputs(compiled: CompiledIndicator, values: dict, spec: InputSpec) -> list[str]:
+    """The input codes (or table cells) the formula needs and the values lack."""
+    missing = []
+    used = compiled.formula.inputs
+    ordered = [c for c in compiled.inputs if c in used] + sorted(used - set(compiled.inputs))
+    for code in ordered:
+        if code not in values:
+            missing.append(code)
+            continue
+        if code in spec.tables:
+            needed = spec.table_numeric_columns(code)
+            for index, row in enumerate(values[code]):
+                missing.extend(
+                    f"{code}[{index}].{col}" for col in sorted(needed) if row.get(col) is None
+                )
+    return missing
+
+
+def improvement(
+    direction: str, base: IndicatorResult, current: IndicatorResult
+) -> tuple[Decimal | None, str]:
+    """Relative change from the base year, in %, positive when the indicator got better."""
+    if base.status != Status.OK or current.status != Status.OK:
+        return None, _("基准年或当年数据不完整")
+    if base.value == 0:
+        return None, _("基准年数值为 0，无法计算改善幅度")
+    change = (current.value - base.value) / abs(base.value) * 100
+    return (change if direction == Direction.HIGHER else -change), ""
+
+
+def round_for_display(value: Decimal | None, decimals: int) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_value(value: Decimal | None, decimals: int, unit: str = "") -> str:
+    rounded = round_for_display(value, decimals)
+    if rounded is None:
+        return "—"
+    text = f"{rounded:,.{decimals}f}"
+    return f"{text} {unit}".strip()
