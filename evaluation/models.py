@@ -107,6 +107,9 @@ class ScenarioAnswer(Answer):
             models.UniqueConstraint(fields=["assessment", "scenario"], name="uniq_scenario_answer")
         ]
 
+    def __str__(self):
+        return f"{self.assessment_id} · {self.scenario} · {self.status}"
+
 
 class SupportElementAnswer(Answer):
     assessment = models.ForeignKey(
@@ -122,6 +125,9 @@ class SupportElementAnswer(Answer):
                 fields=["assessment", "support_element"], name="uniq_support_answer"
             )
         ]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.support_element} · {self.status}"
 
 
 class Evaluation(models.Model):

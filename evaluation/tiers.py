@@ -125,6 +125,17 @@ class TierOutcome:
     def as_json(self) -> dict:
         return {"highest_tier": self.highest_tier, "tiers": [t.as_json() for t in self.tiers]}
 
+    @classmethod
+    def from_json(cls, data: dict, *, rules_are_default: bool = False) -> "TierOutcome":
+        return cls(
+            highest_tier=data.get("highest_tier"),
+            tiers=tuple(
+                TierResult(t["tier"], t["passed"], tuple(Gap(**g) for g in t["gaps"]))
+                for t in data.get("tiers", [])
+            ),
+            rules_are_default=rules_are_default,
+        )
+
 
 @dataclass(frozen=True)
 class Coverage:

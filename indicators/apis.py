@@ -1,5 +1,6 @@
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -7,7 +8,16 @@ from rest_framework.views import APIView
 from scenarios import selectors as catalog_selectors
 
 from . import selectors
-from .serializers import CatalogSerializer
+from .calculators import co2_total_t, energy_total_tce
+from .engine import IndicatorSet
+from .inputs import clean_inputs
+from .serializers import (
+    CalculatorRequestSerializer,
+    CalculatorResponseSerializer,
+    CatalogSerializer,
+    ComputeRequestSerializer,
+    ComputeResponseSerializer,
+)
 
 
 class CatalogApi(APIView):
@@ -36,3 +46,64 @@ class CatalogApi(APIView):
             "indicators": selectors.indicator_definitions(version=version),
         }
         return Response(CatalogSerializer(document).data)
+
+
+def _current_version_or_404():
+    version = catalog_selectors.catalog_version_current()
+    if version is None:
+        raise Http404("No published catalog version.")
+    return version
+
+
+class IndicatorComputeApi(APIView):
+    """Stateless: the 19 indicators for one set of inputs (previews and integrations).
+
+    Values are exact decimals, as strings. Impossible inputs are refused with 400
+    and the errors keyed by input code (``inputs.<code>``).
+    """
+
+    throttle_scope = "compute"
+
+    @extend_schema(request=ComputeRequestSerializer, responses=ComputeResponseSerializer)
+    def post(self, request):
+        serializer = ComputeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        indicator_set = IndicatorSet.for_version(_current_version_or_404())
+        values, errors = clean_inputs(serializer.validated_data["inputs"], indicator_set.spec)
+        if errors:
+            raise ValidationError({"inputs": errors})
+        results = indicator_set.compute(values, serializer.validated_data["industry_type"])
+        return Response(ComputeResponseSerializer({"results": results}).data)
+
+
+class _CalculatorApi(APIView):
+    calculate = None
+    unit = ""
+    input_code = ""
+
+    @extend_schema(request=CalculatorRequestSerializer, responses=CalculatorResponseSerializer)
+    def post(self, request):
+        serializer = CalculatorRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        total, lines = type(self).calculate(serializer.validated_data["entries"])
+        return Response(
+            CalculatorResponseSerializer(
+                {"total": total, "unit": self.unit, "input_code": self.input_code, "lines": lines}
+            ).data
+        )
+
+
+class EnergyCalculatorApi(_CalculatorApi):
+    """Comprehensive energy consumption per GB/T 2589-2020, in tce (feeds ``total_energy_tce``)."""
+
+    calculate = staticmethod(energy_total_tce)
+    unit = "tce"
+    input_code = "total_energy_tce"
+
+
+class Co2CalculatorApi(_CalculatorApi):
+    """CO2 emissions from fuels and purchased electricity/heat, in t (feeds ``co2_emissions_t``)."""
+
+    calculate = staticmethod(co2_total_t)
+    unit = "t"
+    input_code = "co2_emissions_t"

@@ -129,11 +129,15 @@ def _clean_table(code: str, rows, columns: dict[str, dict], errors: dict) -> lis
                     errors[key] = [error]
         for name, column in columns.items():
             earlier = column.get("not_before")
-            if earlier and isinstance(out.get(name), date) and isinstance(out.get(earlier), date):
-                if out[name] < out[earlier]:
-                    errors[f"{code}[{index}].{name}"] = [
-                        _("不能早于%(col)s。") % {"col": columns[earlier].get("name", earlier)}
-                    ]
+            if (
+                earlier
+                and isinstance(out.get(name), date)
+                and isinstance(out.get(earlier), date)
+                and out[name] < out[earlier]
+            ):
+                errors[f"{code}[{index}].{name}"] = [
+                    _("不能早于%(col)s。") % {"col": columns[earlier].get("name", earlier)}
+                ]
         cleaned.append(out)
     return cleaned
 

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from portal.models import IndustryType
+
 
 class CatalogScenarioSerializer(serializers.Serializer):
     no = serializers.IntegerField()
@@ -44,3 +46,52 @@ class CatalogSerializer(serializers.Serializer):
     dimensions = CatalogDimensionSerializer(many=True)
     support_elements = CatalogSupportElementSerializer(many=True)
     indicators = CatalogIndicatorSerializer(many=True)
+
+
+class ComputeRequestSerializer(serializers.Serializer):
+    industry_type = serializers.ChoiceField(choices=IndustryType.choices)
+    inputs = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
+
+
+class IndicatorResultSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    code = serializers.CharField()
+    value = serializers.DecimalField(
+        max_digits=40,
+        decimal_places=20,
+        allow_null=True,
+        coerce_to_string=True,
+        normalize_output=True,
+    )
+    unit = serializers.CharField()
+    status = serializers.ChoiceField(choices=["ok", "missing_input", "undefined", "not_applicable"])
+    detail = serializers.CharField(allow_blank=True)
+
+
+class ComputeResponseSerializer(serializers.Serializer):
+    results = IndicatorResultSerializer(many=True)
+
+
+class CalculatorEntrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    quantity = serializers.JSONField()
+
+
+class CalculatorRequestSerializer(serializers.Serializer):
+    entries = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+class CalculatorLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=40, decimal_places=10, normalize_output=True)
+    unit = serializers.CharField()
+    factor = serializers.DecimalField(max_digits=20, decimal_places=6, normalize_output=True)
+    result = serializers.DecimalField(max_digits=40, decimal_places=10, normalize_output=True)
+
+
+class CalculatorResponseSerializer(serializers.Serializer):
+    total = serializers.DecimalField(max_digits=40, decimal_places=10, normalize_output=True)
+    unit = serializers.CharField()
+    input_code = serializers.CharField()
+    lines = CalculatorLineSerializer(many=True)

@@ -199,6 +199,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
         "user": env.str("THROTTLE_USER", default="6000/minute"),
         "auth": env.str("THROTTLE_AUTH", default="10/minute"),
+        "compute": env.str("THROTTLE_COMPUTE", default="1200/minute"),
     },
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
 }
@@ -213,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"TierEnum": "scenarios.models.Tier"},
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from evaluation import apis as evaluation_apis
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
 
@@ -14,10 +15,23 @@ from .api import TokenApi
 
 router = DefaultRouter()
 router.register("enterprises", apis.EnterpriseViewSet, basename="enterprise")
+router.register("assessments", evaluation_apis.AssessmentViewSet, basename="assessment")
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="api-token"),
     path("catalog/", indicator_apis.CatalogApi.as_view(), name="api-catalog"),
+    path("indicators/compute/", indicator_apis.IndicatorComputeApi.as_view(), name="api-compute"),
+    path(
+        "indicators/calculators/energy/",
+        indicator_apis.EnergyCalculatorApi.as_view(),
+        name="api-calculator-energy",
+    ),
+    path(
+        "indicators/calculators/co2/",
+        indicator_apis.Co2CalculatorApi.as_view(),
+        name="api-calculator-co2",
+    ),
+    path("evaluation/tier/", evaluation_apis.TierApi.as_view(), name="api-tier"),
     path("", include(router.urls)),
 ]
 

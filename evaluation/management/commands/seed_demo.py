@@ -8,9 +8,12 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation import services
+from evaluation.models import Assessment
+from indicators.models import EnergyCarrier
 from portal.models import Enterprise, User
 from portal.services import province_admin_group_sync, user_create
-from scenarios.models import Batch, CatalogVersion
+from scenarios.models import Batch, CatalogVersion, TierRule
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -21,12 +24,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not CatalogVersion.objects.filter(pk=1).exists():
             call_command("loaddata", FIXTURES / "catalog.json", verbosity=0)
+        if not TierRule.objects.filter(batch=None).exists():
+            call_command("loaddata", FIXTURES / "tier_rules.json", verbosity=0)
+        if not EnergyCarrier.objects.exists():
+            call_command("loaddata", FIXTURES / "calculator_factors.json", verbosity=0)
         demo = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
         with transaction.atomic():
             province_admin_group_sync()
             self._batch(demo["batch"])
             enterprises = self._enterprises(demo["enterprises"])
             created = self._users(demo["users"], enterprises, demo["password"])
+            batch = Batch.objects.get(name=demo["batch"]["name"])
+            for spec in demo["assessments"]:
+                self._assessment(spec, enterprises[spec["enterprise"]], batch)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Accounts (password {demo['password']!r}, demo only):")
         for spec in demo["users"]:
@@ -45,6 +55,32 @@ class Command(BaseCommand):
                 "closes_at": now + timedelta(days=spec["closes_in_days"]),
             },
         )
+
+    def _assessment(self, spec, enterprise, batch):
+        """A filled-in draft, written through the same services as the forms and the API."""
+        if Assessment.objects.filter(enterprise=enterprise, batch=batch).exists():
+            return
+        actor = User.objects.get(username=spec["author"])
+        assessment = services.assessment_create(
+            enterprise=enterprise,
+            batch=batch,
+            actor=actor,
+            base_year=spec["base_year"],
+            current_year=spec["current_year"],
+        )
+        for period in ("base", "current"):
+            services.assessment_inputs_update(
+                assessment=assessment, actor=actor, period=period, values=spec[f"{period}_inputs"]
+            )
+        for no, answer in spec["scenarios"].items():
+            services.scenario_answer_set(
+                assessment=assessment, actor=actor, scenario_no=int(no), data=answer
+            )
+        for no, answer in spec["support_elements"].items():
+            services.support_answer_set(
+                assessment=assessment, actor=actor, element_no=int(no), data=answer
+            )
+        services.evaluation_refresh(assessment=assessment)
 
     def _enterprises(self, specs):
         enterprises = {}
