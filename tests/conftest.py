@@ -79,3 +79,31 @@ def api_client():
 def login(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@pytest.fixture
+def factors(db):
+    call_command("loaddata", "fixtures/calculator_factors.json", verbosity=0)
+
+
+@pytest.fixture
+def default_rules(db):
+    call_command("loaddata", "fixtures/tier_rules.json", verbosity=0)
+
+
+@pytest.fixture
+def open_batch(catalog, default_rules):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scenarios.models import Batch
+
+    now = timezone.now()
+    return Batch.objects.create(
+        year=now.year,
+        name="测试批次",
+        catalog_version=catalog,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
