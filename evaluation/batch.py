@@ -17,7 +17,7 @@ from indicators.batch import compute_frame, improvement_frame
 from .computation import AssessmentData, EvaluationContext
 from .models import Assessment, Evaluation
 from .selectors import assessment_data_many
-from .tiers import IMPLEMENTED, Coverage, evaluate_coverage
+from .tiers import IMPLEMENTED, Coverage, GapTexts, evaluate_coverage
 
 WRITE_CHUNK = 2000
 
@@ -103,8 +103,30 @@ def _coverages(
     return coverages
 
 
-def _json_value(value) -> str | None:
-    return None if pd.isna(value) else format(float(value), ".15g")
+def _json_values(series: pd.Series) -> list[str | None]:
+    return [None if v != v else format(v, ".15g") for v in series.astype(float).tolist()]
+
+
+def _period_columns(definition, result) -> list[dict]:
+    """One period's JSON for every row, built from plain lists (no per-cell pandas access)."""
+    head = {"no": definition.no, "code": definition.code}
+    return [
+        {
+            **head,
+            "value": value,
+            "unit": definition.unit,
+            "status": status,
+            "detail": detail,
+            "missing": list(missing),
+        }
+        for value, status, detail, missing in zip(
+            _json_values(result.value),
+            result.status.tolist(),
+            result.detail.tolist(),
+            result.missing.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def evaluate_many(
@@ -119,58 +141,55 @@ def evaluate_many(
     current = compute_frame(
         context.indicators, *_frames(spec, ids, [r.current_inputs for r in records]), industry
     )
-    columns, improved_total = {}, pd.Series(0, index=ids)
+    per_indicator, improved_total = [], pd.Series(0, index=ids)
     for compiled in context.indicators.indicators:
         d = compiled.definition
         change, change_detail = improvement_frame(d.direction, base[d.code], current[d.code])
         improved = change.fillna(0) > 0
         improved_total += improved.astype(int)
-        columns[d.code] = (d, base[d.code], current[d.code], change, change_detail, improved)
-
-    def period(result, i):
-        return {
-            "no": None,
-            "code": None,
-            "value": _json_value(result.value.iat[i]),
-            "unit": None,
-            "status": result.status.iat[i],
-            "detail": result.detail.iat[i],
-            "missing": list(result.missing.iat[i]),
-        }
-
-    coverages = _coverages(context, ids, records)
-    memo, out = {}, {}
-    for i, aid in enumerate(ids):
-        rows = []
-        for d, b, c, change, change_detail, improved in columns.values():
-            b_json, c_json = period(b, i), period(c, i)
-            for part in (b_json, c_json):
-                part.update(no=d.no, code=d.code, unit=d.unit)
-            rows.append(
+        per_indicator.append(
+            (
                 {
                     "no": d.no,
                     "code": d.code,
                     "unit": d.unit,
                     "direction": d.direction,
                     "decimals": d.decimals,
-                    "base": b_json,
-                    "current": c_json,
-                    "improvement": _json_value(change.iat[i]),
-                    "improvement_detail": change_detail.iat[i],
-                    "improved": bool(improved.iat[i]),
-                }
+                },
+                _period_columns(d, base[d.code]),
+                _period_columns(d, current[d.code]),
+                _json_values(change),
+                change_detail.tolist(),
+                improved.tolist(),
             )
-        n_improved = int(improved_total.iat[i])
-        coverage = coverages[aid]
-        key = (coverage.key(), n_improved)
+        )
+    coverages = _coverages(context, ids, records)
+    texts = GapTexts()
+    memo, out = {}, {}
+    for i, (aid, n_improved) in enumerate(zip(ids, improved_total.tolist(), strict=True)):
+        rows = [
+            {
+                **head,
+                "base": b[i],
+                "current": c[i],
+                "improvement": ch[i],
+                "improvement_detail": chd[i],
+                "improved": imp[i],
+            }
+            for head, b, c, ch, chd, imp in per_indicator
+        ]
+        key = (coverages[aid].key(), n_improved)
         if key not in memo:
-            memo[key] = evaluate_coverage(context.shape, context.rules, coverage, n_improved)
-        tiers = memo[key]
+            tiers = evaluate_coverage(
+                context.shape, context.rules, coverages[aid], n_improved, texts
+            )
+            memo[key] = (tiers.as_json(), tiers.highest_tier or "")
+        tier_json, highest = memo[key]
         out[aid] = {
             "indicators": rows,
             "indicators_improved": n_improved,
-            "tier_result": tiers.as_json(),
-            "highest_tier": tiers.highest_tier or "",
+            "tier_result": tier_json,
+            "highest_tier": highest,
         }
     return out
 

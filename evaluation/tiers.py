@@ -6,7 +6,7 @@ recompute all call ``evaluate_tiers``.
 """
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -105,6 +105,16 @@ class Gap:
     actual: int = 0
     missing: int = 0
 
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "dimension": self.dimension,
+            "required": self.required,
+            "actual": self.actual,
+            "missing": self.missing,
+        }
+
 
 @dataclass(frozen=True)
 class TierResult:
@@ -113,7 +123,7 @@ class TierResult:
     gaps: tuple[Gap, ...] = field(default_factory=tuple)
 
     def as_json(self) -> dict:
-        return {"tier": self.tier, "passed": self.passed, "gaps": [asdict(g) for g in self.gaps]}
+        return {"tier": self.tier, "passed": self.passed, "gaps": [g.as_json() for g in self.gaps]}
 
 
 @dataclass(frozen=True)
@@ -180,8 +190,25 @@ class Coverage:
 CATEGORY_NAMES = {"equipment": "装备", "network": "网络", "platform": "平台"}
 
 
+class GapTexts:
+    """The gap messages in the active language, translated once per evaluation run."""
+
+    def __init__(self):
+        self.scenarios = _("%(dim)s还需 %(n)d 个已实施场景（要求 %(req)d 个，已有 %(have)d 个）")
+        self.links = _("%(dim)s还需覆盖 %(n)d 个未覆盖环节（要求 %(req)d 个，已覆盖 %(have)d 个）")
+        self.support_elements = _(
+            "还需 %(n)d 个已实施的支撑要素（要求 %(req)d 个，已有 %(have)d 个）"
+        )
+        self.support_category = _("支撑要素还需至少一项“%(cat)s”类")
+        self.indicators_improved = _(
+            "还需 %(n)d 项成效指标较基准年改善（要求 %(req)d 项，已有 %(have)d 项）"
+        )
+        self.lower_tier = _("需先达到%(tier)s")
+        self.tier_names = {tier.value: str(tier.label) for tier in Tier}
+
+
 def _tier_gaps(
-    rules: TierRules, shape: CatalogShape, coverage: Coverage, improved: int
+    rules: TierRules, shape: CatalogShape, coverage: Coverage, improved: int, texts: GapTexts
 ) -> list[Gap]:
     gaps = []
     for req in rules.requirements:
@@ -194,7 +221,7 @@ def _tier_gaps(
             gaps.append(
                 Gap(
                     "scenarios",
-                    _("%(dim)s还需 %(n)d 个已实施场景（要求 %(req)d 个，已有 %(have)d 个）")
+                    texts.scenarios
                     % {
                         "dim": name,
                         "n": more_scenarios,
@@ -211,7 +238,7 @@ def _tier_gaps(
             gaps.append(
                 Gap(
                     "links",
-                    _("%(dim)s还需覆盖 %(n)d 个未覆盖环节（要求 %(req)d 个，已覆盖 %(have)d 个）")
+                    texts.links
                     % {"dim": name, "n": more_links, "req": req.min_links, "have": have_links},
                     req.dimension,
                     req.min_links,
@@ -224,7 +251,7 @@ def _tier_gaps(
         gaps.append(
             Gap(
                 "support_elements",
-                _("还需 %(n)d 个已实施的支撑要素（要求 %(req)d 个，已有 %(have)d 个）")
+                texts.support_elements
                 % {"n": n, "req": rules.min_support_elements, "have": coverage.support_elements},
                 "",
                 rules.min_support_elements,
@@ -237,8 +264,7 @@ def _tier_gaps(
             gaps.append(
                 Gap(
                     "support_category",
-                    _("支撑要素还需至少一项“%(cat)s”类")
-                    % {"cat": CATEGORY_NAMES.get(category, category)},
+                    texts.support_category % {"cat": CATEGORY_NAMES.get(category, category)},
                     category,
                     1,
                     0,
@@ -250,7 +276,7 @@ def _tier_gaps(
         gaps.append(
             Gap(
                 "indicators_improved",
-                _("还需 %(n)d 项成效指标较基准年改善（要求 %(req)d 项，已有 %(have)d 项）")
+                texts.indicators_improved
                 % {"n": n, "req": rules.min_indicators_improved, "have": improved},
                 "",
                 rules.min_indicators_improved,
@@ -273,17 +299,22 @@ def evaluate_tiers(
 
 
 def evaluate_coverage(
-    shape: CatalogShape, rules: RuleSet, coverage: "Coverage", improved: int
+    shape: CatalogShape,
+    rules: RuleSet,
+    coverage: "Coverage",
+    improved: int,
+    texts: GapTexts | None = None,
 ) -> TierOutcome:
+    texts = texts or GapTexts()
     results, highest, lower_passed, lower_name = [], None, True, ""
     for rules_for_tier in rules.tiers:
-        gaps = _tier_gaps(rules_for_tier, shape, coverage, improved)
+        gaps = _tier_gaps(rules_for_tier, shape, coverage, improved, texts)
         if not lower_passed:
-            gaps.insert(0, Gap("lower_tier", _("需先达到%(tier)s") % {"tier": lower_name}))
+            gaps.insert(0, Gap("lower_tier", texts.lower_tier % {"tier": lower_name}))
         passed = not gaps
         results.append(TierResult(rules_for_tier.tier, passed, tuple(gaps)))
         if passed:
             highest = rules_for_tier.tier
         lower_passed = lower_passed and passed
-        lower_name = Tier(rules_for_tier.tier).label
+        lower_name = texts.tier_names[rules_for_tier.tier]
     return TierOutcome(highest, tuple(results), rules.is_default)

@@ -104,42 +104,52 @@ def _missing_paths(compiled, scalars, tables, spec, index) -> pd.Series:
     """Per row, the list of missing input codes / table cells, in the single engine's order."""
     used = compiled.formula.inputs
     ordered = [c for c in compiled.inputs if c in used] + sorted(used - set(compiled.inputs))
-    parts = []
+    n = len(index)
+    any_missing = np.zeros(n, dtype=bool)
+    checks = []  # (code, absent flags) or (None, per-row cell paths, has-holes flags)
     for code in ordered:
-        if code in spec.tables:
-            table = tables[code]
-            present = pd.Series(False, index=index)
-            present[table["aid"].unique()] = True
-            parts.append(pd.Series([[code]] * len(index), index=index).where(~present, None))
-            needed = sorted(spec.table_numeric_columns(code))
-            position = table.groupby("aid").cumcount()
-            for_cells = []
-            for column in needed:
-                holes = table[column].isna()
-                if holes.any():
-                    paths = code + "[" + position[holes].astype(str) + "]." + column
-                    for_cells.append(
-                        pd.DataFrame(
-                            {
-                                "aid": table.loc[holes, "aid"],
-                                "pos": position[holes],
-                                "col": column,
-                                "path": paths,
-                            }
-                        )
+        if code not in spec.tables:
+            absent = scalars[code].isna().to_numpy()
+            checks.append((code, absent, None))
+            any_missing |= absent
+            continue
+        table = tables[code]
+        absent = ~index.isin(table["aid"].unique())
+        checks.append((code, absent, None))
+        any_missing |= absent
+        position = table.groupby("aid").cumcount()
+        holes = []
+        for column in sorted(spec.table_numeric_columns(code)):
+            mask = table[column].isna()
+            if mask.any():
+                holes.append(
+                    pd.DataFrame(
+                        {
+                            "aid": table.loc[mask, "aid"],
+                            "pos": position[mask],
+                            "col": column,
+                            "path": code + "[" + position[mask].astype(str) + "]." + column,
+                        }
                     )
-            if for_cells:
-                cells = pd.concat(for_cells).sort_values(["aid", "pos", "col"])
-                parts.append(cells.groupby("aid")["path"].agg(list).reindex(index))
-        else:
-            parts.append(
-                pd.Series([[code]] * len(index), index=index).where(scalars[code].isna(), None)
-            )
-    combined = pd.Series([[] for _ in range(len(index))], index=index, dtype=object)
-    for part in parts:
-        has = part.notna()
-        combined[has] = combined[has] + part[has]
-    return combined
+                )
+        if holes:
+            cells = pd.concat(holes).sort_values(["aid", "pos", "col"])
+            per_row = cells.groupby("aid")["path"].agg(list).reindex(index)
+            has = per_row.notna().to_numpy()
+            checks.append((None, has, per_row.to_numpy()))
+            any_missing |= has
+    result = np.empty(n, dtype=object)
+    result[:] = [()] * n
+    for i in np.flatnonzero(any_missing):
+        paths = []
+        for code, flags, cells in checks:
+            if flags[i]:
+                if code is None:
+                    paths.extend(cells[i])
+                else:
+                    paths.append(code)
+        result[i] = tuple(paths)
+    return pd.Series(result, index=index)
 
 
 def compute_frame(
@@ -164,7 +174,7 @@ def compute_frame(
             lambda t, a=definition.applicability: is_applicable(a, t)
         ).astype(bool)
         missing = _missing_paths(compiled, scalars, tables, spec, index)
-        is_missing = missing.map(bool)
+        is_missing = pd.Series(missing.map(len).to_numpy() > 0, index=index)
         evaluator = _FrameEvaluator(scalars, tables, index)
         value = evaluator.visit(compiled.formula.tree.body)
         undefined = (evaluator.reason != "") | value.isna()
@@ -187,9 +197,12 @@ def compute_frame(
         detail[rows] = _("该指标%(scope)s，不适用于本企业的行业类型。") % {
             "scope": definition.get_applicability_display()
         }
-        missing = missing.where(
-            status == Status.MISSING_INPUT.value, pd.Series([[]] * len(index), index=index)
+        kept = missing.to_numpy().copy()
+        cleared = np.flatnonzero(
+            (status != Status.MISSING_INPUT.value).to_numpy() & is_missing.to_numpy()
         )
+        kept[cleared] = [()] * len(cleared)
+        missing = pd.Series(kept, index=index)
         results[definition.code] = FrameResult(
             value=value.where(status == Status.OK.value, np.nan),
             status=status,
