@@ -61,8 +61,10 @@ test: system-deps-test install lint
 	@$(PY) -c "import redis,sys; redis.Redis.from_url('$(TEST_REDIS_URL)').ping()" || { echo "error: Redis is not reachable at $(TEST_REDIS_URL)" >&2; exit 1; }
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+
 bench: install
-	$(TEST_ENV) $(PY) -m bench $(BENCH_ARGS)
+	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles demo.sqlite3 .pytest_cache

@@ -129,10 +129,22 @@ def _period_columns(definition, result) -> list[dict]:
     ]
 
 
-def evaluate_many(
+@dataclass
+class BatchComputation:
+    """The vectorised results: per indicator, base and current frames and the improvement."""
+
+    ids: list[int]
+    base: dict
+    current: dict
+    changes: dict  # code → (change Series, detail Series, improved Series)
+    improved_total: pd.Series
+    tiers: dict  # id → TierOutcome
+
+
+def compute_many(
     context: EvaluationContext, ids: list[int], records: list[AssessmentData]
-) -> dict[int, dict]:
-    """Evaluation fields for each assessment id, vectorised over all of them."""
+) -> BatchComputation:
+    """Every indicator, period and improvement for all assessments, as pandas columns."""
     spec = context.indicators.spec
     industry = pd.Series([r.industry_type for r in records], index=ids)
     base = compute_frame(
@@ -141,12 +153,34 @@ def evaluate_many(
     current = compute_frame(
         context.indicators, *_frames(spec, ids, [r.current_inputs for r in records]), industry
     )
-    per_indicator, improved_total = [], pd.Series(0, index=ids)
+    changes, improved_total = {}, pd.Series(0, index=ids)
     for compiled in context.indicators.indicators:
         d = compiled.definition
         change, change_detail = improvement_frame(d.direction, base[d.code], current[d.code])
         improved = change.fillna(0) > 0
         improved_total += improved.astype(int)
+        changes[d.code] = (change, change_detail, improved)
+    coverages = _coverages(context, ids, records)
+    texts, memo, tiers = GapTexts(), {}, {}
+    for aid, n_improved in zip(ids, improved_total.tolist(), strict=True):
+        key = (coverages[aid].key(), n_improved)
+        if key not in memo:
+            memo[key] = evaluate_coverage(
+                context.shape, context.rules, coverages[aid], n_improved, texts
+            )
+        tiers[aid] = memo[key]
+    return BatchComputation(ids, base, current, changes, improved_total, tiers)
+
+
+def evaluate_many(
+    context: EvaluationContext, ids: list[int], records: list[AssessmentData]
+) -> dict[int, dict]:
+    """Evaluation fields for each assessment id: computed vectorised, then shaped as stored JSON."""
+    computed = compute_many(context, ids, records)
+    per_indicator = []
+    for compiled in context.indicators.indicators:
+        d = compiled.definition
+        change, change_detail, improved = computed.changes[d.code]
         per_indicator.append(
             (
                 {
@@ -156,17 +190,16 @@ def evaluate_many(
                     "direction": d.direction,
                     "decimals": d.decimals,
                 },
-                _period_columns(d, base[d.code]),
-                _period_columns(d, current[d.code]),
+                _period_columns(d, computed.base[d.code]),
+                _period_columns(d, computed.current[d.code]),
                 _json_values(change),
                 change_detail.tolist(),
                 improved.tolist(),
             )
         )
-    coverages = _coverages(context, ids, records)
-    texts = GapTexts()
-    memo, out = {}, {}
-    for i, (aid, n_improved) in enumerate(zip(ids, improved_total.tolist(), strict=True)):
+    tier_json = {}
+    out = {}
+    for i, (aid, n_improved) in enumerate(zip(ids, computed.improved_total.tolist(), strict=True)):
         rows = [
             {
                 **head,
@@ -178,18 +211,14 @@ def evaluate_many(
             }
             for head, b, c, ch, chd, imp in per_indicator
         ]
-        key = (coverages[aid].key(), n_improved)
-        if key not in memo:
-            tiers = evaluate_coverage(
-                context.shape, context.rules, coverages[aid], n_improved, texts
-            )
-            memo[key] = (tiers.as_json(), tiers.highest_tier or "")
-        tier_json, highest = memo[key]
+        outcome = computed.tiers[aid]
+        if id(outcome) not in tier_json:
+            tier_json[id(outcome)] = outcome.as_json()
         out[aid] = {
             "indicators": rows,
             "indicators_improved": n_improved,
-            "tier_result": tier_json,
-            "highest_tier": highest,
+            "tier_result": tier_json[id(outcome)],
+            "highest_tier": outcome.highest_tier or "",
         }
     return out
 

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from portal.models import IndustryType
+
 from .engine import IndicatorSet, Status, is_applicable
 
 
@@ -170,9 +172,9 @@ def compute_frame(
     results = {}
     for compiled in indicators.indicators:
         definition = compiled.definition
-        applicable = industry_type.map(
-            lambda t, a=definition.applicability: is_applicable(a, t)
-        ).astype(bool)
+        applicable = industry_type.isin(
+            [t for t in IndustryType.values if is_applicable(definition.applicability, t)]
+        )
         missing = _missing_paths(compiled, scalars, tables, spec, index)
         is_missing = pd.Series(missing.map(len).to_numpy() > 0, index=index)
         evaluator = _FrameEvaluator(scalars, tables, index)
