@@ -1,8 +1,9 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from scenarios.admin import CatalogItemAdmin
 
-from .models import IndicatorDefinition, InputDefinition
+from .models import EmissionFactor, EnergyCarrier, IndicatorDefinition, InputDefinition
 
 
 @admin.register(IndicatorDefinition)
@@ -17,3 +18,18 @@ class InputDefinitionAdmin(CatalogItemAdmin):
     list_display = ("no", "code", "name", "unit", "kind", "version")
     list_filter = ("version", "kind")
     search_fields = ("code", "name", "name_en")
+
+
+@admin.register(EnergyCarrier)
+class EnergyCarrierAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "unit", "kgce_per_unit", "source")
+    search_fields = ("name", "code")
+    ordering = ("ordering", "code")
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "source_kind", "unit", "kgco2_per_unit", "source")
+    list_filter = ("source_kind",)
+    search_fields = ("name", "code")
+    ordering = ("ordering", "code")

@@ -17,6 +17,8 @@ from .models import (
     Link,
     Scenario,
     SupportElement,
+    TierRequirement,
+    TierRule,
     VersionStatus,
 )
 
@@ -255,3 +257,27 @@ class BatchAdmin(SimpleHistoryAdmin):
         if db_field.name == "catalog_version":
             kwargs["queryset"] = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TierRequirementInline(admin.TabularInline):
+    model = TierRequirement
+    extra = 0
+
+
+@admin.register(TierRule)
+class TierRuleAdmin(SimpleHistoryAdmin):
+    """Rules with no batch are the province's defaults, used by every batch without its own."""
+
+    list_display = (
+        "tier",
+        "scope",
+        "min_support_elements",
+        "support_categories",
+        "min_indicators_improved",
+    )
+    list_filter = ("tier", "batch")
+    inlines = [TierRequirementInline]
+
+    @admin.display(description=_("适用范围"))
+    def scope(self, obj):
+        return obj.batch or _("默认规则")

@@ -136,3 +136,15 @@ def test_seed_demo_is_idempotent():
     assert User.objects.get(username="province_admin").is_staff
     assert Batch.objects.open_now().count() == 1
     assert User.objects.get(username="ent_b").enterprise.city != ent_a.enterprise.city
+
+
+@pytest.mark.django_db
+def test_openapi_schema_validates_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.django_db
+def test_default_tier_rules_are_named_as_defaults_in_the_admin(client, province_admin, default_rules):
+    login(client, province_admin)
+    html = client.get("/admin/scenarios/tierrule/").content.decode()
+    assert html.count("默认规则") >= 3
