@@ -169,6 +169,7 @@ def compute_frame(
         for code in spec.tables
     }
     names = {code: d.name for code, d in spec.definitions.items()}
+    undefined_text, missing_text = _("无法计算：%(reason)s。"), _("缺少输入：%(names)s")
     results = {}
     for compiled in indicators.indicators:
         definition = compiled.definition
@@ -186,15 +187,12 @@ def compute_frame(
         status[~applicable] = Status.NOT_APPLICABLE.value
         detail = pd.Series("", index=index, dtype=object)
         rows = status == Status.UNDEFINED.value
-        detail[rows] = evaluator.reason[rows].map(
-            lambda r: _("无法计算：%(reason)s。") % {"reason": r}
-        )
+        detail[rows] = [undefined_text % {"reason": r} for r in evaluator.reason[rows].tolist()]
         rows = status == Status.MISSING_INPUT.value
-        detail[rows] = missing[rows].map(
-            lambda paths: (
-                _("缺少输入：%(names)s") % {"names": "、".join(_readable(p, names) for p in paths)}
-            )
-        )
+        detail[rows] = [
+            missing_text % {"names": "、".join(_readable(p, names) for p in paths)}
+            for paths in missing[rows].tolist()
+        ]
         rows = status == Status.NOT_APPLICABLE.value
         detail[rows] = _("该指标%(scope)s，不适用于本企业的行业类型。") % {
             "scope": definition.get_applicability_display()

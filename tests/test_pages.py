@@ -144,7 +144,9 @@ def test_openapi_schema_validates_without_warnings():
 
 
 @pytest.mark.django_db
-def test_default_tier_rules_are_named_as_defaults_in_the_admin(client, province_admin, default_rules):
+def test_default_tier_rules_are_named_as_defaults_in_the_admin(
+    client, province_admin, default_rules
+):
     login(client, province_admin)
     html = client.get("/admin/scenarios/tierrule/").content.decode()
     assert html.count("默认规则") >= 3
