@@ -16,11 +16,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG and not env.bool("ALLOW_INSECURE_SECRET_KEY", default=False):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Management commands (migrations, checks) run without a key; serving does not:
+# portal/wsgi.py refuses to start with the development key when DEBUG is off.
+SECRET_KEY_IS_DEVELOPMENT_KEY = not SECRET_KEY
+if SECRET_KEY_IS_DEVELOPMENT_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
