@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 
 from .computation import AssessmentData
 from .models import (
-    AnswerStatus,
     Assessment,
     Evaluation,
     ScenarioAnswer,
@@ -82,7 +81,3 @@ def assessment_data(assessment: Assessment) -> AssessmentData:
         base_inputs=assessment.base_inputs,
         current_inputs=assessment.current_inputs,
     )
-
-
-def implemented(status: str) -> bool:
-    return status == AnswerStatus.IMPLEMENTED

@@ -56,13 +56,6 @@ class TierResponseSerializer(serializers.Serializer):
     tiers = TierResultSerializer(many=True)
 
 
-class RecommendationSerializer(serializers.Serializer):
-    no = serializers.IntegerField()
-    name = serializers.CharField()
-    link = serializers.IntegerField()
-    reason = serializers.CharField()
-
-
 class EvaluationSerializer(serializers.ModelSerializer):
     catalog_version = serializers.CharField(source="catalog_version.label")
     recommendations = serializers.SerializerMethodField()

@@ -72,11 +72,6 @@ class ComputeResponseSerializer(serializers.Serializer):
     results = IndicatorResultSerializer(many=True)
 
 
-class CalculatorEntrySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    quantity = serializers.JSONField()
-
-
 class CalculatorRequestSerializer(serializers.Serializer):
     entries = serializers.ListField(child=serializers.DictField(), allow_empty=False)
 

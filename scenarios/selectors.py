@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from .models import Batch, CatalogVersion, Dimension, Link, Scenario, VersionStatus
+from .models import CatalogVersion, Dimension, Link, Scenario, VersionStatus
 
 
 def catalog_version_current() -> CatalogVersion | None:
@@ -35,10 +35,6 @@ def catalog_dimensions(*, version: CatalogVersion):
             )
         )
     )
-
-
-def batch_open_list():
-    return Batch.objects.open_now().select_related("catalog_version")
 
 
 def catalog_versions_visible(*, user):
