@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.batch import compute_frame, improvement_frame
+from indicators.engine import DetailTexts
 
 from .computation import AssessmentData, EvaluationContext
 from .models import Assessment, Evaluation
@@ -153,20 +154,20 @@ def compute_many(
     current = compute_frame(
         context.indicators, *_frames(spec, ids, [r.current_inputs for r in records]), industry
     )
-    changes, improved_total = {}, pd.Series(0, index=ids)
+    changes, improved_total, texts = {}, pd.Series(0, index=ids), DetailTexts()
     for compiled in context.indicators.indicators:
         d = compiled.definition
-        change, change_detail = improvement_frame(d.direction, base[d.code], current[d.code])
+        change, change_detail = improvement_frame(d.direction, base[d.code], current[d.code], texts)
         improved = change.fillna(0) > 0
         improved_total += improved.astype(int)
         changes[d.code] = (change, change_detail, improved)
     coverages = _coverages(context, ids, records)
-    texts, memo, tiers = GapTexts(), {}, {}
+    gap_texts, memo, tiers = GapTexts(), {}, {}
     for aid, n_improved in zip(ids, improved_total.tolist(), strict=True):
         key = (coverages[aid].key(), n_improved)
         if key not in memo:
             memo[key] = evaluate_coverage(
-                context.shape, context.rules, coverages[aid], n_improved, texts
+                context.shape, context.rules, coverages[aid], n_improved, gap_texts
             )
         tiers[aid] = memo[key]
     return BatchComputation(ids, base, current, changes, improved_total, tiers)

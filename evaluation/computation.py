@@ -4,7 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from indicators.engine import IndicatorSet, Status, improvement
+from indicators.engine import DetailTexts, IndicatorSet, Status, improvement
 from indicators.inputs import clean_inputs
 
 from .tiers import CatalogShape, RuleSet, TierOutcome, evaluate_tiers, rules_for_batch
@@ -76,10 +76,10 @@ def indicator_rows(context: EvaluationContext, data: AssessmentData) -> tuple[li
     current_values, _ = clean_inputs(data.current_inputs, spec)
     base = context.indicators.compute(base_values, data.industry_type)
     current = context.indicators.compute(current_values, data.industry_type)
-    rows, improved = [], 0
+    rows, improved, texts = [], 0, DetailTexts()
     for compiled, b, c in zip(context.indicators.indicators, base, current, strict=True):
         definition = compiled.definition
-        change, change_detail = improvement(definition.direction, b, c)
+        change, change_detail = improvement(definition.direction, b, c, texts)
         if c.status == Status.NOT_APPLICABLE:
             change_detail = ""
         is_improved = change is not None and change > 0

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import IndustryType
 
-from .engine import IndicatorSet, Status, is_applicable
+from .engine import DetailTexts, IndicatorSet, Status, is_applicable
 
 
 @dataclass
@@ -104,12 +104,10 @@ class _FrameEvaluator:
 
 def _missing_paths(compiled, scalars, tables, spec, index) -> pd.Series:
     """Per row, the list of missing input codes / table cells, in the single engine's order."""
-    used = compiled.formula.inputs
-    ordered = [c for c in compiled.inputs if c in used] + sorted(used - set(compiled.inputs))
     n = len(index)
     any_missing = np.zeros(n, dtype=bool)
     checks = []  # (code, absent flags) or (None, per-row cell paths, has-holes flags)
-    for code in ordered:
+    for code in compiled.input_order:
         if code not in spec.tables:
             absent = scalars[code].isna().to_numpy()
             checks.append((code, absent, None))
@@ -168,8 +166,7 @@ def compute_frame(
         code: tables.get(code, pd.DataFrame(columns=["aid", *spec.tables[code]]))
         for code in spec.tables
     }
-    names = {code: d.name for code, d in spec.definitions.items()}
-    undefined_text, missing_text = _("无法计算：%(reason)s。"), _("缺少输入：%(names)s")
+    texts = DetailTexts()
     results = {}
     for compiled in indicators.indicators:
         definition = compiled.definition
@@ -187,16 +184,13 @@ def compute_frame(
         status[~applicable] = Status.NOT_APPLICABLE.value
         detail = pd.Series("", index=index, dtype=object)
         rows = status == Status.UNDEFINED.value
-        detail[rows] = [undefined_text % {"reason": r} for r in evaluator.reason[rows].tolist()]
+        detail[rows] = [texts.undefined % {"reason": r} for r in evaluator.reason[rows].tolist()]
         rows = status == Status.MISSING_INPUT.value
         detail[rows] = [
-            missing_text % {"names": "、".join(_readable(p, names) for p in paths)}
-            for paths in missing[rows].tolist()
+            texts.missing_inputs(paths, indicators.input_names) for paths in missing[rows].tolist()
         ]
         rows = status == Status.NOT_APPLICABLE.value
-        detail[rows] = _("该指标%(scope)s，不适用于本企业的行业类型。") % {
-            "scope": definition.get_applicability_display()
-        }
+        detail[rows] = texts.not_applicable % {"scope": definition.get_applicability_display()}
         kept = missing.to_numpy().copy()
         cleared = np.flatnonzero(
             (status != Status.MISSING_INPUT.value).to_numpy() & is_missing.to_numpy()
@@ -212,13 +206,8 @@ def compute_frame(
     return results
 
 
-def _readable(path: str, names: dict[str, str]) -> str:
-    code = path.split("[", 1)[0]
-    return path.replace(code, names.get(code, code), 1)
-
-
 def improvement_frame(
-    direction: str, base: FrameResult, current: FrameResult
+    direction: str, base: FrameResult, current: FrameResult, texts: DetailTexts | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Vectorised ``engine.improvement``: (change in %, detail)."""
     both = (base.status == Status.OK.value) & (current.status == Status.OK.value)
@@ -227,8 +216,9 @@ def improvement_frame(
     if direction != "higher":
         change = -change
     change = change.where(both & ~zero)
-    detail = pd.Series(_("基准年或当年数据不完整"), index=base.value.index, dtype=object)
-    detail[zero] = _("基准年数值为 0，无法计算改善幅度")
+    texts = texts or DetailTexts()
+    detail = pd.Series(texts.incomplete, index=base.value.index, dtype=object)
+    detail[zero] = texts.zero_base
     detail[both & ~zero] = ""
     detail[current.status == Status.NOT_APPLICABLE.value] = ""
     return change, detail

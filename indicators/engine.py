@@ -53,6 +53,35 @@ class CompiledIndicator:
     def inputs(self) -> tuple[str, ...]:
         return tuple(self.definition.inputs)
 
+    @property
+    def input_order(self) -> list[str]:
+        """The inputs the formula reads: declared order first, then any others by name."""
+        used = self.formula.inputs
+        return [c for c in self.inputs if c in used] + sorted(used - set(self.inputs))
+
+
+class DetailTexts:
+    """Status details in the active language, shared by the single and the batch engine.
+
+    Built once per use so a batch does not translate per row.
+    """
+
+    def __init__(self):
+        self.not_applicable = _("该指标%(scope)s，不适用于本企业的行业类型。")
+        self.missing = _("缺少输入：%(names)s")
+        self.undefined = _("无法计算：%(reason)s。")
+        self.incomplete = _("基准年或当年数据不完整")
+        self.zero_base = _("基准年数值为 0，无法计算改善幅度")
+
+    def missing_inputs(self, paths, names: dict[str, str]) -> str:
+        return self.missing % {"names": "、".join(readable_input(p, names) for p in paths)}
+
+
+def readable_input(path: str, names: dict[str, str]) -> str:
+    """``warehouses[0].outbound`` with the input code replaced by its name."""
+    code = path.split("[", 1)[0]
+    return path.replace(code, names.get(code, code), 1)
+
 
 class IndicatorSet:
     """The indicators of one catalog version, formulas parsed once."""
@@ -60,6 +89,7 @@ class IndicatorSet:
     def __init__(self, definitions, spec: InputSpec):
         self.spec = spec
         self.indicators = [CompiledIndicator(d, spec.compile(d.formula)) for d in definitions]
+        self.input_names = {code: d.name for code, d in spec.definitions.items()}
 
     @classmethod
     def for_version(cls, version) -> "IndicatorSet":
@@ -67,10 +97,11 @@ class IndicatorSet:
         return cls(list(definitions), InputSpec.for_version(version))
 
     def compute(self, values: dict, industry_type: str) -> list[IndicatorResult]:
-        return [self.compute_one(c, values, industry_type) for c in self.indicators]
+        texts = DetailTexts()
+        return [self.compute_one(c, values, industry_type, texts) for c in self.indicators]
 
     def compute_one(
-        self, compiled: CompiledIndicator, values: dict, industry_type: str
+        self, compiled: CompiledIndicator, values: dict, industry_type: str, texts: DetailTexts
     ) -> IndicatorResult:
         definition = compiled.definition
 
@@ -89,33 +120,23 @@ class IndicatorSet:
             return result(
                 None,
                 Status.NOT_APPLICABLE,
-                _("该指标%(scope)s，不适用于本企业的行业类型。")
-                % {"scope": definition.get_applicability_display()},
+                texts.not_applicable % {"scope": definition.get_applicability_display()},
             )
         missing = missing_inputs(compiled, values, self.spec)
         if missing:
-            names = "、".join(self._input_name(m) for m in missing)
-            return result(
-                None, Status.MISSING_INPUT, _("缺少输入：%(names)s") % {"names": names}, missing
-            )
+            detail = texts.missing_inputs(missing, self.input_names)
+            return result(None, Status.MISSING_INPUT, detail, missing)
         try:
             value = compiled.formula.evaluate(values)
         except Undefined as exc:
-            return result(None, Status.UNDEFINED, _("无法计算：%(reason)s。") % {"reason": exc})
+            return result(None, Status.UNDEFINED, texts.undefined % {"reason": exc})
         return result(value, Status.OK, "")
-
-    def _input_name(self, path: str) -> str:
-        code = path.split("[", 1)[0]
-        definition = self.spec.definitions.get(code)
-        return path if definition is None else path.replace(code, definition.name, 1)
 
 
 def missing_inputs(compiled: CompiledIndicator, values: dict, spec: InputSpec) -> list[str]:
     """The input codes (or table cells) the formula needs and the values lack."""
     missing = []
-    used = compiled.formula.inputs
-    ordered = [c for c in compiled.inputs if c in used] + sorted(used - set(compiled.inputs))
-    for code in ordered:
+    for code in compiled.input_order:
         if code not in values:
             missing.append(code)
             continue
@@ -129,13 +150,17 @@ def missing_inputs(compiled: CompiledIndicator, values: dict, spec: InputSpec) -
 
 
 def improvement(
-    direction: str, base: IndicatorResult, current: IndicatorResult
+    direction: str,
+    base: IndicatorResult,
+    current: IndicatorResult,
+    texts: DetailTexts | None = None,
 ) -> tuple[Decimal | None, str]:
     """Relative change from the base year, in %, positive when the indicator got better."""
+    texts = texts or DetailTexts()
     if base.status != Status.OK or current.status != Status.OK:
-        return None, _("基准年或当年数据不完整")
+        return None, texts.incomplete
     if base.value == 0:
-        return None, _("基准年数值为 0，无法计算改善幅度")
+        return None, texts.zero_base
     change = (current.value - base.value) / abs(base.value) * 100
     return (change if direction == Direction.HIGHER else -change), ""
 
