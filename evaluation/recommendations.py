@@ -56,10 +56,10 @@ def recommend(
     for tier_result in outcome.tiers:
         if tier_result.passed:
             continue
-        lacking = {g.dimension: set() for g in tier_result.gaps if g.code in ("scenarios", "links")}
+        lacking = {}  # dimension → the gap kinds it has ("scenarios", "links")
         for gap in tier_result.gaps:
             if gap.code in ("scenarios", "links"):
-                lacking[gap.dimension].add(gap.code)
+                lacking.setdefault(gap.dimension, set()).add(gap.code)
         if not lacking:
             continue
         peers, adoption = peer_adoption(tier_result.tier)

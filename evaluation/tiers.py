@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from scenarios.models import TIER_ORDER, Dimension, Link, Scenario, SupportElement, Tier, TierRule
+from scenarios.models import (
+    TIER_ORDER,
+    Dimension,
+    Link,
+    Scenario,
+    SupportCategory,
+    SupportElement,
+    Tier,
+    TierRule,
+)
 
 IMPLEMENTED = "implemented"
 
@@ -187,9 +196,6 @@ class Coverage:
         )
 
 
-CATEGORY_NAMES = {"equipment": "装备", "network": "网络", "platform": "平台"}
-
-
 class GapTexts:
     """The gap messages in the active language, translated once per evaluation run."""
 
@@ -205,6 +211,7 @@ class GapTexts:
         )
         self.lower_tier = _("需先达到%(tier)s")
         self.tier_names = {tier.value: str(tier.label) for tier in Tier}
+        self.category_names = {c.value: str(c.label) for c in SupportCategory}
 
 
 def _tier_gaps(
@@ -264,7 +271,7 @@ def _tier_gaps(
             gaps.append(
                 Gap(
                     "support_category",
-                    texts.support_category % {"cat": CATEGORY_NAMES.get(category, category)},
+                    texts.support_category % {"cat": texts.category_names.get(category, category)},
                     category,
                     1,
                     0,
