@@ -40,6 +40,13 @@ def audit_log_for(user) -> QuerySet[AuditLog]:
     return AuditLog.objects.none()
 
 
+def user_administers_enterprise(user, enterprise: Enterprise) -> bool:
+    """The user is an admin of this very enterprise (and may invite its members)."""
+    return (
+        user.is_authenticated and user.is_enterprise_admin and user.enterprise_id == enterprise.pk
+    )
+
+
 def user_can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     return user.is_authenticated and (
         user.is_province_admin or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditLog, Enterprise, Invitation, Role, User
-from .selectors import user_can_edit_enterprise
+from .selectors import user_administers_enterprise, user_can_edit_enterprise
 
 
 def client_ip(request) -> str | None:
@@ -88,7 +88,7 @@ def enterprise_update(
 def invitation_create(
     *, enterprise: Enterprise, email: str, role: str, actor: User, request=None
 ) -> Invitation:
-    if not (actor.is_enterprise_admin and actor.enterprise_id == enterprise.pk):
+    if not user_administers_enterprise(actor, enterprise):
         raise PermissionDenied(_("只有本企业管理员可以邀请成员。"))
     if role not in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
         raise ValidationError({"role": _("邀请只能授予企业管理员或企业成员角色。")})

@@ -63,10 +63,8 @@ def enterprise_edit(request, pk):
     return render(request, "portal/enterprise_form.html", {"form": form, "enterprise": enterprise})
 
 
-@login_required
-def member_list(request, pk):
-    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
-    is_admin = request.user.is_enterprise_admin and request.user.enterprise_id == enterprise.pk
+def _member_page(request, enterprise, form=None, status=200):
+    is_admin = selectors.user_administers_enterprise(request.user, enterprise)
     return render(
         request,
         "portal/member_list.html",
@@ -76,15 +74,24 @@ def member_list(request, pk):
             "invitations": selectors.invitations_for(request.user).filter(accepted_at=None)
             if is_admin
             else [],
-            "form": InvitationForm() if is_admin else None,
+            "form": (form or InvitationForm()) if is_admin else None,
         },
+        status=status,
     )
+
+
+@login_required
+def member_list(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    return _member_page(request, enterprise)
 
 
 @login_required
 @require_POST
 def member_invite(request, pk):
     enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    if not selectors.user_administers_enterprise(request.user, enterprise):
+        raise PermissionDenied
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -100,17 +107,7 @@ def member_invite(request, pk):
         else:
             messages.success(request, _("已向 %(email)s 发送邀请。") % {"email": invitation.email})
             return redirect("member-list", pk=enterprise.pk)
-    return render(
-        request,
-        "portal/member_list.html",
-        {
-            "enterprise": enterprise,
-            "members": selectors.enterprise_members(enterprise=enterprise),
-            "invitations": selectors.invitations_for(request.user).filter(accepted_at=None),
-            "form": form,
-        },
-        status=400,
-    )
+    return _member_page(request, enterprise, form, status=400)
 
 
 def invitation_accept(request, token):
