@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.views import apply_validation_error
+
 from . import services
 from .forms import CatalogCloneForm, CatalogImportForm
 from .models import (
@@ -165,7 +167,7 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
                     version=version, label=form.cleaned_data["label"], actor=request.user
                 )
             except ValidationError as exc:
-                form.add_error("label", exc.message_dict.get("label", exc.messages))
+                apply_validation_error(form, exc)
             else:
                 self.message_user(request, _("已复制为新草稿 %s。") % draft.label, messages.SUCCESS)
                 return redirect(self._change_url(draft))
@@ -224,8 +226,9 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                for message in exc.messages[:50]:
-                    form.add_error(None, message)
+                apply_validation_error(
+                    form, ValidationError(exc.messages[:50])
+                )  # a page, not thousands
             else:
                 self.message_user(
                     request,
