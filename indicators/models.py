@@ -140,27 +140,36 @@ class IndicatorDefinition(CatalogItem):
         return self._pick(self.correction_note, self.correction_note_en)
 
 
-class EnergyCarrier(models.Model):
-    """GB/T 2589-2020 conversion of one energy carrier to standard coal (kgce per unit)."""
+class CalculatorFactor(models.Model):
+    """A row of a calculator's coefficient table: a named quantity with its unit and source."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
-    name = models.CharField(_("能源品种"), max_length=60)
+    name = models.CharField(_("名称"), max_length=60)
     name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     unit = models.CharField(_("计量单位"), max_length=20)
-    kgce_per_unit = models.DecimalField(
-        _("折标准煤系数（kgce/单位）"), max_digits=12, decimal_places=6
-    )
     source = models.CharField(_("依据"), max_length=200, blank=True)
     ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("能源折标系数")
-        verbose_name_plural = _("能源折标系数")
+        abstract = True
         ordering = ["ordering", "code"]
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
+
+
+class EnergyCarrier(CalculatorFactor):
+    """GB/T 2589-2020 conversion of one energy carrier to standard coal (kgce per unit)."""
+
+    name = models.CharField(_("能源品种"), max_length=60)
+    kgce_per_unit = models.DecimalField(
+        _("折标准煤系数（kgce/单位）"), max_digits=12, decimal_places=6
+    )
+    history = HistoricalRecords()
+
+    class Meta(CalculatorFactor.Meta):
+        verbose_name = _("能源折标系数")
+        verbose_name_plural = _("能源折标系数")
 
 
 class EmissionSource(models.TextChoices):
@@ -169,25 +178,15 @@ class EmissionSource(models.TextChoices):
     HEAT = "heat", _("外购热力")
 
 
-class EmissionFactor(models.Model):
+class EmissionFactor(CalculatorFactor):
     """CO2 emitted per unit of a fuel burnt or of purchased electricity or heat (kg CO2 per unit)."""
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True)
-    name = models.CharField(_("名称"), max_length=60)
-    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     source_kind = models.CharField(_("排放类型"), max_length=12, choices=EmissionSource.choices)
-    unit = models.CharField(_("计量单位"), max_length=20)
     kgco2_per_unit = models.DecimalField(
         _("排放因子（kgCO2/单位）"), max_digits=12, decimal_places=6
     )
-    source = models.CharField(_("依据"), max_length=200, blank=True)
-    ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(CalculatorFactor.Meta):
         verbose_name = _("碳排放因子")
         verbose_name_plural = _("碳排放因子")
-        ordering = ["ordering", "code"]
-
-    def __str__(self):
-        return f"{self.name}（{self.unit}）"
