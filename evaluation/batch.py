@@ -242,9 +242,7 @@ def batch_recompute(*, batch, progress=None) -> BatchRecomputeResult:
             assessment_id=aid,
             catalog_version_id=context.catalog_version_id,
             rules_source=context.rules_source,
-            input_fingerprint=record.fingerprint(
-                catalog_version_id=context.catalog_version_id, rules=context.rules
-            ),
+            input_fingerprint=record.fingerprint(context),
             computed_at=now,
             computed_by="batch",
             **results[aid],

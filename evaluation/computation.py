@@ -3,6 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from indicators.engine import DetailTexts, IndicatorSet, Status, improvement
 from indicators.inputs import clean_inputs
@@ -20,15 +21,15 @@ class AssessmentData:
     base_inputs: dict
     current_inputs: dict
 
-    def fingerprint(self, *, catalog_version_id: int, rules: RuleSet) -> str:
+    def fingerprint(self, context: "EvaluationContext") -> str:
+        """Equal for equal data evaluated against the same catalog version and rules."""
         payload = {
             "industry_type": self.industry_type,
             "scenarios": sorted((int(k), v) for k, v in self.scenario_status.items()),
             "support": sorted((int(k), v) for k, v in self.support_status.items()),
             "base": self.base_inputs,
             "current": self.current_inputs,
-            "catalog": catalog_version_id,
-            "rules": repr(rules),
+            "context": context.key,
         }
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -56,6 +57,11 @@ class EvaluationContext:
             shape=CatalogShape.for_version(version),
             rules=rules,
         )
+
+    @cached_property
+    def key(self) -> str:
+        """The catalog version and rules, as one string computed once per context."""
+        return f"{self.catalog_version_id}:{self.rules!r}"
 
     @property
     def rules_source(self) -> str:

@@ -230,9 +230,7 @@ def evaluation_refresh(
     )
     context = context or EvaluationContext.for_batch(assessment.batch)
     data = assessment_data(assessment)
-    fingerprint = data.fingerprint(
-        catalog_version_id=context.catalog_version_id, rules=context.rules
-    )
+    fingerprint = data.fingerprint(context)
     existing = Evaluation.objects.filter(assessment=assessment).first()
     if existing is not None and existing.input_fingerprint == fingerprint:
         return existing
