@@ -11,13 +11,14 @@ from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
 from .recommendations import recommend
+from .results import tier_outcome
 from .serializers import (
     AssessmentSerializer,
     EvaluationSerializer,
     TierRequestSerializer,
     TierResponseSerializer,
 )
-from .tiers import CatalogShape, TierOutcome, evaluate_tiers, rules_for_batch
+from .tiers import CatalogShape, evaluate_tiers, rules_for_batch
 
 
 class TierApi(APIView):
@@ -73,13 +74,15 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             selectors.evaluations_for(request.user), assessment=assessment
         )
         data = selectors.assessment_data(assessment)
+        outcome = tier_outcome(evaluation)
         recommendations = recommend(
             catalog_version=assessment.batch.catalog_version,
             scenario_status=data.scenario_status,
-            outcome=TierOutcome.from_json(evaluation.tier_result),
+            outcome=outcome,
         )
         context = {
-            "recommendations": {t: [asdict(r) for r in rs] for t, rs in recommendations.items()}
+            "tier_outcome": outcome,
+            "recommendations": {t: [asdict(r) for r in rs] for t, rs in recommendations.items()},
         }
         return Response(EvaluationSerializer(evaluation, context=context).data)
 

@@ -1,26 +1,23 @@
-"""Recompute a whole batch: load every assessment into DataFrames, evaluate vectorised, upsert.
+"""Recompute a whole batch: all assessments as DataFrames, evaluated vectorised, written at once.
 
 Gives the same results as ``services.evaluation_refresh`` one by one (a property
 test compares them), at a fraction of the time.
 """
 
+import json
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
-from django.db import transaction
-from django.utils import timezone
 
-from indicators.batch import compute_frame, improvement_frame
-from indicators.engine import DetailTexts
+from indicators.batch import FrameResult, compute_frame, improvement_frame
 
-from .computation import AssessmentData, EvaluationContext
-from .models import Assessment, Evaluation
-from .selectors import assessment_data_many
-from .tiers import IMPLEMENTED, Coverage, GapTexts, evaluate_coverage
-
-WRITE_CHUNK = 2000
+from .batch_inputs import BatchInputs
+from .batch_store import store_evaluations
+from .computation import EvaluationContext
+from .tiers import Coverage, GapTexts, TierResult, evaluate_tier
 
 
 @dataclass
@@ -34,244 +31,227 @@ class BatchRecomputeResult:
         return asdict(self)
 
 
-def _frames(
-    spec, ids: list[int], inputs: list[dict]
-) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    scalars = pd.DataFrame.from_records(
-        [{k: v for k, v in d.items() if k in spec.scalars} for d in inputs],
-        index=ids,
-        columns=sorted(spec.scalars),
-    ).apply(pd.to_numeric, errors="coerce")
-    tables = {}
-    for code, columns in spec.tables.items():
-        rows = [
-            dict(row, aid=aid)
-            for aid, d in zip(ids, inputs, strict=True)
-            for row in (d.get(code) or [])
-        ]
-        frame = pd.DataFrame.from_records(rows, columns=["aid", *columns])
-        for name, column in columns.items():
-            if column.get("kind") == "date":
-                frame[name] = pd.to_datetime(frame[name], errors="coerce")
-            elif column.get("kind", "number") == "number":
-                frame[name] = pd.to_numeric(frame[name], errors="coerce")
-        tables[code] = frame
-    return scalars, tables
+@dataclass
+class BatchComputation:
+    """The vectorised results, each aligned with ``ids``."""
+
+    ids: pd.Index
+    periods: dict[str, dict[str, FrameResult]]  # period → indicator code → result
+    changes: dict[str, pd.Series]  # indicator code → change in %
+    improved: np.ndarray  # per assessment: indicators improved
+    tiers: "BatchTiers"
 
 
-def _coverages(
-    context: EvaluationContext, ids, records: list[AssessmentData]
-) -> dict[int, Coverage]:
-    shape = context.shape
-    pairs = pd.DataFrame.from_records(
-        [
-            (aid, int(no))
-            for aid, r in zip(ids, records, strict=True)
-            for no, st in r.scenario_status.items()
-            if st == IMPLEMENTED
-        ],
-        columns=["aid", "no"],
+def _coverage_counts(context: EvaluationContext, inputs: BatchInputs) -> pd.DataFrame:
+    """Per assessment, what the tier rules count: scenarios and links per dimension, support."""
+    shape, ids = context.shape, inputs.ids
+    scenarios = inputs.scenarios[inputs.scenarios["no"].isin(list(shape.scenario_link))]
+    links = scenarios["no"].map(shape.scenario_link)
+    pairs = pd.DataFrame(
+        {"aid": scenarios["aid"], "dim": links.map(shape.link_dimension), "link": links}
     )
-    pairs = pairs[pairs["no"].isin(shape.scenario_link.keys())]
-    pairs["link"] = pairs["no"].map(shape.scenario_link)
-    pairs["dim"] = pairs["link"].map(shape.link_dimension)
-    grouped = pairs.groupby(["aid", "dim"])
-    scenario_counts = grouped.size().unstack(fill_value=0)
-    link_counts = grouped["link"].nunique().unstack(fill_value=0)
-    support = pd.DataFrame.from_records(
-        [
-            (aid, int(no))
-            for aid, r in zip(ids, records, strict=True)
-            for no, st in r.support_status.items()
-            if st == IMPLEMENTED
-        ],
-        columns=["aid", "no"],
+    per_dim = pairs.groupby(["aid", "dim"]).size().unstack(fill_value=0)
+    link_dim = pairs.drop_duplicates().groupby(["aid", "dim"]).size().unstack(fill_value=0)
+    support = inputs.support_elements
+    support = support[support["no"].isin(list(shape.support_category))]
+    categories = sorted(set(shape.support_category.values()))
+    bits = support["no"].map(
+        {no: 1 << categories.index(cat) for no, cat in shape.support_category.items()}
     )
-    support = support[support["no"].isin(shape.support_category.keys())]
-    support["cat"] = support["no"].map(shape.support_category)
-    support_counts = support.groupby("aid").size()
-    categories = support.groupby("aid")["cat"].agg(lambda c: set(c))
-    coverages = {}
-    scenario_dict = scenario_counts.to_dict("index")
-    link_dict = link_counts.to_dict("index")
-    for aid in ids:
-        coverages[aid] = Coverage(
-            scenarios=Counter({d: n for d, n in scenario_dict.get(aid, {}).items() if n}),
-            links={d: n for d, n in link_dict.get(aid, {}).items() if n},
-            support_elements=int(support_counts.get(aid, 0)),
-            support_categories=categories.get(aid, set()),
-        )
-    return coverages
-
-
-def _json_values(series: pd.Series) -> list[str | None]:
-    return [None if v != v else format(v, ".15g") for v in series.astype(float).tolist()]
-
-
-def _period_columns(definition, result) -> list[dict]:
-    """One period's JSON for every row, built from plain lists (no per-cell pandas access)."""
-    head = {"no": definition.no, "code": definition.code}
-    return [
+    frame = pd.concat(
         {
-            **head,
-            "value": value,
-            "unit": definition.unit,
-            "status": status,
-            "detail": detail,
-            "missing": list(missing),
-        }
-        for value, status, detail, missing in zip(
-            _json_values(result.value),
-            result.status.tolist(),
-            result.detail.tolist(),
-            result.missing.tolist(),
-            strict=True,
-        )
-    ]
+            **{("scenarios", d): per_dim[d] for d in per_dim.columns},
+            **{("links", d): link_dim[d] for d in link_dim.columns},
+            ("support", ""): support.groupby("aid").size(),
+            ("categories", ""): pd.DataFrame({"aid": support["aid"], "bit": bits})
+            .drop_duplicates()
+            .groupby("aid")["bit"]
+            .sum(),
+        },
+        axis=1,
+    )
+    frame = frame.reindex(ids).fillna(0).astype(int)
+    frame.attrs["categories"] = categories
+    return frame
 
 
 @dataclass
-class BatchComputation:
-    """The vectorised results: per indicator, base and current frames and the improvement."""
+class BatchTiers:
+    """Each tier's distinct results, and which one every assessment got."""
 
-    ids: list[int]
-    base: dict
-    current: dict
-    changes: dict  # code → (change Series, detail Series, improved Series)
-    improved_total: pd.Series
-    tiers: dict  # id → TierOutcome
+    tiers: list[list[TierResult]]  # per tier: its distinct results
+    result_of: list[np.ndarray]  # per tier: per assessment, an index into ``tiers[t]``
+    highest: np.ndarray  # per assessment: the highest tier reached, or ""
+    _dumped: list | None = None
 
-
-def compute_many(
-    context: EvaluationContext, ids: list[int], records: list[AssessmentData]
-) -> BatchComputation:
-    """Every indicator, period and improvement for all assessments, as pandas columns."""
-    spec = context.indicators.spec
-    industry = pd.Series([r.industry_type for r in records], index=ids)
-    base = compute_frame(
-        context.indicators, *_frames(spec, ids, [r.base_inputs for r in records]), industry
-    )
-    current = compute_frame(
-        context.indicators, *_frames(spec, ids, [r.current_inputs for r in records]), industry
-    )
-    changes, improved_total, texts = {}, pd.Series(0, index=ids), DetailTexts()
-    for compiled in context.indicators.indicators:
-        d = compiled.definition
-        change, change_detail = improvement_frame(d.direction, base[d.code], current[d.code], texts)
-        improved = change.fillna(0) > 0
-        improved_total += improved.astype(int)
-        changes[d.code] = (change, change_detail, improved)
-    coverages = _coverages(context, ids, records)
-    gap_texts, memo, tiers = GapTexts(), {}, {}
-    for aid, n_improved in zip(ids, improved_total.tolist(), strict=True):
-        key = (coverages[aid].key(), n_improved)
-        if key not in memo:
-            memo[key] = evaluate_coverage(
-                context.shape, context.rules, coverages[aid], n_improved, gap_texts
-            )
-        tiers[aid] = memo[key]
-    return BatchComputation(ids, base, current, changes, improved_total, tiers)
-
-
-def evaluate_many(
-    context: EvaluationContext, ids: list[int], records: list[AssessmentData]
-) -> dict[int, dict]:
-    """Evaluation fields for each assessment id: computed vectorised, then shaped as stored JSON."""
-    computed = compute_many(context, ids, records)
-    per_indicator = []
-    for compiled in context.indicators.indicators:
-        d = compiled.definition
-        change, change_detail, improved = computed.changes[d.code]
-        per_indicator.append(
-            (
-                {
-                    "no": d.no,
-                    "code": d.code,
-                    "unit": d.unit,
-                    "direction": d.direction,
-                    "decimals": d.decimals,
-                },
-                _period_columns(d, computed.base[d.code]),
-                _period_columns(d, computed.current[d.code]),
-                _json_values(change),
-                change_detail.tolist(),
-                improved.tolist(),
-            )
-        )
-    tier_json = {}
-    out = {}
-    for i, (aid, n_improved) in enumerate(zip(ids, computed.improved_total.tolist(), strict=True)):
-        rows = [
-            {
-                **head,
-                "base": b[i],
-                "current": c[i],
-                "improvement": ch[i],
-                "improvement_detail": chd[i],
-                "improved": imp[i],
-            }
-            for head, b, c, ch, chd, imp in per_indicator
-        ]
-        outcome = computed.tiers[aid]
-        if id(outcome) not in tier_json:
-            tier_json[id(outcome)] = outcome.as_json()
-        out[aid] = {
-            "indicators": rows,
-            "indicators_improved": n_improved,
-            "tier_result": tier_json[id(outcome)],
-            "highest_tier": outcome.highest_tier or "",
+    def as_json(self, i: int) -> dict:
+        return {
+            "highest_tier": self.highest[i] or None,
+            "tiers": [
+                results[of[i]].as_json(messages=False)
+                for results, of in zip(self.tiers, self.result_of, strict=True)
+            ],
         }
+
+    def json_texts(self, positions) -> list[str]:
+        """``json.dumps(as_json(i))`` for each position, each tier's results dumped once."""
+        if self._dumped is None:
+            self._dumped = [
+                [json.dumps(r.as_json(messages=False), ensure_ascii=False) for r in rs]
+                for rs in self.tiers
+            ]
+        return [
+            f'{{"highest_tier": {json.dumps(self.highest[i] or None)}, "tiers": ['
+            + ", ".join(
+                texts[of[i]] for texts, of in zip(self._dumped, self.result_of, strict=True)
+            )
+            + "]}"
+            for i in positions
+        ]
+
+
+def _tiers(context: EvaluationContext, inputs: BatchInputs, improved: np.ndarray) -> BatchTiers:
+    """The tier rules, evaluated once per distinct situation rather than once per assessment.
+
+    A tier's gaps depend on each count only up to what the tier requires (more
+    is no gap), so counts are clipped at the requirement: few distinct
+    situations remain, each evaluated by the single path's ``evaluate_tier``.
+    """
+    counts = _coverage_counts(context, inputs)
+    categories = counts.attrs["categories"]
+    n = len(counts)
+
+    def column(kind, dimension=""):
+        key = (kind, dimension)
+        return counts[key].to_numpy() if key in counts.columns else np.zeros(n, dtype=int)
+
+    texts, tiers, result_of = GapTexts(), [], []
+    highest = np.full(n, "", dtype=object)
+    lower_passed, below = np.ones(n, dtype=bool), None
+    for rules in context.rules.tiers:
+        features = []
+        for req in rules.requirements:
+            features.append(np.minimum(column("scenarios", req.dimension), req.min_scenarios))
+            features.append(np.minimum(column("links", req.dimension), req.min_links))
+        features.append(np.minimum(column("support"), rules.min_support_elements))
+        mask = column("categories")
+        for category in rules.support_categories:
+            bit = categories.index(category) if category in categories else None
+            features.append(np.zeros(n, dtype=int) if bit is None else (mask >> bit) & 1)
+        features.append(np.minimum(improved, rules.min_indicators_improved))
+        features.append(lower_passed.astype(int))
+        situations, inverse = np.unique(np.column_stack(features), axis=0, return_inverse=True)
+        results = [_tier_for(context, rules, key.tolist(), below, texts) for key in situations]
+        of = inverse.reshape(-1)
+        passed = np.array([r.passed for r in results])[of]
+        highest[passed] = rules.tier
+        lower_passed &= passed
+        below = rules.tier
+        tiers.append(results)
+        result_of.append(of)
+    return BatchTiers(tiers, result_of, highest)
+
+
+def _tier_for(context, rules, key: list[int], below, texts) -> TierResult:
+    """``evaluate_tier`` for one situation, the key laid out as in ``_tiers``."""
+    values = iter(key)
+    scenarios, links = Counter(), {}
+    for req in rules.requirements:
+        scenarios[req.dimension] = next(values)
+        links[req.dimension] = next(values)
+    support = next(values)
+    present = {category for category in rules.support_categories if next(values)}
+    improved, lower_passed = next(values), next(values)
+    coverage = Coverage(+scenarios, {d: v for d, v in links.items() if v}, support, present)
+    return evaluate_tier(
+        rules, context.shape, coverage, improved, None if lower_passed else below, texts
+    )
+
+
+def compute_many(context: EvaluationContext, inputs: BatchInputs) -> BatchComputation:
+    """Every indicator, period, improvement and tier outcome for all assessments."""
+    periods = {
+        period: compute_frame(
+            context.indicators, frames.scalars, frames.tables, inputs.industry_type
+        )
+        for period, frames in inputs.periods.items()
+    }
+    changes, improved = {}, np.zeros(len(inputs.ids), dtype=int)
+    for compiled in context.indicators.indicators:
+        d = compiled.definition
+        change = improvement_frame(d.direction, periods["base"][d.code], periods["current"][d.code])
+        improved += (change.fillna(0) > 0).to_numpy()
+        changes[d.code] = change
+    return BatchComputation(
+        inputs.ids, periods, changes, improved, _tiers(context, inputs, improved)
+    )
+
+
+def _decimal_strings(series: pd.Series) -> list[str | None]:
+    return [None if v != v else format(v, ".15g") for v in series.astype(float).tolist()]
+
+
+def _sparse(ids: pd.Index, by_code: dict[str, pd.Series]) -> list[dict]:
+    """Per assessment, {code: value} of the rows a sparse per-indicator Series holds."""
+    out = [{} for _ in range(len(ids))]
+    for code, series in by_code.items():
+        for position, value in zip(
+            ids.get_indexer(series.index).tolist(), series.tolist(), strict=True
+        ):
+            out[position][code] = value
     return out
+
+
+def stored_indicators(context: EvaluationContext, computed: BatchComputation) -> list[dict]:
+    """The stored form (``results``) of every assessment, in ``ids`` order."""
+    codes = [c.definition.code for c in context.indicators.indicators]
+    packed = {}
+    for period, results in computed.periods.items():
+        values = zip(*(_decimal_strings(results[c].value) for c in codes), strict=True)
+        statuses = zip(*(results[c].status.tolist() for c in codes), strict=True)
+        missing = _sparse(computed.ids, {c: results[c].missing for c in codes})
+        reasons = _sparse(computed.ids, {c: results[c].reason for c in codes})
+        packed[period] = [
+            {"value": list(v), "status": list(s), "missing": m, "reason": r}
+            for v, s, m, r in zip(values, statuses, missing, reasons, strict=True)
+        ]
+    changes = zip(*(_decimal_strings(computed.changes[c]) for c in codes), strict=True)
+    return [
+        {"base": b, "current": c, "improvement": list(ch)}
+        for b, c, ch in zip(packed["base"], packed["current"], changes, strict=True)
+    ]
+
+
+def evaluate_many(context: EvaluationContext, ids: list[int], records) -> dict[int, dict]:
+    """The stored evaluation fields of each record, computed vectorised (tests, benchmarks)."""
+    inputs = BatchInputs.from_records(context.indicators.spec, ids, records)
+    computed = compute_many(context, inputs)
+    stored = stored_indicators(context, computed)
+    return {
+        aid: {
+            "indicators": stored[i],
+            "indicators_improved": int(computed.improved[i]),
+            "tier_result": computed.tiers.as_json(i),
+            "highest_tier": computed.tiers.highest[i],
+        }
+        for i, aid in enumerate(ids)
+    }
 
 
 def batch_recompute(*, batch, progress=None) -> BatchRecomputeResult:
     """Recompute every assessment of the batch; ``progress(done, total)`` is called as it writes."""
     started = time.perf_counter()
     context = EvaluationContext.for_batch(batch)
-    assessments = list(
-        Assessment.objects.filter(batch=batch).select_related("enterprise").order_by("pk")
-    )
-    records = assessment_data_many(assessments)
-    ids = [a.pk for a in assessments]
+    inputs = BatchInputs.for_batch(context.indicators.spec, batch)
     loaded = time.perf_counter()
-    results = evaluate_many(context, ids, records) if ids else {}
-    computed = time.perf_counter()
-    now = timezone.now()
-    objects = [
-        Evaluation(
-            assessment_id=aid,
-            catalog_version_id=context.catalog_version_id,
-            rules_source=context.rules_source,
-            input_fingerprint=record.fingerprint(context),
-            computed_at=now,
-            computed_by="batch",
-            **results[aid],
-        )
-        for aid, record in zip(ids, records, strict=True)
-    ]
-    for start in range(0, len(objects), WRITE_CHUNK):
-        with transaction.atomic():
-            Evaluation.objects.bulk_create(
-                objects[start : start + WRITE_CHUNK],
-                update_conflicts=True,
-                unique_fields=["assessment"],
-                update_fields=[
-                    "catalog_version",
-                    "rules_source",
-                    "input_fingerprint",
-                    "indicators",
-                    "tier_result",
-                    "highest_tier",
-                    "indicators_improved",
-                    "computed_at",
-                    "computed_by",
-                ],
-            )
-        if progress:
-            progress(min(start + WRITE_CHUNK, len(objects)), len(objects))
+    computed = compute_many(context, inputs) if len(inputs.ids) else None
+    stored = stored_indicators(context, computed) if computed else []
+    done_computing = time.perf_counter()
+    if computed:
+        store_evaluations(context, computed, stored, progress=progress)
     return BatchRecomputeResult(
-        assessments=len(ids),
+        assessments=len(inputs.ids),
         seconds_load=round(loaded - started, 3),
-        seconds_compute=round(computed - loaded, 3),
-        seconds_write=round(time.perf_counter() - computed, 3),
+        seconds_compute=round(done_computing - loaded, 3),
+        seconds_write=round(time.perf_counter() - done_computing, 3),
     )

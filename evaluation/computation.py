@@ -5,9 +5,10 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
-from indicators.engine import DetailTexts, IndicatorSet, Status, improvement
+from indicators.engine import DetailTexts, IndicatorSet, improvement
 from indicators.inputs import clean_inputs
 
+from .results import pack_period
 from .tiers import CatalogShape, RuleSet, TierOutcome, evaluate_tiers, rules_for_batch
 
 
@@ -70,46 +71,34 @@ class EvaluationContext:
 
 @dataclass(frozen=True)
 class EvaluationOutcome:
-    indicators: list[dict]
+    indicators: dict  # the stored form, see ``results``
     indicators_improved: int
     tiers: TierOutcome
 
 
-def indicator_rows(context: EvaluationContext, data: AssessmentData) -> tuple[list[dict], int]:
-    """Base year, current year and improvement for each indicator, as stored JSON."""
+def indicator_results(context: EvaluationContext, data: AssessmentData) -> tuple[dict, int]:
+    """Base year, current year and improvement of every indicator, in the stored form."""
     spec = context.indicators.spec
     base_values, _ = clean_inputs(data.base_inputs, spec)
     current_values, _ = clean_inputs(data.current_inputs, spec)
     base = context.indicators.compute(base_values, data.industry_type)
     current = context.indicators.compute(current_values, data.industry_type)
-    rows, improved, texts = [], 0, DetailTexts()
-    for compiled, b, c in zip(context.indicators.indicators, base, current, strict=True):
-        definition = compiled.definition
-        change, change_detail = improvement(definition.direction, b, c, texts)
-        if c.status == Status.NOT_APPLICABLE:
-            change_detail = ""
-        is_improved = change is not None and change > 0
-        improved += is_improved
-        rows.append(
-            {
-                "no": definition.no,
-                "code": definition.code,
-                "unit": definition.unit,
-                "direction": definition.direction,
-                "decimals": definition.decimals,
-                "base": b.as_json(),
-                "current": c.as_json(),
-                "improvement": None if change is None else str(change),
-                "improvement_detail": change_detail,
-                "improved": is_improved,
-            }
-        )
-    return rows, improved
+    texts = DetailTexts()
+    changes = [
+        improvement(compiled.definition.direction, b, c, texts)[0]
+        for compiled, b, c in zip(context.indicators.indicators, base, current, strict=True)
+    ]
+    stored = {
+        "base": pack_period(base),
+        "current": pack_period(current),
+        "improvement": [None if c is None else str(c) for c in changes],
+    }
+    return stored, sum(c is not None and c > 0 for c in changes)
 
 
 def evaluate(context: EvaluationContext, data: AssessmentData) -> EvaluationOutcome:
-    rows, improved = indicator_rows(context, data)
+    stored, improved = indicator_results(context, data)
     tiers = evaluate_tiers(
         context.shape, context.rules, data.scenario_status, data.support_status, improved
     )
-    return EvaluationOutcome(indicators=rows, indicators_improved=improved, tiers=tiers)
+    return EvaluationOutcome(indicators=stored, indicators_improved=improved, tiers=tiers)

@@ -139,7 +139,7 @@ class Evaluation(models.Model):
     catalog_version = models.ForeignKey(CatalogVersion, on_delete=models.PROTECT, related_name="+")
     rules_source = models.CharField(_("规则来源"), max_length=40)
     input_fingerprint = models.CharField(max_length=64)
-    indicators = models.JSONField(_("指标结果"), default=list)
+    indicators = models.JSONField(_("指标结果"), default=dict)  # see evaluation.results
     tier_result = models.JSONField(_("层级结果"), default=dict)
     highest_tier = models.CharField(
         _("可申报层级"), max_length=10, choices=Tier.choices, blank=True

@@ -1,9 +1,12 @@
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
 from .models import AnswerStatus, Assessment, Evaluation
+from .results import indicator_rows, tier_outcome
 
 
 class StatusMapField(serializers.DictField):
@@ -56,9 +59,43 @@ class TierResponseSerializer(serializers.Serializer):
     tiers = TierResultSerializer(many=True)
 
 
+class PeriodResultSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=None, decimal_places=None, allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField()
+    detail = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    direction = serializers.CharField()
+    decimals = serializers.IntegerField()
+    base = PeriodResultSerializer()
+    current = PeriodResultSerializer()
+    improvement = serializers.DecimalField(
+        max_digits=None, decimal_places=None, allow_null=True, help_text="%"
+    )
+    improvement_detail = serializers.CharField()
+    improved = serializers.BooleanField()
+
+
 class EvaluationSerializer(serializers.ModelSerializer):
     catalog_version = serializers.CharField(source="catalog_version.label")
+    indicators = serializers.SerializerMethodField()
+    tier_result = serializers.SerializerMethodField()
     recommendations = serializers.SerializerMethodField()
+
+    @extend_schema_field(IndicatorRowSerializer(many=True))
+    def get_indicators(self, obj) -> list[dict]:
+        return IndicatorRowSerializer(indicator_rows(obj), many=True).data
+
+    @extend_schema_field(TierResponseSerializer)
+    def get_tier_result(self, obj) -> dict:
+        return (self.context.get("tier_outcome") or tier_outcome(obj)).as_json()
 
     class Meta:
         model = Evaluation

@@ -242,7 +242,7 @@ def evaluation_refresh(
             "rules_source": context.rules_source,
             "input_fingerprint": fingerprint,
             "indicators": outcome.indicators,
-            "tier_result": outcome.tiers.as_json(),
+            "tier_result": outcome.tiers.as_json(messages=False),
             "highest_tier": outcome.tiers.highest_tier or "",
             "indicators_improved": outcome.indicators_improved,
             "computed_at": timezone.now(),

@@ -6,7 +6,7 @@ recompute all call ``evaluate_tiers``.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ IMPLEMENTED = "implemented"
 
 @dataclass(frozen=True)
 class CatalogShape:
-    dimension_names: dict[str, str]  # code → name
+    dimension_names: dict[str, str]  # code → name in the active language
     scenario_link: dict[int, int]  # scenario no → link no
     link_dimension: dict[int, str]  # link no → dimension code
     support_category: dict[int, str]  # support element no → category
@@ -34,9 +34,9 @@ class CatalogShape:
     @classmethod
     def for_version(cls, version) -> "CatalogShape":
         return cls(
-            dimension_names=dict(
-                Dimension.objects.filter(version=version).values_list("code", "name")
-            ),
+            dimension_names={
+                d.code: d.display_name for d in Dimension.objects.filter(version=version)
+            },
             scenario_link=dict(
                 Scenario.objects.filter(version=version).values_list("no", "link__no")
             ),
@@ -107,22 +107,27 @@ def rules_for_batch(batch=None) -> RuleSet:
 
 @dataclass(frozen=True)
 class Gap:
+    """What a tier lacks. ``dimension`` names the subject: a dimension code, a support
+    category, or for ``lower_tier`` the tier just below."""
+
     code: str
-    message: str
     dimension: str = ""
     required: int = 0
     actual: int = 0
     missing: int = 0
+    message: str = ""  # rendered in the active language; not stored
 
-    def as_json(self) -> dict:
-        return {
+    def as_json(self, *, messages: bool = True) -> dict:
+        data = {
             "code": self.code,
-            "message": self.message,
             "dimension": self.dimension,
             "required": self.required,
             "actual": self.actual,
             "missing": self.missing,
         }
+        if messages:
+            data = {"code": self.code, "message": self.message, **data}
+        return data
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,12 @@ class TierResult:
     passed: bool
     gaps: tuple[Gap, ...] = field(default_factory=tuple)
 
-    def as_json(self) -> dict:
-        return {"tier": self.tier, "passed": self.passed, "gaps": [g.as_json() for g in self.gaps]}
+    def as_json(self, *, messages: bool = True) -> dict:
+        return {
+            "tier": self.tier,
+            "passed": self.passed,
+            "gaps": [g.as_json(messages=messages) for g in self.gaps],
+        }
 
 
 @dataclass(frozen=True)
@@ -141,15 +150,30 @@ class TierOutcome:
     tiers: tuple[TierResult, ...]
     rules_are_default: bool
 
-    def as_json(self) -> dict:
-        return {"highest_tier": self.highest_tier, "tiers": [t.as_json() for t in self.tiers]}
+    def as_json(self, *, messages: bool = True) -> dict:
+        """The API's form; ``messages=False`` is the stored form (messages follow the reader)."""
+        return {
+            "highest_tier": self.highest_tier,
+            "tiers": [t.as_json(messages=messages) for t in self.tiers],
+        }
 
     @classmethod
-    def from_json(cls, data: dict, *, rules_are_default: bool = False) -> "TierOutcome":
+    def from_json(
+        cls, data: dict, shape: "CatalogShape", *, rules_are_default: bool = False
+    ) -> "TierOutcome":
+        """A stored outcome, its gap messages written in the active language."""
+        texts = GapTexts()
         return cls(
             highest_tier=data.get("highest_tier"),
             tiers=tuple(
-                TierResult(t["tier"], t["passed"], tuple(Gap(**g) for g in t["gaps"]))
+                TierResult(
+                    t["tier"],
+                    t["passed"],
+                    tuple(
+                        texts.render(Gap(**{k: v for k, v in g.items() if k != "message"}), shape)
+                        for g in t["gaps"]
+                    ),
+                )
                 for t in data.get("tiers", [])
             ),
             rules_are_default=rules_are_default,
@@ -213,84 +237,43 @@ class GapTexts:
         self.tier_names = {tier.value: str(tier.label) for tier in Tier}
         self.category_names = {c.value: str(c.label) for c in SupportCategory}
 
+    def render(self, gap: Gap, shape: CatalogShape) -> Gap:
+        """The gap with its message."""
+        values = {"n": gap.missing, "req": gap.required, "have": gap.actual}
+        match gap.code:
+            case "scenarios" | "links":
+                name = shape.dimension_names.get(gap.dimension, gap.dimension)
+                message = getattr(self, gap.code) % {"dim": name, **values}
+            case "support_elements" | "indicators_improved":
+                message = getattr(self, gap.code) % values
+            case "support_category":
+                name = self.category_names.get(gap.dimension, gap.dimension)
+                message = self.support_category % {"cat": name}
+            case "lower_tier":
+                message = self.lower_tier % {"tier": self.tier_names[gap.dimension]}
+            case _:
+                message = gap.code
+        return replace(gap, message=message)
 
-def _tier_gaps(
-    rules: TierRules, shape: CatalogShape, coverage: Coverage, improved: int, texts: GapTexts
-) -> list[Gap]:
+
+def _tier_gaps(rules: TierRules, coverage: Coverage, improved: int) -> list[Gap]:
     gaps = []
     for req in rules.requirements:
-        name = shape.dimension_names.get(req.dimension, req.dimension)
-        have_scenarios = coverage.scenarios.get(req.dimension, 0)
-        have_links = coverage.links.get(req.dimension, 0)
-        more_scenarios = max(req.min_scenarios - have_scenarios, 0)
-        more_links = max(req.min_links - have_links, 0)
-        if more_scenarios:
-            gaps.append(
-                Gap(
-                    "scenarios",
-                    texts.scenarios
-                    % {
-                        "dim": name,
-                        "n": more_scenarios,
-                        "req": req.min_scenarios,
-                        "have": have_scenarios,
-                    },
-                    req.dimension,
-                    req.min_scenarios,
-                    have_scenarios,
-                    more_scenarios,
-                )
-            )
-        if more_links:
-            gaps.append(
-                Gap(
-                    "links",
-                    texts.links
-                    % {"dim": name, "n": more_links, "req": req.min_links, "have": have_links},
-                    req.dimension,
-                    req.min_links,
-                    have_links,
-                    more_links,
-                )
-            )
+        for code, required, actual in (
+            ("scenarios", req.min_scenarios, coverage.scenarios.get(req.dimension, 0)),
+            ("links", req.min_links, coverage.links.get(req.dimension, 0)),
+        ):
+            if actual < required:
+                gaps.append(Gap(code, req.dimension, required, actual, required - actual))
     if coverage.support_elements < rules.min_support_elements:
-        n = rules.min_support_elements - coverage.support_elements
-        gaps.append(
-            Gap(
-                "support_elements",
-                texts.support_elements
-                % {"n": n, "req": rules.min_support_elements, "have": coverage.support_elements},
-                "",
-                rules.min_support_elements,
-                coverage.support_elements,
-                n,
-            )
-        )
+        have, required = coverage.support_elements, rules.min_support_elements
+        gaps.append(Gap("support_elements", "", required, have, required - have))
     for category in rules.support_categories:
         if category not in coverage.support_categories:
-            gaps.append(
-                Gap(
-                    "support_category",
-                    texts.support_category % {"cat": texts.category_names.get(category, category)},
-                    category,
-                    1,
-                    0,
-                    1,
-                )
-            )
+            gaps.append(Gap("support_category", category, 1, 0, 1))
     if improved < rules.min_indicators_improved:
-        n = rules.min_indicators_improved - improved
-        gaps.append(
-            Gap(
-                "indicators_improved",
-                texts.indicators_improved
-                % {"n": n, "req": rules.min_indicators_improved, "have": improved},
-                "",
-                rules.min_indicators_improved,
-                improved,
-                n,
-            )
-        )
+        required = rules.min_indicators_improved
+        gaps.append(Gap("indicators_improved", "", required, improved, required - improved))
     return gaps
 
 
@@ -313,15 +296,28 @@ def evaluate_coverage(
     texts: GapTexts | None = None,
 ) -> TierOutcome:
     texts = texts or GapTexts()
-    results, highest, lower_passed, lower_name = [], None, True, ""
+    results, highest, lower_passed, below = [], None, True, None
     for rules_for_tier in rules.tiers:
-        gaps = _tier_gaps(rules_for_tier, shape, coverage, improved, texts)
-        if not lower_passed:
-            gaps.insert(0, Gap("lower_tier", texts.lower_tier % {"tier": lower_name}))
-        passed = not gaps
-        results.append(TierResult(rules_for_tier.tier, passed, tuple(gaps)))
-        if passed:
+        blocked_by = None if lower_passed else below
+        result = evaluate_tier(rules_for_tier, shape, coverage, improved, blocked_by, texts)
+        results.append(result)
+        if result.passed:
             highest = rules_for_tier.tier
-        lower_passed = lower_passed and passed
-        lower_name = texts.tier_names[rules_for_tier.tier]
+        lower_passed = lower_passed and result.passed
+        below = rules_for_tier.tier
     return TierOutcome(highest, tuple(results), rules.is_default)
+
+
+def evaluate_tier(
+    rules: TierRules,
+    shape: CatalogShape,
+    coverage: "Coverage",
+    improved: int,
+    blocked_by: str | None,
+    texts: GapTexts,
+) -> TierResult:
+    """One tier; ``blocked_by`` names the tier just below when some lower tier is not reached."""
+    gaps = _tier_gaps(rules, coverage, improved)
+    if blocked_by:
+        gaps.insert(0, Gap("lower_tier", blocked_by))
+    return TierResult(rules.tier, not gaps, tuple(texts.render(g, shape) for g in gaps))

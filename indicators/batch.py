@@ -2,9 +2,9 @@
 
 Inputs are a wide DataFrame (one row per assessment, one float column per
 scalar input code, NaN when missing) and, for each table input, a long
-DataFrame (``aid`` plus one column per table column). The statuses and the
-details follow the single-assessment engine exactly; the values are floats
-(the single engine's are Decimals) and agree to floating-point precision.
+DataFrame (``aid`` plus one column per table column). The statuses, missing
+inputs and reasons follow the single-assessment engine exactly; the values are
+floats (the single engine's are Decimals) and agree to floating-point precision.
 """
 
 import ast
@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 
 from portal.models import IndustryType
 
-from .engine import DetailTexts, IndicatorSet, Status, is_applicable
+from .engine import IndicatorSet, Status, is_applicable
 
 
 @dataclass
 class FrameResult:
     value: pd.Series  # float, NaN unless status is ok
     status: pd.Series  # Status values
-    detail: pd.Series  # str
-    missing: pd.Series  # list[str]
+    missing: pd.Series  # rows with status missing_input only: list of paths
+    reason: pd.Series  # rows with status undefined only: why
 
 
 class _FrameEvaluator:
@@ -102,54 +102,66 @@ class _FrameEvaluator:
         return result.where(~undefined)
 
 
+def _table_holes(code, table, spec) -> pd.Series:
+    """Per row with empty numeric cells in the table: the cell paths, row by row, column by column."""
+    position = table.groupby("aid").cumcount()
+    holes = [
+        pd.DataFrame(
+            {
+                "aid": table.loc[mask, "aid"],
+                "pos": position[mask],
+                "col": column,
+                "path": code + "[" + position[mask].astype(str) + "]." + column,
+            }
+        )
+        for column in sorted(spec.table_numeric_columns(code))
+        if (mask := table[column].isna()).any()
+    ]
+    if not holes:
+        return pd.Series(dtype=object)
+    cells = pd.concat(holes).sort_values(["aid", "pos", "col"])
+    return cells.groupby("aid")["path"].agg(list)
+
+
 def _missing_paths(compiled, scalars, tables, spec, index) -> pd.Series:
-    """Per row, the list of missing input codes / table cells, in the single engine's order."""
-    n = len(index)
-    any_missing = np.zeros(n, dtype=bool)
-    checks = []  # (code, absent flags) or (None, per-row cell paths, has-holes flags)
-    for code in compiled.input_order:
-        if code not in spec.tables:
-            absent = scalars[code].isna().to_numpy()
-            checks.append((code, absent, None))
-            any_missing |= absent
-            continue
-        table = tables[code]
-        absent = ~index.isin(table["aid"].unique())
-        checks.append((code, absent, None))
-        any_missing |= absent
-        position = table.groupby("aid").cumcount()
-        holes = []
-        for column in sorted(spec.table_numeric_columns(code)):
-            mask = table[column].isna()
-            if mask.any():
-                holes.append(
-                    pd.DataFrame(
-                        {
-                            "aid": table.loc[mask, "aid"],
-                            "pos": position[mask],
-                            "col": column,
-                            "path": code + "[" + position[mask].astype(str) + "]." + column,
-                        }
-                    )
-                )
-        if holes:
-            cells = pd.concat(holes).sort_values(["aid", "pos", "col"])
-            per_row = cells.groupby("aid")["path"].agg(list).reindex(index)
-            has = per_row.notna().to_numpy()
-            checks.append((None, has, per_row.to_numpy()))
-            any_missing |= has
-    result = np.empty(n, dtype=object)
-    result[:] = [()] * n
-    for i in np.flatnonzero(any_missing):
-        paths = []
-        for code, flags, cells in checks:
-            if flags[i]:
-                if code is None:
-                    paths.extend(cells[i])
-                else:
-                    paths.append(code)
-        result[i] = tuple(paths)
-    return pd.Series(result, index=index)
+    """The missing input codes / table cells, in the single engine's order, for rows lacking any.
+
+    Rows share few patterns of absent inputs, so paths are built once per pattern;
+    only rows with empty table cells are assembled one by one.
+    """
+    order = compiled.input_order
+    absent = np.zeros((len(index), len(order)), dtype=bool)
+    holes = {}
+    for j, code in enumerate(order):
+        if code in spec.tables:
+            absent[:, j] = ~index.isin(tables[code]["aid"].unique())
+            found = _table_holes(code, tables[code], spec)
+            if len(found):
+                holes[code] = found
+        else:
+            absent[:, j] = scalars[code].isna().to_numpy()
+    with_holes = index.isin(pd.Index([]).append([h.index for h in holes.values()]))
+    pattern = absent.astype(np.int64) @ (1 << np.arange(len(order), dtype=np.int64))
+    plain = (pattern > 0) & ~with_holes
+    paths = {
+        key: [code for j, code in enumerate(order) if key >> j & 1]
+        for key in np.unique(pattern[plain]).tolist()
+    }
+    result = pd.Series(
+        [paths[k] for k in pattern[plain].tolist()], index=index[plain], dtype=object
+    )
+    if with_holes.any():
+        rows = {}
+        for i in np.flatnonzero(with_holes):
+            aid, row = index[i], []
+            for j, code in enumerate(order):
+                if absent[i, j]:
+                    row.append(code)
+                elif code in holes and aid in holes[code].index:
+                    row.extend(holes[code][aid])
+            rows[aid] = row
+        result = pd.concat([result, pd.Series(rows, dtype=object)])
+    return result
 
 
 def compute_frame(
@@ -166,59 +178,36 @@ def compute_frame(
         code: tables.get(code, pd.DataFrame(columns=["aid", *spec.tables[code]]))
         for code in spec.tables
     }
-    texts = DetailTexts()
     results = {}
     for compiled in indicators.indicators:
         definition = compiled.definition
         applicable = industry_type.isin(
             [t for t in IndustryType.values if is_applicable(definition.applicability, t)]
-        )
+        ).to_numpy()
         missing = _missing_paths(compiled, scalars, tables, spec, index)
-        is_missing = pd.Series(missing.map(len).to_numpy() > 0, index=index)
+        is_missing = index.isin(missing.index)
         evaluator = _FrameEvaluator(scalars, tables, index)
         value = evaluator.visit(compiled.formula.tree.body)
-        undefined = (evaluator.reason != "") | value.isna()
-        status = pd.Series(Status.OK.value, index=index, dtype=object)
+        undefined = (evaluator.reason != "").to_numpy() | value.isna().to_numpy()
+        status = np.full(len(index), Status.OK.value, dtype=object)
         status[undefined] = Status.UNDEFINED.value
         status[is_missing] = Status.MISSING_INPUT.value
         status[~applicable] = Status.NOT_APPLICABLE.value
-        detail = pd.Series("", index=index, dtype=object)
-        rows = status == Status.UNDEFINED.value
-        detail[rows] = [texts.undefined % {"reason": r} for r in evaluator.reason[rows].tolist()]
-        rows = status == Status.MISSING_INPUT.value
-        detail[rows] = [
-            texts.missing_inputs(paths, indicators.input_names) for paths in missing[rows].tolist()
-        ]
-        rows = status == Status.NOT_APPLICABLE.value
-        detail[rows] = texts.not_applicable % {"scope": definition.get_applicability_display()}
-        kept = missing.to_numpy().copy()
-        cleared = np.flatnonzero(
-            (status != Status.MISSING_INPUT.value).to_numpy() & is_missing.to_numpy()
-        )
-        kept[cleared] = [()] * len(cleared)
-        missing = pd.Series(kept, index=index)
+        status = pd.Series(status, index=index)
+        ok = status == Status.OK.value
         results[definition.code] = FrameResult(
-            value=value.where(status == Status.OK.value, np.nan),
+            value=value.where(ok, np.nan),
             status=status,
-            detail=detail,
-            missing=missing,
+            missing=missing[(status[missing.index] == Status.MISSING_INPUT.value).to_numpy()],
+            reason=evaluator.reason[status == Status.UNDEFINED.value],
         )
     return results
 
 
-def improvement_frame(
-    direction: str, base: FrameResult, current: FrameResult, texts: DetailTexts | None = None
-) -> tuple[pd.Series, pd.Series]:
-    """Vectorised ``engine.improvement``: (change in %, detail)."""
+def improvement_frame(direction: str, base: FrameResult, current: FrameResult) -> pd.Series:
+    """Vectorised ``engine.improvement``: the change in %, NaN where there is none."""
     both = (base.status == Status.OK.value) & (current.status == Status.OK.value)
-    zero = both & (base.value == 0)
     change = (current.value - base.value) / base.value.abs() * 100
     if direction != "higher":
         change = -change
-    change = change.where(both & ~zero)
-    texts = texts or DetailTexts()
-    detail = pd.Series(texts.incomplete, index=base.value.index, dtype=object)
-    detail[zero] = texts.zero_base
-    detail[both & ~zero] = ""
-    detail[current.status == Status.NOT_APPLICABLE.value] = ""
-    return change, detail
+    return change.where(both & (base.value != 0))

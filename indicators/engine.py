@@ -32,9 +32,11 @@ class IndicatorResult:
     status: str
     detail: str
     missing: tuple[str, ...] = ()
+    reason: str = ""  # why an undefined indicator is undefined (e.g. a zero denominator)
 
     def as_json(self) -> dict:
         data = asdict(self)
+        del data["reason"]
         data["value"] = None if self.value is None else str(self.value)
         data["missing"] = list(self.missing)
         return data
@@ -76,6 +78,26 @@ class DetailTexts:
     def missing_inputs(self, paths, names: dict[str, str]) -> str:
         return self.missing % {"names": "、".join(readable_input(p, names) for p in paths)}
 
+    def detail(
+        self, definition, status: str, missing=(), reason: str = "", names: dict | None = None
+    ) -> str:
+        """Why an indicator has no value; "" when it has one."""
+        if status == Status.NOT_APPLICABLE:
+            return self.not_applicable % {"scope": definition.get_applicability_display()}
+        if status == Status.MISSING_INPUT:
+            return self.missing_inputs(missing, names or {})
+        if status == Status.UNDEFINED:
+            return self.undefined % {"reason": reason}
+        return ""
+
+    def improvement_detail(self, base_status: str, current_status: str, base_is_zero: bool) -> str:
+        """Why an indicator has no improvement figure; "" when it has one or does not apply."""
+        if current_status == Status.NOT_APPLICABLE:
+            return ""
+        if base_status != Status.OK or current_status != Status.OK:
+            return self.incomplete
+        return self.zero_base if base_is_zero else ""
+
 
 def readable_input(path: str, names: dict[str, str]) -> str:
     """``warehouses[0].outbound`` with the input code replaced by its name."""
@@ -105,32 +127,28 @@ class IndicatorSet:
     ) -> IndicatorResult:
         definition = compiled.definition
 
-        def result(value, status, detail, missing=()):
+        def result(value, status, missing=(), reason=""):
             return IndicatorResult(
                 no=definition.no,
                 code=definition.code,
                 value=value,
                 unit=definition.unit,
                 status=status,
-                detail=detail,
+                detail=texts.detail(definition, status, missing, reason, self.input_names),
                 missing=tuple(missing),
+                reason=reason,
             )
 
         if not is_applicable(definition.applicability, industry_type):
-            return result(
-                None,
-                Status.NOT_APPLICABLE,
-                texts.not_applicable % {"scope": definition.get_applicability_display()},
-            )
+            return result(None, Status.NOT_APPLICABLE)
         missing = missing_inputs(compiled, values, self.spec)
         if missing:
-            detail = texts.missing_inputs(missing, self.input_names)
-            return result(None, Status.MISSING_INPUT, detail, missing)
+            return result(None, Status.MISSING_INPUT, missing)
         try:
             value = compiled.formula.evaluate(values)
         except Undefined as exc:
-            return result(None, Status.UNDEFINED, texts.undefined % {"reason": exc})
-        return result(value, Status.OK, "")
+            return result(None, Status.UNDEFINED, reason=str(exc))
+        return result(value, Status.OK)
 
 
 def missing_inputs(compiled: CompiledIndicator, values: dict, spec: InputSpec) -> list[str]:
@@ -157,10 +175,8 @@ def improvement(
 ) -> tuple[Decimal | None, str]:
     """Relative change from the base year, in %, positive when the indicator got better."""
     texts = texts or DetailTexts()
-    if base.status != Status.OK or current.status != Status.OK:
-        return None, texts.incomplete
-    if base.value == 0:
-        return None, texts.zero_base
+    if base.status != Status.OK or current.status != Status.OK or base.value == 0:
+        return None, texts.improvement_detail(base.status, current.status, base.value == 0)
     change = (current.value - base.value) / abs(base.value) * 100
     return (change if direction == Direction.HIGHER else -change), ""
 

@@ -3,30 +3,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from evaluation import services
 from evaluation.models import Evaluation, State
 from evaluation.recommendations import recommend
-from evaluation.tiers import TierOutcome
+from evaluation.results import indicator_rows, tier_outcome
 from portal.exceptions import StateConflict
 
-from ..test_indicators import FULL
-
-IMPL = {"status": "implemented", "description": "已建成并投用。"}
-
-
-@pytest.fixture
-def assessment(open_batch, admin_a, enterprise_a):
-    a = services.assessment_create(enterprise=enterprise_a, batch=open_batch, actor=admin_a)
-    services.assessment_inputs_update(assessment=a, actor=admin_a, period="base", values=FULL)
-    current = dict(FULL, gross_output_value="15000", inspected_defective="10")
-    services.assessment_inputs_update(assessment=a, actor=admin_a, period="current", values=current)
-    for no in (1, 2, 4, 5, 11, 13, 30):
-        services.scenario_answer_set(assessment=a, actor=admin_a, scenario_no=no, data=IMPL)
-    for no in (1, 3):
-        services.support_answer_set(assessment=a, actor=admin_a, element_no=no, data=IMPL)
-    a.refresh_from_db()
-    return a
+from .conftest import IMPL
 
 
 @pytest.mark.django_db
@@ -35,15 +20,20 @@ def test_refresh_stores_indicators_tier_and_versions(assessment):
     assert evaluation.highest_tier == "workshop"
     assert evaluation.catalog_version == assessment.batch.catalog_version
     assert evaluation.rules_source == "default"
-    by_code = {row["code"]: row for row in evaluation.indicators}
+    rows = indicator_rows(evaluation)
+    by_code = {row["code"]: row for row in rows}
     assert len(by_code) == 19
-    assert by_code["labor_productivity"]["base"]["value"] == "30"
-    assert by_code["labor_productivity"]["current"]["value"] == "37.5"
-    assert Decimal(by_code["labor_productivity"]["improvement"]) == Decimal("25")
+    assert by_code["labor_productivity"]["base"]["value"] == Decimal("30")
+    assert by_code["labor_productivity"]["current"]["value"] == Decimal("37.5")
+    assert by_code["labor_productivity"]["improvement"] == Decimal("25")
     assert by_code["defect_rate"]["improved"] is True  # lower is better: 0.5 % → 0.2 %
-    assert evaluation.indicators_improved == sum(r["improved"] for r in evaluation.indicators)
+    assert evaluation.indicators_improved == sum(r["improved"] for r in rows)
     factory = evaluation.tier_result["tiers"][1]
-    assert not factory["passed"] and any("产品全生命周期" in g["message"] for g in factory["gaps"])
+    assert not factory["passed"] and "message" not in factory["gaps"][0]  # written when read
+    factory = tier_outcome(evaluation).tiers[1]
+    assert any("产品全生命周期" in g.message for g in factory.gaps)
+    with translation.override("en"):
+        assert any("product" in g.message.lower() for g in tier_outcome(evaluation).tiers[1].gaps)
 
 
 @pytest.mark.django_db
@@ -143,7 +133,7 @@ def test_recompute_batch_command_matches_the_single_service(assessment, open_bat
     single_json = (
         single.highest_tier,
         single.tier_result,
-        [(r["code"], r["current"]["status"]) for r in single.indicators],
+        [(r["code"], r["current"]["status"]) for r in indicator_rows(single)],
     )
     call_command("recompute_batch", str(open_batch.pk), verbosity=0)
     batch = Evaluation.objects.get(assessment=assessment)
@@ -151,7 +141,7 @@ def test_recompute_batch_command_matches_the_single_service(assessment, open_bat
     assert (
         batch.highest_tier,
         batch.tier_result,
-        [(r["code"], r["current"]["status"]) for r in batch.indicators],
+        [(r["code"], r["current"]["status"]) for r in indicator_rows(batch)],
     ) == single_json
     with pytest.raises(Exception, match="No batch"):
         call_command("recompute_batch", "9999", verbosity=0)
@@ -172,7 +162,7 @@ def test_recommendations_rank_uncovered_links_and_explain(assessment, catalog):
     recs = recommend(
         catalog_version=catalog,
         scenario_status=data,
-        outcome=TierOutcome.from_json(evaluation.tier_result),
+        outcome=tier_outcome(evaluation),
     )
     factory = recs["factory"]
     assert factory and all(30 <= r.no <= 39 for r in factory)  # only the product dimension is short
