@@ -1,6 +1,11 @@
 """Reads of assessments. ``assessments_for`` is the tenancy gate for everything below it."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+
+from scenarios.models import Batch, SupportCategory, Tier
+from scenarios.selectors import catalog_version_current
 
 from .computation import AssessmentData
 from .models import (
@@ -10,6 +15,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
+from .tiers import CatalogShape, RuleSet, rules_for_batch
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
@@ -81,3 +87,44 @@ def assessment_data(assessment: Assessment) -> AssessmentData:
         base_inputs=assessment.base_inputs,
         current_inputs=assessment.current_inputs,
     )
+
+
+@dataclass(frozen=True)
+class RulesShown:
+    """A rule set as the rules page shows it."""
+
+    batch: Batch | None
+    is_default: bool
+    tiers: list[dict]
+
+
+def _shown(batch, rules: RuleSet, dimension_names: dict[str, str]) -> RulesShown:
+    tiers = [
+        {
+            "label": Tier(t.tier).label,
+            "requirements": [
+                {
+                    "name": dimension_names.get(r.dimension, r.dimension),
+                    "min_scenarios": r.min_scenarios,
+                    "min_links": r.min_links,
+                }
+                for r in t.requirements
+            ],
+            "min_support_elements": t.min_support_elements,
+            "category_labels": [str(SupportCategory(c).label) for c in t.support_categories],
+            "min_indicators_improved": t.min_indicators_improved,
+        }
+        for t in rules.tiers
+    ]
+    return RulesShown(batch, rules.is_default, tiers)
+
+
+def tier_rules_overview() -> list[RulesShown]:
+    """The default rules first, then each batch's rules (its own, or the defaults it uses)."""
+    current = catalog_version_current()
+    names = CatalogShape.for_version(current).dimension_names if current else {}
+    shown = [_shown(None, rules_for_batch(None), names)]
+    for batch in Batch.objects.select_related("catalog_version").order_by("-year", "-opens_at"):
+        shape = CatalogShape.for_version(batch.catalog_version)
+        shown.append(_shown(batch, rules_for_batch(batch), shape.dimension_names))
+    return shown

@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 def navigation(request):
     """The navigation bar's entries for the signed-in user's role."""
     user = getattr(request, "user", None)
-    items = [(_("场景目录"), reverse("catalog"), "bi-diagram-3")]
+    items = [
+        (_("场景目录"), reverse("catalog"), "bi-diagram-3"),
+        (_("层级规则"), reverse("tier-rules"), "bi-ladder"),
+    ]
     if user is not None and user.is_authenticated:
         items.insert(0, (_("工作台"), reverse("home"), "bi-speedometer2"))
         if user.is_enterprise_user:

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from evaluation import apis as evaluation_apis
+from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
 
@@ -38,6 +39,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),
+    path("rules/", evaluation_views.tier_rules, name="tier-rules"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),

@@ -150,3 +150,31 @@ def test_default_tier_rules_are_named_as_defaults_in_the_admin(
     login(client, province_admin)
     html = client.get("/admin/scenarios/tierrule/").content.decode()
     assert html.count("默认规则") >= 3
+
+
+@pytest.mark.django_db
+def test_tier_rules_page_shows_defaults_and_each_batchs_own_rules(client, open_batch, catalog):
+    from scenarios.models import Batch, TierRequirement, TierRule
+
+    own = Batch.objects.create(
+        year=open_batch.year + 1,
+        name="自定规则批次",
+        catalog_version=catalog,
+        opens_at=open_batch.opens_at,
+        closes_at=open_batch.closes_at,
+    )
+    rule = TierRule.objects.create(batch=own, tier="workshop", min_support_elements=4)
+    TierRequirement.objects.create(
+        rule=rule, dimension_code="production", min_scenarios=9, min_links=5
+    )
+    html = client.get("/rules/").content.decode()
+    default = html.split('data-testid="rules-default"')[1].split('data-testid="rules-batch')[0]
+    assert "智能车间" in default and "智能工厂" in default and "标杆企业" in default
+    assert "生产全过程：至少 6 个场景，覆盖至少 3 个环节" in default
+    batch_card = html.split(f'data-testid="rules-batch-{open_batch.pk}"')[1]
+    assert "采用默认规则" in batch_card.split('data-testid="rules-batch')[0]
+    own_card = html.split(f'data-testid="rules-batch-{own.pk}"')[1].split(
+        'data-testid="rules-batch'
+    )[0]
+    assert "本批次规则" in own_card and "至少 9 个场景，覆盖至少 5 个环节" in own_card
+    assert "至少 4 项" in own_card and "智能工厂" not in own_card
