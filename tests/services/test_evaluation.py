@@ -180,3 +180,25 @@ def test_evaluation_api_is_scoped(api_client, assessment, admin_b, member_a):
     api_client.force_authenticate(member_a)
     body = api_client.get(f"/api/v1/assessments/{assessment.pk}/evaluation/").json()
     assert body["highest_tier"] == "workshop" and "factory" in body["recommendations"]
+
+
+@pytest.mark.django_db
+def test_evaluation_api_writes_details_and_gaps_in_the_readers_language(
+    api_client, assessment, member_a
+):
+    services.evaluation_refresh(assessment=assessment)
+    api_client.force_authenticate(member_a)
+    url = f"/api/v1/assessments/{assessment.pk}/evaluation/"
+    body = api_client.get(url).json()
+    rows = {r["code"]: r for r in body["indicators"]}
+    assert len(rows) == 19 and rows["labor_productivity"]["name"] == "全员劳动生产率"
+    assert rows["labor_productivity"]["current"]["value"] == "37.5"
+    assert Decimal(rows["labor_productivity"]["improvement"]) == Decimal("25")
+    assert rows["labor_productivity"]["improved"] is True
+    factory = body["tier_result"]["tiers"][1]
+    assert not factory["passed"] and "产品全生命周期" in factory["gaps"][0]["message"]
+    api_client.cookies["django_language"] = "en"
+    english = api_client.get(url).json()
+    gap = english["tier_result"]["tiers"][1]["gaps"][0]
+    assert "more implemented scenarios needed" in gap["message"]
+    assert gap["required"] == factory["gaps"][0]["required"]
