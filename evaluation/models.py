@@ -1,6 +1,9 @@
 """Assessments (one enterprise × one batch), their answers, and the computed evaluation."""
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +31,13 @@ class AnswerStatus(models.TextChoices):
     IMPLEMENTED = "implemented", _("已实施")
 
 
+DECLARATIONS = {  # DESIGN §4a: what an applicant confirms when submitting
+    "no_major_accident": _("近三年未发生重大安全、环保、质量事故"),
+    "not_dishonest": _("未被列入严重失信主体名单"),
+    "truthful": _("所填报内容及提交材料真实、准确、完整（真实性承诺）"),
+}
+
+
 class Period(models.TextChoices):
     BASE = "base", _("基准年")
     CURRENT = "current", _("当年")
@@ -48,6 +58,7 @@ class Assessment(models.Model):
     current_year = models.PositiveSmallIntegerField(_("当年"), null=True, blank=True)
     base_inputs = models.JSONField(_("基准年指标数据"), default=dict, blank=True)
     current_inputs = models.JSONField(_("当年指标数据"), default=dict, blank=True)
+    declarations = models.JSONField(_("申报承诺"), default=dict, blank=True, editable=False)
     snapshot = models.JSONField(_("提交快照"), null=True, blank=True, editable=False)
     snapshot_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -154,3 +165,50 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.highest_tier or '—'}"
+
+
+def private_storage():
+    return storages["private"]
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A fresh folder per file: names never collide and never come from the user alone."""
+    return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file proving a scenario or support element was implemented; stored privately."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    support_element = models.ForeignKey(
+        SupportElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(
+        _("文件"), upload_to=evidence_path, storage=private_storage, max_length=300
+    )
+    original_name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scenario__isnull=True) | models.Q(support_element__isnull=True),
+                name="evidence_for_one_item",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name

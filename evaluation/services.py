@@ -5,6 +5,8 @@ assessment's data bumps its ``version``; a caller that read an older version
 is refused (StateConflict → HTTP 409), so nothing is silently overwritten.
 """
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -18,16 +20,19 @@ from scenarios.models import Scenario, SupportElement
 
 from .computation import EvaluationContext, evaluate
 from .models import (
+    DECLARATIONS,
     AnswerStatus,
     Assessment,
     Evaluation,
+    Evidence,
     Period,
     ScenarioAnswer,
     State,
     SupportElementAnswer,
 )
 from .selectors import assessment_data
-from .snapshot import build_snapshot, snapshot_digest
+from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
+from .uploads import checked_upload
 
 
 def _require_enterprise_editor(actor, assessment: Assessment) -> None:
@@ -80,6 +85,33 @@ def assessment_create(*, enterprise, batch, actor, base_year=None, current_year=
     return assessment
 
 
+def _inputs_apply(assessment: Assessment, period: str, values: dict, replace: bool) -> bool:
+    """Merge (or replace) one period's inputs on a locked assessment; True if anything changed.
+
+    A blank value clears that input. Every value is checked together with the
+    ones already stored (a part may not exceed its whole); on any error nothing
+    is saved and the errors name the field.
+    """
+    if period not in Period.values:
+        raise ValidationError({"period": _("期间应为 base 或 current。")})
+    if not isinstance(values, dict):
+        raise ValidationError({"values": _("应为以输入代码为键的对象。")})
+    spec = InputSpec.for_version(assessment.batch.catalog_version)
+    merged = {} if replace else dict(assessment.inputs_for(period))
+    merged.update(values)
+    merged = {k: v for k, v in merged.items() if v not in (None, "", [])}
+    cleaned, errors = clean_inputs(merged, spec)
+    if errors:
+        raise ValidationError(errors)
+    field = "base_inputs" if period == Period.BASE else "current_inputs"
+    serialized = serialize_inputs(cleaned)
+    if serialized == getattr(assessment, field):
+        return False  # the same update again changes nothing, not even the version
+    setattr(assessment, field, serialized)
+    assessment.save(update_fields=[field])
+    return True
+
+
 @transaction.atomic
 def assessment_inputs_update(
     *,
@@ -90,40 +122,59 @@ def assessment_inputs_update(
     expected_version: int | None = None,
     replace: bool = False,
 ) -> Assessment:
-    """Merge indicator input values by code (``replace`` sets the whole period).
-
-    A blank value clears that input. Every value is checked together with the
-    ones already stored (a part may not exceed its whole); on any error nothing
-    is saved and the errors name the field.
-    """
+    """Merge indicator input values of one period by code (``replace`` sets the whole period)."""
     _require_enterprise_editor(actor, assessment)
-    if period not in Period.values:
-        raise ValidationError({"period": _("期间应为 base 或 current。")})
     assessment = _lock_for_edit(assessment, expected_version)
-    spec = InputSpec.for_version(assessment.batch.catalog_version)
-    merged = {} if replace else dict(assessment.inputs_for(period))
-    merged.update(values)
-    merged = {k: v for k, v in merged.items() if v not in (None, "", [])}
-    cleaned, errors = clean_inputs(merged, spec)
+    if _inputs_apply(assessment, period, values, replace):
+        _bump(assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(
+    *, assessment: Assessment, actor, data: dict, expected_version: int | None = None
+) -> Assessment:
+    """Years and both periods' inputs at once: one version check, one new version, or none."""
+    _require_enterprise_editor(actor, assessment)
+    assessment = _lock_for_edit(assessment, expected_version)
+    changed, errors = False, {}
+    for period in Period.values:
+        if f"{period}_inputs" not in data:
+            continue
+        try:
+            changed |= _inputs_apply(assessment, period, data[f"{period}_inputs"], False)
+        except ValidationError as exc:
+            errors.update({f"{period}_inputs.{k}": v for k, v in exc.message_dict.items()})
+    years = {k: data[k] for k in ("base_year", "current_year") if k in data}
+    if years:
+        for name, value in years.items():
+            setattr(assessment, name, value)
+        base, current = assessment.base_year, assessment.current_year
+        if base and current and base >= current:
+            errors["base_year"] = [_("基准年应早于当年。")]
     if errors:
         raise ValidationError(errors)
-    field = "base_inputs" if period == Period.BASE else "current_inputs"
-    setattr(assessment, field, serialize_inputs(cleaned))
-    assessment.save(update_fields=[field])
-    _bump(assessment)
+    if years:
+        assessment.save(update_fields=list(years))
+        changed = True
+    if changed:
+        _bump(assessment)
     return assessment
 
 
 def _answer_set(model, lookup: dict, *, assessment, actor, expected_version, data: dict):
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
-    answer, _created = model.objects.get_or_create(assessment=assessment, **lookup)
-    for name in ("status", "description", "systems", "started_on", "completed_on"):
+    answer, created = model.objects.get_or_create(assessment=assessment, **lookup)
+    before = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+    for name in ANSWER_FIELDS:
         if name in data:
             setattr(answer, name, data[name])
     answer.full_clean(exclude=["assessment", *lookup])
     if answer.started_on and answer.completed_on and answer.completed_on < answer.started_on:
         raise ValidationError({"completed_on": _("完成日期不能早于开始日期。")})
+    if not created and before == {name: getattr(answer, name) for name in ANSWER_FIELDS}:
+        return answer  # idempotent: the same answer again is not a change
     answer.save()
     _bump(assessment)
     return answer
@@ -172,32 +223,63 @@ def submission_problems(assessment: Assessment) -> list[str]:
     problems = []
     if not assessment.batch.is_open:
         problems.append(_("申报批次已截止或尚未开始，不能提交。"))
-    if not assessment.scenario_answers.filter(status=AnswerStatus.IMPLEMENTED).exists():
+    implemented = assessment.scenario_answers.filter(
+        status=AnswerStatus.IMPLEMENTED
+    ).select_related("scenario")
+    if not implemented:
         problems.append(_("至少需要一个“已实施”的典型场景。"))
-    for answer in assessment.scenario_answers.filter(
-        status=AnswerStatus.IMPLEMENTED, description=""
-    ):
-        problems.append(
-            _("场景 %(no)s“%(name)s”已实施，但未填写建设内容。")
-            % {"no": answer.scenario.no, "name": answer.scenario.name}
+    with_evidence = set(
+        Evidence.objects.filter(assessment=assessment, removed_at=None).values_list(
+            "scenario_id", flat=True
         )
+    )
+    for answer in implemented:
+        names = {"no": answer.scenario.no, "name": answer.scenario.name}
+        if not answer.description.strip():
+            problems.append(_("场景 %(no)s“%(name)s”已实施，但未填写建设内容。") % names)
+        if answer.scenario_id not in with_evidence and not answer.systems.strip():
+            problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
     return problems
 
 
+def _checked_declarations(declarations: dict) -> dict:
+    errors = {
+        f"declarations.{key}": [_("提交前须确认：%(text)s") % {"text": text}]
+        for key, text in DECLARATIONS.items()
+        if (declarations or {}).get(key) is not True
+    }
+    signer = str((declarations or {}).get("signer", "")).strip()
+    if not signer:
+        errors["declarations.signer"] = [_("请填写承诺人姓名。")]
+    if errors:
+        raise ValidationError(errors)
+    return {**{key: True for key in DECLARATIONS}, "signer": signer[:50]}
+
+
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor, expected_version=None) -> Assessment:
-    """Freeze the data into a snapshot, move to submitted and evaluate once committed."""
+def assessment_submit(
+    *, assessment: Assessment, actor, declarations: dict, expected_version=None
+) -> Assessment:
+    """Check completeness and the declarations, freeze the data into a snapshot, move to
+    submitted and evaluate once committed."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
     problems = submission_problems(assessment)
     if problems:
         raise ValidationError(problems)
+    assessment.declarations = {
+        **_checked_declarations(declarations),
+        "at": timezone.now().isoformat(),
+        "by": actor.get_username(),
+    }
     snapshot = build_snapshot(assessment)
     assessment.snapshot = snapshot
     assessment.snapshot_sha256 = snapshot_digest(snapshot)
     assessment.state = State.SUBMITTED
     assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["snapshot", "snapshot_sha256", "state", "submitted_at"])
+    assessment.save(
+        update_fields=["declarations", "snapshot", "snapshot_sha256", "state", "submitted_at"]
+    )
     _bump(assessment)
     audit_log_record(
         actor=actor,
@@ -250,3 +332,84 @@ def evaluation_refresh(
         },
     )
     return evaluation
+
+
+def _evidence_target(assessment, scenario_no, element_no) -> dict:
+    version = assessment.batch.catalog_version
+    if scenario_no is not None and element_no is not None:
+        raise ValidationError({"scenario": _("证明材料只能属于一个场景或一个支撑要素。")})
+    if scenario_no is not None:
+        scenario = Scenario.objects.filter(version=version, no=scenario_no).first()
+        if scenario is None:
+            raise ValidationError(
+                {"scenario": _("没有编号为 %(no)s 的典型场景。") % {"no": scenario_no}}
+            )
+        return {"scenario": scenario}
+    if element_no is not None:
+        element = SupportElement.objects.filter(version=version, no=element_no).first()
+        if element is None:
+            raise ValidationError(
+                {"support_element": _("没有编号为 %(no)s 的支撑要素。") % {"no": element_no}}
+            )
+        return {"support_element": element}
+    raise ValidationError({"scenario": _("请指明证明材料所属的场景或支撑要素。")})
+
+
+@transaction.atomic
+def evidence_upload(
+    *, assessment: Assessment, actor, uploaded, scenario_no=None, element_no=None
+) -> Evidence:
+    """Store an evidence file privately after checking its size, name and real type."""
+    _require_enterprise_editor(actor, assessment)
+    assessment = _lock_for_edit(assessment, None)
+    target = _evidence_target(assessment, scenario_no, element_no)
+    name, content_type = checked_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    evidence = Evidence(
+        assessment=assessment,
+        original_name=name,
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        **target,
+    )
+    evidence.file.save(name, uploaded, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    _bump(assessment)
+    audit_log_record(
+        actor=actor,
+        action="evidence.upload",
+        target=assessment,
+        enterprise=assessment.enterprise,
+        data={"name": name, "sha256": evidence.sha256},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> None:
+    """Remove a file from an editable assessment; one a snapshot cites is kept, hidden."""
+    _require_enterprise_editor(actor, evidence.assessment)
+    assessment = _lock_for_edit(evidence.assessment, None)
+    if assessment.snapshot is not None:
+        Evidence.objects.filter(pk=evidence.pk).update(removed_at=timezone.now())
+    else:
+        stored = evidence.file
+        evidence.delete()
+        transaction.on_commit(lambda: stored.delete(save=False))
+    _bump(assessment)
+    audit_log_record(
+        actor=actor,
+        action="evidence.remove",
+        target=assessment,
+        enterprise=assessment.enterprise,
+        data={"name": evidence.original_name},
+    )

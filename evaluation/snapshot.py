@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from .models import Assessment
+from .models import Assessment, Evidence
 
 ANSWER_FIELDS = ("status", "description", "systems", "started_on", "completed_on")
 PROFILE_FIELDS = (
@@ -37,12 +37,33 @@ def build_snapshot(assessment: Assessment) -> dict:
         "batch": assessment.batch_id,
         "catalog_version": assessment.batch.catalog_version.label,
         "enterprise": {f: getattr(enterprise, f) for f in PROFILE_FIELDS},
+        "declarations": assessment.declarations,
         "base_year": assessment.base_year,
         "current_year": assessment.current_year,
         "base_inputs": assessment.base_inputs,
         "current_inputs": assessment.current_inputs,
         "scenarios": _answers(assessment.scenario_answers.all(), "scenario__no"),
         "support_elements": _answers(assessment.support_answers.all(), "support_element__no"),
+        "evidence": [
+            {
+                "id": e["pk"],
+                "scenario": e["scenario__no"],
+                "support_element": e["support_element__no"],
+                "name": e["original_name"],
+                "content_type": e["content_type"],
+                "size": e["size"],
+                "sha256": e["sha256"],
+            }
+            for e in Evidence.objects.filter(assessment=assessment, removed_at=None).values(
+                "pk",
+                "scenario__no",
+                "support_element__no",
+                "original_name",
+                "content_type",
+                "size",
+                "sha256",
+            )
+        ],
     }
 
 

@@ -145,8 +145,16 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", FRONTEND_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", FRONTEND_MODULES / "htmx.org" / "dist"),
 ]
+# Evidence files: never under MEDIA_ROOT or served directly, only through a view
+# that checks the user's right to see them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",

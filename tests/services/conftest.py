@@ -6,7 +6,8 @@ from evaluation import services
 
 from ..test_indicators import FULL
 
-IMPL = {"status": "implemented", "description": "已建成并投用。"}
+IMPL = {"status": "implemented", "description": "已建成并投用。", "systems": "MES（某软件公司）"}
+DECLARED = {"no_major_accident": True, "not_dishonest": True, "truthful": True, "signer": "张三"}
 
 
 @pytest.fixture

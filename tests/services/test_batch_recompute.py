@@ -13,12 +13,12 @@ from evaluation.selectors import assessment_data, assessment_data_many
 
 from ..test_batch_equivalence import assert_same
 from ..test_indicators import FULL
-from .conftest import IMPL
+from .conftest import DECLARED, IMPL
 
 
 @pytest.fixture
 def submitted(assessment, admin_a):
-    return services.assessment_submit(assessment=assessment, actor=admin_a)
+    return services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from evaluation.recommendations import recommend
 from evaluation.results import indicator_rows, tier_outcome
 from portal.exceptions import StateConflict
 
-from .conftest import IMPL
+from .conftest import DECLARED, IMPL
 
 
 @pytest.mark.django_db
@@ -99,7 +99,9 @@ def test_submit_freezes_a_snapshot_and_evaluates_after_commit(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            submitted = services.assessment_submit(assessment=assessment, actor=admin_a)
+            submitted = services.assessment_submit(
+                assessment=assessment, actor=admin_a, declarations=DECLARED
+            )
         assert not Evaluation.objects.filter(
             assessment=assessment
         ).exists()  # nothing before commit
@@ -121,7 +123,7 @@ def test_submit_refuses_an_incomplete_assessment(open_batch, admin_a, enterprise
         assessment=a, actor=admin_a, scenario_no=1, data={"status": "implemented"}
     )
     with pytest.raises(ValidationError) as exc:
-        services.assessment_submit(assessment=a, actor=admin_a)
+        services.assessment_submit(assessment=a, actor=admin_a, declarations=DECLARED)
     assert "建设内容" in " ".join(exc.value.messages)
     a.refresh_from_db()
     assert a.state == State.DRAFT and a.snapshot is None

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from evaluation import services
 from evaluation.models import Evaluation
 
+from ..services.conftest import DECLARED, IMPL
 from ..test_indicators import FULL
 
 pytestmark = pytest.mark.worker
@@ -38,13 +39,13 @@ def test_submit_is_evaluated_by_a_real_worker(celery_worker_process, admin_a, en
             assessment=assessment,
             actor=admin_a,
             scenario_no=no,
-            data={"status": "implemented", "description": "已投用"},
+            data=IMPL,
         )
     for no in (1, 3):
         services.support_answer_set(
             assessment=assessment, actor=admin_a, element_no=no, data={"status": "implemented"}
         )
-    services.assessment_submit(assessment=assessment, actor=admin_a)
+    services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
 
     deadline = time.monotonic() + 60
     while (

@@ -1,0 +1,67 @@
+"""Checks on an uploaded evidence file: size, a safe name, and the type read from its content."""
+
+import os
+import unicodedata
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+ALLOWED = {  # extension → MIME type, as detected from the content
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ALIASES = {"jpeg": "jpg"}
+MAX_NAME = 120
+
+
+def safe_name(name: str) -> str:
+    """The file's base name without any path, control characters or shell-unfriendly signs."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().lstrip(".")
+    try:
+        name = get_valid_filename(name)
+    except Exception:  # Django refuses names that reduce to nothing or to dots
+        name = ""
+    stem, ext = os.path.splitext(name)
+    return (stem[: MAX_NAME - len(ext)] or "file") + ext.lower()
+
+
+def checked_upload(uploaded) -> tuple[str, str]:
+    """(safe file name, MIME type) of an acceptable upload; else ValidationError on ``file``."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            {"file": _("文件过大（上限 %(mb)s MB）。") % {"mb": round(limit / 2**20, 1)}},
+            code="too_large",
+        )
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("文件为空。")}, code="empty")
+    name = safe_name(uploaded.name or "")
+    extension = ALIASES.get(name.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1]) if "." in name else ""
+    if extension not in ALLOWED:
+        raise ValidationError(
+            {"file": _("不支持的文件类型，请上传 PDF、图片（JPG/PNG）或 Office 文档。")},
+            code="type",
+        )
+    uploaded.seek(0)
+    kind = filetype.guess(uploaded.read(8192))
+    uploaded.seek(0)
+    if kind is None or ALIASES.get(kind.extension, kind.extension) != extension:
+        raise ValidationError(
+            {
+                "file": _("文件内容与扩展名 .%(ext)s 不符（识别为 %(kind)s）。")
+                % {"ext": extension, "kind": kind.extension if kind else _("未知类型")}
+            },
+            code="spoofed",
+        )
+    return name, ALLOWED[extension]
