@@ -1,9 +1,12 @@
 from dataclasses import asdict
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,8 +16,16 @@ from . import selectors, services
 from .recommendations import recommend
 from .results import tier_outcome
 from .serializers import (
+    AnswerSerializer,
+    AssessmentCreateSerializer,
+    AssessmentDetailSerializer,
     AssessmentSerializer,
+    AssessmentUpdateSerializer,
     EvaluationSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    InputsUpdateSerializer,
+    SubmitSerializer,
     TierRequestSerializer,
     TierResponseSerializer,
 )
@@ -58,13 +69,153 @@ class TierApi(APIView):
         return Response(outcome.as_json())
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The caller's assessments (another enterprise's are 404)."""
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's assessments (another enterprise's are 404).
+
+    Writes take an optional ``version``: when given and stale the answer is 409
+    and nothing is saved. Sending the same update twice changes nothing.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.assessments_for(self.request.user).order_by("pk")
 
-    serializer_class = AssessmentSerializer
+    def get_serializer_class(self):
+        if self.action == "list":
+            return AssessmentSerializer
+        return AssessmentDetailSerializer
+
+    def _detail(self, assessment, status_code=status.HTTP_200_OK):
+        assessment.refresh_from_db()
+        return Response(AssessmentDetailSerializer(assessment).data, status=status_code)
+
+    @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentDetailSerializer})
+    def create(self, request):
+        serializer = AssessmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        if not user.is_enterprise_user:
+            raise PermissionDenied(_("只有企业用户可以创建自评估。"))
+        data = serializer.validated_data
+        assessment = services.assessment_create(
+            enterprise=user.enterprise,
+            batch=data["batch"],
+            actor=user,
+            base_year=data.get("base_year"),
+            current_year=data.get("current_year"),
+        )
+        return self._detail(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssessmentUpdateSerializer, responses=AssessmentDetailSerializer)
+    def update(self, request, pk=None, partial=False):
+        serializer = AssessmentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        assessment = services.assessment_update(
+            assessment=self.get_object(), actor=request.user, data=data, expected_version=version
+        )
+        return self._detail(assessment)
+
+    @extend_schema(request=InputsUpdateSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post", "patch"])
+    def inputs(self, request, pk=None):
+        """Bulk update of one period's indicator inputs by input code."""
+        serializer = InputsUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assessment = services.assessment_inputs_update(
+            assessment=self.get_object(),
+            actor=request.user,
+            period=data["period"],
+            values=data["values"],
+            replace=data["replace"],
+            expected_version=data.get("version"),
+        )
+        return self._detail(assessment)
+
+    def _answer(self, request, setter, number_name, number):
+        serializer = AnswerSerializer(data=request.data, partial=request.method == "PATCH")
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        assessment = self.get_object()
+        setter(
+            assessment=assessment,
+            actor=request.user,
+            data=data,
+            expected_version=version,
+            **{number_name: int(number)},
+        )
+        return self._detail(assessment)
+
+    @extend_schema(request=AnswerSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["put", "patch"], url_path=r"scenarios/(?P<no>\d+)")
+    def scenario(self, request, pk=None, no=None):
+        """Set the answer for one of the 45 scenarios."""
+        return self._answer(request, services.scenario_answer_set, "scenario_no", no)
+
+    @extend_schema(request=AnswerSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["put", "patch"], url_path=r"support-elements/(?P<no>\d+)")
+    def support_element(self, request, pk=None, no=None):
+        """Set the answer for one of the 8 support elements."""
+        return self._answer(request, services.support_answer_set, "element_no", no)
+
+    @extend_schema(
+        methods=["POST"], request=EvidenceUploadSerializer, responses={201: EvidenceSerializer}
+    )
+    @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def evidence(self, request, pk=None):
+        """The evidence files (GET), or upload one (multipart: file, scenario or support_element)."""
+        assessment = self.get_object()
+        if request.method == "GET":
+            shown = selectors.evidence_for(request.user).filter(assessment=assessment)
+            return Response(EvidenceSerializer(shown, many=True).data)
+        serializer = EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        evidence = services.evidence_upload(
+            assessment=assessment,
+            actor=request.user,
+            uploaded=data["file"],
+            scenario_no=data.get("scenario"),
+            element_no=data.get("support_element"),
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>\d+)")
+    def evidence_remove(self, request, pk=None, evidence_id=None):
+        assessment = self.get_object()
+        evidence = get_object_or_404(
+            selectors.evidence_for(request.user), assessment=assessment, pk=evidence_id
+        )
+        services.evidence_remove(evidence=evidence, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=SubmitSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Check completeness and declarations, freeze the snapshot, evaluate in the background."""
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assessment = services.assessment_submit(
+            assessment=self.get_object(),
+            actor=request.user,
+            declarations=data["declarations"],
+            expected_version=data.get("version"),
+        )
+        return self._detail(assessment)
 
     @extend_schema(responses=EvaluationSerializer)
     @action(detail=True, methods=["get"])

@@ -11,6 +11,7 @@ from .computation import AssessmentData
 from .models import (
     Assessment,
     Evaluation,
+    Evidence,
     ScenarioAnswer,
     State,
     SupportElementAnswer,
@@ -34,6 +35,15 @@ def assessments_for(user) -> QuerySet[Assessment]:
 
 def evaluations_for(user) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(assessment__in=assessments_for(user))
+
+
+def evidence_for(user) -> QuerySet[Evidence]:
+    """Evidence of the assessments the user may see; files removed after a submission are
+    kept for the reviewers of that snapshot but no longer listed for the enterprise."""
+    qs = Evidence.objects.filter(assessment__in=assessments_for(user)).select_related(
+        "scenario", "support_element"
+    )
+    return qs.filter(removed_at=None) if user.is_enterprise_user else qs
 
 
 def assessment_data_many(assessments: list[Assessment]) -> list[AssessmentData]:

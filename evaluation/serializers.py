@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +6,7 @@ from rest_framework import serializers
 from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
-from .models import AnswerStatus, Assessment, Evaluation
+from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .results import indicator_rows, tier_outcome
 
 
@@ -132,3 +133,128 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "snapshot_sha256",
         )
         read_only_fields = fields
+
+
+class AnswerSerializer(serializers.Serializer):
+    """One scenario's or support element's answer; ``version`` optional (409 when stale)."""
+
+    status = serializers.ChoiceField(choices=AnswerStatus.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    systems = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    started_on = serializers.DateField(required=False, allow_null=True)
+    completed_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, min_value=1, write_only=True)
+
+
+class AnswerOutSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    systems = serializers.CharField()
+    started_on = serializers.DateField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    scenario = serializers.IntegerField(source="scenario.no", allow_null=True, read_only=True)
+    support_element = serializers.IntegerField(
+        source="support_element.no", allow_null=True, read_only=True
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = (
+            "id",
+            "scenario",
+            "support_element",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        )
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return reverse("evidence-download", args=[obj.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    scenario = serializers.IntegerField(required=False, min_value=1)
+    support_element = serializers.IntegerField(required=False, min_value=1)
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
+    base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class AssessmentUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+    base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    base_inputs = serializers.DictField(required=False)
+    current_inputs = serializers.DictField(required=False)
+
+
+class InputsUpdateSerializer(serializers.Serializer):
+    """Bulk update of one period's inputs by input code (what an MES/ERP pushes)."""
+
+    period = serializers.ChoiceField(choices=Period.choices)
+    values = serializers.DictField()
+    replace = serializers.BooleanField(default=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class SubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+    declarations = serializers.DictField(
+        help_text="no_major_accident, not_dishonest, truthful: true; signer: name"
+    )
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    scenario_answers = serializers.SerializerMethodField()
+    support_answers = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+    declarations = serializers.JSONField(read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = (
+            *AssessmentSerializer.Meta.fields,
+            "declarations",
+            "scenario_answers",
+            "support_answers",
+            "evidence",
+        )
+        read_only_fields = fields
+
+    @staticmethod
+    def _answers(queryset, number: str) -> list[dict]:
+        return [
+            {"no": row.pop(number), **row}
+            for row in queryset.order_by(number).values(
+                number, "status", "description", "systems", "started_on", "completed_on"
+            )
+        ]
+
+    @extend_schema_field(AnswerOutSerializer(many=True))
+    def get_scenario_answers(self, obj) -> list[dict]:
+        return AnswerOutSerializer(
+            self._answers(obj.scenario_answers, "scenario__no"), many=True
+        ).data
+
+    @extend_schema_field(AnswerOutSerializer(many=True))
+    def get_support_answers(self, obj) -> list[dict]:
+        return AnswerOutSerializer(
+            self._answers(obj.support_answers, "support_element__no"), many=True
+        ).data
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, obj) -> list[dict]:
+        shown = obj.evidence.filter(removed_at=None).select_related("scenario", "support_element")
+        return EvidenceSerializer(shown, many=True).data

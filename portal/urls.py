@@ -40,6 +40,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),
     path("rules/", evaluation_views.tier_rules, name="tier-rules"),
+    path("evidence/<int:pk>/", evaluation_views.evidence_download, name="evidence-download"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),

@@ -9,6 +9,12 @@ from .factories import EnterpriseFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Evidence files go to a per-test folder, never into the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Throttling and lockouts live in the (Redis) cache: start every test clean."""
     from django.core.cache import cache
@@ -107,3 +113,14 @@ def open_batch(catalog, default_rules):
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
     )
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in the calling process (tests of the real worker live in tests/worker/)."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
