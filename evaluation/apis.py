@@ -1,8 +1,10 @@
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +15,7 @@ from rest_framework.views import APIView
 from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
+from .excel import inputs_template
 from .recommendations import recommend
 from .results import tier_outcome
 from .serializers import (
@@ -28,8 +31,11 @@ from .serializers import (
     SubmitSerializer,
     TierRequestSerializer,
     TierResponseSerializer,
+    WorkbookImportSerializer,
 )
 from .tiers import CatalogShape, evaluate_tiers, rules_for_batch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TierApi(APIView):
@@ -139,6 +145,30 @@ class AssessmentViewSet(
             values=data["values"],
             replace=data["replace"],
             expected_version=data.get("version"),
+        )
+        return self._detail(assessment)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="inputs/template")
+    def inputs_template(self, request, pk=None):
+        """The indicator-input workbook for both years, filled with what is saved."""
+        assessment = self.get_object()
+        response = HttpResponse(inputs_template(assessment), content_type=XLSX)
+        name = f"indicator-inputs-{assessment.pk}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @extend_schema(request=WorkbookImportSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="inputs/import")
+    def inputs_import(self, request, pk=None):
+        """Import a filled template: all or nothing; errors are keyed by "Sheet!Cell"."""
+        serializer = WorkbookImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.assessment_inputs_import(
+            assessment=self.get_object(),
+            actor=request.user,
+            uploaded=serializer.validated_data["file"],
+            expected_version=serializer.validated_data.get("version"),
         )
         return self._detail(assessment)
 

@@ -187,6 +187,11 @@ class EvidenceUploadSerializer(serializers.Serializer):
     support_element = serializers.IntegerField(required=False, min_value=1)
 
 
+class WorkbookImportSerializer(serializers.Serializer):
+    file = serializers.FileField(use_url=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
 class AssessmentCreateSerializer(serializers.Serializer):
     batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
     base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)

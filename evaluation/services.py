@@ -132,9 +132,16 @@ def assessment_inputs_update(
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: Assessment, actor, data: dict, expected_version: int | None = None
+    *,
+    assessment: Assessment,
+    actor,
+    data: dict,
+    expected_version: int | None = None,
+    replace: bool = False,
 ) -> Assessment:
-    """Years and both periods' inputs at once: one version check, one new version, or none."""
+    """Years and both periods' inputs at once: one version check, one new version, or none.
+
+    Inputs are merged by code, or with ``replace`` set as given (blank clears)."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
     changed, errors = False, {}
@@ -142,7 +149,7 @@ def assessment_update(
         if f"{period}_inputs" not in data:
             continue
         try:
-            changed |= _inputs_apply(assessment, period, data[f"{period}_inputs"], False)
+            changed |= _inputs_apply(assessment, period, data[f"{period}_inputs"], replace)
         except ValidationError as exc:
             errors.update({f"{period}_inputs.{k}": v for k, v in exc.message_dict.items()})
     years = {k: data[k] for k in ("base_year", "current_year") if k in data}
@@ -413,3 +420,29 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
         enterprise=assessment.enterprise,
         data={"name": evidence.original_name},
     )
+
+
+@transaction.atomic
+def assessment_inputs_import(
+    *, assessment: Assessment, actor, uploaded, expected_version: int | None = None
+) -> Assessment:
+    """Both years' inputs from a filled template; every bad cell named, all or nothing."""
+    from .excel import inputs_from_workbook
+
+    _require_enterprise_editor(actor, assessment)
+    values, cells = inputs_from_workbook(assessment, uploaded)
+    data = {f"{period}_inputs": found for period, found in values.items()}
+    try:
+        return assessment_update(
+            assessment=assessment,
+            actor=actor,
+            data=data,
+            expected_version=expected_version,
+            replace=True,
+        )
+    except StateConflict:
+        raise
+    except ValidationError as exc:
+        raise ValidationError(
+            {cells.get(path, path): messages for path, messages in exc.message_dict.items()}
+        ) from exc
