@@ -3,15 +3,18 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_version_current
 
 from .computation import AssessmentData
 from .models import (
+    AnswerStatus,
     Assessment,
     Evaluation,
     Evidence,
+    Period,
     ScenarioAnswer,
     State,
     SupportElementAnswer,
@@ -44,6 +47,70 @@ def evidence_for(user) -> QuerySet[Evidence]:
         "scenario", "support_element"
     )
     return qs.filter(removed_at=None) if user.is_enterprise_user else qs
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    """What keeps a draft from being submitted."""
+    problems = []
+    if not assessment.batch.is_open:
+        problems.append(_("申报批次已截止或尚未开始，不能提交。"))
+    implemented = assessment.scenario_answers.filter(
+        status=AnswerStatus.IMPLEMENTED
+    ).select_related("scenario")
+    if not implemented:
+        problems.append(_("至少需要一个“已实施”的典型场景。"))
+    with_evidence = set(
+        Evidence.objects.filter(assessment=assessment, removed_at=None).values_list(
+            "scenario_id", flat=True
+        )
+    )
+    for answer in implemented:
+        names = {"no": answer.scenario.no, "name": answer.scenario.name}
+        if not answer.description.strip():
+            problems.append(_("场景 %(no)s“%(name)s”已实施，但未填写建设内容。") % names)
+        if answer.scenario_id not in with_evidence and not answer.systems.strip():
+            problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
+    return problems
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a self-assessment is, section by section."""
+
+    scenarios_answered: int
+    scenarios_implemented: int
+    scenarios_total: int
+    support_answered: int
+    support_total: int
+    inputs_filled: dict  # period → number of inputs with a value
+    inputs_total: int
+    evidence: int
+    problems: list[str]
+
+
+def assessment_progress(assessment: Assessment) -> Progress:
+    version = assessment.batch.catalog_version
+    answered = assessment.scenario_answers.exclude(status=AnswerStatus.NOT_STARTED)
+    return Progress(
+        scenarios_answered=answered.count(),
+        scenarios_implemented=answered.filter(status=AnswerStatus.IMPLEMENTED).count(),
+        scenarios_total=version.scenarios.count(),
+        support_answered=assessment.support_answers.exclude(
+            status=AnswerStatus.NOT_STARTED
+        ).count(),
+        support_total=version.support_elements.count(),
+        inputs_filled={p: len(assessment.inputs_for(p)) for p in Period.values},
+        inputs_total=version.inputs.count(),
+        evidence=Evidence.objects.filter(assessment=assessment, removed_at=None).count(),
+        problems=submission_problems(assessment) if assessment.is_editable else [],
+    )
+
+
+def assessments_to_start(user) -> QuerySet[Batch]:
+    """Open batches in which the user's enterprise has no assessment yet."""
+    if not user.is_authenticated or not user.is_enterprise_user:
+        return Batch.objects.none()
+    return Batch.objects.open_now().exclude(assessments__enterprise_id=user.enterprise_id)
 
 
 def assessment_data_many(assessments: list[Assessment]) -> list[AssessmentData]:

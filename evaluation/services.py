@@ -21,7 +21,6 @@ from scenarios.models import Scenario, SupportElement
 from .computation import EvaluationContext, evaluate
 from .models import (
     DECLARATIONS,
-    AnswerStatus,
     Assessment,
     Evaluation,
     Evidence,
@@ -30,7 +29,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .selectors import assessment_data
+from .selectors import assessment_data, submission_problems
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
 
@@ -223,30 +222,6 @@ def support_answer_set(*, assessment, actor, element_no: int, data: dict, expect
         expected_version=expected_version,
         data=data,
     )
-
-
-def submission_problems(assessment: Assessment) -> list[str]:
-    """What keeps a draft from being submitted."""
-    problems = []
-    if not assessment.batch.is_open:
-        problems.append(_("申报批次已截止或尚未开始，不能提交。"))
-    implemented = assessment.scenario_answers.filter(
-        status=AnswerStatus.IMPLEMENTED
-    ).select_related("scenario")
-    if not implemented:
-        problems.append(_("至少需要一个“已实施”的典型场景。"))
-    with_evidence = set(
-        Evidence.objects.filter(assessment=assessment, removed_at=None).values_list(
-            "scenario_id", flat=True
-        )
-    )
-    for answer in implemented:
-        names = {"no": answer.scenario.no, "name": answer.scenario.name}
-        if not answer.description.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但未填写建设内容。") % names)
-        if answer.scenario_id not in with_evidence and not answer.systems.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
-    return problems
 
 
 def _checked_declarations(declarations: dict) -> dict:

@@ -136,6 +136,10 @@ class TierResult:
     passed: bool
     gaps: tuple[Gap, ...] = field(default_factory=tuple)
 
+    @property
+    def label(self) -> str:
+        return Tier(self.tier).label
+
     def as_json(self, *, messages: bool = True) -> dict:
         return {
             "tier": self.tier,

@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import selectors, services
+from .results import indicator_rows, tier_outcome
 
 
 def tier_rules(request):
@@ -24,3 +29,39 @@ def evidence_download(request, pk: int):
     )
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+@login_required
+@require_POST
+def assessment_start(request):
+    """Start this enterprise's assessment for an open batch."""
+    batch = get_object_or_404(
+        selectors.assessments_to_start(request.user), pk=request.POST.get("batch")
+    )
+    try:
+        assessment = services.assessment_create(
+            enterprise=request.user.enterprise, batch=batch, actor=request.user
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("home")
+    messages.success(request, _("已创建自评估。"))
+    return redirect("assessment-overview", assessment.pk)
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    """An assessment's overview: state, progress, what blocks submission, the evaluation."""
+    assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
+    evaluation = selectors.evaluations_for(request.user).filter(assessment=assessment).first()
+    return render(
+        request,
+        "evaluation/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "progress": selectors.assessment_progress(assessment),
+            "evaluation": evaluation,
+            "indicators": indicator_rows(evaluation) if evaluation else [],
+            "tiers": tier_outcome(evaluation) if evaluation else None,
+        },
+    )

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation.selectors import assessments_for, assessments_to_start
+
 from . import selectors, services
 from .forms import EnterpriseForm, InvitationAcceptForm, InvitationForm
 from .models import Invitation
@@ -27,6 +29,8 @@ def home(request):
     context = {"enterprises": selectors.enterprises_for(user)}
     if user.is_enterprise_user:
         context["enterprise"] = user.enterprise
+        context["assessments"] = assessments_for(user).order_by("-batch__year")
+        context["batches_to_start"] = assessments_to_start(user)
     return render(request, "portal/home.html", context)
 
 
