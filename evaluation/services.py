@@ -188,16 +188,9 @@ def _answer_set(model, lookup: dict, *, assessment, actor, expected_version, dat
 
 @transaction.atomic
 def scenario_answer_set(*, assessment, actor, scenario_no: int, data: dict, expected_version=None):
-    scenario = Scenario.objects.filter(
-        version=assessment.batch.catalog_version, no=scenario_no
-    ).first()
-    if scenario is None:
-        raise ValidationError(
-            {"scenario": _("没有编号为 %(no)s 的典型场景。") % {"no": scenario_no}}
-        )
     return _answer_set(
         ScenarioAnswer,
-        {"scenario": scenario},
+        {"scenario": _scenario(assessment, scenario_no)},
         assessment=assessment,
         actor=actor,
         expected_version=expected_version,
@@ -207,16 +200,9 @@ def scenario_answer_set(*, assessment, actor, scenario_no: int, data: dict, expe
 
 @transaction.atomic
 def support_answer_set(*, assessment, actor, element_no: int, data: dict, expected_version=None):
-    element = SupportElement.objects.filter(
-        version=assessment.batch.catalog_version, no=element_no
-    ).first()
-    if element is None:
-        raise ValidationError(
-            {"support_element": _("没有编号为 %(no)s 的支撑要素。") % {"no": element_no}}
-        )
     return _answer_set(
         SupportElementAnswer,
-        {"support_element": element},
+        {"support_element": _support_element(assessment, element_no)},
         assessment=assessment,
         actor=actor,
         expected_version=expected_version,
@@ -316,24 +302,27 @@ def evaluation_refresh(
     return evaluation
 
 
+def _scenario(assessment, no):
+    found = Scenario.objects.filter(version=assessment.batch.catalog_version, no=no).first()
+    if found is None:
+        raise ValidationError({"scenario": _("没有编号为 %(no)s 的典型场景。") % {"no": no}})
+    return found
+
+
+def _support_element(assessment, no):
+    found = SupportElement.objects.filter(version=assessment.batch.catalog_version, no=no).first()
+    if found is None:
+        raise ValidationError({"support_element": _("没有编号为 %(no)s 的支撑要素。") % {"no": no}})
+    return found
+
+
 def _evidence_target(assessment, scenario_no, element_no) -> dict:
-    version = assessment.batch.catalog_version
     if scenario_no is not None and element_no is not None:
         raise ValidationError({"scenario": _("证明材料只能属于一个场景或一个支撑要素。")})
     if scenario_no is not None:
-        scenario = Scenario.objects.filter(version=version, no=scenario_no).first()
-        if scenario is None:
-            raise ValidationError(
-                {"scenario": _("没有编号为 %(no)s 的典型场景。") % {"no": scenario_no}}
-            )
-        return {"scenario": scenario}
+        return {"scenario": _scenario(assessment, scenario_no)}
     if element_no is not None:
-        element = SupportElement.objects.filter(version=version, no=element_no).first()
-        if element is None:
-            raise ValidationError(
-                {"support_element": _("没有编号为 %(no)s 的支撑要素。") % {"no": element_no}}
-            )
-        return {"support_element": element}
+        return {"support_element": _support_element(assessment, element_no)}
     raise ValidationError({"scenario": _("请指明证明材料所属的场景或支撑要素。")})
 
 
