@@ -55,6 +55,14 @@ def _lock_for_edit(assessment: Assessment, expected_version: int | None) -> Asse
     return locked
 
 
+def _bump_and_log(assessment: Assessment, actor, action: str, data: dict) -> None:
+    """A new version, recorded in the audit log."""
+    _bump(assessment)
+    audit_log_record(
+        actor=actor, action=action, target=assessment, enterprise=assessment.enterprise, data=data
+    )
+
+
 def _bump(assessment: Assessment) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(
         version=F("version") + 1, updated_at=timezone.now()
@@ -248,14 +256,7 @@ def assessment_submit(
     assessment.save(
         update_fields=["declarations", "snapshot", "snapshot_sha256", "state", "submitted_at"]
     )
-    _bump(assessment)
-    audit_log_record(
-        actor=actor,
-        action="assessment.submit",
-        target=assessment,
-        enterprise=assessment.enterprise,
-        data={"sha256": assessment.snapshot_sha256},
-    )
+    _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
     evaluation_enqueue(assessment=assessment)
     return assessment
 
@@ -354,14 +355,7 @@ def evidence_upload(
     except Exception:
         evidence.file.delete(save=False)
         raise
-    _bump(assessment)
-    audit_log_record(
-        actor=actor,
-        action="evidence.upload",
-        target=assessment,
-        enterprise=assessment.enterprise,
-        data={"name": name, "sha256": evidence.sha256},
-    )
+    _bump_and_log(assessment, actor, "evidence.upload", {"name": name, "sha256": evidence.sha256})
     return evidence
 
 
@@ -376,14 +370,7 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
         stored = evidence.file
         evidence.delete()
         transaction.on_commit(lambda: stored.delete(save=False))
-    _bump(assessment)
-    audit_log_record(
-        actor=actor,
-        action="evidence.remove",
-        target=assessment,
-        enterprise=assessment.enterprise,
-        data={"name": evidence.original_name},
-    )
+    _bump_and_log(assessment, actor, "evidence.remove", {"name": evidence.original_name})
 
 
 @transaction.atomic
