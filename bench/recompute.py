@@ -118,6 +118,7 @@ def _service_loop(batch, n: int) -> float:
 
 def run() -> dict:
     from evaluation.batch import batch_recompute
+    from evaluation.batch_inputs import BatchInputs
     from evaluation.computation import EvaluationContext, evaluate
     from evaluation.tiers import rules_for_batch
     from scenarios.models import CatalogVersion
@@ -127,8 +128,6 @@ def run() -> dict:
     ids = list(range(1, N + 1))
     context = EvaluationContext.for_version(CatalogVersion.objects.get(pk=1), rules_for_batch(None))
     print(f"{N} synthetic assessments", flush=True)
-
-    from evaluation.batch_inputs import BatchInputs
 
     print("\n-- computation only (data in memory, nothing stored) --")
     spec = context.indicators.spec

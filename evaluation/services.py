@@ -19,6 +19,7 @@ from portal.services import audit_log_record
 from scenarios.models import Scenario, SupportElement
 
 from .computation import EvaluationContext, evaluate
+from .excel import inputs_from_workbook
 from .models import (
     DECLARATIONS,
     Assessment,
@@ -378,8 +379,6 @@ def assessment_inputs_import(
     *, assessment: Assessment, actor, uploaded, expected_version: int | None = None
 ) -> Assessment:
     """Both years' inputs from a filled template; every bad cell named, all or nothing."""
-    from .excel import inputs_from_workbook
-
     _require_enterprise_editor(actor, assessment)
     values, cells = inputs_from_workbook(assessment, uploaded)
     data = {f"{period}_inputs": found for period, found in values.items()}

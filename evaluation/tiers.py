@@ -193,15 +193,6 @@ class Coverage:
     support_elements: int
     support_categories: set[str]
 
-    def key(self) -> tuple:
-        """Equal keys give equal tier outcomes (the batch path memoises on it)."""
-        return (
-            tuple(sorted(self.scenarios.items())),
-            tuple(sorted(self.links.items())),
-            self.support_elements,
-            tuple(sorted(self.support_categories)),
-        )
-
     @classmethod
     def count(cls, shape: CatalogShape, scenario_status: dict, support_status: dict) -> "Coverage":
         scenarios, links = Counter(), {}

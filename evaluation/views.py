@@ -50,7 +50,7 @@ def assessment_start(request):
 
 
 @login_required
-def assessment_detail(request, pk: int):
+def assessment_overview(request, pk: int):
     """An assessment's overview: state, progress, what blocks submission, the evaluation."""
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
     evaluation = selectors.evaluations_for(request.user).filter(assessment=assessment).first()
