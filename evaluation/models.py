@@ -176,6 +176,12 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}/{filename}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def current(self):
+        """Not removed: what the enterprise sees and a new submission cites."""
+        return self.filter(removed_at=None)
+
+
 class Evidence(models.Model):
     """A file proving a scenario or support element was implemented; stored privately."""
 
@@ -198,6 +204,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("证明材料")

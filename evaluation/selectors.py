@@ -46,7 +46,7 @@ def evidence_for(user) -> QuerySet[Evidence]:
     qs = Evidence.objects.filter(assessment__in=assessments_for(user)).select_related(
         "scenario", "support_element"
     )
-    return qs.filter(removed_at=None) if user.is_enterprise_user else qs
+    return qs.current() if user.is_enterprise_user else qs
 
 
 def submission_problems(assessment: Assessment) -> list[str]:
@@ -59,11 +59,7 @@ def submission_problems(assessment: Assessment) -> list[str]:
     ).select_related("scenario")
     if not implemented:
         problems.append(_("至少需要一个“已实施”的典型场景。"))
-    with_evidence = set(
-        Evidence.objects.filter(assessment=assessment, removed_at=None).values_list(
-            "scenario_id", flat=True
-        )
-    )
+    with_evidence = set(assessment.evidence.current().values_list("scenario_id", flat=True))
     for answer in implemented:
         names = {"no": answer.scenario.no, "name": answer.scenario.name}
         if not answer.description.strip():
@@ -101,7 +97,7 @@ def assessment_progress(assessment: Assessment) -> Progress:
         support_total=version.support_elements.count(),
         inputs_filled={p: len(assessment.inputs_for(p)) for p in Period.values},
         inputs_total=version.inputs.count(),
-        evidence=Evidence.objects.filter(assessment=assessment, removed_at=None).count(),
+        evidence=assessment.evidence.current().count(),
         problems=submission_problems(assessment) if assessment.is_editable else [],
     )
 

@@ -8,6 +8,7 @@ from scenarios.models import Batch, Tier
 
 from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .results import indicator_rows, tier_outcome
+from .snapshot import ANSWER_FIELDS
 
 
 class StatusMapField(serializers.DictField):
@@ -242,9 +243,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     def _answers(queryset, number: str) -> list[dict]:
         return [
             {"no": row.pop(number), **row}
-            for row in queryset.order_by(number).values(
-                number, "status", "description", "systems", "started_on", "completed_on"
-            )
+            for row in queryset.order_by(number).values(number, *ANSWER_FIELDS)
         ]
 
     @extend_schema_field(AnswerOutSerializer(many=True))
@@ -261,5 +260,5 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, obj) -> list[dict]:
-        shown = obj.evidence.filter(removed_at=None).select_related("scenario", "support_element")
+        shown = obj.evidence.current().select_related("scenario", "support_element")
         return EvidenceSerializer(shown, many=True).data

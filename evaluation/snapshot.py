@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from .models import Assessment, Evidence
+from .models import Assessment
 
 ANSWER_FIELDS = ("status", "description", "systems", "started_on", "completed_on")
 PROFILE_FIELDS = (
@@ -54,7 +54,7 @@ def build_snapshot(assessment: Assessment) -> dict:
                 "size": e["size"],
                 "sha256": e["sha256"],
             }
-            for e in Evidence.objects.filter(assessment=assessment, removed_at=None).values(
+            for e in assessment.evidence.current().values(
                 "pk",
                 "scenario__no",
                 "support_element__no",
