@@ -15,6 +15,17 @@ def _private_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    """A request in English leaves English active in the thread: start every test in Chinese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Throttling and lockouts live in the (Redis) cache: start every test clean."""
     from django.core.cache import cache
