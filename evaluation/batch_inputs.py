@@ -16,11 +16,9 @@ from django.db import connection
 
 from indicators.inputs import InputSpec
 
-from .models import Assessment, ScenarioAnswer, SupportElementAnswer
+from .models import Assessment, Period, ScenarioAnswer, SupportElementAnswer
 from .selectors import assessment_data_many
 from .tiers import IMPLEMENTED
-
-PERIODS = ("base", "current")
 
 
 @dataclass
@@ -57,7 +55,7 @@ class BatchInputs:
                 period: _period_from_dicts(
                     spec, ids, [getattr(r, f"{period}_inputs") for r in records]
                 )
-                for period in PERIODS
+                for period in Period.values
             },
             scenarios=implemented("scenario_status"),
             support_elements=implemented("support_status"),
@@ -85,20 +83,28 @@ def _typed(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
     return frame
 
 
+def _table_rows(ids, lists: list, columns: dict) -> pd.DataFrame:
+    """One table input of every assessment (a list of row objects each) as a long frame."""
+    names = list(columns)
+    rows = [
+        (aid, *(row.get(name) for name in names))
+        for aid, table in zip(list(ids), lists, strict=True)
+        for row in (table or [])
+        if isinstance(row, dict)
+    ]
+    return _typed(pd.DataFrame.from_records(rows, columns=["aid", *names]), columns)
+
+
 def _period_from_dicts(spec: InputSpec, ids: list[int], inputs: list[dict]) -> PeriodFrames:
     scalars = pd.DataFrame.from_records(
         [{k: v for k, v in d.items() if k in spec.scalars} for d in inputs],
         index=ids,
         columns=sorted(spec.scalars),
     ).apply(pd.to_numeric, errors="coerce")
-    tables = {}
-    for code, columns in spec.tables.items():
-        rows = [
-            dict(row, aid=aid)
-            for aid, d in zip(ids, inputs, strict=True)
-            for row in (d.get(code) or [])
-        ]
-        tables[code] = _typed(pd.DataFrame.from_records(rows, columns=["aid", *columns]), columns)
+    tables = {
+        code: _table_rows(ids, [d.get(code) for d in inputs], columns)
+        for code, columns in spec.tables.items()
+    }
     return PeriodFrames(scalars, tables)
 
 
@@ -134,7 +140,7 @@ def _from_postgresql(spec: InputSpec, batch) -> BatchInputs:
         "AS support_elements",
     ]
     joins = []
-    for period in PERIODS:
+    for period in Period.values:
         columns += [f"{period}.{q(c)} AS {q(f'{period}:{c}')}" for c in [*codes, *tables]]
         joins.append(
             f"CROSS JOIN LATERAL jsonb_to_record(COALESCE(a.snapshot->'{period}_inputs', "
@@ -151,11 +157,16 @@ def _from_postgresql(spec: InputSpec, batch) -> BatchInputs:
     frame = frame.assign(aid=frame["aid"].astype(int)).sort_values("aid", ignore_index=True)
     ids = pd.Index(frame["aid"])
     periods = {}
-    for period in PERIODS:
+    for period in Period.values:
         scalars = frame[[f"{period}:{c}" for c in codes]].set_axis(codes, axis=1).set_axis(ids)
         periods[period] = PeriodFrames(
             scalars.apply(pd.to_numeric, errors="coerce"),
-            {t: _table_rows(ids, frame[f"{period}:{t}"], spec.tables[t]) for t in tables},
+            {
+                t: _table_rows(
+                    ids, [_json_list(x) for x in frame[f"{period}:{t}"].tolist()], spec.tables[t]
+                )
+                for t in tables
+            },
         )
     return BatchInputs(
         ids=ids,
@@ -175,21 +186,9 @@ def _copy_frame(sql: str, params) -> pd.DataFrame:
     return pd.read_csv(buffer, dtype=str, keep_default_na=False, na_values=[""])
 
 
-def _table_rows(ids: pd.Index, texts: pd.Series, columns: dict) -> pd.DataFrame:
-    """The rows of one table input (JSON arrays, one per assessment) as a long frame."""
-    names = list(columns)
-    rows = [
-        (aid, *(element.get(name) for name in names))
-        for aid, text in zip(ids.tolist(), texts.tolist(), strict=True)
-        if isinstance(text, str)
-        for element in _json_list(text)
-        if isinstance(element, dict)
-    ]
-    return _typed(pd.DataFrame.from_records(rows, columns=["aid", *names]), columns)
-
-
-def _json_list(text: str) -> list:
-    value = json.loads(text)
+def _json_list(text) -> list:
+    """A JSON array from the database's text; anything else (NULL, not a list) is no rows."""
+    value = json.loads(text) if isinstance(text, str) else None
     return value if isinstance(value, list) else []
 
 

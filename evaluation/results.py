@@ -20,9 +20,8 @@ from decimal import Decimal
 from indicators.engine import DetailTexts, Status
 from indicators.models import IndicatorDefinition, InputDefinition
 
+from .models import Period
 from .tiers import CatalogShape, TierOutcome
-
-PERIODS = ("base", "current")
 
 
 def pack_period(results) -> dict:
@@ -41,17 +40,17 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def indicator_rows(evaluation) -> list[dict]:
     """Every indicator of a stored evaluation, with names, units and details, in order."""
-    version_id = evaluation.catalog_version_id
-    definitions = list(IndicatorDefinition.objects.filter(version_id=version_id).order_by("no"))
-    names = dict(InputDefinition.objects.filter(version_id=version_id).values_list("code", "name"))
     data = evaluation.indicators
     if not isinstance(data, dict) or not data:
         return []
+    version_id = evaluation.catalog_version_id
+    definitions = list(IndicatorDefinition.objects.filter(version_id=version_id).order_by("no"))
+    names = dict(InputDefinition.objects.filter(version_id=version_id).values_list("code", "name"))
     texts = DetailTexts()
     rows = []
     for i, definition in enumerate(definitions):
         periods = {}
-        for period in PERIODS:
+        for period in Period.values:
             stored = data[period]
             status = stored["status"][i]
             missing = stored["missing"].get(definition.code, [])
