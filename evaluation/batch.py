@@ -8,6 +8,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -42,8 +43,11 @@ class BatchComputation:
     tiers: "BatchTiers"
 
 
-def _coverage_counts(context: EvaluationContext, inputs: BatchInputs) -> pd.DataFrame:
-    """Per assessment, what the tier rules count: scenarios and links per dimension, support."""
+def _coverage_counts(
+    context: EvaluationContext, inputs: BatchInputs
+) -> tuple[pd.DataFrame, list[str]]:
+    """Per assessment, what the tier rules count: scenarios and links per dimension, support
+    elements, and the support categories as a bit mask (bit i: ``categories[i]``)."""
     shape, ids = context.shape, inputs.ids
     scenarios = inputs.scenarios[inputs.scenarios["no"].isin(list(shape.scenario_link))]
     links = scenarios["no"].map(shape.scenario_link)
@@ -70,9 +74,7 @@ def _coverage_counts(context: EvaluationContext, inputs: BatchInputs) -> pd.Data
         },
         axis=1,
     )
-    frame = frame.reindex(ids).fillna(0).astype(int)
-    frame.attrs["categories"] = categories
-    return frame
+    return frame.reindex(ids).fillna(0).astype(int), categories
 
 
 @dataclass
@@ -82,7 +84,6 @@ class BatchTiers:
     tiers: list[list[TierResult]]  # per tier: its distinct results
     result_of: list[np.ndarray]  # per tier: per assessment, an index into ``tiers[t]``
     highest: np.ndarray  # per assessment: the highest tier reached, or ""
-    _dumped: list | None = None
 
     def as_json(self, i: int) -> dict:
         return {
@@ -93,13 +94,15 @@ class BatchTiers:
             ],
         }
 
+    @cached_property
+    def _dumped(self) -> list[list[str]]:
+        return [
+            [json.dumps(r.as_json(messages=False), ensure_ascii=False) for r in rs]
+            for rs in self.tiers
+        ]
+
     def json_texts(self, positions) -> list[str]:
         """``json.dumps(as_json(i))`` for each position, each tier's results dumped once."""
-        if self._dumped is None:
-            self._dumped = [
-                [json.dumps(r.as_json(messages=False), ensure_ascii=False) for r in rs]
-                for rs in self.tiers
-            ]
         return [
             f'{{"highest_tier": {json.dumps(self.highest[i] or None)}, "tiers": ['
             + ", ".join(
@@ -117,8 +120,7 @@ def _tiers(context: EvaluationContext, inputs: BatchInputs, improved: np.ndarray
     is no gap), so counts are clipped at the requirement: few distinct
     situations remain, each evaluated by the single path's ``evaluate_tier``.
     """
-    counts = _coverage_counts(context, inputs)
-    categories = counts.attrs["categories"]
+    counts, categories = _coverage_counts(context, inputs)
     n = len(counts)
 
     def column(kind, dimension=""):
