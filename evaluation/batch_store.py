@@ -42,15 +42,15 @@ def store_evaluations(context, computed, stored: list[dict], *, progress=None) -
         "computed_by": "batch",
     }
     write = _copy_upsert if connection.vendor == "postgresql" else _bulk_upsert
-    total = len(computed.ids)
+    ids = computed.ids.tolist()
+    total = len(ids)
     for start in range(0, total, CHUNK):
-        write(computed, stored, range(start, min(start + CHUNK, total)), common)
+        write(computed, ids, stored, range(start, min(start + CHUNK, total)), common)
         if progress:
             progress(min(start + CHUNK, total), total)
 
 
-def _bulk_upsert(computed, stored, positions, common) -> None:
-    ids = computed.ids.tolist()
+def _bulk_upsert(computed, ids, stored, positions, common) -> None:
     Evaluation.objects.bulk_create(
         [
             Evaluation(
@@ -76,8 +76,8 @@ def _copy_text(value: str) -> str:
     )
 
 
-def _copy_upsert(computed, stored, positions, common) -> None:
-    ids, highest, improved = computed.ids.tolist(), computed.tiers.highest, computed.improved
+def _copy_upsert(computed, ids, stored, positions, common) -> None:
+    highest, improved = computed.tiers.highest, computed.improved
     tier_texts = computed.tiers.json_texts(positions)
     buffer = io.StringIO()
     for i, tier_text in zip(positions, tier_texts, strict=True):

@@ -93,7 +93,9 @@ def assessment_create(*, enterprise, batch, actor, base_year=None, current_year=
     return assessment
 
 
-def _inputs_apply(assessment: Assessment, period: str, values: dict, replace: bool) -> bool:
+def _inputs_apply(
+    assessment: Assessment, spec: InputSpec, period: str, values: dict, replace: bool
+) -> bool:
     """Merge (or replace) one period's inputs on a locked assessment; True if anything changed.
 
     A blank value clears that input. Every value is checked together with the
@@ -104,7 +106,6 @@ def _inputs_apply(assessment: Assessment, period: str, values: dict, replace: bo
         raise ValidationError({"period": _("期间应为 base 或 current。")})
     if not isinstance(values, dict):
         raise ValidationError({"values": _("应为以输入代码为键的对象。")})
-    spec = InputSpec.for_version(assessment.batch.catalog_version)
     merged = {} if replace else dict(assessment.inputs_for(period))
     merged.update(values)
     merged = {k: v for k, v in merged.items() if v not in (None, "", [])}
@@ -133,7 +134,8 @@ def assessment_inputs_update(
     """Merge indicator input values of one period by code (``replace`` sets the whole period)."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
-    if _inputs_apply(assessment, period, values, replace):
+    spec = InputSpec.for_version(assessment.batch.catalog_version)
+    if _inputs_apply(assessment, spec, period, values, replace):
         _bump(assessment)
     return assessment
 
@@ -152,12 +154,13 @@ def assessment_update(
     Inputs are merged by code, or with ``replace`` set as given (blank clears)."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
+    spec = InputSpec.for_version(assessment.batch.catalog_version)
     changed, errors = False, {}
     for period in Period.values:
         if f"{period}_inputs" not in data:
             continue
         try:
-            changed |= _inputs_apply(assessment, period, data[f"{period}_inputs"], replace)
+            changed |= _inputs_apply(assessment, spec, period, data[f"{period}_inputs"], replace)
         except ValidationError as exc:
             errors.update({f"{period}_inputs.{k}": v for k, v in exc.message_dict.items()})
     years = {k: data[k] for k in ("base_year", "current_year") if k in data}
