@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from indicators.inputs import InputSpec
 
 from .models import Assessment, Period
+from .uploads import check_size
 
 VALUE_COLUMN = 4  # D: the value of a single input
 HEADER = Font(bold=True)
@@ -87,8 +88,7 @@ def inputs_from_workbook(assessment: Assessment, uploaded) -> tuple[dict, dict]:
 
     Raises ValidationError on ``file`` when the file is not this template.
     """
-    if uploaded.size > MAX_BYTES:
-        raise ValidationError({"file": _("文件过大（上限 %(mb)s MB）。") % {"mb": 5}})
+    check_size(uploaded, MAX_BYTES)
     try:
         book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

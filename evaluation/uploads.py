@@ -36,9 +36,8 @@ def safe_name(name: str) -> str:
     return (stem[: MAX_NAME - len(ext)] or "file") + ext.lower()
 
 
-def checked_upload(uploaded) -> tuple[str, str]:
-    """(safe file name, MIME type) of an acceptable upload; else ValidationError on ``file``."""
-    limit = settings.EVIDENCE_MAX_BYTES
+def check_size(uploaded, limit: int) -> None:
+    """ValidationError on ``file`` when the upload is empty or larger than ``limit`` bytes."""
     if uploaded.size > limit:
         raise ValidationError(
             {"file": _("文件过大（上限 %(mb)s MB）。") % {"mb": round(limit / 2**20, 1)}},
@@ -46,8 +45,17 @@ def checked_upload(uploaded) -> tuple[str, str]:
         )
     if uploaded.size == 0:
         raise ValidationError({"file": _("文件为空。")}, code="empty")
+
+
+def _canonical(extension: str) -> str:
+    return ALIASES.get(extension, extension)
+
+
+def checked_upload(uploaded) -> tuple[str, str]:
+    """(safe file name, MIME type) of an acceptable upload; else ValidationError on ``file``."""
+    check_size(uploaded, settings.EVIDENCE_MAX_BYTES)
     name = safe_name(uploaded.name or "")
-    extension = ALIASES.get(name.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1]) if "." in name else ""
+    extension = _canonical(os.path.splitext(name)[1].lstrip("."))
     if extension not in ALLOWED:
         raise ValidationError(
             {"file": _("不支持的文件类型，请上传 PDF、图片（JPG/PNG）或 Office 文档。")},
@@ -56,7 +64,7 @@ def checked_upload(uploaded) -> tuple[str, str]:
     uploaded.seek(0)
     kind = filetype.guess(uploaded.read(8192))
     uploaded.seek(0)
-    if kind is None or ALIASES.get(kind.extension, kind.extension) != extension:
+    if kind is None or _canonical(kind.extension) != extension:
         raise ValidationError(
             {
                 "file": _("文件内容与扩展名 .%(ext)s 不符（识别为 %(kind)s）。")
