@@ -3,21 +3,11 @@
 import hashlib
 import json
 
+from portal.models import ENTERPRISE_PROFILE_FIELDS
+
 from .models import Assessment
 
 ANSWER_FIELDS = ("status", "description", "systems", "started_on", "completed_on")
-PROFILE_FIELDS = (
-    "name",
-    "credit_code",
-    "city",
-    "district",
-    "address",
-    "industry_code",
-    "industry_type",
-    "size",
-    "contact_name",
-    "contact_phone",
-)
 
 
 def _answers(queryset, number_field: str) -> dict:
@@ -36,7 +26,7 @@ def build_snapshot(assessment: Assessment) -> dict:
         "assessment": assessment.pk,
         "batch": assessment.batch_id,
         "catalog_version": assessment.batch.catalog_version.label,
-        "enterprise": {f: getattr(enterprise, f) for f in PROFILE_FIELDS},
+        "enterprise": {f: getattr(enterprise, f) for f in ENTERPRISE_PROFILE_FIELDS},
         "declarations": assessment.declarations,
         "base_year": assessment.base_year,
         "current_year": assessment.current_year,

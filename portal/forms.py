@@ -1,24 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ENTERPRISE_ROLES, Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, Enterprise
 
 
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = (
-            "name",
-            "credit_code",
-            "city",
-            "district",
-            "address",
-            "industry_code",
-            "industry_type",
-            "size",
-            "contact_name",
-            "contact_phone",
-        )
+        fields = ENTERPRISE_PROFILE_FIELDS
 
 
 class InvitationForm(forms.Form):

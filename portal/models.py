@@ -54,6 +54,21 @@ class Role(models.TextChoices):
 ENTERPRISE_ROLES = (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER)
 
 
+# What an enterprise edits as its profile (the form, the service, the submitted snapshot).
+ENTERPRISE_PROFILE_FIELDS = (
+    "name",
+    "credit_code",
+    "city",
+    "district",
+    "address",
+    "industry_code",
+    "industry_type",
+    "size",
+    "contact_name",
+    "contact_phone",
+)
+
+
 class Enterprise(models.Model):
     """The tenant: every enterprise-owned row points at one of these."""
 

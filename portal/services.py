@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditLog, Enterprise, Invitation, Role, User
+from .models import ENTERPRISE_PROFILE_FIELDS, AuditLog, Enterprise, Invitation, Role, User
 from .selectors import user_administers_enterprise, user_can_edit_enterprise
 
 
@@ -42,20 +42,6 @@ def audit_log_record(
         data=data or {},
         ip_address=client_ip(request),
     )
-
-
-ENTERPRISE_PROFILE_FIELDS = (
-    "name",
-    "credit_code",
-    "city",
-    "district",
-    "address",
-    "industry_code",
-    "industry_type",
-    "size",
-    "contact_name",
-    "contact_phone",
-)
 
 
 @transaction.atomic
