@@ -205,7 +205,8 @@ class AssessmentViewSet(
     @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def evidence(self, request, pk=None):
-        """The evidence files (GET), or upload one (multipart: file, scenario or support_element)."""
+        """The evidence files (GET), or upload one (multipart: file, and one of scenario,
+        support_element or financial_year)."""
         assessment = self.get_object()
         if request.method == "GET":
             shown = selectors.evidence_for(request.user).filter(assessment=assessment)
@@ -219,6 +220,7 @@ class AssessmentViewSet(
             uploaded=data["file"],
             scenario_no=data.get("scenario"),
             element_no=data.get("support_element"),
+            financial_year=data.get("financial_year"),
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

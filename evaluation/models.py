@@ -22,6 +22,7 @@ class State(models.TextChoices):
 
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
 
 
 class AnswerStatus(models.TextChoices):
@@ -86,6 +87,13 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def financial_years(self) -> list[int]:
+        """The years whose financial statements may be uploaded, latest first."""
+        if not self.current_year:
+            return []
+        return [self.current_year - i for i in range(FINANCIAL_YEARS)]
 
     def inputs_for(self, period: str) -> dict:
         return self.base_inputs if period == Period.BASE else self.current_inputs
@@ -183,7 +191,8 @@ class EvidenceQuerySet(models.QuerySet):
 
 
 class Evidence(models.Model):
-    """A file proving a scenario or support element was implemented; stored privately."""
+    """A file proving a scenario or support element was implemented, or one year's financial
+    statements (the enterprise is operating normally); stored privately."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     scenario = models.ForeignKey(
@@ -191,6 +200,9 @@ class Evidence(models.Model):
     )
     support_element = models.ForeignKey(
         SupportElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        _("财务报表年度"), null=True, blank=True, help_text=_("证明企业正常经营的财务报表所属年度")
     )
     file = models.FileField(
         _("文件"), upload_to=evidence_path, storage=private_storage, max_length=300
@@ -213,7 +225,11 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(scenario__isnull=True) | models.Q(support_element__isnull=True),
+                condition=(
+                    models.Q(scenario__isnull=True, support_element__isnull=True)
+                    | models.Q(scenario__isnull=True, financial_year__isnull=True)
+                    | models.Q(support_element__isnull=True, financial_year__isnull=True)
+                ),
                 name="evidence_for_one_item",
             )
         ]

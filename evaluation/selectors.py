@@ -59,7 +59,10 @@ def submission_problems(assessment: Assessment) -> list[str]:
     ).select_related("scenario")
     if not implemented:
         problems.append(_("至少需要一个“已实施”的典型场景。"))
-    with_evidence = set(assessment.evidence.current().values_list("scenario_id", flat=True))
+    current = assessment.evidence.current()
+    if not current.filter(financial_year__isnull=False).exists():
+        problems.append(_("请上传至少一个年度的财务报表（近三年），以证明企业正常经营。"))
+    with_evidence = set(current.values_list("scenario_id", flat=True))
     for answer in implemented:
         names = {"no": answer.scenario.no, "name": answer.scenario.name}
         if not answer.description.strip():

@@ -169,6 +169,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "id",
             "scenario",
             "support_element",
+            "financial_year",
             "original_name",
             "content_type",
             "size",
@@ -186,6 +187,9 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, use_url=False)
     scenario = serializers.IntegerField(required=False, min_value=1)
     support_element = serializers.IntegerField(required=False, min_value=1)
+    financial_year = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text="财务报表所属年度"
+    )
 
 
 class WorkbookImportSerializer(serializers.Serializer):

@@ -321,24 +321,42 @@ def _support_element(assessment, no):
     return found
 
 
-def _evidence_target(assessment, scenario_no, element_no) -> dict:
-    if scenario_no is not None and element_no is not None:
-        raise ValidationError({"scenario": _("证明材料只能属于一个场景或一个支撑要素。")})
+def _evidence_target(assessment, scenario_no, element_no, financial_year) -> dict:
+    given = [x for x in (scenario_no, element_no, financial_year) if x is not None]
+    if len(given) > 1:
+        raise ValidationError(
+            {"scenario": _("证明材料只能属于一个场景、一个支撑要素或一个年度的财务报表。")}
+        )
     if scenario_no is not None:
         return {"scenario": _scenario(assessment, scenario_no)}
     if element_no is not None:
         return {"support_element": _support_element(assessment, element_no)}
-    raise ValidationError({"scenario": _("请指明证明材料所属的场景或支撑要素。")})
+    if financial_year is not None:
+        if int(financial_year) not in assessment.financial_years:
+            raise ValidationError(
+                {
+                    "financial_year": _("财务报表年度应为 %(years)s 之一。")
+                    % {"years": "、".join(map(str, assessment.financial_years))}
+                }
+            )
+        return {"financial_year": int(financial_year)}
+    raise ValidationError({"scenario": _("请指明证明材料所属的场景、支撑要素或财务报表年度。")})
 
 
 @transaction.atomic
 def evidence_upload(
-    *, assessment: Assessment, actor, uploaded, scenario_no=None, element_no=None
+    *,
+    assessment: Assessment,
+    actor,
+    uploaded,
+    scenario_no=None,
+    element_no=None,
+    financial_year=None,
 ) -> Evidence:
     """Store an evidence file privately after checking its size, name and real type."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, None)
-    target = _evidence_target(assessment, scenario_no, element_no)
+    target = _evidence_target(assessment, scenario_no, element_no, financial_year)
     name, content_type = checked_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():

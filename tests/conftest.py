@@ -142,7 +142,7 @@ def assessment(open_batch, admin_a, enterprise_a):
     """Enterprise A's draft: both years' inputs, 7 implemented scenarios, 2 support elements."""
     from evaluation import services
 
-    from .services.conftest import IMPL
+    from .services.conftest import IMPL, attach_statement
     from .test_indicators import FULL
 
     a = services.assessment_create(enterprise=enterprise_a, batch=open_batch, actor=admin_a)
@@ -153,5 +153,6 @@ def assessment(open_batch, admin_a, enterprise_a):
         services.scenario_answer_set(assessment=a, actor=admin_a, scenario_no=no, data=IMPL)
     for no in (1, 3):
         services.support_answer_set(assessment=a, actor=admin_a, element_no=no, data=IMPL)
+    attach_statement(a, admin_a)
     a.refresh_from_db()
     return a

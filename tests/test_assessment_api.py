@@ -7,11 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluation.models import Assessment, Evidence, State
 
-from .services.conftest import DECLARED, IMPL
+from .services.conftest import DECLARED, IMPL, PDF, PNG
 from .test_indicators import FULL
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def upload(name, content, **fields):
@@ -56,6 +53,11 @@ def test_from_creation_to_an_evaluated_submission_through_the_api_alone(
     )
     assert r.status_code == 201, r.content
     assert r.json()["scenario"] == 1 and r.json()["content_type"] == "application/pdf"
+    year = body["current_year"]
+    r = client_a.post(
+        url + "evidence/", upload("资产负债表.pdf", PDF, financial_year=year), format="multipart"
+    )
+    assert r.status_code == 201 and r.json()["financial_year"] == year, r.content
 
     version = client_a.get(url).json()["version"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,6 +136,17 @@ def test_bad_answers_and_submission_problems(client_a, open_batch):
     r = client_a.post(url + "submit/", {"declarations": DECLARED}, format="json")
     assert r.status_code == 400 and "证明材料" in str(r.json())
     client_a.put(url + "scenarios/1/", IMPL, format="json")
+    r = client_a.post(url + "submit/", {"declarations": DECLARED}, format="json")
+    assert r.status_code == 400 and "财务报表" in str(r.json())
+    year = Assessment.objects.get().current_year
+    for bad in (year + 1, year - 3):
+        r = client_a.post(
+            url + "evidence/", upload("报表.pdf", PDF, financial_year=bad), format="multipart"
+        )
+        assert r.status_code == 400 and "financial_year" in r.json(), bad
+    client_a.post(
+        url + "evidence/", upload("报表.pdf", PDF, financial_year=year), format="multipart"
+    )
     r = client_a.post(
         url + "submit/", {"declarations": dict(DECLARED, truthful=False)}, format="json"
     )
@@ -265,13 +278,20 @@ def test_removing_evidence_after_a_return_keeps_the_submitted_file(client_a, ope
     evidence_id = client_a.post(
         url + "evidence/", upload("b.pdf", PDF, scenario=1), format="multipart"
     ).json()["id"]
-    for no in (1,):
-        client_a.put(url + f"scenarios/{no}/", IMPL, format="json")
-    client_a.post(url + "submit/", {"declarations": DECLARED}, format="json")
+    client_a.put(url + "scenarios/1/", IMPL, format="json")
+    year = Assessment.objects.get().current_year
+    client_a.post(
+        url + "evidence/", upload("报表.pdf", PDF, financial_year=year), format="multipart"
+    )
+    r = client_a.post(url + "submit/", {"declarations": DECLARED}, format="json")
+    assert r.status_code == 200, r.content
     Assessment.objects.update(state=State.RETURNED)  # the review workflow's return
     assert client_a.delete(url + f"evidence/{evidence_id}/").status_code == 204
     kept = Evidence.objects.get(pk=evidence_id)
     assert kept.removed_at is not None and kept.file.storage.exists(kept.file.name)
-    assert client_a.get(url + "evidence/").json() == []
-    assert Assessment.objects.get().snapshot["evidence"][0]["name"] == "b.pdf"
+    assert [e["original_name"] for e in client_a.get(url + "evidence/").json()] == ["报表.pdf"]
+    assert [e["name"] for e in Assessment.objects.get().snapshot["evidence"]] == [
+        "b.pdf",
+        "报表.pdf",
+    ]
     assert io.BytesIO(kept.file.open("rb").read()).read() == PDF

@@ -2,3 +2,20 @@
 
 IMPL = {"status": "implemented", "description": "已建成并投用。", "systems": "MES（某软件公司）"}
 DECLARED = {"no_major_accident": True, "not_dishonest": True, "truthful": True, "signer": "张三"}
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def attach_statement(assessment, actor):
+    """The current year's financial statements, which a submission needs (DESIGN §4a)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluation import services
+
+    return services.evidence_upload(
+        assessment=assessment,
+        actor=actor,
+        uploaded=SimpleUploadedFile("财务报表.pdf", PDF),
+        financial_year=assessment.current_year,
+    )

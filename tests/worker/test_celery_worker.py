@@ -8,7 +8,7 @@ from django.core.management import call_command
 from evaluation import services
 from evaluation.models import Evaluation
 
-from ..services.conftest import DECLARED, IMPL
+from ..services.conftest import DECLARED, IMPL, attach_statement
 from ..test_indicators import FULL
 
 pytestmark = pytest.mark.worker
@@ -45,6 +45,7 @@ def test_submit_is_evaluated_by_a_real_worker(celery_worker_process, admin_a, en
         services.support_answer_set(
             assessment=assessment, actor=admin_a, element_no=no, data={"status": "implemented"}
         )
+    attach_statement(assessment, admin_a)
     services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
 
     deadline = time.monotonic() + 60
