@@ -45,7 +45,7 @@ def indicator_rows(evaluation) -> list[dict]:
         return []
     version_id = evaluation.catalog_version_id
     definitions = list(IndicatorDefinition.objects.filter(version_id=version_id).order_by("no"))
-    names = dict(InputDefinition.objects.filter(version_id=version_id).values_list("code", "name"))
+    names = {d.code: d.display_name for d in InputDefinition.objects.filter(version_id=version_id)}
     texts = DetailTexts()
     rows = []
     for i, definition in enumerate(definitions):
@@ -69,8 +69,8 @@ def indicator_rows(evaluation) -> list[dict]:
             {
                 "no": definition.no,
                 "code": definition.code,
-                "name": definition.name,
-                "unit": definition.unit,
+                "name": definition.display_name,
+                "unit": definition.display_unit,
                 "direction": definition.direction,
                 "decimals": definition.decimals,
                 **periods,

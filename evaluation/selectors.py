@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from indicators.calculators import CALCULATOR_FOR_INPUT
+from indicators.engine import is_applicable
+from indicators.models import IndicatorDefinition, InputDefinition
 from scenarios.models import Batch, SupportCategory, Tier
-from scenarios.selectors import catalog_version_current
+from scenarios.selectors import catalog_dimensions, catalog_version_current
 
-from .computation import AssessmentData
+from .computation import AssessmentData, EvaluationContext, evaluate
 from .models import (
     AnswerStatus,
     Assessment,
@@ -19,7 +22,9 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .tiers import CatalogShape, RuleSet, rules_for_batch
+from .recommendations import recommend
+from .results import indicator_rows, tier_outcome
+from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
@@ -204,3 +209,184 @@ def tier_rules_overview() -> list[RulesShown]:
         shape = CatalogShape.for_version(batch.catalog_version)
         shown.append(_shown(batch, rules_for_batch(batch), shape.dimension_names))
     return shown
+
+
+def editable_assessments_for(user) -> QuerySet[Assessment]:
+    """The assessments whose editor pages the user may open: its own enterprise's only."""
+    if not user.is_authenticated or not user.is_enterprise_user:
+        return Assessment.objects.none()
+    return assessments_for(user).filter(enterprise_id=user.enterprise_id)
+
+
+@dataclass
+class EditorItem:
+    """A scenario or support element with this assessment's answer and evidence files."""
+
+    item: object
+    answer: object
+    evidence: list
+
+
+def _items(items, answers: dict, evidence: dict, model) -> list[EditorItem]:
+    return [
+        EditorItem(
+            item,
+            answers.get(item.pk) or model(status=AnswerStatus.NOT_STARTED),
+            evidence.get(item.pk, []),
+        )
+        for item in items
+    ]
+
+
+def _evidence_by(assessment: Assessment, field: str) -> dict:
+    grouped = {}
+    for e in assessment.evidence.current().exclude(**{f"{field}_id": None}):
+        grouped.setdefault(getattr(e, f"{field}_id"), []).append(e)
+    return grouped
+
+
+def editor_scenarios(assessment: Assessment) -> list[dict]:
+    """Dimensions → links → scenarios, each with its answer and evidence, in catalog order."""
+    answers = {a.scenario_id: a for a in assessment.scenario_answers.all()}
+    evidence = _evidence_by(assessment, "scenario")
+    return [
+        {
+            "dimension": dimension,
+            "links": [
+                {
+                    "link": link,
+                    "scenarios": _items(link.scenarios.all(), answers, evidence, ScenarioAnswer),
+                }
+                for link in dimension.links.all()
+            ],
+        }
+        for dimension in catalog_dimensions(version=assessment.batch.catalog_version)
+    ]
+
+
+def editor_support(assessment: Assessment) -> list[dict]:
+    """Support elements by category (装备/网络/平台), each with its answer and evidence."""
+    answers = {a.support_element_id: a for a in assessment.support_answers.all()}
+    evidence = _evidence_by(assessment, "support_element")
+    elements = assessment.batch.catalog_version.support_elements.order_by("no")
+    groups = {}
+    for entry in _items(elements, answers, evidence, SupportElementAnswer):
+        groups.setdefault(entry.item.category, []).append(entry)
+    return [
+        {"category": SupportCategory(category).label, "elements": entries}
+        for category, entries in groups.items()
+    ]
+
+
+def financial_statements(assessment: Assessment) -> list[dict]:
+    """Each year whose statements may be uploaded, with the files uploaded for it."""
+    files = {}
+    for e in assessment.evidence.current().exclude(financial_year=None):
+        files.setdefault(e.financial_year, []).append(e)
+    return [{"year": year, "files": files.get(year, [])} for year in assessment.financial_years]
+
+
+@dataclass
+class InputField:
+    """One indicator input as the editor shows it: both years' saved values."""
+
+    definition: InputDefinition
+    base: object
+    current: object
+    applicable: bool
+    calculator: object  # indicators.calculators.Calculator or None
+
+    def scalar_periods(self) -> list[tuple]:
+        return [(Period.BASE.value, self.base), (Period.CURRENT.value, self.current)]
+
+    def periods(self) -> list[tuple]:
+        """For a table input: (period, label, rows as [(column, value)]) for both years."""
+        columns = self.definition.fields
+        shown = []
+        for period, saved in ((Period.BASE, self.base), (Period.CURRENT, self.current)):
+            rows = [[(c, (row or {}).get(c["code"]) or "") for c in columns] for row in saved or []]
+            shown.append((period.value, period.label, rows))
+        return shown
+
+
+def editor_indicators(assessment: Assessment) -> list[dict]:
+    """The 19 indicators, each with the inputs it introduces (an input read by several shows
+    under the first applicable one; the others refer to it) and whether it applies to the
+    enterprise's industry type."""
+    version = assessment.batch.catalog_version
+    industry = assessment.enterprise.industry_type
+    inputs = {d.code: d for d in InputDefinition.objects.filter(version=version)}
+    indicators = list(IndicatorDefinition.objects.filter(version=version).order_by("no"))
+    applies = {i.code: is_applicable(i.applicability, industry) for i in indicators}
+    owner = {}
+    for indicator in sorted(indicators, key=lambda i: (not applies[i.code], i.no)):
+        for code in indicator.inputs:
+            owner.setdefault(code, indicator.code)
+    applicable_inputs = {c for i in indicators if applies[i.code] for c in i.inputs}
+    shown = []
+    for indicator in indicators:
+        own = [c for c in indicator.inputs if owner[c] == indicator.code and c in inputs]
+        shown.append(
+            {
+                "indicator": indicator,
+                "applicable": applies[indicator.code],
+                "inputs": [
+                    InputField(
+                        inputs[c],
+                        assessment.base_inputs.get(c),
+                        assessment.current_inputs.get(c),
+                        c in applicable_inputs,
+                        CALCULATOR_FOR_INPUT.get(c),
+                    )
+                    for c in own
+                ],
+                "shared": [inputs[c] for c in indicator.inputs if c not in own and c in inputs],
+            }
+        )
+    return shown
+
+
+@dataclass(frozen=True)
+class Results:
+    """An assessment's indicators and tiers: stored once evaluated after submission, computed
+    live from the draft otherwise (a preview, never stored)."""
+
+    evaluation: Evaluation
+    live: bool
+    indicators: list[dict]
+    tiers: TierOutcome
+    recommendations: dict
+
+
+def assessment_results(assessment: Assessment) -> Results | None:
+    data = assessment_data(assessment)
+    if assessment.snapshot:
+        evaluation = Evaluation.objects.filter(assessment=assessment).first()
+        if evaluation is None:
+            return None  # submitted, the worker has not evaluated it yet
+        live = False
+    else:
+        context = EvaluationContext.for_batch(assessment.batch)
+        outcome = evaluate(context, data)
+        evaluation = Evaluation(
+            assessment=assessment,
+            catalog_version_id=context.catalog_version_id,
+            rules_source=context.rules_source,
+            indicators=outcome.indicators,
+            tier_result=outcome.tiers.as_json(messages=False),
+            highest_tier=outcome.tiers.highest_tier or "",
+            indicators_improved=outcome.indicators_improved,
+        )
+        live = True
+    tiers = tier_outcome(evaluation)
+    return Results(
+        evaluation=evaluation,
+        live=live,
+        indicators=indicator_rows(evaluation),
+        tiers=tiers,
+        recommendations=recommend(
+            catalog_version=assessment.batch.catalog_version,
+            scenario_status=data.scenario_status,
+            outcome=tiers,
+        ),
+    )

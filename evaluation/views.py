@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .results import indicator_rows, tier_outcome
 
 
 def tier_rules(request):
@@ -53,15 +52,16 @@ def assessment_start(request):
 def assessment_overview(request, pk: int):
     """An assessment's overview: state, progress, what blocks submission, the evaluation."""
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
-    evaluation = selectors.evaluations_for(request.user).filter(assessment=assessment).first()
+    own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
     return render(
         request,
         "evaluation/assessment_detail.html",
         {
             "assessment": assessment,
+            "section": "overview",
+            "tabs": own,
+            "editable": own and assessment.is_editable,
             "progress": selectors.assessment_progress(assessment),
-            "evaluation": evaluation,
-            "indicators": indicator_rows(evaluation) if evaluation else [],
-            "tiers": tier_outcome(evaluation) if evaluation else None,
+            "results": selectors.assessment_results(assessment),
         },
     )

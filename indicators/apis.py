@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from scenarios import selectors as catalog_selectors
 
 from . import selectors
-from .calculators import co2_total_t, energy_total_tce
+from .calculators import CALCULATORS, Calculator
 from .engine import IndicatorSet
 from .inputs import clean_inputs
 from .serializers import (
@@ -77,18 +77,22 @@ class IndicatorComputeApi(APIView):
 
 
 class _CalculatorApi(APIView):
-    calculate = None
-    unit = ""
-    input_code = ""
+    calculator: Calculator
 
     @extend_schema(request=CalculatorRequestSerializer, responses=CalculatorResponseSerializer)
     def post(self, request):
         serializer = CalculatorRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        total, lines = type(self).calculate(serializer.validated_data["entries"])
+        calculator = self.calculator
+        total, lines = calculator.calculate(serializer.validated_data["entries"])
         return Response(
             CalculatorResponseSerializer(
-                {"total": total, "unit": self.unit, "input_code": self.input_code, "lines": lines}
+                {
+                    "total": total,
+                    "unit": calculator.unit,
+                    "input_code": calculator.input_code,
+                    "lines": lines,
+                }
             ).data
         )
 
@@ -96,14 +100,10 @@ class _CalculatorApi(APIView):
 class EnergyCalculatorApi(_CalculatorApi):
     """Comprehensive energy consumption per GB/T 2589-2020, in tce (feeds ``total_energy_tce``)."""
 
-    calculate = staticmethod(energy_total_tce)
-    unit = "tce"
-    input_code = "total_energy_tce"
+    calculator = CALCULATORS["energy"]
 
 
 class Co2CalculatorApi(_CalculatorApi):
     """CO2 emissions from fuels and purchased electricity/heat, in t (feeds ``co2_emissions_t``)."""
 
-    calculate = staticmethod(co2_total_t)
-    unit = "t"
-    input_code = "co2_emissions_t"
+    calculator = CALCULATORS["co2"]

@@ -5,6 +5,7 @@ to standard coal. CO2: fuels × emission factors + purchased electricity (and
 heat) × grid factor. The coefficient tables are data the province admin edits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -67,3 +68,24 @@ def co2_total_t(entries: list[dict]) -> tuple[Decimal, list[CalculatorLine]]:
     """Σ quantity × kg CO2 per unit ÷ 1000, in tonnes of CO2."""
     lines = _lines(entries, {f.code: f for f in EmissionFactor.objects.all()}, "kgco2_per_unit")
     return sum((line.result for line in lines), Decimal(0)), lines
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A calculator, the input it fills and its coefficient table."""
+
+    kind: str
+    input_code: str
+    unit: str
+    calculate: Callable[[list[dict]], tuple[Decimal, list[CalculatorLine]]]
+    factors: type
+
+    def choices(self) -> list:
+        return list(self.factors.objects.order_by("pk"))
+
+
+CALCULATORS = {
+    "energy": Calculator("energy", "total_energy_tce", "tce", energy_total_tce, EnergyCarrier),
+    "co2": Calculator("co2", "co2_emissions_t", "t", co2_total_t, EmissionFactor),
+}
+CALCULATOR_FOR_INPUT = {c.input_code: c for c in CALCULATORS.values()}

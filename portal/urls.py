@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from evaluation import apis as evaluation_apis
+from evaluation import editor
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
@@ -36,6 +37,27 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
+assessment_editor = [
+    path("scenarios/", editor.scenarios_page, name="assessment-scenarios"),
+    path("scenarios/<int:no>/", editor.scenario_save, name="assessment-scenario-save"),
+    path("support/", editor.support_page, name="assessment-support"),
+    path("support/<int:no>/", editor.support_save, name="assessment-support-save"),
+    path("indicators/", editor.indicators_page, name="assessment-indicators"),
+    path("years/", editor.years_save, name="assessment-years-save"),
+    path("inputs/<slug:code>/", editor.input_save, name="assessment-input-save"),
+    path("calculators/<slug:kind>/", editor.calculator, name="assessment-calculator"),
+    path("evidence/", editor.evidence_add, name="assessment-evidence-add"),
+    path(
+        "evidence/<int:evidence_id>/delete/",
+        editor.evidence_delete,
+        name="assessment-evidence-delete",
+    ),
+    path("preview/", editor.preview, name="assessment-preview"),
+    path("import/", editor.import_page, name="assessment-import"),
+    path("inputs.xlsx", editor.inputs_workbook, name="assessment-workbook"),
+    path("submit/", editor.submit_page, name="assessment-submit"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),
@@ -43,6 +65,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", evaluation_views.evidence_download, name="evidence-download"),
     path("assessments/start/", evaluation_views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", evaluation_views.assessment_overview, name="assessment-overview"),
+    path("assessments/<int:pk>/", include(assessment_editor)),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
