@@ -1,0 +1,293 @@
+"""The self-assessment editor's pages and autosave endpoints, through the Django test client."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from evaluation import services
+from evaluation.models import Assessment, Evidence, ScenarioAnswer, State
+
+from .conftest import login
+from .services.conftest import DECLARED, IMPL, PDF
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+PAGES = ["scenarios/", "support/", "indicators/", "import/", "submit/", "preview/", "inputs.xlsx"]
+POSTS = [
+    ("scenarios/1/", {"status": "planned"}),
+    ("support/1/", {"status": "planned"}),
+    ("years/", {"base_year": 2023, "current_year": 2024}),
+    ("inputs/avg_employees/", {"base": "1", "current": "1"}),
+    ("inputs/warehouses/", {"period": "base"}),
+    ("calculators/energy/", {"code": "electricity", "quantity": "1", "period": "base"}),
+    ("evidence/", {"scenario": 1}),
+    ("import/", {}),
+    ("submit/", {}),
+]
+
+
+def url(assessment, path=""):
+    return f"/assessments/{assessment.pk}/{path}"
+
+
+def version(assessment) -> int:
+    return Assessment.objects.get(pk=assessment.pk).version
+
+
+@pytest.fixture
+def as_member(client, member_a):
+    login(client, member_a)
+    return client
+
+
+@pytest.mark.django_db
+def test_every_editor_page_and_endpoint_is_404_outside_the_enterprise(
+    client, assessment, admin_b, city_reviewer_suzhou, expert, province_admin, factors
+):
+    evidence = Evidence.objects.get(assessment=assessment)
+    posts = [*POSTS, (f"evidence/{evidence.pk}/delete/", {})]
+    before = (version(assessment), Evidence.objects.count())
+    for path in PAGES:
+        response = client.get(url(assessment, path))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
+    for path, data in posts:
+        assert client.post(url(assessment, path), data).status_code == 302, path
+    for outsider in (admin_b, city_reviewer_suzhou, expert, province_admin):
+        login(client, outsider)
+        for path in PAGES:
+            assert client.get(url(assessment, path)).status_code == 404, (outsider, path)
+        for path, data in posts:
+            assert client.post(url(assessment, path), data, **HX).status_code == 404, (
+                outsider,
+                path,
+            )
+        client.logout()
+    assert (version(assessment), Evidence.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_members_open_every_page_in_both_languages(as_member, assessment):
+    for path in PAGES:
+        assert as_member.get(url(assessment, path)).status_code == 200, path
+    html = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert "生产计划优化" in html and "已建成并投用。" in html and "环节 1" in html
+    as_member.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = as_member.get(url(assessment, "indicators/")).content.decode()
+    assert "Labour productivity" in html or "labor productivity" in html.lower()
+    assert "Gross industrial output value" in html or "Gross output" in html
+
+
+@pytest.mark.django_db
+def test_scenario_autosave_returns_the_new_version_and_the_page_shows_it(as_member, assessment):
+    v = version(assessment)
+    data = {"version": v, "status": "in_progress", "description": "立体仓库一期", "systems": ""}
+    response = as_member.post(url(assessment, "scenarios/20/"), data, **HX)
+    assert response.status_code == 200
+    assert int(response["X-Assessment-Version"]) == v + 1 == version(assessment)
+    answer = ScenarioAnswer.objects.get(assessment=assessment, scenario__no=20)
+    assert (answer.status, answer.description) == ("in_progress", "立体仓库一期")
+    assert "立体仓库一期" in as_member.get(url(assessment, "scenarios/")).content.decode()
+    again = as_member.post(url(assessment, "scenarios/20/"), {**data, "version": v + 1}, **HX)
+    assert again.status_code == 200 and int(again["X-Assessment-Version"]) == v + 1  # no change
+
+
+@pytest.mark.django_db
+def test_a_stale_save_is_refused_and_overwrites_nothing(as_member, assessment, admin_a):
+    stale = version(assessment)
+    services.scenario_answer_set(
+        assessment=assessment, actor=admin_a, scenario_no=20, data={"description": "同事写的"}
+    )
+    response = as_member.post(
+        url(assessment, "scenarios/20/"),
+        {"version": stale, "status": "planned", "description": "我写的"},
+        **HX,
+    )
+    assert response.status_code == 409 and "已被他人修改" in response.content.decode()
+    assert (
+        ScenarioAnswer.objects.get(assessment=assessment, scenario__no=20).description == "同事写的"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"status": "done"}, "状态"),
+        ({"status": "implemented", "started_on": "2025-13-01"}, "开始日期"),
+        (
+            {"status": "implemented", "started_on": "2025-05-01", "completed_on": "2025-01-01"},
+            "完成日期",
+        ),
+        ({"status": "planned", "description": "x" * 5001}, "建设内容"),
+    ],
+)
+def test_bad_answers_name_their_field(as_member, assessment, data, field):
+    before = version(assessment)
+    response = as_member.post(url(assessment, "scenarios/3/"), data, **HX)
+    assert response.status_code == 422 and field in response.content.decode()
+    assert version(assessment) == before
+
+
+@pytest.mark.django_db
+def test_without_javascript_a_save_redirects_back_with_a_message(as_member, assessment):
+    response = as_member.post(url(assessment, "support/2/"), {"status": "planned"}, follow=True)
+    assert response.redirect_chain[-1][0] == url(assessment, "support/")
+    assert "已保存" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_scalar_inputs_save_both_years_and_bad_values_name_year_and_input(as_member, assessment):
+    r = as_member.post(
+        url(assessment, "inputs/avg_employees/"), {"base": "900", "current": ""}, **HX
+    )
+    assessment.refresh_from_db()
+    assert r.status_code == 200
+    assert assessment.base_inputs["avg_employees"] == "900"
+    assert "avg_employees" not in assessment.current_inputs  # blank clears
+    r = as_member.post(
+        url(assessment, "inputs/gross_output_value/"), {"base": "-5", "current": "1"}, **HX
+    )
+    assert r.status_code == 422 and "基准年 · 工业总产值：不能为负数。" in r.content.decode()
+    r = as_member.post(
+        url(assessment, "inputs/inspected_defective/"), {"base": "999999", "current": "1"}, **HX
+    )
+    assert r.status_code == 422 and "不能大于检验总数" in r.content.decode()
+    assert as_member.post(url(assessment, "inputs/no_such_input/"), {}, **HX).status_code == 404
+
+
+@pytest.mark.django_db
+def test_table_rows_are_added_removed_and_checked_cell_by_cell(as_member, assessment):
+    rows = {
+        "period": "current",
+        "col-name": ["原料库", "", "成品库"],
+        "col-outbound": ["100", "", "50"],
+        "col-average_inventory": ["20", "", "10"],
+    }
+    assert as_member.post(url(assessment, "inputs/warehouses/"), rows, **HX).status_code == 200
+    assessment.refresh_from_db()
+    assert [r["name"] for r in assessment.current_inputs["warehouses"]] == ["原料库", "成品库"]
+    bad = {
+        "period": "base",
+        "col-name": ["A"],
+        "col-initiated_on": ["2025-03-01"],
+        "col-accepted_on": ["2025-01-01"],
+    }
+    r = as_member.post(url(assessment, "inputs/rd_projects/"), bad, **HX)
+    assert r.status_code == 422
+    assert "新品研制项目 · 第 1 行 · 通过鉴定或验收日期：不能早于立项日期。" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_calculator_computes_and_fills_the_input(as_member, assessment, factors):
+    data = {"code": ["electricity", "natural_gas"], "quantity": ["10000", "1000"]}
+    r = as_member.post(url(assessment, "calculators/energy/"), data, **HX)
+    assert r.status_code == 200 and "合计" in r.content.decode()
+    assert "X-Assessment-Version" not in r  # computing alone saves nothing
+    r = as_member.post(url(assessment, "calculators/energy/"), {**data, "period": "current"}, **HX)
+    assessment.refresh_from_db()
+    total = assessment.current_inputs["total_energy_tce"]
+    assert r.status_code == 200 and float(total) > 0
+    assert (
+        'id="input-total_energy_tce"' in r.content.decode() and "hx-swap-oob" in r.content.decode()
+    )
+    r = as_member.post(
+        url(assessment, "calculators/co2/"), {"code": ["nope"], "quantity": ["x"]}, **HX
+    )
+    assert r.status_code == 422 and "第 1 行 · 品种" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_evidence_upload_and_removal_from_the_editor(as_member, assessment):
+    r = as_member.post(
+        url(assessment, "evidence/"),
+        {"scenario": 2, "file": SimpleUploadedFile("../../验收 报告.pdf", PDF)},
+        **HX,
+    )
+    assert r.status_code == 200 and "验收_报告.pdf" in r.content.decode()
+    evidence = Evidence.objects.get(assessment=assessment, scenario__no=2)
+    r = as_member.post(
+        url(assessment, "evidence/"),
+        {"scenario": 2, "file": SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>")},
+        **HX,
+    )
+    assert r.status_code == 422 and "验收_报告.pdf" in r.content.decode()
+    r = as_member.post(url(assessment, f"evidence/{evidence.pk}/delete/"), **HX)
+    assert r.status_code == 200 and not Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+@pytest.mark.django_db
+def test_preview_shows_the_tier_and_indicators_of_the_draft(as_member, assessment):
+    html = as_member.get(url(assessment, "preview/")).content.decode()
+    assert "实时预览" in html and "智能车间" in html and "建议下一步实施的场景" in html
+    assert 'data-testid="preview-indicator-19"' in html
+
+
+def workbook(client, assessment) -> openpyxl.Workbook:
+    response = client.get(url(assessment, "inputs.xlsx"))
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def upload(client, assessment, book):
+    out = io.BytesIO()
+    book.save(out)
+    return client.post(
+        url(assessment, "import/"),
+        {"file": SimpleUploadedFile("inputs.xlsx", out.getvalue()), "version": version(assessment)},
+    )
+
+
+@pytest.mark.django_db
+def test_excel_import_lists_every_bad_cell_then_imports_a_correct_file(as_member, assessment):
+    book = workbook(as_member, assessment)
+    cells = {row[0].value: row[3] for row in book["当年"].iter_rows(min_row=2)}
+    cells["avg_employees"].value = "很多"
+    cells["gross_output_value"].value = -1
+    before = Assessment.objects.get(pk=assessment.pk).current_inputs
+    r = upload(as_member, assessment, book)
+    html = r.content.decode()
+    assert r.status_code == 422 and "2 处错误" in html
+    assert "当年!D" in html and "请输入数字" in html and "不能为负数" in html
+    assert Assessment.objects.get(pk=assessment.pk).current_inputs == before
+    cells["avg_employees"].value = 777
+    cells["gross_output_value"].value = 20000
+    r = upload(as_member, assessment, book)
+    assert r.status_code == 302 and r["Location"] == url(assessment, "indicators/")
+    saved = Assessment.objects.get(pk=assessment.pk).current_inputs
+    assert (saved["avg_employees"], saved["gross_output_value"]) == ("777", "20000")
+
+
+@pytest.mark.django_db
+def test_submit_page_requires_every_declaration_then_freezes_the_assessment(
+    as_member, assessment, eager_celery, django_capture_on_commit_callbacks
+):
+    r = as_member.post(url(assessment, "submit/"), {"version": version(assessment), "signer": ""})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "近三年未发生重大安全" in html and "is-invalid" in html
+    assert Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
+    data = {key: "on" for key in DECLARED if key != "signer"}
+    with django_capture_on_commit_callbacks(execute=True):
+        r = as_member.post(
+            url(assessment, "submit/"), {**data, "signer": "李四", "version": version(assessment)}
+        )
+    assert r.status_code == 302 and r["Location"] == url(assessment)
+    submitted = Assessment.objects.get(pk=assessment.pk)
+    assert submitted.state == State.SUBMITTED and submitted.declarations["signer"] == "李四"
+    html = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert "内容只读" in html and "<fieldset disabled>" in html
+    r = as_member.post(url(assessment, "scenarios/1/"), {"status": "planned"}, **HX)
+    assert r.status_code == 409
+    overview = as_member.get(url(assessment)).content.decode()
+    assert "已提交" in overview and "智能车间" in overview and "全员劳动生产率" in overview
+
+
+@pytest.mark.django_db
+def test_submit_page_lists_what_is_missing(as_member, open_batch, admin_a, enterprise_a):
+    a = services.assessment_create(enterprise=enterprise_a, batch=open_batch, actor=admin_a)
+    services.scenario_answer_set(assessment=a, actor=admin_a, scenario_no=1, data=IMPL)
+    html = as_member.get(url(a, "submit/")).content.decode()
+    assert "财务报表" in html and 'data-testid="problems"' in html
+    assert 'data-testid="submit-button" disabled' in html
