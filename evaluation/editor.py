@@ -207,7 +207,7 @@ def _answer_save(request, assessment, setter, number_name: str, number: int, sec
 @editor_view
 def scenario_save(request, assessment, no: int):
     return _answer_save(
-        request, assessment, services.scenario_answer_set, "scenario_no", no, "assessment-scenarios"
+        request, assessment, services.scenario_answer_set, "scenario_no", no, "editor-scenarios"
     )
 
 
@@ -215,7 +215,7 @@ def scenario_save(request, assessment, no: int):
 @editor_view
 def support_save(request, assessment, no: int):
     return _answer_save(
-        request, assessment, services.support_answer_set, "element_no", no, "assessment-support"
+        request, assessment, services.support_answer_set, "element_no", no, "editor-support"
     )
 
 
@@ -252,7 +252,7 @@ def _definitions(assessment) -> dict:
 @require_POST
 @editor_view
 def years_save(request, assessment):
-    back = reverse("assessment-indicators", args=[assessment.pk])
+    back = reverse("editor-indicators", args=[assessment.pk])
     form = YearsForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
@@ -276,7 +276,7 @@ def years_save(request, assessment):
 @editor_view
 def input_save(request, assessment, code: str):
     """One scalar input's two years, or one table input's rows in one year."""
-    back = reverse("assessment-indicators", args=[assessment.pk])
+    back = reverse("editor-indicators", args=[assessment.pk])
     definitions = _definitions(assessment)
     definition = definitions.get(code)
     if definition is None:
@@ -341,7 +341,7 @@ def calculator(request, assessment, kind: str):
     period = request.POST.get("period")
     if period not in Period.values:
         return render(request, "evaluation/editor/_calculator_result.html", context)
-    back = reverse("assessment-indicators", args=[assessment.pk])
+    back = reverse("editor-indicators", args=[assessment.pk])
     context["applied"] = Period(period).label
 
     def done():
@@ -403,9 +403,9 @@ def _evidence_target(data) -> tuple[str, str]:
 
 
 EVIDENCE_PAGES = {
-    "scenario": "assessment-scenarios",
-    "support_element": "assessment-support",
-    "financial_year": "assessment-submit",
+    "scenario": "editor-scenarios",
+    "support_element": "editor-support",
+    "financial_year": "editor-submit",
 }
 
 
@@ -512,7 +512,7 @@ def import_page(request, assessment):
             errors = _messages(exc, str)
         else:
             messages.success(request, _("已导入两个年度的指标数据。"))
-            return redirect("assessment-indicators", assessment.pk)
+            return redirect("editor-indicators", assessment.pk)
     status = 422 if request.method == "POST" else 200
     response = _page(
         request,

@@ -15,7 +15,7 @@ def navigation(request):
             items.append(
                 (
                     _("企业信息"),
-                    reverse("enterprise-detail", args=[user.enterprise_id]),
+                    reverse("enterprise-page", args=[user.enterprise_id]),
                     "bi-building",
                 )
             )

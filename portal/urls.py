@@ -38,24 +38,24 @@ api_v1 = [
 ]
 
 assessment_editor = [
-    path("scenarios/", editor.scenarios_page, name="assessment-scenarios"),
-    path("scenarios/<int:no>/", editor.scenario_save, name="assessment-scenario-save"),
-    path("support/", editor.support_page, name="assessment-support"),
-    path("support/<int:no>/", editor.support_save, name="assessment-support-save"),
-    path("indicators/", editor.indicators_page, name="assessment-indicators"),
-    path("years/", editor.years_save, name="assessment-years-save"),
-    path("inputs/<slug:code>/", editor.input_save, name="assessment-input-save"),
-    path("calculators/<slug:kind>/", editor.calculator, name="assessment-calculator"),
-    path("evidence/", editor.evidence_add, name="assessment-evidence-add"),
+    path("scenarios/", editor.scenarios_page, name="editor-scenarios"),
+    path("scenarios/<int:no>/", editor.scenario_save, name="editor-scenario-save"),
+    path("support/", editor.support_page, name="editor-support"),
+    path("support/<int:no>/", editor.support_save, name="editor-support-save"),
+    path("indicators/", editor.indicators_page, name="editor-indicators"),
+    path("years/", editor.years_save, name="editor-years-save"),
+    path("inputs/<slug:code>/", editor.input_save, name="editor-input-save"),
+    path("calculators/<slug:kind>/", editor.calculator, name="editor-calculator"),
+    path("evidence/", editor.evidence_add, name="editor-evidence-add"),
     path(
         "evidence/<int:evidence_id>/delete/",
         editor.evidence_delete,
-        name="assessment-evidence-delete",
+        name="editor-evidence-delete",
     ),
-    path("preview/", editor.preview, name="assessment-preview"),
-    path("import/", editor.import_page, name="assessment-import"),
-    path("inputs.xlsx", editor.inputs_workbook, name="assessment-workbook"),
-    path("submit/", editor.submit_page, name="assessment-submit"),
+    path("preview/", editor.preview, name="editor-preview"),
+    path("import/", editor.import_page, name="editor-import"),
+    path("inputs.xlsx", editor.inputs_workbook, name="editor-workbook"),
+    path("submit/", editor.submit_page, name="editor-submit"),
 ]
 
 urlpatterns = [
@@ -66,7 +66,7 @@ urlpatterns = [
     path("assessments/start/", evaluation_views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", evaluation_views.assessment_overview, name="assessment-overview"),
     path("assessments/<int:pk>/", include(assessment_editor)),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-page"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),

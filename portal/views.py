@@ -61,7 +61,7 @@ def enterprise_edit(request, pk):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("企业信息已保存。"))
-            return redirect("enterprise-detail", pk=enterprise.pk)
+            return redirect("enterprise-page", pk=enterprise.pk)
     elif not selectors.user_can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied
     return render(request, "portal/enterprise_form.html", {"form": form, "enterprise": enterprise})

@@ -290,4 +290,6 @@ def test_submit_page_lists_what_is_missing(as_member, open_batch, admin_a, enter
     services.scenario_answer_set(assessment=a, actor=admin_a, scenario_no=1, data=IMPL)
     html = as_member.get(url(a, "submit/")).content.decode()
     assert "财务报表" in html and 'data-testid="problems"' in html
-    assert 'data-testid="submit-button" disabled' in html
+    r = as_member.post(url(a, "submit/"), {**{k: "on" for k in DECLARED}, "signer": "李四"})
+    assert r.status_code == 422 and "财务报表" in r.content.decode()
+    assert Assessment.objects.get(pk=a.pk).state == State.DRAFT

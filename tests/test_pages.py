@@ -178,3 +178,21 @@ def test_tier_rules_page_shows_defaults_and_each_batchs_own_rules(client, open_b
     )[0]
     assert "本批次规则" in own_card and "至少 9 个场景，覆盖至少 5 个环节" in own_card
     assert "至少 4 项" in own_card and "智能工厂" not in own_card
+
+
+def test_no_web_page_shares_its_url_name_with_an_api_route():
+    """reverse() picks one of two equal names; a web link must never land on the API."""
+    from django.urls import get_resolver
+
+    def names(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                yield from names(p.url_patterns, prefix + str(p.pattern))
+            elif p.name:
+                yield p.name, prefix + str(p.pattern)
+
+    routes = {}
+    for name, route in names(get_resolver().url_patterns):
+        routes.setdefault(name, set()).add(route.startswith("api/"))
+    shadowed = sorted(name for name, kinds in routes.items() if kinds == {True, False})
+    assert shadowed == []

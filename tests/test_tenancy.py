@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import AuditLog, Enterprise
+from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, Enterprise
 
 from .conftest import login
 
@@ -130,3 +130,19 @@ def test_anonymous_is_sent_to_login_and_api_says_401(client, api_client, enterpr
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     response = api_client.get("/api/v1/enterprises/")
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_the_enterprise_pages_links_are_the_web_pages_not_the_api(client, admin_a, enterprise_a):
+    """The web page and the API's detail route must not share a URL name."""
+    login(client, admin_a)
+    home = client.get("/").content.decode()
+    assert f'href="/enterprises/{enterprise_a.pk}/"' in home
+    assert f"/api/v1/enterprises/{enterprise_a.pk}/" not in home
+    response = client.post(
+        f"/enterprises/{enterprise_a.pk}/edit/",
+        {**{f: getattr(enterprise_a, f) for f in ENTERPRISE_PROFILE_FIELDS}, "district": "吴中区"},
+    )
+    assert (
+        response.status_code == 302 and response["Location"] == f"/enterprises/{enterprise_a.pk}/"
+    )

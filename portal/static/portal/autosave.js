@@ -32,35 +32,43 @@
     return elt && elt.closest && elt.closest("[data-autosave]");
   }
 
+  // The end of a save is heard on the form itself: a form swapped out by its own
+  // response (evidence lists) is detached, and its events no longer reach the body.
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
-    if (!isAutosave(evt.detail.elt)) return;
-    pending += 1;
-    show("saving");
-  });
-
-  document.body.addEventListener("htmx:afterRequest", function (evt) {
     const form = isAutosave(evt.detail.elt);
     if (!form) return;
+    pending += 1;
+    show("saving");
+    form.addEventListener("htmx:afterRequest", finished, { once: true });
+  });
+
+  function finished(evt) {
+    const form = evt.currentTarget;
     pending = Math.max(0, pending - 1);
     const xhr = evt.detail.xhr;
     const status = xhr ? xhr.status : 0;
     if (status >= 200 && status < 300) {
-      setVersion(xhr.getResponseHeader("X-Assessment-Version"));
+      const version = xhr.getResponseHeader("X-Assessment-Version");
+      setVersion(version);
       form.classList.remove("save-failed");
       failed = document.querySelector("form.save-failed") !== null;
-      if (!pending) show(failed ? "failed" : "saved", failed ? null : state.dataset.saved + " " + new Date().toLocaleTimeString());
-      document.body.dispatchEvent(new CustomEvent("assessment-saved"));
+      if (!pending) {
+        if (failed) show("failed");
+        else if (version) show("saved", state.dataset.saved + " " + new Date().toLocaleTimeString());
+        else show("idle");
+      }
+      if (version) document.body.dispatchEvent(new CustomEvent("assessment-saved"));
     } else if (status === 409) {
       failed = true;
       form.classList.add("save-failed");
       show("conflict");
       conflict.hidden = false;
     } else {
-      failed = true;
       form.classList.add("save-failed");
+      failed = failed || form.isConnected; // a swapped-out evidence form shows its own error
       show("failed");
     }
-  });
+  }
 
   document.body.addEventListener("htmx:sendError", function (evt) {
     const form = isAutosave(evt.detail.elt);

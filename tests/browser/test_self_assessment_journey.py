@@ -1,0 +1,196 @@
+"""An enterprise fills and submits its self-assessment in Chromium, and two editors collide."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from evaluation.models import Assessment, State
+
+from ..factories import PASSWORD
+from ..services.conftest import PDF
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+IMPLEMENTED = (1, 2, 4, 5, 11, 13)  # 6 scenarios in 4 production links: 智能车间
+
+
+def saved(page, action):
+    """Run a UI action and wait for the autosave it causes to be acknowledged."""
+    with page.expect_response(lambda r: r.request.method == "POST") as info:
+        action()
+    assert info.value.status == 200, info.value.text()
+    expect(page.get_by_test_id("save-state")).not_to_have_attribute("data-state", "saving")
+
+
+def answer(page, kind, no, description):
+    card = page.get_by_test_id(f"{kind}-{no}")
+    saved(page, lambda: card.get_by_test_id(f"{kind}-{no}-status").select_option("implemented"))
+    saved(
+        page,
+        lambda: (
+            card.locator("textarea[name=description]").fill(description),
+            card.locator("textarea[name=description]").press("Tab"),
+        ),
+    )
+    saved(
+        page,
+        lambda: (
+            card.locator("textarea[name=systems]").fill("MES（某软件公司）"),
+            card.locator("textarea[name=systems]").press("Tab"),
+        ),
+    )
+
+
+def type_value(page, test_id, value):
+    field = page.get_by_test_id(test_id)
+    saved(page, lambda: (field.fill(value), field.press("Tab")))
+
+
+def test_an_enterprise_goes_from_login_to_a_submitted_and_evaluated_assessment(
+    page, admin_a, open_batch, factors, eager_celery
+):
+    sign_in(page, "admin_a", PASSWORD)
+    page.get_by_role("button", name=re.compile("开始自评估")).click()
+    expect(page.get_by_test_id("state")).to_have_text("草稿")
+    assessment = Assessment.objects.get()
+    base = f"/assessments/{assessment.pk}/"
+
+    # the profile
+    page.get_by_test_id("assessment-tabs").get_by_role("link", name="企业信息").click()
+    page.locator("main").get_by_role("link", name="编辑").click()
+    page.fill("input[name=district]", "吴中区")
+    page.locator("main form").get_by_role("button", name="保存").click()
+    expect(page.locator("main")).to_contain_text("吴中区")
+
+    # scenarios and support elements, with evidence
+    page.goto(base + "scenarios/")
+    for no in IMPLEMENTED:
+        answer(page, "scenario", no, f"场景 {no} 已建成投用")
+    evidence = page.get_by_test_id("evidence-scenario-1")
+    saved(
+        page,
+        lambda: page.get_by_test_id("evidence-input-scenario-1").set_input_files(
+            {"name": "验收报告.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        ),
+    )
+    expect(page.get_by_test_id("evidence-scenario-1")).to_contain_text("验收报告.pdf")
+    expect(evidence.get_by_test_id("evidence-file")).to_have_count(1)
+    expect(page.get_by_test_id("preview-tier")).to_contain_text("还需 2 个已实施的支撑要素")
+    page.goto(base + "support/")
+    for no in (1, 3):
+        answer(page, "support_element", no, f"支撑要素 {no} 已建成")
+    expect(page.get_by_test_id("preview-highest")).to_have_text("智能车间")
+
+    # indicator data, and autosave surviving a reload
+    page.goto(base + "indicators/")
+    expect(page.get_by_test_id("indicator-2")).to_contain_text("不适用")  # a discrete enterprise
+    for test_id, value in [
+        ("input-gross_output_value-base", "10000"),
+        ("input-gross_output_value-current", "12000"),
+        ("input-avg_employees-base", "100"),
+        ("input-avg_employees-current", "100"),
+    ]:
+        type_value(page, test_id, value)
+    page.get_by_test_id("calculator-toggle-energy").click()
+    calculator = page.get_by_test_id("calculator-energy")
+    calculator.locator("input[name=quantity]").fill("100000")
+    saved(page, lambda: calculator.get_by_test_id("calculator-energy-current").click())
+    expect(page.get_by_test_id("calculator-energy-result")).to_contain_text("已填入当年")
+    expect(page.get_by_test_id("input-total_energy_tce-current")).not_to_have_value("")
+    page.reload()
+    expect(page.get_by_test_id("input-gross_output_value-current")).to_have_value("12000")
+    expect(page.get_by_test_id("input-avg_employees-base")).to_have_value("100")
+    expect(page.get_by_test_id("preview-indicator-1")).to_contain_text("100.00")
+    expect(page.get_by_test_id("preview-indicator-1")).to_contain_text("120.00")
+
+    # Excel: a file with an error is refused whole, the corrected one imported
+    page.get_by_test_id("assessment-tabs").get_by_role("link", name="Excel 导入").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("download-template").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as downloaded:
+        book = openpyxl.load_workbook(io.BytesIO(downloaded.read()))
+    cells = {row[0].value: row[3] for row in book["当年"].iter_rows(min_row=2)}
+    cells["sales_revenue"].value = "一千万"
+    cells["sales_headcount"].value = 20
+
+    def upload(workbook):
+        out = io.BytesIO()
+        workbook.save(out)
+        page.set_input_files(
+            "input[name=file]",
+            {"name": "指标.xlsx", "mimeType": "application/octet-stream", "buffer": out.getvalue()},
+        )
+        page.get_by_test_id("import-submit").click()
+
+    upload(book)
+    expect(page.get_by_test_id("import-errors")).to_contain_text("当年!D")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("请输入数字")
+    assert "sales_headcount" not in Assessment.objects.get().current_inputs
+    cells["sales_revenue"].value = 6000
+    upload(book)
+    expect(page.locator(".alert-success")).to_contain_text("已导入")
+    expect(page.get_by_test_id("input-sales_revenue-current")).to_have_value("6000")
+    expect(page.get_by_test_id("input-gross_output_value-current")).to_have_value("12000")
+
+    # financial statements, declarations, submit
+    page.get_by_test_id("assessment-tabs").get_by_role("link", name="申报与提交").click()
+    year = assessment.current_year
+    saved(
+        page,
+        lambda: page.get_by_test_id(f"evidence-input-financial_year-{year}").set_input_files(
+            {"name": "资产负债表.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        ),
+    )
+    expect(page.get_by_test_id(f"evidence-financial_year-{year}")).to_contain_text("资产负债表.pdf")
+    page.get_by_test_id("submit-button").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()  # nothing declared yet
+    assert Assessment.objects.get().state == State.DRAFT
+    for label in ("近三年未发生重大安全", "未被列入严重失信", "真实性承诺"):
+        page.get_by_label(re.compile(label)).check()
+    page.get_by_label(re.compile("承诺人")).fill("陈晓明")
+    page.get_by_test_id("submit-button").click()
+
+    expect(page.get_by_test_id("state")).to_have_text("已提交")
+    expect(page.get_by_test_id("preview-highest")).to_have_text("智能车间")
+    submitted = Assessment.objects.get()
+    assert (
+        submitted.state == State.SUBMITTED
+        and submitted.snapshot["enterprise"]["district"] == "吴中区"
+    )
+    assert submitted.evaluation.highest_tier == "workshop"
+
+
+def test_two_editors_at_once_the_stale_save_is_refused_with_a_reload(
+    browser, live_server, assessment, member_a
+):
+    pages = []
+    for username in ("admin_a", "member_a"):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, username, PASSWORD)
+        page.goto(f"/assessments/{assessment.pk}/scenarios/")
+        pages.append(page)
+    first, second = pages
+    text = first.get_by_test_id("scenario-3").locator("textarea[name=description]")
+    saved(first, lambda: first.get_by_test_id("scenario-3-status").select_option("in_progress"))
+    saved(first, lambda: (text.fill("第一位同事的内容"), text.press("Tab")))
+    expect(first.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
+
+    with second.expect_response(lambda r: r.request.method == "POST") as info:
+        second.get_by_test_id("scenario-3-status").select_option("planned")
+    assert info.value.status == 409
+    expect(second.get_by_test_id("save-conflict")).to_be_visible()
+    expect(second.get_by_test_id("save-state")).to_have_attribute("data-state", "conflict")
+    second.get_by_test_id("reload").click()
+    expect(second.get_by_test_id("scenario-3-status")).to_have_value("in_progress")
+    expect(second.get_by_test_id("scenario-3").locator("textarea[name=description]")).to_have_value(
+        "第一位同事的内容"
+    )
+    for page in pages:
+        page.context.close()
