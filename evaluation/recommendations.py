@@ -80,7 +80,7 @@ def recommend(
         for s in candidates:
             reasons = []
             if "links" in lacking[s.link.dimension.code] and s.link.no not in covered_links:
-                reasons.append(_("可覆盖尚未覆盖的“%(link)s”") % {"link": s.link.name})
+                reasons.append(_("可覆盖尚未覆盖的“%(link)s”") % {"link": s.link.display_name})
             if use_peers:
                 reasons.append(
                     _("已认定为%(tier)s及以上的 %(peers)d 家企业中有 %(n)d 家实施了该场景")
@@ -91,8 +91,10 @@ def recommend(
                     _(
                         "补足“%(dim)s”的已实施场景数（同层级已认定企业不足 %(min)d 家，按目录顺序推荐）"
                     )
-                    % {"dim": s.link.dimension.name, "min": MIN_PEERS}
+                    % {"dim": s.link.dimension.display_name, "min": MIN_PEERS}
                 )
-            recommendations.append(Recommendation(s.no, s.name, s.link.no, "；".join(reasons)))
+            recommendations.append(
+                Recommendation(s.no, s.display_name, s.link.no, "；".join(reasons))
+            )
         result[tier_result.tier] = recommendations
     return result

@@ -299,9 +299,18 @@ class InputField:
     def scalar_periods(self) -> list[tuple]:
         return [(Period.BASE.value, self.base), (Period.CURRENT.value, self.current)]
 
+    def columns(self) -> list[tuple]:
+        """For a table input: its columns with their label in the reader's language, as an
+        empty row."""
+        pick = self.definition._pick
+        return [
+            (dict(c, label=pick(c["name"], c.get("name_en", ""))), "")
+            for c in self.definition.fields
+        ]
+
     def periods(self) -> list[tuple]:
         """For a table input: (period, label, rows as [(column, value)]) for both years."""
-        columns = self.definition.fields
+        columns = [c for c, _blank in self.columns()]
         shown = []
         for period, saved in ((Period.BASE, self.base), (Period.CURRENT, self.current)):
             rows = [[(c, (row or {}).get(c["code"]) or "") for c in columns] for row in saved or []]

@@ -46,7 +46,7 @@ def _lines(entries, factors: dict, factor_attr: str) -> list[CalculatorLine]:
         lines.append(
             CalculatorLine(
                 code=code,
-                name=factor.name,
+                name=factor.display_name,
                 quantity=quantity,
                 unit=factor.unit,
                 factor=coefficient,

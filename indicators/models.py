@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from scenarios.models import CatalogItem, CatalogVersion
+from scenarios.models import BilingualMixin, CatalogItem, CatalogVersion
 
 
 class IndicatorCategory(models.TextChoices):
@@ -156,6 +156,10 @@ class CalculatorFactor(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
+
+    @property
+    def display_name(self) -> str:
+        return BilingualMixin._pick(self.name, self.name_en)
 
 
 class EnergyCarrier(CalculatorFactor):
