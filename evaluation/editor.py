@@ -114,6 +114,27 @@ def _save(request, assessment, write, back: str, label=str, done=None):
     return _saved(request, assessment, back, done() if done else None)
 
 
+def _versioned_save(request, assessment, form, service, back: str, label, **data):
+    """A service write made on the version the form was loaded with."""
+    return _save(
+        request,
+        assessment,
+        lambda: service(
+            assessment=assessment,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            **data,
+        ),
+        back,
+        label=label,
+    )
+
+
+def _field_labels(form):
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    return lambda key: labels.get(key, key)
+
+
 def _form_refused(request, form, back: str):
     errors = [
         f"{form.fields[name].label}：{message}"
@@ -161,10 +182,6 @@ def indicators_page(request, assessment):
         "evaluation/editor/indicators.html",
         "indicators",
         indicators=selectors.editor_indicators(assessment),
-        years=YearsForm(
-            initial={"base_year": assessment.base_year, "current_year": assessment.current_year}
-        ),
-        calculators=CALCULATORS,
     )
 
 
@@ -187,19 +204,15 @@ def _answer_save(request, assessment, setter, number_name: str, number: int, sec
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
-    labels = {name: str(field.label) for name, field in form.fields.items()}
-    return _save(
+    return _versioned_save(
         request,
         assessment,
-        lambda: setter(
-            assessment=assessment,
-            actor=request.user,
-            data=form.answer(),
-            expected_version=form.cleaned_data["version"],
-            **{number_name: number},
-        ),
+        form,
+        setter,
         back,
-        label=lambda key: labels.get(key, key),
+        _field_labels(form),
+        data=form.answer(),
+        **{number_name: number},
     )
 
 
@@ -237,7 +250,8 @@ def _input_label(definitions: dict):
         if match["row"] is not None:
             parts.append(_("第 %(n)s 行") % {"n": int(match["row"]) + 1})
             columns = {c["code"]: c for c in (definition.fields if definition else [])}
-            parts.append(columns.get(match["col"], {}).get("name", match["col"]))
+            column = columns.get(match["col"], {"name": match["col"]})
+            parts.append(definition._pick(column["name"], column.get("name_en", "")))
         return " · ".join(parts)
 
     return label
@@ -257,18 +271,8 @@ def years_save(request, assessment):
     if not form.is_valid():
         return _form_refused(request, form, back)
     data = {k: form.cleaned_data[k] for k in ("base_year", "current_year")}
-    labels = {name: str(field.label) for name, field in form.fields.items()}
-    return _save(
-        request,
-        assessment,
-        lambda: services.assessment_update(
-            assessment=assessment,
-            actor=request.user,
-            data=data,
-            expected_version=form.cleaned_data["version"],
-        ),
-        back,
-        label=lambda key: labels.get(key, key),
+    return _versioned_save(
+        request, assessment, form, services.assessment_update, back, _field_labels(form), data=data
     )
 
 
@@ -286,34 +290,21 @@ def input_save(request, assessment, code: str):
         form = PeriodForm(request.POST)
         if not form.is_valid():
             return _form_refused(request, form, back)
-        rows = table_rows(request.POST, definition.fields)
-        return _save(
+        return _versioned_save(
             request,
             assessment,
-            lambda: services.assessment_inputs_update(
-                assessment=assessment,
-                actor=request.user,
-                period=form.cleaned_data["period"],
-                values={code: rows},
-                expected_version=form.cleaned_data["version"],
-            ),
+            form,
+            services.assessment_inputs_update,
             back,
-            label=label,
+            label,
+            period=form.cleaned_data["period"],
+            values={code: table_rows(request.POST, definition.fields)},
         )
     form = ScalarInputForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
-    return _save(
-        request,
-        assessment,
-        lambda: services.assessment_update(
-            assessment=assessment,
-            actor=request.user,
-            data=form.inputs(code),
-            expected_version=form.cleaned_data["version"],
-        ),
-        back,
-        label=label,
+    return _versioned_save(
+        request, assessment, form, services.assessment_update, back, label, data=form.inputs(code)
     )
 
 

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.calculators import CALCULATOR_FOR_INPUT
 from indicators.engine import is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
+from portal.models import AuditLog
 from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
@@ -399,3 +402,31 @@ def assessment_results(assessment: Assessment) -> Results | None:
             outcome=tiers,
         ),
     )
+
+
+HISTORY_LABELS = {
+    "assessment.create": gettext_lazy("创建自评估"),
+    "assessment.submit": gettext_lazy("提交"),
+    "evidence.upload": gettext_lazy("上传证明材料"),
+    "evidence.remove": gettext_lazy("移除证明材料"),
+}
+
+
+def assessment_history(assessment: Assessment, limit: int = 50) -> list[dict]:
+    """The assessment's recorded actions, newest first: every round of submission is kept."""
+    entries = (
+        AuditLog.objects.filter(
+            target_type=ContentType.objects.get_for_model(Assessment), target_id=str(assessment.pk)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        {
+            "at": e.created_at,
+            "actor": e.actor,
+            "label": HISTORY_LABELS.get(e.action, e.action),
+            "detail": e.data.get("name") or e.summary,
+        }
+        for e in entries
+    ]

@@ -63,5 +63,6 @@ def assessment_overview(request, pk: int):
             "editable": own and assessment.is_editable,
             "progress": selectors.assessment_progress(assessment),
             "results": selectors.assessment_results(assessment),
+            "history": selectors.assessment_history(assessment),
         },
     )

@@ -293,3 +293,43 @@ def test_submit_page_lists_what_is_missing(as_member, open_batch, admin_a, enter
     r = as_member.post(url(a, "submit/"), {**{k: "on" for k in DECLARED}, "signer": "李四"})
     assert r.status_code == 422 and "财务报表" in r.content.decode()
     assert Assessment.objects.get(pk=a.pk).state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_after_the_closing_date_submission_is_refused(
+    as_member, api_client, admin_a, assessment, open_batch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    open_batch.closes_at = timezone.now() - timedelta(minutes=1)
+    open_batch.save()
+    data = {**{k: "on" for k in DECLARED}, "signer": "李四", "version": version(assessment)}
+    r = as_member.post(url(assessment, "submit/"), data)
+    assert r.status_code == 422 and "已截止" in r.content.decode()
+    api_client.force_authenticate(admin_a)
+    r = api_client.post(
+        f"/api/v1/assessments/{assessment.pk}/submit/", {"declarations": DECLARED}, format="json"
+    )
+    assert r.status_code == 400 and "已截止" in str(r.json())
+    assert Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_returned_assessment_is_editable_again_and_keeps_its_history(
+    as_member, assessment, admin_a
+):
+    services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
+    Assessment.objects.filter(pk=assessment.pk).update(state=State.RETURNED)  # the city's return
+    r = as_member.post(
+        url(assessment, "scenarios/20/"),
+        {"status": "planned", "version": version(assessment)},
+        **HX,
+    )
+    assert r.status_code == 200
+    html = as_member.get(url(assessment)).content.decode()
+    history = html[html.index('data-testid="history"') :]
+    assert "提交" in history and "上传证明材料" in history and "财务报表.pdf" in history
+    assert "创建自评估" in history
+    assert Assessment.objects.get(pk=assessment.pk).snapshot is not None  # the submitted round
