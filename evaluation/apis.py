@@ -1,7 +1,6 @@
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
-from .excel import inputs_template
+from .excel import XLSX, inputs_template_download
 from .recommendations import recommend
 from .results import tier_outcome
 from .serializers import (
@@ -34,8 +33,6 @@ from .serializers import (
     WorkbookImportSerializer,
 )
 from .tiers import CatalogShape, evaluate_tiers, rules_for_batch
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TierApi(APIView):
@@ -152,11 +149,7 @@ class AssessmentViewSet(
     @action(detail=True, methods=["get"], url_path="inputs/template")
     def inputs_template(self, request, pk=None):
         """The indicator-input workbook for both years, filled with what is saved."""
-        assessment = self.get_object()
-        response = HttpResponse(inputs_template(assessment), content_type=XLSX)
-        name = f"indicator-inputs-{assessment.pk}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return inputs_template_download(self.get_object())
 
     @extend_schema(request=WorkbookImportSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="inputs/import")

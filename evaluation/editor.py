@@ -24,7 +24,7 @@ from indicators.models import InputDefinition, InputKind
 from portal.exceptions import StateConflict
 
 from . import selectors, services
-from .excel import inputs_template
+from .excel import inputs_template_download
 from .forms import (
     AnswerForm,
     EvidenceForm,
@@ -37,7 +37,6 @@ from .forms import (
 )
 from .models import AnswerStatus, Period
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_KEY = re.compile(
     r"^(?:(?P<period>base|current)_inputs\.)?(?P<code>[\w-]+)(?:\[(?P<row>\d+)\]\.(?P<col>\w+))?$"
 )
@@ -136,13 +135,7 @@ def _field_labels(form):
 
 
 def _form_refused(request, form, back: str):
-    errors = [
-        f"{form.fields[name].label}：{message}"
-        if name in form.fields and name != "__all__"
-        else message
-        for name, messages_ in form.errors.items()
-        for message in messages_
-    ]
+    errors = _messages(ValidationError(form.errors.as_data()), _field_labels(form))
     return _refused(request, errors, 422, back)
 
 
@@ -334,17 +327,11 @@ def calculator(request, assessment, kind: str):
         return render(request, "evaluation/editor/_calculator_result.html", context)
     back = reverse("editor-indicators", args=[assessment.pk])
     context["applied"] = Period(period).label
+    definitions = _definitions(assessment)
 
     def done():
         assessment.refresh_from_db()
-        definition = _definitions(assessment)[calc.input_code]
-        field = selectors.InputField(
-            definition,
-            assessment.base_inputs.get(calc.input_code),
-            assessment.current_inputs.get(calc.input_code),
-            True,
-            calc,
-        )
+        field = selectors.input_field(assessment, definitions[calc.input_code])
         return render(
             request,
             "evaluation/editor/_calculator_result.html",
@@ -362,7 +349,7 @@ def calculator(request, assessment, kind: str):
             expected_version=request.POST.get("version") or None,
         ),
         back,
-        label=_input_label(_definitions(assessment)),
+        label=_input_label(definitions),
         done=done,
     )
 
@@ -478,11 +465,7 @@ def evidence_delete(request, assessment, evidence_id: int):
 @require_GET
 @editor_view
 def inputs_workbook(request, assessment):
-    response = HttpResponse(inputs_template(assessment), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="indicator-inputs-{assessment.pk}.xlsx"'
-    )
-    return response
+    return inputs_template_download(assessment)
 
 
 @editor_view
@@ -497,9 +480,7 @@ def import_page(request, assessment):
                 uploaded=form.cleaned_data["file"],
                 expected_version=form.cleaned_data["version"],
             )
-        except StateConflict as exc:
-            errors = list(exc.messages)
-        except ValidationError as exc:
+        except ValidationError as exc:  # a StateConflict too: the same list of messages
             errors = _messages(exc, str)
         else:
             messages.success(request, _("已导入两个年度的指标数据。"))
@@ -520,7 +501,7 @@ def import_page(request, assessment):
 
 @editor_view
 def submit_page(request, assessment):
-    form = SubmitForm(request.POST or None, initial={"version": assessment.version})
+    form = SubmitForm(request.POST or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -530,9 +511,7 @@ def submit_page(request, assessment):
                 declarations=form.declarations(),
                 expected_version=form.cleaned_data["version"],
             )
-        except StateConflict as exc:
-            errors = list(exc.messages)
-        except ValidationError as exc:
+        except ValidationError as exc:  # a StateConflict too
             errors = exc.messages
         else:
             messages.success(request, _("已提交。提交后的数据已冻结，计算结果稍后显示。"))

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,7 @@ from indicators.inputs import InputSpec
 from .models import Assessment, Period
 from .uploads import check_size
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VALUE_COLUMN = 4  # D: the value of a single input
 HEADER = Font(bold=True)
 FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -135,3 +137,12 @@ def inputs_from_workbook(assessment: Assessment, uploaded) -> tuple[dict, dict]:
     if problems:
         raise ValidationError({"file": problems})
     return values, cells
+
+
+def inputs_template_download(assessment: Assessment) -> HttpResponse:
+    """The template as an attachment, for the API and the import page alike."""
+    response = HttpResponse(inputs_template(assessment), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="indicator-inputs-{assessment.pk}.xlsx"'
+    )
+    return response

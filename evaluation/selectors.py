@@ -241,17 +241,18 @@ def _items(items, answers: dict, evidence: dict, model) -> list[EditorItem]:
     ]
 
 
-def _evidence_by(assessment: Assessment, field: str) -> dict:
+def _evidence_by(assessment: Assessment, attname: str) -> dict:
+    """The current evidence files grouped by what they prove (a scenario's id, a year…)."""
     grouped = {}
-    for e in assessment.evidence.current().exclude(**{f"{field}_id": None}):
-        grouped.setdefault(getattr(e, f"{field}_id"), []).append(e)
+    for e in assessment.evidence.current().exclude(**{attname: None}):
+        grouped.setdefault(getattr(e, attname), []).append(e)
     return grouped
 
 
 def editor_scenarios(assessment: Assessment) -> list[dict]:
     """Dimensions → links → scenarios, each with its answer and evidence, in catalog order."""
     answers = {a.scenario_id: a for a in assessment.scenario_answers.all()}
-    evidence = _evidence_by(assessment, "scenario")
+    evidence = _evidence_by(assessment, "scenario_id")
     return [
         {
             "dimension": dimension,
@@ -270,7 +271,7 @@ def editor_scenarios(assessment: Assessment) -> list[dict]:
 def editor_support(assessment: Assessment) -> list[dict]:
     """Support elements by category (装备/网络/平台), each with its answer and evidence."""
     answers = {a.support_element_id: a for a in assessment.support_answers.all()}
-    evidence = _evidence_by(assessment, "support_element")
+    evidence = _evidence_by(assessment, "support_element_id")
     elements = assessment.batch.catalog_version.support_elements.order_by("no")
     groups = {}
     for entry in _items(elements, answers, evidence, SupportElementAnswer):
@@ -283,9 +284,7 @@ def editor_support(assessment: Assessment) -> list[dict]:
 
 def financial_statements(assessment: Assessment) -> list[dict]:
     """Each year whose statements may be uploaded, with the files uploaded for it."""
-    files = {}
-    for e in assessment.evidence.current().exclude(financial_year=None):
-        files.setdefault(e.financial_year, []).append(e)
+    files = _evidence_by(assessment, "financial_year")
     return [{"year": year, "files": files.get(year, [])} for year in assessment.financial_years]
 
 
@@ -321,6 +320,17 @@ class InputField:
         return shown
 
 
+def input_field(assessment: Assessment, definition, *, applicable: bool = True) -> InputField:
+    code = definition.code
+    return InputField(
+        definition,
+        assessment.base_inputs.get(code),
+        assessment.current_inputs.get(code),
+        applicable,
+        CALCULATOR_FOR_INPUT.get(code),
+    )
+
+
 def editor_indicators(assessment: Assessment) -> list[dict]:
     """The 19 indicators, each with the inputs it introduces (an input read by several shows
     under the first applicable one; the others refer to it) and whether it applies to the
@@ -343,13 +353,7 @@ def editor_indicators(assessment: Assessment) -> list[dict]:
                 "indicator": indicator,
                 "applicable": applies[indicator.code],
                 "inputs": [
-                    InputField(
-                        inputs[c],
-                        assessment.base_inputs.get(c),
-                        assessment.current_inputs.get(c),
-                        c in applicable_inputs,
-                        CALCULATOR_FOR_INPUT.get(c),
-                    )
+                    input_field(assessment, inputs[c], applicable=c in applicable_inputs)
                     for c in own
                 ],
                 "shared": [inputs[c] for c in indicator.inputs if c not in own and c in inputs],

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, Enterprise
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -8,18 +8,5 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = (
-            "id",
-            "name",
-            "credit_code",
-            "city",
-            "city_name",
-            "district",
-            "address",
-            "industry_code",
-            "industry_type",
-            "size",
-            "contact_name",
-            "contact_phone",
-        )
+        fields = ("id", *ENTERPRISE_PROFILE_FIELDS, "city_name")
         read_only_fields = ("id",)
