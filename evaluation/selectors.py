@@ -16,10 +16,12 @@ from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
 from .models import (
+    LIVE_ASSIGNMENT_STATES,
     AnswerStatus,
     Assessment,
     Evaluation,
     Evidence,
+    ExpertAssignment,
     Period,
     ScenarioAnswer,
     State,
@@ -50,7 +52,13 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
 
 def evidence_for(user) -> QuerySet[Evidence]:
     """Evidence of the assessments the user may see; files removed after a submission are
-    kept for the reviewers of that snapshot but no longer listed for the enterprise."""
+    kept for the reviewers of that snapshot but no longer listed for the enterprise. An expert
+    gets the files of the assessments assigned to them."""
+    if user.is_authenticated and user.is_expert:
+        assigned = ExpertAssignment.objects.filter(
+            expert=user, status__in=LIVE_ASSIGNMENT_STATES
+        ).values("assessment_id")
+        return Evidence.objects.filter(assessment_id__in=assigned)
     qs = Evidence.objects.filter(assessment__in=assessments_for(user)).select_related(
         "scenario", "support_element"
     )

@@ -30,6 +30,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
+from .review_services import submission_notify
 from .selectors import assessment_data, submission_problems
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
@@ -262,6 +263,7 @@ def assessment_submit(
     )
     _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
     evaluation_enqueue(assessment=assessment)
+    submission_notify(assessment)
     return assessment
 
 

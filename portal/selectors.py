@@ -5,9 +5,9 @@ directly for a user is a bug: it must go through the selector that scopes
 the rows to what that user may see.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import AuditLog, Enterprise, Invitation, User
+from .models import AuditLog, Enterprise, Invitation, Notification, Role, User
 
 
 def enterprises_for(user) -> QuerySet[Enterprise]:
@@ -51,3 +51,27 @@ def user_can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     return user.is_authenticated and (
         user.is_province_admin or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)
     )
+
+
+def city_reviewers(city: str) -> QuerySet[User]:
+    return User.objects.filter(role=Role.CITY_REVIEWER, city=city, is_active=True)
+
+
+def province_admins() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).filter(
+        Q(role=Role.PROVINCE_ADMIN) | Q(is_superuser=True)
+    )
+
+
+def enterprise_users(enterprise_id: int) -> QuerySet[User]:
+    return User.objects.filter(enterprise_id=enterprise_id, is_active=True)
+
+
+def experts() -> QuerySet[User]:
+    return User.objects.filter(role=Role.EXPERT, is_active=True).order_by("pk")
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

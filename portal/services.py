@@ -1,5 +1,6 @@
 """Writes of the accounts and tenancy core: enterprises, invitations, the audit log."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +8,18 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import ENTERPRISE_PROFILE_FIELDS, AuditLog, Enterprise, Invitation, Role, User
+from .models import (
+    ENTERPRISE_PROFILE_FIELDS,
+    AuditLog,
+    Enterprise,
+    Invitation,
+    Notification,
+    Role,
+    User,
+)
 from .selectors import user_administers_enterprise, user_can_edit_enterprise
 
 
@@ -173,3 +182,56 @@ def user_create(*, username: str, role: str, password: str | None = None, **fiel
     if role == Role.PROVINCE_ADMIN:
         user.groups.add(province_admin_group_sync())
     return user
+
+
+NOTIFICATION_LANGUAGES = (("zh-hans", ""), ("en", "_en"))
+
+
+def notify(*, recipients, kind: str, title, body="", params=None, url: str = "") -> list:
+    """Tell each (active) recipient in the portal, in both languages, and have a worker email
+    them once the transaction commits. ``title`` and ``body`` are lazy translatable strings
+    formatted with ``params`` (whose values may be lazy too)."""
+    params = params or {}
+    texts = {}
+    for language, suffix in NOTIFICATION_LANGUAGES:
+        with translation.override(language):
+            values = {k: str(v) for k, v in params.items()}
+            texts[f"title{suffix}"] = (str(title) % values)[:200]
+            texts[f"body{suffix}"] = str(body) % values if body else ""
+    unique = {u.pk: u for u in recipients if u is not None and u.is_active}
+    created = Notification.objects.bulk_create(
+        [Notification(recipient=u, kind=kind, url=url, **texts) for u in unique.values()]
+    )
+    ids = [n.pk for n in created]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return created
+
+
+def notification_mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's notifications read (all of them when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def notification_email_send(notification: Notification) -> bool:
+    """Email one notification unless it was already sent or its recipient has no address."""
+    recipient = notification.recipient
+    if notification.emailed_at is not None or not recipient.email:
+        return False
+    link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
+    message = render_to_string(
+        "portal/email/notification.txt", {"notification": notification, "link": link}
+    )
+    send_mail(
+        subject=f"{notification.title} / {notification.title_en}"[:250],
+        message=message,
+        from_email=None,
+        recipient_list=[recipient.email],
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True

@@ -166,6 +166,8 @@ MEDIA_URL = "/media/"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Where links in notification emails point (the portal's public address).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="智改数转网联 <noreply@portal.local>")
 
 # Secure headers. HTTPS-only settings follow SECURE_SSL (on behind TLS).

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from evaluation import apis as evaluation_apis
-from evaluation import editor
+from evaluation import editor, expert_views, public_views, review_apis, review_views
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
@@ -18,6 +18,14 @@ from .api import TokenApi
 router = DefaultRouter()
 router.register("enterprises", apis.EnterpriseViewSet, basename="enterprise")
 router.register("assessments", evaluation_apis.AssessmentViewSet, basename="assessment")
+router.register(
+    "review/assessments", review_apis.ReviewAssessmentViewSet, basename="review-api-assessment"
+)
+router.register(
+    "review/assignments", review_apis.AssignmentViewSet, basename="review-api-assignment"
+)
+router.register("review/batches", review_apis.ReviewBatchViewSet, basename="review-api-batch")
+router.register("notifications", review_apis.NotificationViewSet, basename="notification-api")
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="api-token"),
@@ -34,6 +42,11 @@ api_v1 = [
         name="api-calculator-co2",
     ),
     path("evaluation/tier/", evaluation_apis.TierApi.as_view(), name="api-tier"),
+    path(
+        "public/batches/<int:pk>/list/",
+        review_apis.PublicListApi.as_view(),
+        name="api-public-list",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -58,6 +71,46 @@ assessment_editor = [
     path("submit/", editor.submit_page, name="editor-submit"),
 ]
 
+review = [
+    path("", review_views.review_queue, name="review-queue"),
+    path("assessments/<int:pk>/", review_views.review_detail, name="review-detail"),
+    path(
+        "assessments/<int:pk>/recommend/",
+        review_views.review_recommend,
+        name="review-recommend",
+    ),
+    path("assessments/<int:pk>/return/", review_views.review_return, name="review-return"),
+    path("assessments/<int:pk>/assign/", review_views.review_assign, name="review-assign"),
+    path("assessments/<int:pk>/decide/", review_views.review_decide, name="review-decide"),
+    path("assignments/", expert_views.expert_assignments, name="expert-assignments"),
+    path("assignments/<int:pk>/", expert_views.assignment_page, name="assignment-page"),
+    path(
+        "assignments/<int:pk>/submit/",
+        expert_views.assignment_submit,
+        name="assignment-submit",
+    ),
+    path(
+        "assignments/<int:pk>/conflict/",
+        expert_views.assignment_conflict,
+        name="assignment-conflict",
+    ),
+    path("assignments/<int:pk>/remove/", review_views.review_unassign, name="review-unassign"),
+    path("batches/", review_views.batch_list, name="review-batches"),
+    path("batches/<int:pk>/settings/", review_views.batch_settings, name="batch-settings"),
+    path(
+        "batches/<int:pk>/assignments/",
+        review_views.batch_assignments,
+        name="batch-assignments",
+    ),
+    path(
+        "batches/<int:pk>/assignments/auto/",
+        review_views.batch_auto_assign,
+        name="batch-auto-assign",
+    ),
+    path("batches/<int:pk>/decisions/", review_views.batch_decisions, name="batch-decisions"),
+    path("batches/<int:pk>/publish/", review_views.batch_publish, name="batch-publish"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),
@@ -72,6 +125,11 @@ urlpatterns = [
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("audit-log/", views.audit_log, name="audit-log"),
+    path("review/", include(review)),
+    path("public/lists/", public_views.public_lists, name="public-lists"),
+    path("public/lists/<int:pk>/", public_views.public_list, name="public-list"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

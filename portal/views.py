@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,3 +148,14 @@ def audit_log(request):
         raise PermissionDenied
     entries = selectors.audit_log_for(request.user)[:200]
     return render(request, "portal/audit_log.html", {"entries": entries})
+
+
+@login_required
+def notifications(request):
+    raise Http404
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    raise Http404

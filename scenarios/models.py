@@ -1,6 +1,9 @@
 """The versioned catalog of the 《典型场景参考指引》 and the annual batches that pin it."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -243,6 +246,11 @@ class SupportElement(CatalogItem):
         constraints = _version_unique("supportelement")
 
 
+class Aggregation(models.TextChoices):
+    ZSCORE = "zscore", _("标准分校正（消除专家宽严差异）")
+    TRIMMED = "trimmed", _("去掉最高分和最低分后取平均")
+
+
 class BatchQuerySet(models.QuerySet):
     def open_now(self):
         now = timezone.now()
@@ -262,6 +270,41 @@ class Batch(models.Model):
     )
     opens_at = models.DateTimeField(_("开始申报时间"))
     closes_at = models.DateTimeField(_("截止申报时间"))
+    experts_see_identity = models.BooleanField(
+        _("评审专家可见企业身份"),
+        default=False,
+        help_text=_("不勾选时，专家只看到申报编号、所在市、行业和规模，看不到企业名称和代码。"),
+    )
+    reviewers_per_assessment = models.PositiveSmallIntegerField(
+        _("每份申报的评审专家数"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    avoid_same_city = models.BooleanField(
+        _("回避同市专家"), default=False, help_text=_("不向企业所在市的专家分配该企业的评审。")
+    )
+    aggregation = models.CharField(
+        _("评分汇总方式"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.ZSCORE,
+    )
+    disagreement_threshold = models.DecimalField(
+        _("分歧阈值（分）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("专家总分（百分制）的极差超过该值时标记为存在分歧。"),
+    )
+    direct_enterprises = models.ManyToManyField(
+        "portal.Enterprise",
+        blank=True,
+        related_name="direct_batches",
+        verbose_name=_("直报省级的企业"),
+        help_text=_("这些企业的申报不经市级推荐，直接进入省级评审。"),
+    )
+    list_published_at = models.DateTimeField(_("公示名单发布时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -376,3 +419,47 @@ class TierRequirement(models.Model):
 
     def __str__(self):
         return f"{self.dimension_code}: ≥{self.min_scenarios} / ≥{self.min_links}"
+
+
+class RubricCriterion(models.Model):
+    """One criterion of a batch's expert rubric; a review's total is the weighted mean of the
+    criteria's scores, each scaled to its range, on 0–100."""
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="rubric", verbose_name=_("申报批次")
+    )
+    no = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    description = models.CharField(_("评分要点"), max_length=300, blank=True)
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    min_score = models.PositiveSmallIntegerField(_("最低分"), default=0)
+    max_score = models.PositiveSmallIntegerField(_("最高分"), default=10)
+
+    class Meta:
+        verbose_name = _("评分标准")
+        verbose_name_plural = _("评分标准")
+        ordering = ["batch_id", "no"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "no"], name="uniq_rubric_criterion_no"),
+            models.CheckConstraint(
+                condition=models.Q(max_score__gt=models.F("min_score")),
+                name="rubric_range_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return BilingualMixin._pick(self.name, self.name_en)
+
+    def clean(self):
+        if None not in (self.min_score, self.max_score) and self.max_score <= self.min_score:
+            raise ValidationError({"max_score": _("最高分必须大于最低分。")})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Assessment
+from evaluation.review_services import rubric_ensure
 from indicators.models import EnergyCarrier
 from portal.models import Enterprise, User
 from portal.services import province_admin_group_sync, user_create
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             enterprises = self._enterprises(demo["enterprises"])
             created = self._users(demo["users"], enterprises, demo["password"])
             batch = Batch.objects.get(name=demo["batch"]["name"])
+            rubric_ensure(batch)
             for spec in demo["assessments"]:
                 self._assessment(spec, enterprises[spec["enterprise"]], batch)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
