@@ -130,7 +130,7 @@ class User(AbstractUser):
         max_length=6,
         choices=City.choices,
         blank=True,
-        help_text=_("仅市级主管部门账号需要。"),
+        help_text=_("市级主管部门负责的设区市；评审专家所在的设区市（用于同市回避）。"),
     )
     employer = models.CharField(
         _("工作单位"), max_length=200, blank=True, help_text=_("评审专家的工作单位，用于回避。")

@@ -17,6 +17,7 @@ from .models import (
     CatalogVersion,
     Dimension,
     Link,
+    RubricCriterion,
     Scenario,
     SupportElement,
     TierRequirement,
@@ -250,11 +251,20 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
         )
 
 
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    extra = 0
+    fields = ("no", "name", "name_en", "description", "weight", "min_score", "max_score")
+
+
 @admin.register(Batch)
 class BatchAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "year", "catalog_version", "opens_at", "closes_at")
+    list_display = ("name", "year", "catalog_version", "opens_at", "closes_at", "list_published_at")
     list_filter = ("year",)
     search_fields = ("name",)
+    filter_horizontal = ("direct_enterprises",)
+    readonly_fields = ("list_published_at",)
+    inlines = [RubricCriterionInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "catalog_version":

@@ -156,3 +156,78 @@ def assessment(open_batch, admin_a, enterprise_a):
     attach_statement(a, admin_a)
     a.refresh_from_db()
     return a
+
+
+# --- the review workflow -------------------------------------------------------------------
+
+
+@pytest.fixture
+def experts(db):
+    """Three experts with different employers and cities (none works for enterprise A)."""
+    return [
+        UserFactory(
+            username=f"expert{i}",
+            role=Role.EXPERT,
+            employer=employer,
+            city=city,
+            email=f"expert{i}@example.com",
+        )
+        for i, (employer, city) in enumerate(
+            [("东南大学", City.NANJING), ("南京理工大学", City.NANJING), ("江苏大学", City.ZHENJIANG)],
+            1,
+        )
+    ]
+
+
+@pytest.fixture
+def submitted(assessment, admin_a, eager_celery):
+    """Enterprise A's assessment, submitted (and evaluated: Celery runs eagerly here)."""
+    from django.db import transaction
+
+    from evaluation import services
+
+    from .services.conftest import DECLARED
+
+    with transaction.atomic():
+        services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def recommended(submitted, city_reviewer_suzhou):
+    from evaluation import review_services
+
+    review_services.assessment_recommend(
+        assessment=submitted, actor=city_reviewer_suzhou, comment="材料齐全，同意推荐。"
+    )
+    submitted.refresh_from_db()
+    return submitted
+
+
+@pytest.fixture
+def under_review(recommended, experts, province_admin):
+    """Recommended, with the batch's three reviewers assigned automatically."""
+    from evaluation import review_services
+
+    review_services.assignments_auto(batch=recommended.batch, actor=province_admin)
+    recommended.refresh_from_db()
+    return recommended
+
+
+def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted: bool = True):
+    """Score every criterion ``score`` and accept (or reject) every claimed scenario, then
+    submit the review as its expert."""
+    from evaluation import review_services
+
+    assessment = assignment.assessment
+    data = {
+        "verdicts": {
+            str(no): {"accepted": accepted, "comment": "" if accepted else "证据不足"}
+            for no in review_services.claimed_scenarios(assessment)
+        },
+        "scores": {str(c.pk): score for c in assessment.batch.rubric.all()},
+        "opinion": "建设成效明显。",
+        "recommended_tier": tier,
+    }
+    return review_services.review_submit(assignment=assignment, actor=assignment.expert, data=data)

@@ -1,0 +1,46 @@
+"""The admin site's view of the review: declared conflicts of interest are recorded here too
+(e.g. an expert's known ties before any assignment); assignments and decisions are read-only,
+they change only through the review pages."""
+
+from django.contrib import admin
+
+from .models import ConflictDeclaration, Decision, ExpertAssignment
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    list_display = ("expert", "enterprise", "reason", "declared_at")
+    search_fields = ("expert__username", "expert__first_name", "enterprise__name")
+    autocomplete_fields = ("enterprise",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "expert":
+            from portal.selectors import experts
+
+            kwargs["queryset"] = experts()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExpertAssignment)
+class ExpertAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "expert", "status", "method", "total", "assigned_at")
+    list_filter = ("status", "method", "assessment__batch")
+    search_fields = ("expert__username", "assessment__enterprise__name")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "outcome", "tier", "decided_by", "decided_at")
+    list_filter = ("outcome", "tier", "assessment__batch")
+    search_fields = ("assessment__enterprise__name",)
