@@ -421,6 +421,13 @@ HISTORY_LABELS = {
     "assessment.submit": gettext_lazy("提交"),
     "evidence.upload": gettext_lazy("上传证明材料"),
     "evidence.remove": gettext_lazy("移除证明材料"),
+    "review.recommend": gettext_lazy("市级推荐至省级"),
+    "review.return": gettext_lazy("退回修改"),
+    "review.assign": gettext_lazy("分配评审专家"),
+    "review.unassign": gettext_lazy("撤销评审专家"),
+    "review.conflict": gettext_lazy("评审专家申请回避"),
+    "review.submit": gettext_lazy("评审专家提交评审"),
+    "review.decide": gettext_lazy("作出认定决定"),
 }
 
 

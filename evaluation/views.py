@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import review_selectors, selectors, services
+from .models import State
 
 
 def tier_rules(request):
@@ -48,11 +49,25 @@ def assessment_start(request):
     return redirect("assessment-overview", assessment.pk)
 
 
+# Steps of the expert review the applicant does not see: who reviews it stays hidden.
+EXPERT_STEPS = ("review.assign", "review.unassign", "review.conflict", "review.submit")
+
+
+def _history_for(user, assessment) -> list[dict]:
+    history = selectors.assessment_history(assessment)
+    if user.is_province_admin:
+        return history
+    hidden = {str(selectors.HISTORY_LABELS[action]) for action in EXPERT_STEPS}
+    return [h for h in history if str(h["label"]) not in hidden]
+
+
 @login_required
 def assessment_overview(request, pk: int):
-    """An assessment's overview: state, progress, what blocks submission, the evaluation."""
+    """An assessment's overview: state, progress, what blocks submission, the evaluation; the
+    comments of a return and the province's decision (never the experts or their scores)."""
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
     own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
+    decided = assessment.state in (State.APPROVED, State.REJECTED)
     return render(
         request,
         "evaluation/assessment_detail.html",
@@ -63,6 +78,8 @@ def assessment_overview(request, pk: int):
             "editable": own and assessment.is_editable,
             "progress": selectors.assessment_progress(assessment),
             "results": selectors.assessment_results(assessment),
-            "history": selectors.assessment_history(assessment),
+            "history": _history_for(request.user, assessment),
+            "returns": list(review_selectors.returned_comments(assessment)),
+            "decision": review_selectors.decision_of(assessment) if decided else None,
         },
     )

@@ -1,16 +1,18 @@
+from functools import cache
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .selectors import notifications_for
+
 
 def navigation(request):
-    """The navigation bar's entries for the signed-in user's role."""
+    """The navigation bar's entries for the signed-in user's role, and their unread count."""
     user = getattr(request, "user", None)
-    items = [
-        (_("场景目录"), reverse("catalog"), "bi-diagram-3"),
-        (_("层级规则"), reverse("tier-rules"), "bi-ladder"),
-    ]
-    if user is not None and user.is_authenticated:
-        items.insert(0, (_("工作台"), reverse("home"), "bi-speedometer2"))
+    signed_in = user is not None and user.is_authenticated
+    items = []
+    if signed_in:
+        items.append((_("工作台"), reverse("home"), "bi-speedometer2"))
         if user.is_enterprise_user:
             items.append(
                 (
@@ -22,8 +24,28 @@ def navigation(request):
             items.append(
                 (_("成员管理"), reverse("member-list", args=[user.enterprise_id]), "bi-people")
             )
+        if user.is_city_reviewer or user.is_province_admin:
+            items.append((_("审核"), reverse("review-queue"), "bi-inboxes"))
+        if user.is_province_admin:
+            items.append((_("评审批次"), reverse("review-batches"), "bi-collection"))
+        if user.is_expert:
+            items.append((_("评审任务"), reverse("expert-assignments"), "bi-clipboard-check"))
+    items += [
+        (_("场景目录"), reverse("catalog"), "bi-diagram-3"),
+        (_("层级规则"), reverse("tier-rules"), "bi-ladder"),
+        (_("公示名单"), reverse("public-lists"), "bi-megaphone"),
+    ]
+    if signed_in:
         if user.is_province_admin or user.is_enterprise_admin:
             items.append((_("审计日志"), reverse("audit-log"), "bi-journal-text"))
         if user.is_province_admin:
             items.append((_("管理后台"), reverse("admin:index"), "bi-gear"))
-    return {"nav_items": items}
+
+    unread = None
+    if signed_in:
+        # One COUNT query, made only when a template shows it, and at most once.
+        @cache
+        def unread():
+            return notifications_for(user).filter(read_at=None).count()
+
+    return {"nav_items": items, "unread_notifications": unread}
