@@ -215,6 +215,18 @@ class ReviewSummary:
     recommended: dict  # tier → number of experts recommending it
     complete: bool
 
+    def figures(self) -> dict:
+        """What the province decides on, kept with its decision (the web and the API alike)."""
+        agg = self.aggregate
+        return {
+            "mean": agg.mean if agg else None,
+            "normalised": agg.normalised if agg else None,
+            "spread": agg.spread if agg else None,
+            "n": agg.n if agg else 0,
+            "computed_tier": self.computed_tier or "",
+            "accepted_tier": self.accepted_tier,
+        }
+
 
 def review_summary(assessment: Assessment, aggregates: dict | None = None) -> ReviewSummary:
     assignments = list(
@@ -361,6 +373,60 @@ def waiting_for_experts(batch: Batch) -> QuerySet[Assessment]:
         .filter(live__lt=batch.reviewers_per_assessment)
         .select_related("enterprise")
         .order_by("submitted_at", "pk")
+    )
+
+
+# --- home page summaries ------------------------------------------------------------------
+
+
+def expert_summary(user) -> dict:
+    """How many of the expert's assignments wait for review and how many are submitted."""
+    return (
+        assignments_for(user)
+        .filter(expert=user)
+        .aggregate(
+            pending=Count("pk", filter=Q(status=AssignmentStatus.ACTIVE)),
+            submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
+        )
+    )
+
+
+def city_summary(user) -> dict:
+    """The city's submissions by where they stand: waiting for the reviewer, recommended to the
+    province (and on since), returned."""
+    return review_queue_for(user).aggregate(
+        waiting=Count("pk", filter=Q(state=State.SUBMITTED)),
+        recommended=Count(
+            "pk",
+            filter=Q(
+                state__in=(
+                    State.CITY_RECOMMENDED,
+                    State.UNDER_REVIEW,
+                    State.APPROVED,
+                    State.REJECTED,
+                )
+            ),
+        ),
+        returned=Count("pk", filter=Q(state=State.RETURNED)),
+    )
+
+
+def province_batches(limit: int = 5):
+    """The batches still in review (list not yet published), with their submissions counted by
+    step: waiting for the city, waiting for experts, under review, decided. One query."""
+
+    def in_state(*states):
+        return Count("assessments", filter=Q(assessments__state__in=states))
+
+    return (
+        review_batches()
+        .filter(list_published_at__isnull=True)
+        .annotate(
+            n_submitted=in_state(State.SUBMITTED),
+            n_awaiting_experts=in_state(State.CITY_RECOMMENDED),
+            n_under_review=in_state(State.UNDER_REVIEW),
+            n_decided=in_state(State.APPROVED, State.REJECTED),
+        )[:limit]
     )
 
 

@@ -270,10 +270,10 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
         if field in data and getattr(batch, field) != data[field]:
             changed[field] = [str(getattr(batch, field)), str(data[field])]
             setattr(batch, field, data[field])
-    batch.full_clean()
-    batch.save()
-    if criteria is not None:
-        _rubric_replace(batch, criteria)
+    if changed:  # an unchanged save would still add a row to the batch's history
+        batch.full_clean()
+        batch.save()
+    if criteria is not None and _rubric_replace(batch, criteria):
         changed["rubric"] = [len(criteria)]
     if changed:
         audit_log_record(
@@ -286,24 +286,34 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
     return batch
 
 
-def _rubric_replace(batch: Batch, criteria: list[dict]) -> None:
+def _decimal_or_raw(value):
+    """A weight as a Decimal, or as given when it is not a number, so that the model's
+    validation reports it against its field instead of failing here."""
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value
+
+
+def _rubric_replace(batch: Batch, criteria: list[dict]) -> bool:
+    """Replace the rubric by ``criteria``; False when they are the rubric already."""
     current = [
         (c.name, c.name_en, c.description, c.weight, c.min_score, c.max_score)
         for c in batch.rubric.order_by("no")
     ]
     given = [
         (
-            c["name"],
+            c.get("name", ""),
             c.get("name_en", ""),
             c.get("description", ""),
-            Decimal(c["weight"]),
-            c["min_score"],
-            c["max_score"],
+            _decimal_or_raw(c.get("weight")),
+            c.get("min_score"),
+            c.get("max_score"),
         )
         for c in criteria
     ]
     if given == current:
-        return
+        return False
     if _scoring_started(batch):
         raise StateConflict(
             _("已有专家按现行评分标准打分，评分标准不能再修改。"), code="rubric_in_use"
@@ -333,6 +343,7 @@ def _rubric_replace(batch: Batch, criteria: list[dict]) -> None:
         raise ValidationError(errors)
     batch.rubric.all().delete()
     RubricCriterion.objects.bulk_create(rows)
+    return True
 
 
 # --- assignment ---------------------------------------------------------------------------
@@ -510,6 +521,14 @@ def assignment_remove(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
         _("撤销专家 %(expert)s 的评审任务") % {"expert": assignment.expert.username},
         {"expert": assignment.expert_id},
     )
+    notify(
+        recipients=[assignment.expert],
+        kind="review.unassign",
+        title=gettext_lazy("评审任务 %(reference)s 已撤销"),
+        body=gettext_lazy("省级管理员撤销了这项评审任务，无需再评审。"),
+        params={"reference": assignment.reference},
+        url=reverse("expert-assignments"),
+    )
     return assignment
 
 
@@ -587,13 +606,21 @@ def _clean_review(assignment: ExpertAssignment, data: dict) -> dict:
     claimed = set(claimed_scenarios(assignment.assessment))
     if "verdicts" in data:
         verdicts = dict(assignment.verdicts)
-        for no, verdict in (data["verdicts"] or {}).items():
+        given = data["verdicts"] or {}
+        if not isinstance(given, dict):
+            errors["verdicts"] = [_("场景评审意见格式不正确。")]
+            given = {}
+        for no, verdict in given.items():
             key = f"verdicts.{no}"
             if not str(no).isdigit() or int(no) not in claimed:
                 errors[key] = [_("场景 %(no)s 不是该申报声明已实施的场景。") % {"no": no}]
                 continue
+            if not isinstance(verdict, dict):
+                errors[key] = [_("场景 %(no)s：评审意见格式不正确。") % {"no": no}]
+                continue
             accepted = verdict.get("accepted")
-            if accepted not in (True, False, None):
+            # Only a real boolean: 1 and 0 compare equal to True and False but are neither.
+            if accepted is not None and not isinstance(accepted, bool):
                 errors[f"{key}.accepted"] = [_("请选择认可或不认可。")]
                 continue
             comment = str(verdict.get("comment") or "").strip()
@@ -605,7 +632,11 @@ def _clean_review(assignment: ExpertAssignment, data: dict) -> dict:
     if "scores" in data:
         criteria = {str(c.pk): c for c in assignment.assessment.batch.rubric.all()}
         scores = dict(assignment.scores)
-        for cid, value in (data["scores"] or {}).items():
+        given = data["scores"] or {}
+        if not isinstance(given, dict):
+            errors["scores"] = [_("评分格式不正确。")]
+            given = {}
+        for cid, value in given.items():
             criterion = criteria.get(str(cid))
             key = f"scores.{cid}"
             if criterion is None:
@@ -617,6 +648,8 @@ def _clean_review(assignment: ExpertAssignment, data: dict) -> dict:
             try:
                 number = Decimal(str(value))
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():  # NaN cannot be compared
                 errors[key] = [_("%(name)s：请输入数字。") % {"name": criterion.name}]
                 continue
             if not criterion.min_score <= number <= criterion.max_score:
@@ -721,6 +754,9 @@ def review_submit(
     assignment.save(update_fields=["total", "status", "submitted_at", "version", "updated_at"])
     assessment = assignment.assessment
     _log(actor, "review.submit", assessment, "", {"expert": actor.pk, "total": str(total)})
+    # Reviews of one assessment submitted at the same moment take turns here, so the last one
+    # sees the others committed (and not still active) and the province is told once.
+    Assessment.objects.select_for_update().get(pk=assessment.pk)
     pending = assessment.assignments.filter(status=AssignmentStatus.ACTIVE).exists()
     if not pending:
         notify(

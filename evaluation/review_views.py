@@ -122,18 +122,6 @@ def _claimed_rows(the_dossier) -> dict:
     }
 
 
-def _figures(summary) -> dict:
-    agg = summary.aggregate
-    return {
-        "mean": agg.mean if agg else None,
-        "normalised": agg.normalised if agg else None,
-        "spread": agg.spread if agg else None,
-        "n": agg.n if agg else 0,
-        "computed_tier": summary.computed_tier or "",
-        "accepted_tier": summary.accepted_tier,
-    }
-
-
 def _province_context(assessment, the_dossier, bound: dict) -> dict:
     summary = review_summary(assessment)
     scenarios = _claimed_rows(the_dossier)
@@ -288,7 +276,7 @@ def review_decide(request, pk: int):
             outcome=data["outcome"],
             tier=data["tier"],
             reason=data["reason"],
-            figures=_figures(review_summary(assessment)),
+            figures=review_summary(assessment).figures(),
         )
 
     return _act(request, assessment, "decide", form, decide, _("已作出认定决定。"))

@@ -11,6 +11,7 @@ from indicators.calculators import CALCULATOR_FOR_INPUT
 from indicators.engine import is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
 from portal.models import AuditLog
+from portal.selectors import REVIEWER_PRIVATE_ACTIONS
 from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
@@ -431,15 +432,15 @@ HISTORY_LABELS = {
 }
 
 
-def assessment_history(assessment: Assessment, limit: int = 50) -> list[dict]:
-    """The assessment's recorded actions, newest first: every round of submission is kept."""
-    entries = (
-        AuditLog.objects.filter(
-            target_type=ContentType.objects.get_for_model(Assessment), target_id=str(assessment.pk)
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:limit]
+def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[dict]:
+    """The assessment's recorded actions the viewer may see, newest first: every round of
+    submission is kept."""
+    entries = AuditLog.objects.filter(
+        target_type=ContentType.objects.get_for_model(Assessment), target_id=str(assessment.pk)
     )
+    if not viewer.is_province_admin:
+        entries = entries.exclude(action__in=REVIEWER_PRIVATE_ACTIONS)
+    entries = entries.select_related("actor").order_by("-created_at", "-pk")[:limit]
     return [
         {
             "at": e.created_at,

@@ -49,18 +49,6 @@ def assessment_start(request):
     return redirect("assessment-overview", assessment.pk)
 
 
-# Steps of the expert review the applicant does not see: who reviews it stays hidden.
-EXPERT_STEPS = ("review.assign", "review.unassign", "review.conflict", "review.submit")
-
-
-def _history_for(user, assessment) -> list[dict]:
-    history = selectors.assessment_history(assessment)
-    if user.is_province_admin:
-        return history
-    hidden = {str(selectors.HISTORY_LABELS[action]) for action in EXPERT_STEPS}
-    return [h for h in history if str(h["label"]) not in hidden]
-
-
 @login_required
 def assessment_overview(request, pk: int):
     """An assessment's overview: state, progress, what blocks submission, the evaluation; the
@@ -78,7 +66,7 @@ def assessment_overview(request, pk: int):
             "editable": own and assessment.is_editable,
             "progress": selectors.assessment_progress(assessment),
             "results": selectors.assessment_results(assessment),
-            "history": _history_for(request.user, assessment),
+            "history": selectors.assessment_history(assessment, request.user),
             "returns": list(review_selectors.returned_comments(assessment)),
             "decision": review_selectors.decision_of(assessment) if decided else None,
         },

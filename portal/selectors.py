@@ -32,11 +32,19 @@ def invitations_for(user) -> QuerySet[Invitation]:
     return Invitation.objects.none()
 
 
+# Who reviews an application stays hidden from the applicant: these entries name experts.
+REVIEWER_PRIVATE_ACTIONS = ("review.assign", "review.unassign", "review.conflict", "review.submit")
+
+
 def audit_log_for(user) -> QuerySet[AuditLog]:
     if user.is_authenticated and user.is_province_admin:
         return AuditLog.objects.select_related("actor", "enterprise")
     if user.is_authenticated and user.is_enterprise_admin:
-        return AuditLog.objects.filter(enterprise_id=user.enterprise_id).select_related("actor")
+        return (
+            AuditLog.objects.filter(enterprise_id=user.enterprise_id)
+            .exclude(action__in=REVIEWER_PRIVATE_ACTIONS)
+            .select_related("actor")
+        )
     return AuditLog.objects.none()
 
 

@@ -227,8 +227,11 @@ def notification_email_send(notification: Notification) -> bool:
     message = render_to_string(
         "portal/email/notification.txt", {"notification": notification, "link": link}
     )
+    subject = notification.title
+    if notification.title_en and notification.title_en != notification.title:
+        subject = f"{subject} / {notification.title_en}"  # not twice when not translated yet
     send_mail(
-        subject=f"{notification.title} / {notification.title_en}"[:250],
+        subject=subject[:250],
         message=message,
         from_email=None,
         recipient_list=[recipient.email],

@@ -3,7 +3,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation import review_selectors
-from evaluation.models import AssignmentStatus, State
 from evaluation.selectors import assessments_for, assessments_to_start
 
 from . import selectors, services
@@ -28,57 +26,6 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _expert_summary(user) -> dict:
-    """How many of the expert's assignments wait for review and how many are submitted."""
-    return (
-        review_selectors.assignments_for(user)
-        .filter(expert=user)
-        .aggregate(
-            pending=Count("pk", filter=Q(status=AssignmentStatus.ACTIVE)),
-            submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
-        )
-    )
-
-
-def _city_summary(user) -> dict:
-    """The city's submissions by where they stand: waiting for the reviewer, recommended to the
-    province (and on since), returned."""
-    return review_selectors.review_queue_for(user).aggregate(
-        waiting=Count("pk", filter=Q(state=State.SUBMITTED)),
-        recommended=Count(
-            "pk",
-            filter=Q(
-                state__in=(
-                    State.CITY_RECOMMENDED,
-                    State.UNDER_REVIEW,
-                    State.APPROVED,
-                    State.REJECTED,
-                )
-            ),
-        ),
-        returned=Count("pk", filter=Q(state=State.RETURNED)),
-    )
-
-
-def _province_batches(limit: int = 5):
-    """The batches still in review (list not yet published), with their submissions counted by
-    step: waiting for the city, waiting for experts, under review, decided. One query."""
-
-    def in_state(*states):
-        return Count("assessments", filter=Q(assessments__state__in=states))
-
-    return (
-        review_selectors.review_batches()
-        .filter(list_published_at__isnull=True)
-        .annotate(
-            n_submitted=in_state(State.SUBMITTED),
-            n_awaiting_experts=in_state(State.CITY_RECOMMENDED),
-            n_under_review=in_state(State.UNDER_REVIEW),
-            n_decided=in_state(State.APPROVED, State.REJECTED),
-        )[:limit]
-    )
-
-
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
@@ -91,11 +38,11 @@ def home(request):
     if user.is_city_reviewer or user.is_province_admin:
         context["enterprises"] = selectors.enterprises_for(user)
     if user.is_city_reviewer:
-        context["city_summary"] = _city_summary(user)
+        context["city_summary"] = review_selectors.city_summary(user)
     if user.is_province_admin:
-        context["review_batches"] = _province_batches()
+        context["review_batches"] = review_selectors.province_batches()
     if user.is_expert:
-        context["expert_summary"] = _expert_summary(user)
+        context["expert_summary"] = review_selectors.expert_summary(user)
     return render(request, "portal/home.html", context)
 
 

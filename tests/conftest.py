@@ -173,22 +173,24 @@ def experts(db):
             email=f"expert{i}@example.com",
         )
         for i, (employer, city) in enumerate(
-            [("东南大学", City.NANJING), ("南京理工大学", City.NANJING), ("江苏大学", City.ZHENJIANG)],
+            [
+                ("东南大学", City.NANJING),
+                ("南京理工大学", City.NANJING),
+                ("江苏大学", City.ZHENJIANG),
+            ],
             1,
         )
     ]
 
 
 @pytest.fixture
-def submitted(assessment, admin_a, eager_celery):
-    """Enterprise A's assessment, submitted (and evaluated: Celery runs eagerly here)."""
-    from django.db import transaction
-
+def submitted(assessment, admin_a, eager_celery, django_capture_on_commit_callbacks):
+    """Enterprise A's assessment, submitted and evaluated (the on-commit task runs eagerly)."""
     from evaluation import services
 
     from .services.conftest import DECLARED
 
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         services.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
     assessment.refresh_from_db()
     return assessment
