@@ -27,7 +27,7 @@ from .models import (
     State,
 )
 from .results import indicator_rows, tier_outcome
-from .review_services import claimed_scenarios
+from .review_services import awaiting_experts, claimed_scenarios
 from .tiers import CatalogShape, evaluate_tiers, rules_for_batch
 
 REVIEW_STATES = [s for s in State if s != State.DRAFT]
@@ -159,7 +159,7 @@ def dossier(assessment: Assessment, viewer) -> Dossier:
     statements = _evidence_by(snapshot, "financial_year")
     return Dossier(
         assessment=assessment,
-        reference=f"SB-{assessment.batch.year}-{assessment.pk:05d}",
+        reference=assessment.review_reference,
         identity_visible=identity_visible,
         enterprise=_profile_shown(snapshot, identity_visible),
         dimensions=dimensions,
@@ -363,10 +363,7 @@ def waiting_for_experts(batch: Batch) -> QuerySet[Assessment]:
     """Assessments of the batch that still need reviewers assigned."""
     return (
         Assessment.objects.filter(batch=batch)
-        .filter(
-            Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW))
-            | Q(state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all())
-        )
+        .filter(awaiting_experts(batch))
         .annotate(
             live=Count("assignments", filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATES))
         )

@@ -362,6 +362,14 @@ def _applicant(assessment: Assessment) -> Applicant:
     return Applicant(e.pk, e.name, e.city)
 
 
+def awaiting_experts(batch: Batch) -> Q:
+    """The batch's assessments experts may be assigned to: recommended by the city, already
+    in review, or submitted by a direct applicant."""
+    return Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW)) | Q(
+        state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all()
+    )
+
+
 def assignable_states(batch: Batch, assessment: Assessment) -> tuple:
     """Recommended by the city, already in review, or submitted by a direct applicant."""
     states = (State.CITY_RECOMMENDED, State.UNDER_REVIEW)
@@ -450,10 +458,7 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
         Assessment.objects.select_for_update(of=("self",))
         .select_related("enterprise", "batch")
         .filter(batch=batch)
-        .filter(
-            Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW))
-            | Q(state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all())
-        )
+        .filter(awaiting_experts(batch))
         .order_by("submitted_at", "pk")
     )
     pool = [_profile(u) for u in experts()]

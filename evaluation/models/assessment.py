@@ -89,6 +89,11 @@ class Assessment(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def review_reference(self) -> str:
+        """The anonymous name reviewers see when the batch hides applicants' identities."""
+        return f"SB-{self.batch.year}-{self.pk:05d}"
+
+    @property
     def financial_years(self) -> list[int]:
         """The years whose financial statements may be uploaded, latest first."""
         if not self.current_year:

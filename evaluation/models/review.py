@@ -119,7 +119,7 @@ class ExpertAssignment(models.Model):
     @property
     def reference(self) -> str:
         """The anonymous name of the application an expert sees when identities are hidden."""
-        return f"SB-{self.assessment.batch.year}-{self.assessment_id:05d}"
+        return self.assessment.review_reference
 
 
 class ConflictDeclaration(models.Model):
