@@ -43,3 +43,52 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 PASSWORD = "pass-for-tests-2026"
+
+
+def evaluated_assessment(
+    batch,
+    *,
+    enterprise=None,
+    state="submitted",
+    current=None,
+    highest_tier="",
+    decided_tier="",
+    implemented=(),
+    **enterprise_fields,
+):
+    """An assessment with a stored evaluation, written directly rather than through the
+    services (fast, for figures computed over many assessments): the current-year indicator
+    values ``current`` ({code: value}; the others have none) and the scenarios numbered in
+    ``implemented`` answered as implemented."""
+    from django.utils import timezone
+
+    from evaluation.models import Assessment, Evaluation, ScenarioAnswer
+    from indicators.models import IndicatorDefinition
+
+    enterprise = enterprise or EnterpriseFactory(**enterprise_fields)
+    assessment = Assessment.objects.create(
+        enterprise=enterprise, batch=batch, state=state, decided_tier=decided_tier
+    )
+    codes = IndicatorDefinition.objects.filter(version=batch.catalog_version_id).order_by("no")
+    current = current or {}
+    values = [current.get(code) for code in codes.values_list("code", flat=True)]
+    period = {
+        "value": [None if v is None else str(v) for v in values],
+        "status": ["ok" if v is not None else "missing_input" for v in values],
+        "missing": {},
+        "reason": {},
+    }
+    Evaluation.objects.create(
+        assessment=assessment,
+        catalog_version_id=batch.catalog_version_id,
+        rules_source="default",
+        input_fingerprint="",
+        indicators={"base": period, "current": period, "improvement": [None] * len(values)},
+        highest_tier=highest_tier,
+        computed_at=timezone.now(),
+    )
+    scenarios = batch.catalog_version.scenarios.filter(no__in=implemented)
+    ScenarioAnswer.objects.bulk_create(
+        ScenarioAnswer(assessment=assessment, scenario=s, status="implemented") for s in scenarios
+    )
+    return assessment
