@@ -15,6 +15,7 @@ from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
 from .excel import XLSX, inputs_template_download
+from .peers import MIN_PEERS, peer_standings
 from .recommendations import recommend
 from .results import tier_outcome
 from .serializers import (
@@ -27,6 +28,7 @@ from .serializers import (
     EvidenceSerializer,
     EvidenceUploadSerializer,
     InputsUpdateSerializer,
+    PeerBenchmarkSerializer,
     SubmitSerializer,
     TierRequestSerializer,
     TierResponseSerializer,
@@ -261,6 +263,24 @@ class AssessmentViewSet(
             "recommendations": {t: [asdict(r) for r in rs] for t, rs in recommendations.items()},
         }
         return Response(EvaluationSerializer(evaluation, context=context).data)
+
+    @extend_schema(responses=PeerBenchmarkSerializer)
+    @action(detail=True, methods=["get"])
+    def benchmark(self, request, pk=None):
+        """Where each current-year indicator stands among the peers (other submitted
+        assessments of the batch with the same industry type and size class): the percentile
+        and the peers' median, given only when enough peers have a value."""
+        assessment = self.get_object()
+        results = selectors.assessment_results(assessment)
+        standings = peer_standings(
+            assessment=assessment, rows=results.indicators if results else []
+        )
+        data = {
+            "enterprise": assessment.enterprise,
+            "min_peers": MIN_PEERS,
+            "indicators": standings,
+        }
+        return Response(PeerBenchmarkSerializer(data).data)
 
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"])

@@ -17,6 +17,8 @@ holds for the tier result's gap messages (``tier_outcome``).
 
 from decimal import Decimal
 
+import pandas as pd
+
 from indicators.engine import DetailTexts, Status
 from indicators.models import IndicatorDefinition, InputDefinition
 
@@ -92,3 +94,19 @@ def tier_outcome(evaluation) -> TierOutcome:
     return TierOutcome.from_json(
         evaluation.tier_result, shape, rules_are_default=evaluation.rules_source == "default"
     )
+
+
+def current_values(evaluations, *, codes: list[str], **columns) -> pd.DataFrame:
+    """The current year's value of every indicator of ``evaluations`` as a DataFrame of floats
+    (one column per code in ``codes``, the catalog version's order; NaN where there is none),
+    next to the ``columns`` given as ``name="field__path"``.
+
+    Only the current values' array is read from the database, never the whole documents.
+    """
+    names = list(columns)
+    rows = evaluations.values_list(*columns.values(), "indicators__current__value")
+    frame = pd.DataFrame.from_records(list(rows), columns=[*names, "values"])
+    values = pd.DataFrame(
+        frame.pop("values").tolist(), index=frame.index, columns=codes, dtype=object
+    ).astype(float)
+    return frame.join(values)

@@ -266,3 +266,34 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     def get_evidence(self, obj) -> list[dict]:
         shown = obj.evidence.current().select_related("scenario", "support_element")
         return EvidenceSerializer(shown, many=True).data
+
+
+class PeerStandingSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    direction = serializers.CharField()
+    decimals = serializers.IntegerField()
+    value = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=None,
+        allow_null=True,
+        help_text="The enterprise's current-year value.",
+    )
+    peers = serializers.IntegerField(help_text="Peers with a value, the enterprise excluded.")
+    comparable = serializers.BooleanField(
+        help_text="Enough peers to compare: only then are median and better_than given."
+    )
+    median = serializers.FloatField(allow_null=True, help_text="The peers' median.")
+    better_than = serializers.IntegerField(
+        allow_null=True,
+        help_text="Percent of peers whose value this one beats, by the indicator's direction.",
+    )
+
+
+class PeerBenchmarkSerializer(serializers.Serializer):
+    industry_type = serializers.CharField(source="enterprise.industry_type")
+    size = serializers.CharField(source="enterprise.size")
+    min_peers = serializers.IntegerField()
+    indicators = PeerStandingSerializer(many=True)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import review_selectors, selectors, services
+from . import peers, review_selectors, selectors, services
 from .models import State
 
 
@@ -56,6 +56,7 @@ def assessment_overview(request, pk: int):
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
     own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
     decided = assessment.state in (State.APPROVED, State.REJECTED)
+    results = selectors.assessment_results(assessment)
     return render(
         request,
         "evaluation/assessment_detail.html",
@@ -65,7 +66,11 @@ def assessment_overview(request, pk: int):
             "tabs": own,
             "editable": own and assessment.is_editable,
             "progress": selectors.assessment_progress(assessment),
-            "results": selectors.assessment_results(assessment),
+            "results": results,
+            "peers": peers.peer_standings(
+                assessment=assessment, rows=results.indicators if results else []
+            ),
+            "min_peers": peers.MIN_PEERS,
             "history": selectors.assessment_history(assessment, request.user),
             "returns": list(review_selectors.returned_comments(assessment)),
             "decision": review_selectors.decision_of(assessment) if decided else None,
