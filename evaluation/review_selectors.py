@@ -27,7 +27,7 @@ from .models import (
     State,
 )
 from .results import indicator_rows, tier_outcome
-from .review_services import awaiting_experts, claimed_scenarios
+from .review_services import awaiting_experts, claimed_in
 from .tiers import CatalogShape, evaluate_tiers, rules_for_batch
 
 REVIEW_STATES = [s for s in State if s != State.DRAFT]
@@ -120,9 +120,20 @@ def _answered(answer: dict | None) -> bool:
     return bool(answer) and answer.get("status") != AnswerStatus.NOT_STARTED
 
 
-def dossier(assessment: Assessment, viewer) -> Dossier:
-    snapshot = assessment.snapshot or {}
-    identity_visible = not viewer.is_expert or assessment.batch.experts_see_identity
+def dossier(
+    assessment: Assessment,
+    viewer=None,
+    *,
+    snapshot: dict | None = None,
+    evaluation: Evaluation | None = None,
+) -> Dossier:
+    """``snapshot`` and ``evaluation`` default to the frozen submission and its stored
+    evaluation; the report passes a draft's live ones to preview it. With no ``viewer`` (the
+    applicant's own report) the identity is shown."""
+    snapshot = snapshot if snapshot is not None else assessment.snapshot or {}
+    identity_visible = (
+        viewer is None or not viewer.is_expert or assessment.batch.experts_see_identity
+    )
     statuses = dict(AnswerStatus.choices)
     scenarios = snapshot.get("scenarios", {})
     scenario_files = _evidence_by(snapshot, "scenario")
@@ -155,7 +166,8 @@ def dossier(assessment: Assessment, viewer) -> Dossier:
         for e in assessment.batch.catalog_version.support_elements.order_by("no")
         if _answered(elements.get(str(e.no)))
     ]
-    evaluation = Evaluation.objects.filter(assessment=assessment).first()
+    if evaluation is None:
+        evaluation = Evaluation.objects.filter(assessment=assessment).first()
     statements = _evidence_by(snapshot, "financial_year")
     return Dossier(
         assessment=assessment,
@@ -169,7 +181,7 @@ def dossier(assessment: Assessment, viewer) -> Dossier:
         indicators=indicator_rows(evaluation) if evaluation else [],
         tiers=tier_outcome(evaluation) if evaluation else None,
         evaluation=evaluation,
-        claimed=claimed_scenarios(assessment),
+        claimed=claimed_in(snapshot),
     )
 
 

@@ -599,10 +599,15 @@ def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> lis
 # --- the experts' reviews ---------------------------------------------------------------------
 
 
+def claimed_in(snapshot: dict) -> list[int]:
+    """The scenario numbers a snapshot claims as implemented."""
+    scenarios = snapshot.get("scenarios", {})
+    return sorted(int(no) for no, a in scenarios.items() if a["status"] == AnswerStatus.IMPLEMENTED)
+
+
 def claimed_scenarios(assessment: Assessment) -> list[int]:
     """The scenario numbers the submission claims as implemented: what experts judge."""
-    scenarios = (assessment.snapshot or {}).get("scenarios", {})
-    return sorted(int(no) for no, a in scenarios.items() if a["status"] == AnswerStatus.IMPLEMENTED)
+    return claimed_in(assessment.snapshot or {})
 
 
 def _clean_review(assignment: ExpertAssignment, data: dict) -> dict:

@@ -11,6 +11,7 @@ from evaluation import editor, expert_views, public_views, review_apis, review_v
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
+from reports import report_apis, report_views
 
 from . import apis, views
 from .api import TokenApi
@@ -43,6 +44,11 @@ api_v1 = [
     ),
     path("evaluation/tier/", evaluation_apis.TierApi.as_view(), name="api-tier"),
     path(
+        "assessments/<int:pk>/report.pdf",
+        report_apis.AssessmentReportApi.as_view(),
+        name="api-assessment-report",
+    ),
+    path(
         "public/batches/<int:pk>/list/",
         review_apis.PublicListApi.as_view(),
         name="api-public-list",
@@ -69,6 +75,18 @@ assessment_editor = [
     path("import/", editor.import_page, name="editor-import"),
     path("inputs.xlsx", editor.inputs_workbook, name="editor-workbook"),
     path("submit/", editor.submit_page, name="editor-submit"),
+    path("report/", report_views.report_page, name="assessment-report"),
+    path("report/generate/", report_views.report_generate, name="assessment-report-generate"),
+    path(
+        "report/<int:report_id>/status/",
+        report_views.report_status,
+        name="assessment-report-status",
+    ),
+    path(
+        "report/<int:report_id>.pdf",
+        report_views.report_download,
+        name="assessment-report-download",
+    ),
 ]
 
 review = [
@@ -126,6 +144,8 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("audit-log/", views.audit_log, name="audit-log"),
     path("review/", include(review)),
+    path("verify/", report_views.verify, name="verify-form"),
+    path("verify/<str:code>/", report_views.verify, name="verify"),
     path("public/lists/", public_views.public_lists, name="public-lists"),
     path("public/lists/<int:pk>/", public_views.public_list, name="public-list"),
     path("notifications/", views.notifications, name="notifications"),

@@ -1,0 +1,192 @@
+"""What the application report (申报书) shows: one read of an assessment, frozen or draft.
+
+A submitted assessment is reported from its frozen snapshot and stored evaluation; a draft
+from its live data and a live evaluation (a preview, watermarked, with no verification code).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from evaluation.models import AnswerStatus, Assessment, Evaluation
+from evaluation.review_selectors import Dossier, dossier
+from evaluation.selectors import assessment_results
+from evaluation.snapshot import build_snapshot, snapshot_digest
+from indicators.models import IndicatorDefinition
+from scenarios.selectors import catalog_dimensions
+
+from .charts import BarChart, RadarChart, bar_chart, radar_chart
+from .verification import qr_svg, verify_url
+
+
+class NotEvaluatedYet(Exception):
+    """A submitted assessment whose evaluation the worker has not written yet."""
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """The data a report is rendered from, and the key naming it."""
+
+    snapshot: dict
+    evaluation: Evaluation
+    draft: bool
+    digest: str  # the snapshot's SHA-256, the verification code; "" for a draft
+    cache_key: str
+
+
+def report_source(assessment: Assessment, *, language: str | None = None) -> ReportSource:
+    draft = not assessment.snapshot
+    if draft:
+        snapshot = build_snapshot(assessment)
+        results = assessment_results(assessment)
+        evaluation = results.evaluation if results else None
+    else:
+        snapshot = assessment.snapshot
+        evaluation = Evaluation.objects.filter(assessment=assessment).first()
+    if evaluation is None:
+        raise NotEvaluatedYet
+    evaluated = json.dumps(
+        [evaluation.indicators, evaluation.tier_result, evaluation.rules_source],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    snapshot_key = snapshot_digest(snapshot)
+    key = "|".join([snapshot_key, evaluated, language or get_language(), "draft" * draft])
+    return ReportSource(
+        snapshot=snapshot,
+        evaluation=evaluation,
+        draft=draft,
+        digest="" if draft else assessment.snapshot_sha256,
+        cache_key=hashlib.sha256(key.encode("utf-8")).hexdigest(),
+    )
+
+
+@dataclass(frozen=True)
+class LinkCoverage:
+    no: int
+    name: str
+    dimension: str
+    implemented: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return 100 * self.implemented / self.total if self.total else 0.0
+
+
+def link_coverage(assessment: Assessment, snapshot: dict) -> list[LinkCoverage]:
+    """Implemented scenarios of each of the catalog's links."""
+    statuses = {no: a["status"] for no, a in snapshot.get("scenarios", {}).items()}
+    return [
+        LinkCoverage(
+            no=link.no,
+            name=link.display_name,
+            dimension=dimension.display_name,
+            implemented=sum(
+                statuses.get(str(s.no)) == AnswerStatus.IMPLEMENTED for s in link.scenarios.all()
+            ),
+            total=len(link.scenarios.all()),
+        )
+        for dimension in catalog_dimensions(version=assessment.batch.catalog_version)
+        for link in dimension.links.all()
+    ]
+
+
+def coverage_chart(coverage: list[LinkCoverage]) -> RadarChart:
+    return radar_chart([(c.name, c.share) for c in coverage], max_value=100, unit="%")
+
+
+def improvement_chart(indicator_rows: list[dict]) -> BarChart:
+    return bar_chart(
+        [(f"{r['no']} {r['name']}", r["improvement"]) for r in indicator_rows],
+        unit="%",
+        decimals=1,
+        label_chars=14,
+    )
+
+
+def evidence_rows(the_dossier: Dossier, snapshot: dict) -> list[dict]:
+    """Every file of the snapshot with what it proves, in the report's order."""
+    scenarios = {
+        row["scenario"].no: row["scenario"].display_name
+        for d in the_dossier.dimensions
+        for link in d["links"]
+        for row in link["scenarios"]
+    }
+    elements = {s["element"].no: s["element"].display_name for s in the_dossier.support}
+    rows = []
+    for item in snapshot.get("evidence", []):
+        if item.get("scenario") is not None:
+            subject = _("场景 %(no)s · %(name)s") % {
+                "no": item["scenario"],
+                "name": scenarios.get(item["scenario"], ""),
+            }
+        elif item.get("support_element") is not None:
+            subject = _("支撑要素 %(no)s · %(name)s") % {
+                "no": item["support_element"],
+                "name": elements.get(item["support_element"], ""),
+            }
+        else:
+            subject = _("%(year)s 年度财务报表") % {"year": item.get("financial_year")}
+        rows.append({**item, "subject": subject})
+    return rows
+
+
+def correction_notes(evaluation: Evaluation) -> list[dict]:
+    """The seed's errors the indicator definitions correct, for the notes under the table."""
+    return [
+        {"no": d.no, "name": d.display_name, "note": d.display_correction_note}
+        for d in IndicatorDefinition.objects.filter(version_id=evaluation.catalog_version_id)
+        .exclude(correction_note="")
+        .order_by("no")
+    ]
+
+
+@dataclass(frozen=True)
+class ApplicationReport:
+    assessment: Assessment
+    source: ReportSource
+    dossier: Dossier
+    coverage: list[LinkCoverage]
+    coverage_chart: RadarChart
+    improvement_chart: BarChart
+    evidence: list[dict]
+    notes: list[dict]
+    verify_url: str
+    qr_svg: str
+    generated_at: object
+
+    @property
+    def draft(self) -> bool:
+        return self.source.draft
+
+    @property
+    def snapshot(self) -> dict:
+        return self.source.snapshot
+
+    @property
+    def implemented_count(self) -> int:
+        return sum(c.implemented for c in self.coverage)
+
+
+def application_report(assessment: Assessment, source: ReportSource) -> ApplicationReport:
+    the_dossier = dossier(assessment, snapshot=source.snapshot, evaluation=source.evaluation)
+    coverage = link_coverage(assessment, source.snapshot)
+    url = verify_url(source.digest) if source.digest else ""
+    return ApplicationReport(
+        assessment=assessment,
+        source=source,
+        dossier=the_dossier,
+        coverage=coverage,
+        coverage_chart=coverage_chart(coverage),
+        improvement_chart=improvement_chart(the_dossier.indicators),
+        evidence=evidence_rows(the_dossier, source.snapshot),
+        notes=correction_notes(source.evaluation),
+        verify_url=url,
+        qr_svg=qr_svg(url) if url else "",
+        generated_at=timezone.now(),
+    )

@@ -1,0 +1,99 @@
+"""Web pages of the application report: its page (charts, progress, download) and the public
+verification of a printed code."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from evaluation.selectors import assessments_for
+
+from . import services
+from .application import NotEvaluatedYet, application_report, report_source
+from .models import Report, ReportStatus
+from .selectors import report_download_name, reports_for
+from .verification import verification_lookup
+
+
+def _assessment(request, pk: int):
+    return get_object_or_404(assessments_for(request.user), pk=pk)
+
+
+@login_required
+def report_page(request, pk: int):
+    """The report's charts as the PDF draws them, and its rendering state."""
+    assessment = _assessment(request, pk)
+    own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
+    context = {"assessment": assessment, "section": "report", "tabs": own, "editable": False}
+    try:
+        source = report_source(assessment)
+    except NotEvaluatedYet:
+        source = None
+    if source is not None:
+        context["preview"] = application_report(assessment, source)
+        context["report"] = Report.objects.filter(cache_key=source.cache_key).first()
+    context["issued"] = reports_for(assessment).filter(draft=False, status=ReportStatus.READY)
+    return render(request, "reports/report_page.html", context)
+
+
+def _status(request, assessment, report, *, error: str = "", status: int = 200):
+    return render(
+        request,
+        "reports/_report_status.html",
+        {"assessment": assessment, "report": report, "error": error},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request, pk: int):
+    assessment = _assessment(request, pk)
+    try:
+        report = services.report_request(assessment=assessment, actor=request.user)
+        report.refresh_from_db()  # rendered already if the task ran eagerly at commit
+    except ValidationError as exc:
+        if request.htmx:
+            return _status(request, assessment, None, error=" ".join(exc.messages), status=409)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment-report", assessment.pk)
+    if request.htmx:
+        return _status(request, assessment, report)
+    return redirect("assessment-report", assessment.pk)
+
+
+@login_required
+def report_status(request, pk: int, report_id: int):
+    assessment = _assessment(request, pk)
+    report = get_object_or_404(reports_for(assessment), pk=report_id)
+    return _status(request, assessment, report)
+
+
+@login_required
+def report_download(request, pk: int, report_id: int):
+    assessment = _assessment(request, pk)
+    report = get_object_or_404(reports_for(assessment), pk=report_id)
+    if not report.is_ready:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report_download_name(report),
+        content_type="application/pdf",
+    )
+
+
+def verify(request, code: str = ""):
+    """Public: does a printed verification code belong to a real submission?"""
+    code = (code or request.GET.get("code", "")).strip().lower()
+    if not code:
+        return render(request, "reports/verify.html", {})
+    found = verification_lookup(code)
+    return render(
+        request,
+        "reports/verify.html",
+        {"code": code, "found": found, "checked": True},
+        status=200 if found else 404,
+    )
