@@ -8,6 +8,7 @@ from portal.models import City, IndustryType
 from scenarios.models import Batch, Tier
 
 from .models import State
+from .review_selectors import review_queue_for
 
 NO_TIER_REACHED = "none"
 
@@ -45,3 +46,17 @@ class ReviewQueueFilter(django_filters.FilterSet):
         if value == NO_TIER_REACHED:
             return queryset.filter(Q(evaluation__isnull=True) | Q(evaluation__highest_tier=""))
         return queryset.filter(evaluation__highest_tier=value)
+
+
+def review_queue_filter(*, user, data) -> ReviewQueueFilter:
+    """The queue's filters as the page applies them, newest submission first: a city reviewer
+    sees what awaits it unless it asks for a state, and has no city to choose. The page and
+    its export share this, so the export is exactly the filtered list."""
+    data = data.copy()
+    if user.is_city_reviewer and "state" not in data:
+        data["state"] = State.SUBMITTED
+    queue = review_queue_for(user).order_by("-submitted_at", "-pk")
+    filters = ReviewQueueFilter(data, queryset=queue)
+    if not user.is_province_admin:
+        filters.filters.pop("city")
+    return filters

@@ -15,7 +15,7 @@ from portal.views import apply_validation_error
 from scenarios.models import Batch, Tier
 
 from . import review_services as services
-from .filters import ReviewQueueFilter
+from .filters import review_queue_filter
 from .models import AssignmentStatus, State
 from .review_forms import (
     AssignForm,
@@ -51,12 +51,12 @@ ACTION_FLAGS = {
 }
 
 
-def _require_reviewer(user) -> None:
+def require_reviewer(user) -> None:
     if not (user.is_city_reviewer or user.is_province_admin):
         raise PermissionDenied(_("只有市级主管部门和省级管理员可以查看评审任务。"))
 
 
-def _require_province(user) -> None:
+def require_province(user) -> None:
     if not user.is_province_admin:
         raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
 
@@ -82,14 +82,8 @@ def review_queue(request):
     """Submissions to review: a city reviewer's own city (by default those awaiting it), or
     the whole province."""
     user = request.user
-    _require_reviewer(user)
-    data = request.GET.copy()
-    if user.is_city_reviewer and "state" not in data:
-        data["state"] = State.SUBMITTED
-    queue = review_queue_for(user).order_by("-submitted_at", "-pk")
-    filters = ReviewQueueFilter(data, queryset=queue, request=request)
-    if not user.is_province_admin:
-        filters.filters.pop("city")
+    require_reviewer(user)
+    filters = review_queue_filter(user=user, data=request.GET)
     filters.form.fields["q"].widget.attrs["placeholder"] = _("企业名称或统一社会信用代码")
     for field in filters.form.fields.values():
         if hasattr(field, "empty_label"):
@@ -248,7 +242,7 @@ def review_return(request, pk: int):
 @require_POST
 def review_assign(request, pk: int):
     assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
-    _require_province(request.user)
+    require_province(request.user)
     form = AssignForm(request.POST)
     return _act(
         request,
@@ -266,7 +260,7 @@ def review_assign(request, pk: int):
 @require_POST
 def review_decide(request, pk: int):
     assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
-    _require_province(request.user)
+    require_province(request.user)
     form = DecideForm(request.POST)
 
     def decide(data):
@@ -287,7 +281,7 @@ def review_decide(request, pk: int):
 def review_unassign(request, pk: int):
     """Withdraw an expert's unsubmitted task (the province admin only)."""
     assignment = get_object_or_404(assignments_for(request.user), pk=pk)
-    _require_province(request.user)
+    require_province(request.user)
     assessment = get_object_or_404(review_queue_for(request.user), pk=assignment.assessment_id)
     try:
         services.assignment_remove(assignment=assignment, actor=request.user)
@@ -303,14 +297,14 @@ def review_unassign(request, pk: int):
 # --- batches -----------------------------------------------------------------------------------
 
 
-def _province_batch(request, pk: int) -> Batch:
-    _require_province(request.user)
+def province_batch(request, pk: int) -> Batch:
+    require_province(request.user)
     return get_object_or_404(review_batches(), pk=pk)
 
 
 @login_required
 def batch_list(request):
-    _require_province(request.user)
+    require_province(request.user)
     counts = {}
     for row in (
         review_queue_for(request.user)
@@ -355,7 +349,7 @@ def _weight_sum(rows) -> float:
 @login_required
 def batch_settings(request, pk: int):
     """The batch's dates, review settings and expert rubric."""
-    batch = _province_batch(request, pk)
+    batch = province_batch(request, pk)
     initial, defaults = rubric_initial(batch)
     locked = _rubric_locked(request.user, batch)
     status, rubric_errors = 200, []
@@ -438,7 +432,7 @@ def _apply_settings_error(form, rows, exc: ValidationError) -> list:
 
 @login_required
 def batch_assignments(request, pk: int):
-    batch = _province_batch(request, pk)
+    batch = province_batch(request, pk)
     return render(
         request,
         "evaluation/review/batch_assignments.html",
@@ -453,7 +447,7 @@ def batch_assignments(request, pk: int):
 @login_required
 @require_POST
 def batch_auto_assign(request, pk: int):
-    batch = _province_batch(request, pk)
+    batch = province_batch(request, pk)
     try:
         result = services.assignments_auto(batch=batch, actor=request.user)
     except ValidationError as exc:
@@ -471,7 +465,7 @@ def batch_auto_assign(request, pk: int):
 
 @login_required
 def batch_decisions(request, pk: int):
-    batch = _province_batch(request, pk)
+    batch = province_batch(request, pk)
     rows = []
     for row in decision_rows(batch):
         a = row.assessment
@@ -498,7 +492,7 @@ def batch_decisions(request, pk: int):
 @login_required
 @require_POST
 def batch_publish(request, pk: int):
-    batch = _province_batch(request, pk)
+    batch = province_batch(request, pk)
     publish = request.POST.get("action") != "withdraw"
     try:
         services.batch_list_publish(batch=batch, actor=request.user, publish=publish)

@@ -48,6 +48,11 @@ def audit_log_for(user) -> QuerySet[AuditLog]:
     return AuditLog.objects.none()
 
 
+def user_can_see_audit_log(user) -> bool:
+    """The province admin (everything) and an enterprise admin (its enterprise's entries)."""
+    return user.is_authenticated and (user.is_province_admin or user.is_enterprise_admin)
+
+
 def user_administers_enterprise(user, enterprise: Enterprise) -> bool:
     """The user is an admin of this very enterprise (and may invite its members)."""
     return (

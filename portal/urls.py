@@ -1,7 +1,7 @@
 """The one place that wires every app's views and APIs together."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -11,10 +11,13 @@ from evaluation import editor, expert_views, public_views, review_apis, review_v
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
-from reports import report_apis, report_views
+from reports import export_views, report_apis, report_views
+from reports.exports import FormatConverter
 
 from . import apis, views
 from .api import TokenApi
+
+register_converter(FormatConverter, "export")
 
 router = DefaultRouter()
 router.register("enterprises", apis.EnterpriseViewSet, basename="enterprise")
@@ -91,6 +94,7 @@ assessment_editor = [
 
 review = [
     path("", review_views.review_queue, name="review-queue"),
+    path("export.<export:fmt>", export_views.review_queue_export, name="review-export"),
     path("assessments/<int:pk>/", review_views.review_detail, name="review-detail"),
     path(
         "assessments/<int:pk>/recommend/",
@@ -127,6 +131,21 @@ review = [
     ),
     path("batches/<int:pk>/decisions/", review_views.batch_decisions, name="batch-decisions"),
     path("batches/<int:pk>/publish/", review_views.batch_publish, name="batch-publish"),
+    path(
+        "batches/<int:pk>/export.<export:fmt>",
+        export_views.batch_data_export,
+        name="batch-data-export",
+    ),
+    path(
+        "batches/<int:pk>/decisions.<export:fmt>",
+        export_views.batch_decisions_export,
+        name="batch-decisions-export",
+    ),
+    path(
+        "batches/<int:pk>/assignments.<export:fmt>",
+        export_views.batch_loads_export,
+        name="batch-loads-export",
+    ),
 ]
 
 urlpatterns = [
@@ -143,11 +162,17 @@ urlpatterns = [
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("audit-log/", views.audit_log, name="audit-log"),
+    path("audit-log.<export:fmt>", export_views.audit_log_export, name="audit-log-export"),
     path("review/", include(review)),
     path("verify/", report_views.verify, name="verify-form"),
     path("verify/<str:code>/", report_views.verify, name="verify"),
     path("public/lists/", public_views.public_lists, name="public-lists"),
     path("public/lists/<int:pk>/", public_views.public_list, name="public-list"),
+    path(
+        "public/lists/<int:pk>.<export:fmt>",
+        export_views.public_list_export,
+        name="public-list-export",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -155,7 +155,7 @@ def invitation_accept(request, token):
 
 @login_required
 def audit_log(request):
-    if not (request.user.is_province_admin or request.user.is_enterprise_admin):
+    if not selectors.user_can_see_audit_log(request.user):
         raise PermissionDenied
     entries = selectors.audit_log_for(request.user)[:200]
     return render(request, "portal/audit_log.html", {"entries": entries})

@@ -1,0 +1,329 @@
+"""The tables behind the exports, as DataFrames whose columns are the headers in the reader's
+language. Each starts from the gate of the page it exports (``review_queue_filter``,
+``assessments_for``, ``audit_log_for``…) and reads with a fixed number of queries, whatever
+the number of rows."""
+
+import pandas as pd
+from django.db.models import Func, JSONField, QuerySet
+from django.db.models.fields.json import KeyTransform
+from django.utils.translation import gettext as _
+
+from evaluation.filters import review_queue_filter
+from evaluation.models import (
+    AnswerStatus,
+    Assessment,
+    Decision,
+    Evaluation,
+    ScenarioAnswer,
+    State,
+    SupportElementAnswer,
+)
+from evaluation.review_selectors import decision_rows, expert_loads, public_list, tier_label
+from evaluation.selectors import assessments_for
+from indicators.models import IndicatorDefinition
+from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, City, Enterprise, IndustryType
+from portal.selectors import audit_log_for
+from scenarios.models import Batch, Tier
+
+IMPROVEMENT_DECIMALS = 2  # the improvement is a percentage; the pages show one decimal
+
+
+def _label(model, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _labels(choices) -> dict:
+    """Stored value → label in the reader's language; blank and missing stay blank."""
+    return {value: str(label) for value, label in choices} | {"": "", None: ""}
+
+
+def _read(queryset, *columns: str) -> pd.DataFrame:
+    """The columns of every row of ``queryset``, in one query."""
+    return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+
+
+def _tier_labels() -> dict:
+    """The tier an evaluation reaches; no evaluation yet is blank."""
+    return {t: tier_label(t) for t in [*Tier.values, ""]} | {None: ""}
+
+
+# --- the review queue ------------------------------------------------------------------------
+
+
+def review_queue_frame(*, user, data) -> pd.DataFrame:
+    """Every row of the queue as the page filters it (all pages), in the page's columns."""
+    frame = _read(
+        review_queue_filter(user=user, data=data).qs,
+        "enterprise__name",
+        "enterprise__credit_code",
+        "enterprise__city",
+        "enterprise__industry_type",
+        "batch__name",
+        "submitted_at",
+        "evaluation__highest_tier",
+        "state",
+    )
+    return pd.DataFrame(
+        {
+            _("企业"): frame["enterprise__name"],
+            _label(Enterprise, "credit_code"): frame["enterprise__credit_code"],
+            _("设区市"): frame["enterprise__city"].map(_labels(City.choices)),
+            _label(Enterprise, "industry_type"): frame["enterprise__industry_type"].map(
+                _labels(IndustryType.choices)
+            ),
+            _label(Assessment, "batch"): frame["batch__name"],
+            _label(Assessment, "submitted_at"): pd.to_datetime(frame["submitted_at"], utc=True),
+            _label(Evaluation, "highest_tier"): frame["evaluation__highest_tier"].map(
+                _tier_labels()
+            ),
+            _label(Assessment, "state"): frame["state"].map(_labels(State.choices)),
+        }
+    )
+
+
+# --- a batch's decisions, expert loads and public list ---------------------------------------
+
+
+def decisions_frame(*, batch: Batch) -> pd.DataFrame:
+    """The decisions page's table: scores, computed and recommended tiers, state, decision."""
+    states = _labels(State.choices)
+    records = []
+    for row in decision_rows(batch):
+        a, agg = row.assessment, row.aggregate
+        decision = getattr(a, "decision", None)
+        records.append(
+            [
+                a.enterprise.name,
+                a.enterprise.credit_code,
+                a.enterprise.get_city_display(),
+                row.reviews_done,
+                row.reviews_total,
+                agg.mean if agg else None,
+                agg.normalised if agg else None,
+                agg.spread if agg else None,
+                (_("是") if agg.disagreement else _("否")) if agg else "",
+                tier_label(row.computed_tier),
+                "、".join(tier_label(t) for t in row.recommended),
+                states[a.state],
+                decision.get_tier_display() if decision else "",
+                decision.reason if decision else "",
+            ]
+        )
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            _("企业"),
+            _label(Enterprise, "credit_code"),
+            _("设区市"),
+            _("已提交评审"),
+            _("评审专家数"),
+            _("平均分"),
+            _("标准化得分"),
+            _("极差"),
+            _("存在分歧"),
+            _("系统计算层级"),
+            _("专家建议层级"),
+            _label(Assessment, "state"),
+            _label(Decision, "tier"),
+            _("决定理由"),
+        ],
+    )
+
+
+def expert_loads_frame(*, batch: Batch) -> pd.DataFrame:
+    """The assignments page's expert loads: to do, done, declined and the load."""
+    return pd.DataFrame.from_records(
+        [
+            [
+                load.expert.get_full_name() or load.expert.username,
+                load.expert.employer,
+                load.expert.get_city_display(),
+                load.active,
+                load.submitted,
+                load.declined,
+                load.load,
+            ]
+            for load in expert_loads(batch)
+        ],
+        columns=[
+            _("评审专家"),
+            _("工作单位"),
+            _("所在市"),
+            _("待评审"),
+            _("已提交"),
+            _("已回避"),
+            _("工作量"),
+        ],
+    )
+
+
+def public_list_frame(*, batch: Batch) -> pd.DataFrame:
+    """The published list: what the public page shows, nothing more, in its order."""
+    return pd.DataFrame.from_records(
+        [[r["enterprise"], r["city"], r["tier_display"]] for r in public_list(batch)],
+        columns=[_("企业名称"), _("所在地区"), _("认定层级")],
+    )
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+def audit_log_frame(*, user) -> pd.DataFrame:
+    """Every entry the user may see (the page shows the latest 200), newest first."""
+    frame = _read(
+        audit_log_for(user).order_by("-created_at", "-pk"),
+        "created_at",
+        "actor__username",
+        "action",
+        "enterprise__name",
+        "summary",
+    )
+    return pd.DataFrame(
+        {
+            _label(AuditLog, "created_at"): pd.to_datetime(frame["created_at"], utc=True),
+            _label(AuditLog, "actor"): frame["actor__username"],
+            _label(AuditLog, "action"): frame["action"],
+            _label(AuditLog, "enterprise"): frame["enterprise__name"],
+            _label(AuditLog, "summary"): frame["summary"],
+        }
+    )
+
+
+# --- a batch's full data ---------------------------------------------------------------------
+
+
+class StatusMap(Func):
+    """``{"<no>": status}`` of a snapshot's answers, taken apart in the database: the rest of
+    the snapshot (descriptions, inputs, evidence) is never sent. NULL without a snapshot."""
+
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = (
+            "(SELECT jsonb_object_agg(s.key, s.value->'status') FROM jsonb_each(%(expressions)s) s)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = (
+            "(SELECT json_group_object(s.key, json_extract(s.value, '$.status')) "
+            "FROM json_each(%(expressions)s) s)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _draft_statuses(assessments: QuerySet, model, item_field: str) -> dict[int, dict]:
+    """The live answers of the assessments without a snapshot (drafts), one query."""
+    statuses = {}
+    for aid, no, status in (
+        model.objects.filter(assessment__in=assessments.filter(snapshot__isnull=True))
+        .values_list("assessment_id", f"{item_field}__no", "status")
+        .iterator(chunk_size=20000)
+    ):
+        statuses.setdefault(aid, {})[str(no)] = status
+    return statuses
+
+
+def _answer_columns(maps: pd.Series, drafts: dict, items, header: str) -> dict:
+    """One column per catalog item: each assessment's status label (not started when it has
+    no answer)."""
+    merged = [m if m is not None else drafts.get(aid, {}) for aid, m in maps.items()]
+    wide = pd.DataFrame.from_records(merged, index=maps.index)
+    labels = _labels(AnswerStatus.choices)
+    not_started = labels[AnswerStatus.NOT_STARTED]
+    columns = {}
+    for item in items:
+        key = str(item.no)
+        status = wide[key] if key in wide else pd.Series(None, index=maps.index, dtype=object)
+        name = header % {"no": item.no, "name": item.display_name}
+        columns[name] = status.map(labels).fillna(not_started).replace("", not_started)
+    return columns
+
+
+def _indicator_columns(frame: pd.DataFrame, definitions: list) -> dict:
+    """Base-year value, current-year value and improvement of each indicator, as numbers
+    rounded as the pages show them; blank where the stored evaluation has none."""
+    n = len(definitions)
+
+    def matrix(key: str) -> pd.DataFrame:
+        lists = [v if isinstance(v, list) and len(v) == n else [None] * n for v in frame[key]]
+        values = pd.DataFrame.from_records(lists, index=frame.index, columns=range(n))
+        return values.apply(pd.to_numeric, errors="coerce")
+
+    base, current, change = matrix("base"), matrix("current"), matrix("improvement")
+    columns = {}
+    for i, d in enumerate(definitions):
+        name = _("指标 %(no)s %(name)s（%(unit)s）") % {
+            "no": d.no,
+            "name": d.display_name,
+            "unit": d.display_unit,
+        }
+        columns[f"{name} · {_('基准年')}"] = base[i].round(d.decimals)
+        columns[f"{name} · {_('当年')}"] = current[i].round(d.decimals)
+        columns[f"{name} · {_('改善（%）')}"] = change[i].round(IMPROVEMENT_DECIMALS)
+    return columns
+
+
+def batch_data_frame(*, user, batch: Batch) -> pd.DataFrame:
+    """One row per assessment of the batch the user may see: the enterprise profile, state,
+    submission time, the tier applied for and the tier decided, each scenario's and support
+    element's status and each indicator's values for both years with the improvement.
+
+    Answers come from the frozen snapshot once submitted (what the evaluation was computed
+    from), from the live answers of a draft. Six queries, whatever the size of the batch."""
+    version = batch.catalog_version
+    scenarios = list(version.scenarios.order_by("no"))
+    elements = list(version.support_elements.order_by("no"))
+    definitions = list(IndicatorDefinition.objects.filter(version=version).order_by("no"))
+    assessments = assessments_for(user).filter(batch=batch)
+    queryset = assessments.order_by("enterprise__city", "enterprise__name", "pk").annotate(
+        scenarios=StatusMap(KeyTransform("scenarios", "snapshot")),
+        support=StatusMap(KeyTransform("support_elements", "snapshot")),
+        base=KeyTransform("value", KeyTransform("base", "evaluation__indicators")),
+        current=KeyTransform("value", KeyTransform("current", "evaluation__indicators")),
+        improvement=KeyTransform("improvement", "evaluation__indicators"),
+    )
+    frame = _read(
+        queryset,
+        "pk",
+        *[f"enterprise__{f}" for f in ENTERPRISE_PROFILE_FIELDS],
+        "state",
+        "submitted_at",
+        "evaluation__id",
+        "evaluation__highest_tier",
+        "decided_tier",
+        "scenarios",
+        "support",
+        "base",
+        "current",
+        "improvement",
+    ).set_index("pk", drop=False)
+    columns = {_("申报 ID"): frame["pk"]}
+    for field in ENTERPRISE_PROFILE_FIELDS:
+        model_field = Enterprise._meta.get_field(field)
+        values = frame[f"enterprise__{field}"]
+        if model_field.choices:
+            values = values.map(_labels(model_field.choices))
+        columns[str(model_field.verbose_name)] = values
+    columns[_label(Assessment, "state")] = frame["state"].map(_labels(State.choices))
+    columns[_label(Assessment, "submitted_at")] = pd.to_datetime(frame["submitted_at"], utc=True)
+    columns[_label(Evaluation, "highest_tier")] = (
+        frame["evaluation__highest_tier"]
+        .map(_tier_labels())
+        .where(frame["evaluation__id"].notna(), "")
+    )
+    columns[_label(Assessment, "decided_tier")] = frame["decided_tier"].map(_labels(Tier.choices))
+    columns |= _answer_columns(
+        frame["scenarios"],
+        _draft_statuses(assessments, ScenarioAnswer, "scenario"),
+        scenarios,
+        _("场景 %(no)s %(name)s"),
+    )
+    columns |= _answer_columns(
+        frame["support"],
+        _draft_statuses(assessments, SupportElementAnswer, "support_element"),
+        elements,
+        _("支撑要素 %(no)s %(name)s"),
+    )
+    columns |= _indicator_columns(frame, definitions)
+    return pd.DataFrame(columns).reset_index(drop=True)

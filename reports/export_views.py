@@ -1,0 +1,78 @@
+"""Downloads of the review pages' lists, the public list, the audit log and a batch's full data,
+as XLSX or CSV. Each follows exactly the permissions of the page it comes from."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from evaluation.review_selectors import published_batches, review_batches
+from evaluation.review_views import province_batch, require_reviewer
+from portal.selectors import user_can_see_audit_log
+
+from . import export_selectors as frames
+from .exports import export_response
+
+
+def _dated(name: str) -> str:
+    return f"{name}-{timezone.localdate():%Y%m%d}"
+
+
+def _of_batch(frame, *, fmt: str, batch, title: str):
+    """Named after the batch, e.g. 2026年度申报-认定决定.xlsx."""
+    return export_response(frame, fmt=fmt, filename=f"{batch}-{title}", sheet=title)
+
+
+@require_GET
+@login_required
+def review_queue_export(request, fmt: str):
+    """The queue with the filters of the page's query string, every page of it."""
+    require_reviewer(request.user)
+    frame = frames.review_queue_frame(user=request.user, data=request.GET)
+    return export_response(frame, fmt=fmt, filename=_dated(_("申报审核")))
+
+
+@require_GET
+@login_required
+def batch_data_export(request, pk: int, fmt: str):
+    """Everything about each assessment of the batch the user may see: the province all of
+    them, a city reviewer its city's submissions."""
+    require_reviewer(request.user)
+    batch = get_object_or_404(review_batches(), pk=pk)
+    frame = frames.batch_data_frame(user=request.user, batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("完整数据"))
+
+
+@require_GET
+@login_required
+def batch_decisions_export(request, pk: int, fmt: str):
+    batch = province_batch(request, pk)
+    frame = frames.decisions_frame(batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("认定决定"))
+
+
+@require_GET
+@login_required
+def batch_loads_export(request, pk: int, fmt: str):
+    batch = province_batch(request, pk)
+    frame = frames.expert_loads_frame(batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("专家工作量"))
+
+
+@require_GET
+def public_list_export(request, pk: int, fmt: str):
+    """Without login, like the public page; a list not published is a 404."""
+    batch = get_object_or_404(published_batches(), pk=pk)
+    frame = frames.public_list_frame(batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("公示名单"))
+
+
+@require_GET
+@login_required
+def audit_log_export(request, fmt: str):
+    if not user_can_see_audit_log(request.user):
+        raise PermissionDenied
+    frame = frames.audit_log_frame(user=request.user)
+    return export_response(frame, fmt=fmt, filename=_dated(_("审计日志")))
