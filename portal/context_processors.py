@@ -26,6 +26,7 @@ def navigation(request):
             )
         if user.is_city_reviewer or user.is_province_admin:
             items.append((_("审核"), reverse("review-queue"), "bi-inboxes"))
+            items.append((_("统计看板"), reverse("dashboard"), "bi-graph-up"))
         if user.is_province_admin:
             items.append((_("评审批次"), reverse("review-batches"), "bi-collection"))
         if user.is_expert:

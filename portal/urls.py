@@ -11,7 +11,7 @@ from evaluation import editor, expert_views, public_views, review_apis, review_v
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
-from reports import export_views, report_apis, report_views
+from reports import dashboard_views, export_views, report_apis, report_views
 from reports.exports import FormatConverter
 
 from . import apis, views
@@ -163,6 +163,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("audit-log/", views.audit_log, name="audit-log"),
     path("audit-log.<export:fmt>", export_views.audit_log_export, name="audit-log-export"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("review/", include(review)),
     path("verify/", report_views.verify, name="verify-form"),
     path("verify/<str:code>/", report_views.verify, name="verify"),

@@ -185,3 +185,83 @@ def radar_chart(
         size=size,
         center=center,
     )
+
+
+@dataclass(frozen=True)
+class Box:
+    label: str
+    full_label: str
+    text: str  # "median (Q1–Q3)"
+    q1_x: float
+    median_x: float
+    box_width: float
+    y: int
+    missing: bool
+
+
+@dataclass(frozen=True)
+class BoxChart:
+    boxes: list[Box]
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    row_height: int
+    box_height: int
+
+
+def box_chart(
+    items: list[tuple[str, Number, Number, Number]],
+    *,
+    unit: str = "",
+    decimals: int = 0,
+    width: int = 640,
+    label_width: int = 90,
+    label_chars: int = 8,
+    row_height: int = 24,
+) -> BoxChart:
+    """A box from the first to the third quartile with the median marked, one row per
+    ``(label, q1, median, q3)``, on a scale shared by the rows (from the lowest first
+    quartile to the highest third); a row whose median is ``None`` is a dash."""
+    shown = [(q1, m, q3) for _, q1, m, q3 in items if m is not None]
+    low = min((float(q1) for q1, _, _ in shown), default=0.0)
+    high = max((float(q3) for _, _, q3 in shown), default=1.0)
+    pad = (high - low) * 0.05 or abs(high) * 0.05 or 1.0
+    low, high = low - pad, high + pad
+    value_room = 170  # right of the plot: the printed median and quartiles
+    plot_width = width - label_width - value_room
+    scale = plot_width / (high - low)
+
+    def x(value) -> float:
+        return round(label_width + (float(value) - low) * scale, 2)
+
+    boxes = []
+    for i, (label, q1, median, q3) in enumerate(items):
+        missing = median is None
+        text = (
+            "—"
+            if missing
+            else f"{_format(median, decimals, unit)} "
+            f"({_format(q1, decimals, '')}–{_format(q3, decimals, '')})"
+        )
+        boxes.append(
+            Box(
+                label=_shorten(label, label_chars),
+                full_label=str(label),
+                text=text,
+                q1_x=0.0 if missing else x(q1),
+                median_x=0.0 if missing else x(median),
+                box_width=0.0 if missing else round(x(q3) - x(q1), 2),
+                y=i * row_height + 4,
+                missing=missing,
+            )
+        )
+    return BoxChart(
+        boxes=boxes,
+        width=width,
+        height=max(len(items), 1) * row_height + 8,
+        label_width=label_width,
+        plot_width=plot_width,
+        row_height=row_height,
+        box_height=row_height - 8,
+    )
