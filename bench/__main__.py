@@ -14,6 +14,7 @@ from bench import setup_database
 BENCHMARKS = {
     "recompute": "bench.recompute",
     "compute_api": "bench.compute_api",
+    "dashboard": "bench.dashboard",
 }
 
 
