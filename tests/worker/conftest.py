@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 
@@ -18,6 +19,8 @@ def celery_worker_process(transactional_db):
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
     )
     env["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    # files the worker writes (rendered reports) land where this test reads them
+    env["PRIVATE_MEDIA_ROOT"] = str(settings.PRIVATE_MEDIA_ROOT)
     process = subprocess.Popen(
         [
             sys.executable,
