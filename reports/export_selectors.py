@@ -44,7 +44,7 @@ def _read(queryset, *columns: str) -> pd.DataFrame:
 
 def _tier_labels() -> dict:
     """The tier an evaluation reaches; no evaluation yet is blank."""
-    return {t: tier_label(t) for t in [*Tier.values, ""]} | {None: ""}
+    return {t: str(tier_label(t)) for t in [*Tier.values, ""]} | {None: ""}
 
 
 # --- the review queue ------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
                 agg.spread if agg else None,
                 (_("是") if agg.disagreement else _("否")) if agg else "",
                 tier_label(row.computed_tier),
-                "、".join(tier_label(t) for t in row.recommended),
+                "、".join(str(tier_label(t)) for t in row.recommended),
                 states[a.state],
                 decision.get_tier_display() if decision else "",
                 decision.reason if decision else "",
@@ -228,7 +228,7 @@ def _answer_columns(maps: pd.Series, drafts: dict, items, header: str) -> dict:
     """One column per catalog item: each assessment's status label (not started when it has
     no answer)."""
     merged = [m if m is not None else drafts.get(aid, {}) for aid, m in maps.items()]
-    wide = pd.DataFrame.from_records(merged, index=maps.index)
+    wide = pd.DataFrame(merged, index=maps.index)
     labels = _labels(AnswerStatus.choices)
     not_started = labels[AnswerStatus.NOT_STARTED]
     columns = {}
@@ -247,7 +247,7 @@ def _indicator_columns(frame: pd.DataFrame, definitions: list) -> dict:
 
     def matrix(key: str) -> pd.DataFrame:
         lists = [v if isinstance(v, list) and len(v) == n else [None] * n for v in frame[key]]
-        values = pd.DataFrame.from_records(lists, index=frame.index, columns=range(n))
+        values = pd.DataFrame(lists, index=frame.index, columns=range(n))
         return values.apply(pd.to_numeric, errors="coerce")
 
     base, current, change = matrix("base"), matrix("current"), matrix("improvement")

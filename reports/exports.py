@@ -15,6 +15,7 @@ import pandas as pd
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +28,10 @@ WIDTH_SAMPLE = 200  # rows looked at to size the columns
 
 
 def neutralised(value):
-    """A text cell that cannot be run as a formula; anything else unchanged."""
+    """A text cell (a lazy translation included) that cannot be run as a formula; anything
+    else unchanged."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
