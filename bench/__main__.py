@@ -14,7 +14,9 @@ from bench import setup_database
 BENCHMARKS = {
     "recompute": "bench.recompute",
     "compute_api": "bench.compute_api",
+    "exports": "bench.exports",
     "dashboard": "bench.dashboard",
+    "report": "bench.report",
 }
 
 

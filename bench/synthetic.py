@@ -8,7 +8,8 @@ from evaluation.computation import AssessmentData
 STATUSES = ["not_started", "planned", "in_progress", "implemented"]
 
 
-def _inputs(rng: random.Random) -> dict:
+def full_inputs(rng: random.Random) -> dict:
+    """Every input of the 19 indicators, consistent with each other."""
     employees = rng.randint(50, 5000)
     output = employees * rng.uniform(50, 300)
     inspected = rng.randint(1000, 500000)
@@ -63,6 +64,11 @@ def _inputs(rng: random.Random) -> dict:
         "networked_equipment": str(rng.randint(0, equipment)),
         "total_equipment": str(equipment),
     }
+    return values
+
+
+def _inputs(rng: random.Random) -> dict:
+    values = full_inputs(rng)
     for code in rng.sample(sorted(values), rng.randint(0, 4)):
         del values[code]  # some enterprises leave inputs blank
     return values

@@ -20,7 +20,7 @@ from indicators.models import IndicatorDefinition
 from scenarios.selectors import catalog_dimensions
 
 from .charts import BarChart, RadarChart, bar_chart, radar_chart
-from .verification import qr_svg, verify_url
+from .verification import qr_data_uri, verify_url
 
 
 class NotEvaluatedYet(Exception):
@@ -157,7 +157,7 @@ class ApplicationReport:
     evidence: list[dict]
     notes: list[dict]
     verify_url: str
-    qr_svg: str
+    qr: str  # a data: URI, empty for a draft
     generated_at: object
 
     @property
@@ -187,6 +187,6 @@ def application_report(assessment: Assessment, source: ReportSource) -> Applicat
         evidence=evidence_rows(the_dossier, source.snapshot),
         notes=correction_notes(source.evaluation),
         verify_url=url,
-        qr_svg=qr_svg(url) if url else "",
+        qr=qr_data_uri(url) if url else "",
         generated_at=timezone.now(),
     )
