@@ -15,9 +15,11 @@ Values are decimal strings (exact). The human-readable details are not stored:
 holds for the tier result's gap messages (``tier_outcome``).
 """
 
+import json
 from decimal import Decimal
 
 import pandas as pd
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 
 from indicators.engine import DetailTexts, Status
 from indicators.models import IndicatorDefinition, InputDefinition
@@ -96,17 +98,21 @@ def tier_outcome(evaluation) -> TierOutcome:
     )
 
 
-def current_values(evaluations, *, codes: list[str], **columns) -> pd.DataFrame:
-    """The current year's value of every indicator of ``evaluations`` as a DataFrame of floats
-    (one column per code in ``codes``, the catalog version's order; NaN where there is none),
-    next to the ``columns`` given as ``name="field__path"``.
+def current_values(rows, *, codes: list[str], path: str = "indicators", **columns) -> pd.DataFrame:
+    """The current year's value of every indicator as a DataFrame of floats (one column per
+    code in ``codes``, the catalog version's order; NaN where there is none), next to the
+    ``columns`` given as ``name="field__path"``; ``rows`` is a queryset of evaluations, or of
+    a model reaching them by ``path`` (e.g. ``"evaluation__indicators"``).
 
-    Only the current values' array is read from the database, never the whole documents.
+    Only the array of current values is read from the database, as text, and all the arrays
+    are parsed at once: they hold decimal strings and nulls only, so without the quotes they
+    are JSON numbers.
     """
-    names = list(columns)
-    rows = evaluations.values_list(*columns.values(), "indicators__current__value")
-    frame = pd.DataFrame.from_records(list(rows), columns=[*names, "values"])
-    values = pd.DataFrame(
-        frame.pop("values").tolist(), index=frame.index, columns=codes, dtype=object
-    ).astype(float)
+    current = KeyTextTransform("value", KeyTransform("current", path))
+    frame = pd.DataFrame.from_records(
+        list(rows.values_list(*columns.values(), current)), columns=[*columns, "values"]
+    )
+    arrays = frame.pop("values").fillna(json.dumps([None] * len(codes)))  # never evaluated
+    numbers = json.loads("[" + ",".join(arrays).replace('"', "") + "]")
+    values = pd.DataFrame(numbers, index=frame.index, columns=codes, dtype=float)
     return frame.join(values)

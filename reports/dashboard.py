@@ -13,7 +13,7 @@ import pandas as pd
 from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 
-from evaluation.models import NO_TIER, AnswerStatus, Assessment, Evaluation, ScenarioAnswer, State
+from evaluation.models import NO_TIER, AnswerStatus, Assessment, State
 from evaluation.results import current_values
 from evaluation.review_selectors import review_batches, tier_label
 from evaluation.selectors import assessments_for
@@ -128,6 +128,14 @@ class Adoption:
     implemented: int
     share: float | None  # % of the submitted assessments; None when there are none
 
+    @property
+    def share_text(self) -> str:
+        return _percent(self.share)
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1f}%"
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -137,6 +145,10 @@ class Cell:
     def level(self) -> int:
         """0–5, for the heat map's shading."""
         return 0 if not self.share else min(int(self.share // 20) + 1, 5)
+
+    @property
+    def text(self) -> str:  # formatted here: the heat maps have hundreds of cells
+        return _percent(self.share)
 
 
 @dataclass(frozen=True)
@@ -166,19 +178,19 @@ def scenario_adoption(
     """How often each scenario is implemented among the submitted assessments, overall, by
     city and by industry type (one grouped query of the answers)."""
     rows = (
-        ScenarioAnswer.objects.filter(
-            assessment__in=_submitted(assessments), status=AnswerStatus.IMPLEMENTED
-        )
+        _submitted(assessments)
+        .filter(scenario_answers__status=AnswerStatus.IMPLEMENTED)
         .order_by()
         .values(
-            no=F("scenario__no"),
-            city=F("assessment__enterprise__city"),
-            industry=F("assessment__enterprise__industry_type"),
+            scenario=F("scenario_answers__scenario_id"),
+            city=F("enterprise__city"),
+            industry=F("enterprise__industry_type"),
         )
         .annotate(n=Count("pk"))
     )
-    answers = pd.DataFrame.from_records(list(rows), columns=["no", "city", "industry", "n"])
+    answers = pd.DataFrame.from_records(list(rows), columns=["scenario", "city", "industry", "n"])
     scenarios = list(batch.catalog_version.scenarios.order_by("no"))
+    answers["no"] = answers["scenario"].map({s.pk: s.no for s in scenarios})
     numbers = [s.no for s in scenarios]
     submitted = groups[groups["state"] != State.DRAFT]
     total = int(submitted["n"].sum())
@@ -244,19 +256,17 @@ QUARTILES = (0.25, 0.5, 0.75)
 def _quartiles(frame: pd.DataFrame, column: str, choices, codes) -> dict[str, list[Quartiles]]:
     """Per indicator, the quartiles of each group (linear interpolation, as PERCENTILE_CONT)."""
     grouped = frame.groupby(column)[codes]
-    counts = grouped.count().reindex(choices.values, fill_value=0)
-    quantiles = grouped.quantile(list(QUARTILES)) if len(frame) else None
+    counts = grouped.count().reindex(choices.values, fill_value=0).to_dict()
+    quantiles = grouped.quantile(list(QUARTILES)).to_dict() if len(frame) else {}
+    labels = {key: str(choices(key).label) for key in choices.values}
     shown = {}
     for code in codes:
+        n, values = counts[code], quantiles.get(code, {})
         shown[code] = [
             Quartiles(
-                str(choices(key).label),
-                int(counts.at[key, code]),
-                *(
-                    (_number(quantiles.at[(key, q), code]) for q in QUARTILES)
-                    if counts.at[key, code]
-                    else (None, None, None)
-                ),
+                labels[key],
+                int(n[key]),
+                *((float(values[key, q]) if n[key] else None) for q in QUARTILES),
             )
             for key in choices.values
         ]
@@ -272,14 +282,15 @@ def indicator_distributions(
         IndicatorDefinition.objects.filter(version=batch.catalog_version_id).order_by("no")
     )
     codes = [d.code for d in definitions]
-    evaluations = Evaluation.objects.filter(
-        assessment__in=_submitted(assessments), catalog_version_id=batch.catalog_version_id
+    evaluated = _submitted(assessments).filter(
+        evaluation__catalog_version_id=batch.catalog_version_id
     )
     frame = current_values(
-        evaluations,
+        evaluated.order_by(),
         codes=codes,
-        industry="assessment__enterprise__industry_type",
-        size="assessment__enterprise__size",
+        path="evaluation__indicators",
+        industry="enterprise__industry_type",
+        size="enterprise__size",
     )
     by_industry = _quartiles(frame, "industry", IndustryType, codes)
     by_size = _quartiles(frame, "size", SizeClass, codes)

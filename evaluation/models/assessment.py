@@ -130,6 +130,15 @@ class ScenarioAnswer(Answer):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "scenario"], name="uniq_scenario_answer")
         ]
+        indexes = [
+            # Counting a batch's implemented scenarios (the dashboard) reads this index alone
+            # rather than every answer of every batch.
+            models.Index(
+                fields=["assessment", "scenario"],
+                condition=models.Q(status="implemented"),
+                name="scenario_answer_implemented",
+            )
+        ]
 
     def __str__(self):
         return f"{self.assessment_id} · {self.scenario} · {self.status}"
