@@ -11,7 +11,7 @@ from evaluation import editor, expert_views, public_views, review_apis, review_v
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
-from reports import dashboard_views, export_views, report_apis, report_views
+from reports import dashboard_views, export_apis, export_views, report_apis, report_views
 from reports.exports import FormatConverter
 
 from . import apis, views
@@ -55,6 +55,11 @@ api_v1 = [
         "public/batches/<int:pk>/list/",
         review_apis.PublicListApi.as_view(),
         name="api-public-list",
+    ),
+    path(
+        "review/batches/<int:pk>/export/",
+        export_apis.BatchDataExportApi.as_view(),
+        name="api-batch-data-export",
     ),
     path("", include(router.urls)),
 ]

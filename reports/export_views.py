@@ -34,15 +34,19 @@ def review_queue_export(request, fmt: str):
     return export_response(frame, fmt=fmt, filename=_dated(_("申报审核")))
 
 
+def batch_data_download(*, user, batch, fmt: str):
+    """Everything about each assessment of the batch the user may see (the province all of
+    them, a city reviewer its city's submissions), for the page and the API alike."""
+    frame = frames.batch_data_frame(user=user, batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("完整数据"))
+
+
 @require_GET
 @login_required
 def batch_data_export(request, pk: int, fmt: str):
-    """Everything about each assessment of the batch the user may see: the province all of
-    them, a city reviewer its city's submissions."""
     require_reviewer(request.user)
     batch = get_object_or_404(review_batches(), pk=pk)
-    frame = frames.batch_data_frame(user=request.user, batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("完整数据"))
+    return batch_data_download(user=request.user, batch=batch, fmt=fmt)
 
 
 @require_GET

@@ -476,3 +476,36 @@ def test_an_unknown_batch_is_a_404(client, evaluated, request, who):
     if who == "province_admin":
         assert client.get("/review/batches/99999/decisions.csv").status_code == 404
         assert client.get("/review/batches/99999/assignments.csv").status_code == 404
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_batchs_full_data_in_either_format(
+    api_client, evaluated, nanjing, draft, province_admin, city_reviewer_nanjing
+):
+    url = f"/api/v1/review/batches/{evaluated.batch.pk}/export/"
+    api_client.force_authenticate(province_admin)
+    rows = by_name(table(api_client.get(url, {"format": "csv"}), "csv"))
+    assert set(rows) == {"甲企业", "乙企业", "丙企业"}
+    assert number(rows["甲企业"]["指标 1 全员劳动生产率（万元/人） · 当年"]) == 37.5
+    default = api_client.get(url)
+    assert default["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert set(by_name(xlsx_table(default))) == {"甲企业", "乙企业", "丙企业"}
+    assert api_client.get(url, {"format": "pdf"}).status_code == 404
+    missing = api_client.get("/api/v1/review/batches/99999/export/", {"format": "csv"})
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+
+    api_client.force_authenticate(city_reviewer_nanjing)
+    assert set(by_name(table(api_client.get(url, {"format": "xlsx"}), "xlsx"))) == {"乙企业"}
+
+
+@pytest.mark.django_db
+def test_the_api_export_is_for_reviewers(api_client, evaluated, admin_a, expert):
+    url = f"/api/v1/review/batches/{evaluated.batch.pk}/export/?format=csv"
+    assert api_client.get(url).status_code == 401
+    for user in (admin_a, expert):
+        api_client.force_authenticate(user)
+        response = api_client.get(url)
+        assert response.status_code == 403 and response["Content-Type"] == "application/json"
