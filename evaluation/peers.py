@@ -31,6 +31,7 @@ class PeerStanding:
     decimals: int
     direction: str
     value: Decimal | None
+    status_display: str  # why there is no value, when there is none
     peers: int  # peers with a value for this indicator, the enterprise itself excluded
     median: float | None  # None unless comparable
     better_than: int | None  # % of peers the value beats, by the indicator's direction
@@ -84,6 +85,7 @@ def peer_standings(*, assessment: Assessment, rows: list[dict]) -> list[PeerStan
                 decimals=r["decimals"],
                 direction=r["direction"],
                 value=value,
+                status_display=str(r["current"]["status_display"]),
                 peers=n,
                 median=float(medians[code]) if shown else None,
                 better_than=int(percent[code]) if shown and value is not None else None,

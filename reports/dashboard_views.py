@@ -21,10 +21,12 @@ def _adoption_bars(adoptions) -> BarChart:
 
 
 def _boxes(definition, quartiles) -> BoxChart:
+    """The unit is in the chart's heading; each group is labelled with its number of values."""
     return box_chart(
-        [(q.group, q.q1, q.median, q.q3) for q in quartiles],
-        unit=definition.display_unit,
+        [(f"{q.group} · {q.n}", q.q1, q.median, q.q3) for q in quartiles],
         decimals=definition.decimals,
+        label_width=110,
+        label_chars=12,
     )
 
 
@@ -43,10 +45,10 @@ def dashboard(request):
         context |= {
             "data": data,
             "charts": {
-                "state": bar_chart(counts.by_state),
-                "city": bar_chart(counts.by_city),
-                "tier_applied": bar_chart(counts.by_tier_applied),
-                "tier_decided": bar_chart(counts.by_tier_decided),
+                "state": bar_chart(counts.by_state, label_width=100),
+                "city": bar_chart(counts.by_city, label_width=100),
+                "tier_applied": bar_chart(counts.by_tier_applied, label_width=100),
+                "tier_decided": bar_chart(counts.by_tier_decided, label_width=100),
                 "most": _adoption_bars(data.adoption.most),
                 "least": _adoption_bars(data.adoption.least),
             },
