@@ -69,13 +69,18 @@ class PeriodResultSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField())
 
 
-class IndicatorRowSerializer(serializers.Serializer):
+class IndicatorNamedSerializer(serializers.Serializer):
+    """Which indicator a row is about."""
+
     no = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     unit = serializers.CharField()
     direction = serializers.CharField()
     decimals = serializers.IntegerField()
+
+
+class IndicatorRowSerializer(IndicatorNamedSerializer):
     base = PeriodResultSerializer()
     current = PeriodResultSerializer()
     improvement = serializers.DecimalField(
@@ -268,13 +273,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         return EvidenceSerializer(shown, many=True).data
 
 
-class PeerStandingSerializer(serializers.Serializer):
-    no = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    direction = serializers.CharField()
-    decimals = serializers.IntegerField()
+class PeerStandingSerializer(IndicatorNamedSerializer):
     value = serializers.DecimalField(
         max_digits=None,
         decimal_places=None,

@@ -6,6 +6,7 @@ and no raster images, so the PDF keeps its text selectable and the page stays li
 """
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,9 +15,21 @@ from django.utils.formats import number_format
 Number = float | int | Decimal | None
 
 
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def _shorten(text: str, limit: int) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most ``limit`` Chinese characters wide (a Latin letter is half as wide)."""
+    text, room, kept = str(text), limit * 2, 0
+    if sum(map(_width, text)) <= room:
+        return text
+    room -= _width("…")
+    for i, char in enumerate(text):
+        kept += _width(char)
+        if kept > room:
+            return text[:i] + "…"
+    return text
 
 
 def _format(value: Number, decimals: int, unit: str) -> str:

@@ -252,15 +252,16 @@ def _indicator_columns(frame: pd.DataFrame, definitions: list) -> dict:
 
     base, current, change = matrix("base"), matrix("current"), matrix("improvement")
     columns = {}
+    base_label, current_label, change_label = _("基准年"), _("当年"), _("改善（%）")
     for i, d in enumerate(definitions):
         name = _("指标 %(no)s %(name)s（%(unit)s）") % {
             "no": d.no,
             "name": d.display_name,
             "unit": d.display_unit,
         }
-        columns[f"{name} · {_('基准年')}"] = base[i].round(d.decimals)
-        columns[f"{name} · {_('当年')}"] = current[i].round(d.decimals)
-        columns[f"{name} · {_('改善（%）')}"] = change[i].round(IMPROVEMENT_DECIMALS)
+        columns[f"{name} · {base_label}"] = base[i].round(d.decimals)
+        columns[f"{name} · {current_label}"] = current[i].round(d.decimals)
+        columns[f"{name} · {change_label}"] = change[i].round(IMPROVEMENT_DECIMALS)
     return columns
 
 

@@ -39,6 +39,24 @@ def requested(assessment, actor, capture, *, execute=True, **kwargs) -> Report:
     return report
 
 
+def resubmitted(assessment, admin, city_reviewer, capture):
+    """Returned by the city, one more scenario implemented, submitted again: a new snapshot."""
+    from evaluation import review_services
+
+    with capture(execute=True):
+        review_services.assessment_return(
+            assessment=assessment, actor=city_reviewer, comment="请补充场景 45。"
+        )
+    evaluation_services.scenario_answer_set(
+        assessment=assessment, actor=admin, scenario_no=45, data=IMPL
+    )
+    with capture(execute=True):
+        evaluation_services.assessment_submit(
+            assessment=assessment, actor=admin, declarations=DECLARED
+        )
+    assessment.refresh_from_db()
+
+
 def file_bytes(report: Report) -> bytes:
     with report.file.open("rb") as f:
         return f.read()
@@ -100,21 +118,7 @@ def test_report_is_cached_per_snapshot_and_rendered_again_when_it_changes(
     )
     assert english.pk != rendered.pk and english.status == ReportStatus.READY
     # returned, changed, resubmitted: a new snapshot, a new report; the old one is kept
-    from evaluation import review_services
-
-    with django_capture_on_commit_callbacks(execute=True):
-        review_services.assessment_return(
-            assessment=submitted, actor=city_reviewer_suzhou, comment="请补充场景 45。"
-        )
-    submitted.refresh_from_db()
-    evaluation_services.scenario_answer_set(
-        assessment=submitted, actor=admin_a, scenario_no=45, data=IMPL
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        evaluation_services.assessment_submit(
-            assessment=submitted, actor=admin_a, declarations=DECLARED
-        )
-    submitted.refresh_from_db()
+    resubmitted(submitted, admin_a, city_reviewer_suzhou, django_capture_on_commit_callbacks)
     newer = requested(submitted, admin_a, django_capture_on_commit_callbacks)
     assert newer.pk != rendered.pk and newer.digest == submitted.snapshot_sha256
     assert newer.digest != rendered.digest
@@ -222,21 +226,8 @@ def test_verify_page_confirms_a_real_code_and_rejects_a_tampered_one(rendered, s
 def test_verify_page_says_when_a_code_was_superseded(
     submitted, admin_a, city_reviewer_suzhou, client, django_capture_on_commit_callbacks
 ):
-    from evaluation import review_services
-
     first = submitted.snapshot_sha256
-    with django_capture_on_commit_callbacks(execute=True):
-        review_services.assessment_return(
-            assessment=submitted, actor=city_reviewer_suzhou, comment="请补充。"
-        )
-    evaluation_services.scenario_answer_set(
-        assessment=submitted, actor=admin_a, scenario_no=44, data=IMPL
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        evaluation_services.assessment_submit(
-            assessment=submitted, actor=admin_a, declarations=DECLARED
-        )
-    submitted.refresh_from_db()
+    resubmitted(submitted, admin_a, city_reviewer_suzhou, django_capture_on_commit_callbacks)
     assert submitted.snapshot_sha256 != first
     response = client.get(f"/verify/{first}/")
     assert response.status_code == 200
