@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.services import audit_log_record
+from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 
 from .computation import EvaluationContext, evaluate
@@ -271,8 +272,7 @@ def evaluation_enqueue(*, assessment: Assessment) -> None:
     """Evaluate in a worker once the current transaction has committed."""
     from .tasks import evaluate_assessment
 
-    pk = assessment.pk
-    transaction.on_commit(lambda: evaluate_assessment.delay(pk))
+    task_publish_on_commit(evaluate_assessment, assessment.pk)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from .models import (
     User,
 )
 from .selectors import user_administers_enterprise, user_can_edit_enterprise
+from .task_queue import task_publish_on_commit
 
 
 def client_ip(request) -> str | None:
@@ -206,7 +207,7 @@ def notify(*, recipients, kind: str, title, body="", params=None, url: str = "")
     if ids:
         from .tasks import send_notification_emails
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        task_publish_on_commit(send_notification_emails, ids)
     return created
 
 

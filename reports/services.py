@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment
 from portal.exceptions import StateConflict
+from portal.task_queue import task_publish_on_commit
 
 from .application import (
     ApplicationReport,
@@ -66,8 +67,7 @@ def _source_or_error(assessment: Assessment, language: str) -> ReportSource:
 def _enqueue(report: Report) -> None:
     from .tasks import render_report
 
-    pk = report.pk
-    transaction.on_commit(lambda: render_report.delay(pk))
+    task_publish_on_commit(render_report, report.pk)
 
 
 def _is_stale(report: Report) -> bool:
