@@ -17,6 +17,7 @@ BENCHMARKS = {
     "exports": "bench.exports",
     "dashboard": "bench.dashboard",
     "report": "bench.report",
+    "deadline": "bench.deadline",
 }
 
 

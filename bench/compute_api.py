@@ -7,21 +7,13 @@ same number of GET /api/v1/enterprises/ (authenticated, one small query).
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 
+from bench.server import gunicorn
 from bench.synthetic import assessment_data
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _token() -> str:
@@ -61,33 +53,8 @@ def run() -> dict:
     import random
 
     token = _token()
-    port = _free_port()
-    env = dict(os.environ, THROTTLE_COMPUTE="100000/minute", THROTTLE_USER="100000/minute")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    env = {"THROTTLE_COMPUTE": "100000/minute", "THROTTLE_USER": "100000/minute"}
+    with gunicorn(workers=2, env=env) as port:
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         inputs = assessment_data(random.Random(7)).current_inputs
         body = json.dumps({"industry_type": "mixed", "inputs": inputs})
@@ -95,9 +62,6 @@ def run() -> dict:
         _latencies(conn, "POST", "/api/v1/indicators/compute/", body, headers, 20)  # warm-up
         compute = _latencies(conn, "POST", "/api/v1/indicators/compute/", body, headers, REQUESTS)
         baseline = _latencies(conn, "GET", "/api/v1/enterprises/", None, headers, REQUESTS)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     result = {
         "requests": REQUESTS,
         "compute": _summary(compute),

@@ -40,7 +40,9 @@ def _timed(fn):
     return value, time.perf_counter() - started
 
 
-def _stored_batch(records):
+def _stored_batch(records, name: str = BENCH_BATCH, prefix: str = "基准测试企业", tag: str = "BM"):
+    """A batch of submitted assessments of ``records``, one synthetic enterprise each (names
+    starting with ``prefix``, credit codes with ``tag``); made again only if its size changed."""
     from evaluation.models import Assessment
     from portal.models import Enterprise
     from portal.validators import uscc_check_character
@@ -48,7 +50,7 @@ def _stored_batch(records):
 
     now = timezone.now()
     batch, _created = Batch.objects.get_or_create(
-        name=BENCH_BATCH,
+        name=name,
         defaults={
             "year": now.year,
             "catalog_version": CatalogVersion.objects.get(pk=1),
@@ -60,13 +62,13 @@ def _stored_batch(records):
         return batch
     with transaction.atomic():
         Assessment.objects.filter(batch=batch).delete()
-        Enterprise.objects.filter(name__startswith="基准测试企业").delete()
+        Enterprise.objects.filter(name__startswith=prefix).delete()
         enterprises = []
         for i in range(len(records)):
-            first17 = f"91320500BM{i:07d}"
+            first17 = f"91320500{tag}{i:07d}"
             enterprises.append(
                 Enterprise(
-                    name=f"基准测试企业{i}",
+                    name=f"{prefix}{i}",
                     credit_code=first17 + uscc_check_character(first17),
                     city="320500",
                     district="工业园区",

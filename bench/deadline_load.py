@@ -1,0 +1,204 @@
+"""The simulated enterprise users of the deadline-day benchmark (bench/deadline.py).
+
+Run as its own process, ``python bench/deadline_load.py PLAN OUT``: locust's gevent
+monkey-patching stays out of the Django process. It imports nothing of the portal; PLAN (JSON)
+names the server, how many users for how long, and each user's assessment, session cookie and
+API token. Each user does what the browser does on the editor pages: it loads a page (which
+sets the CSRF cookie; the page carries the token in ``hx-headers`` and the version in
+``data-version``), then autosaves a field as htmx posts the form — the whole form with the
+CSRF token and the version, ``HX-Request`` and ``X-CSRFToken`` headers — takes the new version
+from ``X-Assessment-Version`` and lets the side panel refresh the preview. OUT (JSON) receives
+every request (kind, milliseconds, status, error) and every acknowledged save.
+"""
+
+import json
+import random
+import re
+import sys
+import time
+from http.cookiejar import Cookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import gevent
+from locust import FastHttpUser, between, events, task
+from locust.env import Environment
+
+PLAN = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" else {}
+CSRF = re.compile(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'')
+VERSION = re.compile(r'id="editor" data-version="(\d+)"')
+STATUSES = ["planned", "in_progress", "implemented"]
+
+requests: list[dict] = []
+acknowledged: list[dict] = []
+profiles: list[dict] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response, exception, **_kwargs):
+    requests.append(
+        {
+            "kind": name,
+            "ms": response_time,
+            "status": getattr(response, "status_code", 0) or 0,
+            "error": str(exception) if exception else "",
+        }
+    )
+
+
+def _session_cookie(host: str, name: str, value: str) -> Cookie:
+    return Cookie(
+        0, name, value, None, False, host, False, False, "/", True, False, None, True,
+        None, None, {}, False,
+    )  # fmt: skip
+
+
+class EnterpriseUser(FastHttpUser):
+    """An enterprise admin editing its own draft assessment on deadline day."""
+
+    wait_time = between(*PLAN.get("think_seconds", (1, 2)))
+
+    def on_start(self):
+        self.profile = profiles.pop()
+        self.base = f"/assessments/{self.profile['assessment']}/"
+        self.client.cookiejar.set_cookie(
+            _session_cookie("127.0.0.1", PLAN["session_cookie"], self.profile["session"])
+        )
+        self.rng = random.Random(f"{PLAN['run']}-{self.profile['assessment']}")
+        self.saves = 0  # numbers every value this run saves: each save is a change
+        self.version = None
+        self.csrf = None
+        self.view_scenarios()
+
+    # pages
+
+    def _page(self, path: str, kind: str, editor: bool):
+        with self.client.get(
+            path, name=kind, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+                return
+            text = response.text
+            csrf = CSRF.search(text)
+            if csrf:
+                self.csrf = csrf[1]
+            version = VERSION.search(text)
+            if editor and not (csrf and version):
+                response.failure("no CSRF token or version on the editor page")
+                return
+            if version:
+                self._seen_version(int(version[1]), response)
+
+    def _seen_version(self, version: int, response):
+        """The version a page shows must be the one this user's last save left."""
+        if self.version is not None and version != self.version:
+            response.failure(f"page shows version {version}, last save acknowledged {self.version}")
+        self.version = version
+
+    @task(1)
+    def view_overview(self):
+        self._page(self.base, "page: overview", editor=False)
+
+    @task(1)
+    def view_scenarios(self):
+        self._page(self.base + "scenarios/", "page: scenarios editor", editor=True)
+
+    @task(1)
+    def view_indicators(self):
+        self._page(self.base + "indicators/", "page: indicators editor", editor=True)
+
+    # autosaves
+
+    def _autosave(self, path: str, kind: str, fields: dict, changes: dict):
+        """Post one form as htmx does; on 200 record each changed field's acknowledged value."""
+        if self.csrf is None:
+            return self.view_scenarios()
+        body = urlencode({"csrfmiddlewaretoken": self.csrf, "version": self.version, **fields})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "HX-Request": "true",
+            "HX-Current-URL": f"{PLAN['host']}{self.base}",
+            "X-CSRFToken": self.csrf,
+            "Origin": PLAN["host"],
+        }
+        with self.client.post(
+            path, data=body, headers=headers, name=kind, allow_redirects=False,
+            catch_response=True,
+        ) as response:  # fmt: skip
+            version = response.headers.get("X-Assessment-Version") if response.headers else None
+            if response.status_code != 200 or not version:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            self.version = int(version)
+            for field, value in changes.items():
+                acknowledged.append(
+                    {
+                        "assessment": self.profile["assessment"],
+                        "field": field,
+                        "value": value,
+                        "version": self.version,
+                    }
+                )
+        gevent.sleep(0.6)  # hx-trigger="assessment-saved from:body delay:600ms"
+        self.client.get(
+            self.base + "preview/", name="preview panel", headers={"HX-Request": "true"}
+        )
+
+    @task(4)
+    def autosave_scenario(self):
+        no = self.rng.choice(self.profile["scenarios"])
+        self.saves += 1
+        status = self.rng.choice(STATUSES)
+        description = f"{PLAN['run']}-{self.saves}：产线数据实时采集，与 MES 集成（场景 {no}）"
+        fields = {
+            "status": status,
+            "description": description,
+            "systems": "MES（某软件公司）、工业网关 12 台",
+            "started_on": "2024-03-01",
+            "completed_on": "",
+        }
+        changes = {f"scenario:{no}:status": status, f"scenario:{no}:description": description}
+        self._autosave(self.base + f"scenarios/{no}/", "autosave: scenario", fields, changes)
+
+    @task(4)
+    def autosave_input(self):
+        code = self.rng.choice(self.profile["inputs"])
+        self.saves += 1
+        base, current = f"{PLAN['run']}{self.saves:04d}", f"{PLAN['run']}{self.saves + 5000:04d}"
+        changes = {f"input:{code}:base": base, f"input:{code}:current": current}
+        self._autosave(
+            self.base + f"inputs/{code}/", "autosave: input", {"base": base, "current": current},
+            changes,
+        )  # fmt: skip
+
+    # the API
+
+    @task(2)
+    def compute(self):
+        self.client.post(
+            "/api/v1/indicators/compute/",
+            json=self.rng.choice(PLAN["compute_bodies"]),
+            headers={"Authorization": f"Token {self.profile['token']}"},
+            name="api: indicators compute",
+        )
+
+
+def main() -> None:
+    profiles.extend(reversed(PLAN["users"]))
+    env = Environment(
+        user_classes=[EnterpriseUser], host=PLAN["host"], events=events, stop_timeout=60
+    )
+    runner = env.create_local_runner()
+    started = time.monotonic()
+    runner.start(len(PLAN["users"]), spawn_rate=PLAN.get("spawn_rate", 10))
+    gevent.spawn_later(PLAN["seconds"], runner.quit)  # each user finishes its current task
+    runner.greenlet.join()
+    elapsed = time.monotonic() - started
+    Path(sys.argv[2]).write_text(
+        json.dumps({"seconds": elapsed, "requests": requests, "acknowledged": acknowledged})
+    )
+
+
+if __name__ == "__main__":
+    main()
