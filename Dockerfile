@@ -1,10 +1,12 @@
 FROM python:3.11-slim-bookworm
 
 # WeasyPrint's libraries and the CJK font the application report embeds; gettext for the
-# English catalogue; Node.js only to install the front-end packages.
+# English catalogue; Node.js only to install the front-end packages; PostgreSQL's client tools
+# for scripts/backup.sh and scripts/restore.sh.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext nodejs npm \
+      postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

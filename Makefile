@@ -16,13 +16,15 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-secret DATABASE_URL=$(TEST_DATABASE
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	CHROMIUM_PATH=$${CHROMIUM_PATH:-/usr/bin/chromium}
 
-.PHONY: help install demo test lint bench system-deps-demo system-deps-test messages clean
+.PHONY: help install demo test lint bench backup restore system-deps-demo system-deps-test messages clean
 
 help:
 	@echo "make demo   install, migrate an SQLite database, load the catalog and demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   install, then run the whole suite against PostgreSQL, Redis, a Celery worker and Chromium"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff and the migrations check"
+	@echo "make backup   DATABASE_URL and the private files into backups/<timestamp>/"
+	@echo "make restore  BACKUP=<folder> TARGET_DATABASE_URL=<url> CONFIRM=yes"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +67,13 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 
 bench: install
 	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+
+# Backups need PostgreSQL's client tools (pg_dump, pg_restore): scripts/system-deps.sh test.
+backup:
+	scripts/backup.sh $(BACKUP_DIR)
+
+restore:
+	scripts/restore.sh "$(BACKUP)" "$(TARGET_DATABASE_URL)" $(if $(filter yes,$(CONFIRM)),--yes)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles demo.sqlite3 .pytest_cache

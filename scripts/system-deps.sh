@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, only those missing.
 #   scripts/system-deps.sh demo   fonts and libraries for PDF rendering, gettext
-#   scripts/system-deps.sh test   the same plus Chromium for browser tests and poppler-utils
+#   scripts/system-deps.sh test   the same plus Chromium for browser tests, poppler-utils and
+#                                 postgresql-client (pg_dump, pg_restore for the backup test)
 set -euo pipefail
 
 packages=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-demo}" = "test" ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils postgresql-client)
 fi
 
 missing=()
