@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +17,7 @@ from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
 from .models import (
+    EDITABLE_STATES,
     LIVE_ASSIGNMENT_STATES,
     AnswerStatus,
     Assessment,
@@ -450,3 +451,15 @@ def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[
         }
         for e in entries
     ]
+
+
+def submissions_awaiting_evaluation(*, submitted_before) -> QuerySet[Assessment]:
+    """Submitted before the given time with no evaluation, or one computed before the
+    submission: its task was never queued (the broker was down) or was lost. Oldest first."""
+    return (
+        Assessment.objects.exclude(state__in=EDITABLE_STATES)
+        .filter(submitted_at__lt=submitted_before)
+        .filter(Q(evaluation__isnull=True) | Q(evaluation__computed_at__lt=F("submitted_at")))
+        .select_related("batch__catalog_version")
+        .order_by("submitted_at", "pk")
+    )

@@ -6,7 +6,10 @@ is refused (StateConflict → HTTP 409), so nothing is silently overwritten.
 """
 
 import hashlib
+import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -32,9 +35,11 @@ from .models import (
     SupportElementAnswer,
 )
 from .review_services import submission_notify
-from .selectors import assessment_data, submission_problems
+from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
+
+logger = logging.getLogger(__name__)
 
 
 def _require_enterprise_editor(actor, assessment: Assessment) -> None:
@@ -289,7 +294,11 @@ def evaluation_refresh(
     data = assessment_data(assessment)
     fingerprint = data.fingerprint(context)
     existing = Evaluation.objects.filter(assessment=assessment).first()
-    if existing is not None and existing.input_fingerprint == fingerprint:
+    if (
+        existing is not None
+        and existing.input_fingerprint == fingerprint
+        and not _predates_submission(existing, assessment)
+    ):
         return existing
     outcome = evaluate(context, data)
     evaluation, _created = Evaluation.objects.update_or_create(
@@ -307,6 +316,33 @@ def evaluation_refresh(
         },
     )
     return evaluation
+
+
+def _predates_submission(evaluation: Evaluation, assessment: Assessment) -> bool:
+    """Computed before the latest submission (from the draft, say): the submission gets its
+    own, or the sweep would keep finding it."""
+    return assessment.submitted_at is not None and evaluation.computed_at < assessment.submitted_at
+
+
+def evaluations_sweep(*, limit: int | None = None) -> list[int]:
+    """Evaluate the submissions still without an evaluation of their own
+    ``EVALUATION_STALE_AFTER`` seconds after submitting; returns their ids."""
+    submitted_before = timezone.now() - timedelta(seconds=settings.EVALUATION_STALE_AFTER)
+    pending = submissions_awaiting_evaluation(submitted_before=submitted_before)
+    contexts: dict[int, EvaluationContext] = {}
+    evaluated = []
+    for assessment in pending[: limit or settings.SWEEP_BATCH_SIZE]:
+        if assessment.batch_id not in contexts:
+            contexts[assessment.batch_id] = EvaluationContext.for_batch(assessment.batch)
+        try:
+            evaluation_refresh(assessment=assessment, context=contexts[assessment.batch_id])
+        except Exception:  # one that cannot be evaluated must not block those behind it
+            logger.exception("sweep: assessment %s could not be evaluated", assessment.pk)
+        else:
+            evaluated.append(assessment.pk)
+    if evaluated:
+        logger.warning("sweep: evaluated %s submissions their task missed", len(evaluated))
+    return evaluated
 
 
 def _scenario(assessment, no):

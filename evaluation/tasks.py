@@ -39,3 +39,11 @@ def recompute_batch(self, batch_id: int) -> dict:
     from .batch import batch_recompute
 
     return batch_recompute(batch=Batch.objects.get(pk=batch_id)).as_json()
+
+
+@shared_task(ignore_result=True)
+def sweep_evaluations() -> int:
+    """Periodic (beat): evaluate the submissions whose task was never queued or was lost."""
+    from .services import evaluations_sweep
+
+    return len(evaluations_sweep())

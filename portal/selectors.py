@@ -88,3 +88,18 @@ def notifications_for(user) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+def notifications_awaiting_email(*, created_before, created_after) -> QuerySet[Notification]:
+    """Not emailed although their recipient has an address: the email task was never queued
+    (the broker was down) or gave up. Oldest first."""
+    return (
+        Notification.objects.filter(
+            emailed_at=None,
+            recipient__is_active=True,
+            created_at__lt=created_before,
+            created_at__gte=created_after,
+        )
+        .exclude(recipient__email="")
+        .order_by("created_at", "pk")
+    )

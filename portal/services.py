@@ -1,5 +1,7 @@
 """Writes of the accounts and tenancy core: enterprises, invitations, the audit log."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +22,11 @@ from .models import (
     Role,
     User,
 )
-from .selectors import user_administers_enterprise, user_can_edit_enterprise
+from .selectors import (
+    notifications_awaiting_email,
+    user_administers_enterprise,
+    user_can_edit_enterprise,
+)
 from .task_queue import task_publish_on_commit
 
 
@@ -217,6 +223,30 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def notification_emails_sweep(*, limit: int | None = None) -> int:
+    """Email the notifications still unsent ``NOTIFICATION_EMAIL_RETRY_AFTER`` seconds after
+    they were written (none older than ``NOTIFICATION_EMAIL_GIVE_UP_AFTER``); returns how many."""
+    now = timezone.now()
+    pending = notifications_awaiting_email(
+        created_before=now - timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_AFTER),
+        created_after=now - timedelta(seconds=settings.NOTIFICATION_EMAIL_GIVE_UP_AFTER),
+    )
+    ids = list(pending.values_list("pk", flat=True)[: limit or settings.SWEEP_BATCH_SIZE])
+    sent = 0
+    for notification_id in ids:
+        with transaction.atomic():
+            # locked, so two sweeps running at once never send the same email twice
+            notification = (
+                pending.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=notification_id)
+                .first()
+            )
+            if notification is not None:
+                sent += notification_email_send(notification)
+    return sent
 
 
 def notification_email_send(notification: Notification) -> bool:

@@ -233,6 +233,38 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down must not hold a request: a short connect timeout and few publish
+# retries; what could not be queued is found by the sweeps below.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=2),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A task whose worker died unacknowledged is delivered again after this many seconds:
+    # keep it longer than the longest task, or a slow one would run twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# The sweeps find what was never queued (the broker was down) or was lost on the way.
+SWEEP_INTERVAL = env.int("SWEEP_INTERVAL", default=60)
+SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=200)
+EVALUATION_STALE_AFTER = env.int("EVALUATION_STALE_AFTER", default=120)
+# Later than the email task's own retries (about 10 minutes); older news is not sent at all.
+NOTIFICATION_EMAIL_RETRY_AFTER = env.int("NOTIFICATION_EMAIL_RETRY_AFTER", default=900)
+NOTIFICATION_EMAIL_GIVE_UP_AFTER = env.int("NOTIFICATION_EMAIL_GIVE_UP_AFTER", default=86400)
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": task, "schedule": SWEEP_INTERVAL, "options": {"expires": SWEEP_INTERVAL}}
+    for name, task in [
+        ("sweep-evaluations", "evaluation.tasks.sweep_evaluations"),
+        ("sweep-reports", "reports.tasks.sweep_reports"),
+        ("sweep-notification-emails", "portal.tasks.sweep_notification_emails"),
+    ]
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

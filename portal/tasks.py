@@ -27,3 +27,11 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
     for notification in pending.select_related("recipient"):
         sent += notification_email_send(notification)
     return sent
+
+
+@shared_task(ignore_result=True)
+def sweep_notification_emails() -> int:
+    """Periodic (beat): email the notifications whose task was never queued or gave up."""
+    from .services import notification_emails_sweep
+
+    return notification_emails_sweep()

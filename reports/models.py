@@ -16,6 +16,9 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("生成失败")
 
 
+IN_PROGRESS = (ReportStatus.PENDING, ReportStatus.RENDERING)
+
+
 def report_path(instance, filename: str) -> str:
     return f"reports/{instance.assessment_id}/{uuid.uuid4().hex}.pdf"
 
@@ -64,4 +67,4 @@ class Report(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (ReportStatus.PENDING, ReportStatus.RENDERING)
+        return self.status in IN_PROGRESS

@@ -6,11 +6,19 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment
 
-from .models import Report
+from .models import IN_PROGRESS, Report
 
 
 def reports_for(assessment: Assessment) -> QuerySet[Report]:
     return Report.objects.filter(assessment=assessment)
+
+
+def stale_report_requests(*, requested_before) -> QuerySet[Report]:
+    """Queued or rendering since before the given time: a message that was never queued
+    (the broker was down) or was lost with its worker. Oldest first."""
+    return Report.objects.filter(
+        status__in=IN_PROGRESS, requested_at__lt=requested_before
+    ).order_by("requested_at", "pk")
 
 
 def report_download_name(report: Report) -> str:

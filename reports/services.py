@@ -30,6 +30,7 @@ from .application import (
 )
 from .models import Report, ReportStatus
 from .pdf import RenderedPdf, html_to_pdf
+from .selectors import stale_report_requests
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +71,23 @@ def _enqueue(report: Report) -> None:
     task_publish_on_commit(render_report, report.pk)
 
 
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.REPORT_STALE_AFTER)
+
+
 def _is_stale(report: Report) -> bool:
     """A request no worker picked up in time (a lost message): queue it again."""
-    waited = timezone.now() - report.requested_at
-    return report.in_progress and waited > timedelta(seconds=settings.REPORT_STALE_AFTER)
+    return report.in_progress and report.requested_at < _stale_before()
+
+
+def _requeue(report: Report, **changes) -> None:
+    report.status = ReportStatus.PENDING
+    report.error = ""
+    report.requested_at = timezone.now()
+    for field, value in changes.items():
+        setattr(report, field, value)
+    report.save(update_fields=["status", "error", "requested_at", *changes])
+    _enqueue(report)
 
 
 @transaction.atomic
@@ -95,13 +109,25 @@ def report_request(*, assessment: Assessment, actor, language: str | None = None
     if created:
         _enqueue(report)
     elif report.status == ReportStatus.FAILED or _is_stale(report):
-        report.status = ReportStatus.PENDING
-        report.error = ""
-        report.requested_by = actor
-        report.requested_at = timezone.now()
-        report.save(update_fields=["status", "error", "requested_by", "requested_at"])
-        _enqueue(report)
+        _requeue(report, requested_by=actor)
     return report
+
+
+def reports_sweep(*, limit: int | None = None) -> list[int]:
+    """Queue again the requests no worker finished within ``REPORT_STALE_AFTER`` seconds;
+    returns their ids."""
+    requeued = []
+    stale = stale_report_requests(requested_before=_stale_before())
+    for report_id in stale.values_list("pk", flat=True)[: limit or settings.SWEEP_BATCH_SIZE]:
+        with transaction.atomic():
+            # skip one a user is requesting again at this very moment
+            report = stale.select_for_update(skip_locked=True).filter(pk=report_id).first()
+            if report is not None:
+                _requeue(report)
+                requeued.append(report.pk)
+    if requeued:
+        logger.warning("sweep: queued %s report requests again", len(requeued))
+    return requeued
 
 
 def _fail(report: Report, message: str) -> Report:

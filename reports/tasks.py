@@ -10,3 +10,11 @@ def render_report(self, report_id: int) -> str | None:
 
     report = report_render(report_id=report_id)
     return report.status if report else None
+
+
+@shared_task(ignore_result=True)
+def sweep_reports() -> int:
+    """Periodic (beat): queue again the report requests that were never queued or were lost."""
+    from .services import reports_sweep
+
+    return len(reports_sweep())
