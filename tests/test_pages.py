@@ -3,6 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from evaluation.models import Assessment, State
+from evaluation.peers import peer_standings
+from evaluation.selectors import assessment_results
 from portal.models import Enterprise, User
 from scenarios.models import Batch, CatalogVersion, Scenario
 from scenarios.services import catalog_version_clone
@@ -129,13 +132,27 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 8 and counts[1] == 2 and counts[3] == 45
+    assert counts[0] == 8 + 30 and counts[1] == 2 + 30 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
     assert User.objects.get(username="province_admin").is_staff
     assert Batch.objects.open_now().count() == 1
     assert User.objects.get(username="ent_b").enterprise.city != ent_a.enterprise.city
+    # the other applicants: submitted and evaluated, some recommended by ent_a's city, and
+    # enough of ent_a's kind for peer benchmarking
+    others = Assessment.objects.exclude(enterprise=ent_a.enterprise).exclude(
+        enterprise__name=User.objects.get(username="ent_b").enterprise.name
+    )
+    assert others.count() == 30
+    assert not others.filter(state=State.DRAFT).exists()
+    assert not others.filter(evaluation=None).exists()
+    assert others.filter(
+        state=State.CITY_RECOMMENDED, enterprise__city=ent_a.enterprise.city
+    ).exists()
+    own = Assessment.objects.get(enterprise=ent_a.enterprise)
+    standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
+    assert sum(s.comparable for s in standings) >= 10
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ from portal.models import Enterprise, User
 from portal.services import province_admin_group_sync, user_create
 from scenarios.models import Batch, CatalogVersion, TierRule
 
+from ..demo_peers import seed_peers
+
 FIXTURES = settings.BASE_DIR / "fixtures"
 
 
@@ -39,7 +41,10 @@ class Command(BaseCommand):
             rubric_ensure(batch)
             for spec in demo["assessments"]:
                 self._assessment(spec, enterprises[spec["enterprise"]], batch)
+            peers = seed_peers(batch, User.objects.filter(username="city_a").first())
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if peers:
+            self.stdout.write(f"{peers} other applicants submitted (accounts peer01… , no password).")
         self.stdout.write(f"Accounts (password {demo['password']!r}, demo only):")
         for spec in demo["users"]:
             flag = " (new)" if spec["username"] in created else ""
