@@ -1,11 +1,11 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint's libraries and the CJK font the application report embeds; gettext for the
+# WeasyPrint's libraries and the fonts the application report embeds (CJK, DejaVu); gettext for the
 # English catalogue; Node.js only to install the front-end packages; PostgreSQL's client tools
 # for scripts/backup.sh and scripts/restore.sh.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext nodejs npm \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core gettext nodejs npm \
       postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
@@ -27,7 +27,7 @@ COPY . .
 RUN DEBUG=1 python manage.py compilemessages -l en --ignore=frontend \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 
-RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
+RUN useradd --create-home portal && mkdir -p /app/media /app/private && chown portal /app/media /app/private
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

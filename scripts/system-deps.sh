@@ -5,7 +5,7 @@
 #                                 postgresql-client (pg_dump, pg_restore for the backup test)
 set -euo pipefail
 
-packages=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(gettext fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-demo}" = "test" ]; then
   packages+=(chromium poppler-utils postgresql-client)
 fi
