@@ -11,7 +11,14 @@ from evaluation import editor, expert_views, public_views, review_apis, review_v
 from evaluation import views as evaluation_views
 from indicators import apis as indicator_apis
 from indicators import views as indicator_views
-from reports import dashboard_views, export_apis, export_views, report_apis, report_views
+from reports import (
+    dashboard_views,
+    enterprise_export_views,
+    export_apis,
+    export_views,
+    report_apis,
+    report_views,
+)
 from reports.exports import FormatConverter
 
 from . import apis, views
@@ -60,6 +67,11 @@ api_v1 = [
         "review/batches/<int:pk>/export/",
         export_apis.BatchDataExportApi.as_view(),
         name="api-batch-data-export",
+    ),
+    path(
+        "enterprises/<int:pk>/export/",
+        enterprise_export_views.EnterpriseExportApi.as_view(),
+        name="api-enterprise-export",
     ),
     path("", include(router.urls)),
 ]
@@ -163,6 +175,11 @@ urlpatterns = [
     path("assessments/<int:pk>/", include(assessment_editor)),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-page"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path(
+        "enterprises/<int:pk>/export/",
+        enterprise_export_views.enterprise_export,
+        name="enterprise-export",
+    ),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

@@ -56,6 +56,7 @@ def enterprise_detail(request, pk):
             "enterprise": enterprise,
             "members": selectors.enterprise_members(enterprise=enterprise),
             "can_edit": selectors.user_can_edit_enterprise(request.user, enterprise),
+            "can_export": selectors.user_administers_enterprise(request.user, enterprise),
         },
     )
 

@@ -1,0 +1,273 @@
+"""An enterprise admin exports all of its enterprise's data as one ZIP (the page's button and
+GET /api/v1/enterprises/{id}/export/): what the archive holds, what it must never hold (another
+enterprise's data, password hashes, tokens, the experts and their scores), who may download
+it, and the audit entry it leaves."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from evaluation import review_services
+from evaluation import services as evaluation_services
+from evaluation.models import Evidence
+from portal.models import AuditLog, Notification
+from reports.models import Report, ReportStatus
+
+from .conftest import complete_review, draft_assessment, login
+from .services.conftest import DECLARED, IMPL, PNG
+
+pytestmark = pytest.mark.django_db
+
+REPORT_PDF = b"%PDF-1.4\n% the rendered application report\n%%EOF\n"
+B_SECRET = b"%PDF-1.4\n% enterprise B's own statement\n%%EOF\n"
+
+
+@pytest.fixture
+def decided(
+    submitted,
+    admin_a,
+    city_reviewer_suzhou,
+    experts,
+    province_admin,
+    django_capture_on_commit_callbacks,
+):
+    """Enterprise A's assessment: returned once, submitted again, recommended, scored by three
+    experts and approved; with a screenshot for scenario 1 and a rendered report."""
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        review_services.assessment_return(
+            assessment=submitted, actor=city_reviewer_suzhou, comment="请补充场景 45 的说明。"
+        )
+    evaluation_services.scenario_answer_set(
+        assessment=submitted, actor=admin_a, scenario_no=45, data=IMPL
+    )
+    evaluation_services.evidence_upload(
+        assessment=submitted,
+        actor=admin_a,
+        uploaded=ContentFile(PNG, name="产线看板截图.png"),
+        scenario_no=1,
+    )
+    with capture(execute=True):
+        evaluation_services.assessment_submit(
+            assessment=submitted, actor=admin_a, declarations=DECLARED
+        )
+        review_services.assessment_recommend(
+            assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"
+        )
+        review_services.assignments_auto(batch=submitted.batch, actor=province_admin)
+        submitted.refresh_from_db()  # the reviewers read the new snapshot
+        for assignment in submitted.assignments.all():
+            complete_review(assignment, score=9)
+        review_services.assessment_decide(
+            assessment=submitted,
+            actor=province_admin,
+            outcome="approved",
+            tier="workshop",
+            reason="同意认定为智能车间。",
+            figures={"mean": "9.00", "experts": [e.username for e in experts]},
+        )
+    submitted.refresh_from_db()
+    report = Report.objects.create(
+        assessment=submitted,
+        cache_key="export-test",
+        digest=submitted.snapshot_sha256,
+        language="zh-hans",
+        status=ReportStatus.READY,
+        requested_at=timezone.now(),
+        finished_at=timezone.now(),
+        pages=1,
+        size=len(REPORT_PDF),
+    )
+    report.file.save("report.pdf", ContentFile(REPORT_PDF))
+    return submitted
+
+
+@pytest.fixture
+def other_enterprise(enterprise_b, admin_b, open_batch):
+    """Enterprise B's own draft, evidence and notification: none of it may leak."""
+    b = draft_assessment(enterprise_b, open_batch, admin_b)
+    evaluation_services.evidence_upload(
+        assessment=b,
+        actor=admin_b,
+        uploaded=ContentFile(B_SECRET, name="乙企业报表.pdf"),
+        financial_year=b.current_year - 1,
+    )
+    Notification.objects.create(recipient=admin_b, kind="test", title="乙企业的通知")
+    return b
+
+
+def _archive(response) -> zipfile.ZipFile:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _json(archive: zipfile.ZipFile, name: str):
+    return json.loads(archive.read(name))
+
+
+def _everything(archive: zipfile.ZipFile) -> bytes:
+    return b"\n".join(archive.read(name) for name in archive.namelist())
+
+
+def _export(client, user, enterprise):
+    return login(client, user).get(reverse("enterprise-export", args=[enterprise.pk]))
+
+
+def test_the_archive_holds_the_enterprise_and_its_assessment(
+    client, member_a, decided, admin_a, enterprise_a, other_enterprise
+):
+    archive = _archive(_export(client, admin_a, enterprise_a))
+    folder = f"assessments/{decided.pk}"
+
+    meta = _json(archive, "export.json")
+    assert meta["enterprise"] == enterprise_a.pk
+    assert meta["exported_by"] == "admin_a"
+    assert (meta["assessments"], meta["evidence_files"], meta["reports"]) == (1, 2, 1)
+
+    profile = _json(archive, "enterprise.json")
+    assert profile["name"] == "甲企业"
+    assert profile["credit_code"] == enterprise_a.credit_code
+    members = _json(archive, "members.json")
+    assert sorted(m["username"] for m in members) == ["admin_a", "member_a"]
+    assert all("password" not in m for m in members)
+
+    data = _json(archive, f"{folder}/assessment.json")
+    assert data["state"] == "approved"
+    assert data["current_inputs"]["gross_output_value"] == "15000"
+    scenarios = {s["no"]: s for s in data["scenarios"]}
+    assert scenarios[45]["status"] == "implemented"
+    assert scenarios[45]["description"] == IMPL["description"]
+    assert data["declarations"]["signer"] == DECLARED["signer"]
+    assert data["snapshot_sha256"] == decided.snapshot_sha256
+    assert data["snapshot"]["scenarios"]["45"]["status"] == "implemented"
+    assert data["evaluation"]["highest_tier"] == decided.evaluation.highest_tier
+    assert len(data["evaluation"]["indicators"]["current"]["value"]) == 19
+    assert data["review"]["returns"] == [
+        {"comment": "请补充场景 45 的说明。", "at": data["review"]["returns"][0]["at"]}
+    ]
+    assert data["review"]["decision"]["outcome"] == "approved"
+    assert data["review"]["decision"]["tier"] == "workshop"
+    assert data["review"]["decision"]["reason"] == "同意认定为智能车间。"
+
+    # the files themselves, byte for byte, named in the JSON
+    files = {e["name"]: e for e in data["evidence"]}
+    assert set(files) == {"财务报表.pdf", "产线看板截图.png"}
+    screenshot = files["产线看板截图.png"]
+    assert screenshot["scenario"] == 1
+    assert archive.read(screenshot["file"]) == PNG
+    statement = Evidence.objects.get(assessment=decided, financial_year__isnull=False)
+    assert archive.read(files["财务报表.pdf"]["file"]) == statement.file.open("rb").read()
+    [report] = data["reports"]
+    assert report["verification_code"] == decided.snapshot_sha256
+    assert archive.read(report["file"]) == REPORT_PDF
+
+    notifications = _json(archive, "notifications.json")
+    assert {n["recipient"] for n in notifications} == {"admin_a", "member_a"}
+    assert any("退回" in n["title"] or "认定" in n["title"] for n in notifications)
+    actions = {e["action"] for e in _json(archive, "audit_log.json")}
+    assert {"assessment.create", "assessment.submit", "review.return", "review.decide"} <= actions
+
+
+def test_the_archive_holds_nothing_of_another_enterprise_nor_any_secret(
+    client,
+    decided,
+    admin_a,
+    member_a,
+    enterprise_a,
+    enterprise_b,
+    admin_b,
+    experts,
+    other_enterprise,
+):
+    tokens = [Token.objects.create(user=u).key for u in (admin_a, member_a, admin_b)]
+    archive = _archive(_export(client, admin_a, enterprise_a))
+    everything = _everything(archive)
+    text = everything.decode("utf-8", errors="replace")
+
+    assert B_SECRET not in everything
+    for leak in [
+        "乙企业",
+        enterprise_b.credit_code,
+        "admin_b",
+        f"assessments/{other_enterprise.pk}/",
+    ]:
+        assert leak not in text, leak
+    assert all(name.startswith(f"assessments/{decided.pk}/") or "/" not in name
+               for name in archive.namelist())  # fmt: skip
+    # no password hash, no API token
+    assert admin_a.password and admin_a.password not in text
+    assert "pbkdf2" not in text and "argon2" not in text
+    for key in tokens:
+        assert key not in text
+    # nothing of the expert review: who, their scores, their opinions, the decision's figures
+    for expert in experts:
+        for trace in (expert.username, expert.email, expert.employer):
+            assert trace not in text, trace
+    for word in ("建设成效明显", '"scores"', '"verdicts"', '"opinion"', '"figures"', '"total"'):
+        assert word not in text, word
+    assert not {"review.assign", "review.submit"} & {
+        e["action"] for e in _json(archive, "audit_log.json")
+    }
+
+
+def test_a_missing_file_is_listed_without_its_bytes(client, assessment, admin_a, enterprise_a):
+    statement = Evidence.objects.get(assessment=assessment)
+    statement.file.storage.delete(statement.file.name)
+    archive = _archive(_export(client, admin_a, enterprise_a))
+    [listed] = _json(archive, f"assessments/{assessment.pk}/assessment.json")["evidence"]
+    assert listed["name"] == "财务报表.pdf" and listed["file"] is None
+
+
+def test_the_export_is_audited(client, assessment, admin_a, member_a, enterprise_a):
+    _archive(_export(client, admin_a, enterprise_a))
+    entry = AuditLog.objects.get(action="enterprise.export")
+    assert entry.actor == admin_a and entry.enterprise == enterprise_a
+    assert entry.data["bytes"] > 0
+    assert _export(client, member_a, enterprise_a).status_code == 403
+    assert AuditLog.objects.filter(action="enterprise.export").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin_a", 200),
+        ("member_a", 403),
+        ("admin_b", 404),
+        ("city_reviewer_suzhou", 403),
+        ("city_reviewer_nanjing", 404),
+        ("expert", 404),
+        ("province_admin", 403),
+    ],
+)
+def test_only_the_enterprises_admin_may_export(
+    request, client, api_client, enterprise_a, who, status
+):
+    user = request.getfixturevalue(who)
+    assert _export(client, user, enterprise_a).status_code == status
+    api_client.force_authenticate(user)
+    response = api_client.get(f"/api/v1/enterprises/{enterprise_a.pk}/export/")
+    assert response.status_code == status
+    if status != 200:
+        assert response["Content-Type"] == "application/json"
+
+
+def test_the_anonymous_are_sent_to_log_in(client, api_client, enterprise_a):
+    response = client.get(reverse("enterprise-export", args=[enterprise_a.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert api_client.get(f"/api/v1/enterprises/{enterprise_a.pk}/export/").status_code == 401
+
+
+def test_the_enterprise_page_offers_the_export_to_its_admin_only(
+    client, admin_a, member_a, enterprise_a
+):
+    page = reverse("enterprise-page", args=[enterprise_a.pk])
+    export = reverse("enterprise-export", args=[enterprise_a.pk])
+    assert export in login(client, admin_a).get(page).content.decode()
+    assert export not in login(client, member_a).get(page).content.decode()
