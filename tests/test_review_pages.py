@@ -161,6 +161,9 @@ def test_the_city_recommends_through_the_page(client, evaluated, city_reviewer_s
     html = html_of(client.get(detail(evaluated)))
     assert 'data-testid="recommend-form"' in html and 'data-testid="return-form"' in html
     assert 'data-testid="scenario-1"' in html and "已建成并投用。" in html
+    report = f"/assessments/{evaluated.pk}/report/"
+    assert f'href="{report}"' in html  # the application report, one click away
+    assert client.get(report).status_code == 200
     response = client.post(f"{detail(evaluated)}recommend/", {"comment": "同意推荐。"})
     assert response.status_code == 302 and response["Location"] == detail(evaluated)
     assert refreshed(evaluated).state == State.CITY_RECOMMENDED
