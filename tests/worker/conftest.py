@@ -4,15 +4,17 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
+def start_worker(**env_overrides) -> subprocess.Popen:
+    """A worker with its own node name (``process.nodename``), answering pings."""
     env = dict(os.environ)
     settings_dict = connection.settings_dict
     env["DATABASE_URL"] = (
@@ -21,6 +23,10 @@ def celery_worker_process(transactional_db):
     env["CELERY_TASK_ALWAYS_EAGER"] = "0"
     # files the worker writes (rendered reports) land where this test reads them
     env["PRIVATE_MEDIA_ROOT"] = str(settings.PRIVATE_MEDIA_ROOT)
+    env.update(env_overrides)
+    nodename = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    # a file, not a pipe nobody reads: a full pipe would block the worker's logging
+    log = tempfile.NamedTemporaryFile(mode="w", prefix="celery-worker-", suffix=".log")  # noqa: SIM115 closed by stop_worker
     process = subprocess.Popen(
         [
             sys.executable,
@@ -34,26 +40,44 @@ def celery_worker_process(transactional_db):
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            f"--hostname={nodename}",
         ],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    process.nodename, process.log = nodename, log
     from portal.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail("Celery worker exited:\n" + process.stdout.read())
-        if app.control.ping(timeout=1):
-            break
-    else:
-        process.kill()
-        pytest.fail("Celery worker did not answer a ping within 60 s")
+            pytest.fail("Celery worker exited:\n" + worker_log(process))
+        if app.control.ping(destination=[nodename], timeout=1):
+            return process
+    process.kill()
+    pytest.fail("Celery worker did not answer a ping within 60 s")
+
+
+def worker_log(process: subprocess.Popen) -> str:
+    with open(process.log.name) as log:  # its own offset: the worker's is left alone
+        return log.read()
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    process = start_worker()
     yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_worker(process)
