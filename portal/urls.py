@@ -165,6 +165,8 @@ review = [
     ),
 ]
 
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),

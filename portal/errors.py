@@ -1,0 +1,41 @@
+"""Error answers. A database that cannot be reached — restarting, or its connections cut
+under the running app — is a 503 with Retry-After (JSON under /api/), not a 500 page: the
+request may simply be tried again, and the next one reconnects."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 10
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request) -> HttpResponse:
+    # A broken connection is dropped now, so the next request opens a new one (even where
+    # nothing runs the end-of-request cleanup).
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    message = _("数据库暂时无法访问，请稍后重试。")
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": message}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        # rendered without the request: the navigation's context reads the database
+        page = render_to_string(
+            "503.html", {"message": message, "retry_after": RETRY_AFTER_SECONDS}
+        )
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request):
+    """``handler500``: Django calls it while handling the exception."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    return defaults.server_error(request)
