@@ -6,9 +6,10 @@ Each user is the admin of its own enterprise, editing its own draft assessment i
 batch: page views (overview, scenarios editor, indicators editor), autosaves of scenario
 answers and indicator inputs exactly as the editor's htmx forms post them, each followed by the
 side panel's preview, and indicator computes through the API with its token
-(bench/deadline_load.py, locust in its own process). 10 s into the run, ``batch_recompute``
-of a province batch of 5,000 submitted assessments (BENCH_DEADLINE_BATCH) starts in a thread
-of this process. gunicorn runs BENCH_WORKERS (default 3) sync workers on 2 cores.
+(bench/deadline_load.py, locust in its own process), with 1–2 s between two actions
+(BENCH_THINK). 10 s into the run, ``batch_recompute`` of a province batch of 5,000 submitted
+assessments (BENCH_DEADLINE_BATCH) starts in a thread of this process. gunicorn runs
+BENCH_WORKERS (default 3) sync workers on 2 cores.
 
 Baselines in the same run: the same mix by one user with no think time
 (BENCH_BASELINE_SECONDS, default 20), and the recompute alone before the server starts.
@@ -44,7 +45,8 @@ WARMUP_SECONDS = 15  # every worker has loaded its templates, catalog and transl
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 PROVINCE_ASSESSMENTS = int(os.environ.get("BENCH_DEADLINE_BATCH", "5000"))
 RECOMPUTE_AFTER = 10  # seconds into the run: the users are all editing by then
-THINK_SECONDS = (1, 2)  # between two actions of a user
+# Between two actions of a user: "1,2" is someone at work on the form, saving every few seconds.
+THINK_SECONDS = tuple(float(s) for s in os.environ.get("BENCH_THINK", "1,2").split(","))
 EDITED_INPUTS = ["gross_output_value", "avg_employees", "sales_revenue", "total_energy_tce"]
 AUTOSAVES = ("autosave: scenario", "autosave: input")
 TARGET_P95_MS = 300
@@ -313,8 +315,8 @@ def run() -> dict:
         load, load_writes = _run(port, profiles, SECONDS, THINK_SECONDS, bodies)
         thread.join()
     _print_run(
-        f"deadline day, {USERS} users for {SECONDS} s (think {THINK_SECONDS[0]}–"
-        f"{THINK_SECONDS[1]} s), province recompute in the background",
+        f"deadline day, {USERS} users for {SECONDS} s (think {THINK_SECONDS[0]:g}–"
+        f"{THINK_SECONDS[1]:g} s), province recompute in the background",
         load,
         load_writes,
         baseline,
