@@ -137,25 +137,30 @@ def eager_celery():
     app.conf.task_always_eager = before
 
 
-@pytest.fixture
-def assessment(open_batch, admin_a, enterprise_a):
-    """Enterprise A's draft: both years' inputs, 7 implemented scenarios, 2 support elements."""
+def draft_assessment(enterprise, batch, actor):
+    """A complete draft: both years' inputs, 7 implemented scenarios, 2 support elements."""
     from evaluation import services
 
     from .services.conftest import IMPL, attach_statement
     from .test_indicators import FULL
 
-    a = services.assessment_create(enterprise=enterprise_a, batch=open_batch, actor=admin_a)
-    services.assessment_inputs_update(assessment=a, actor=admin_a, period="base", values=FULL)
+    a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
+    services.assessment_inputs_update(assessment=a, actor=actor, period="base", values=FULL)
     current = dict(FULL, gross_output_value="15000", inspected_defective="10")
-    services.assessment_inputs_update(assessment=a, actor=admin_a, period="current", values=current)
+    services.assessment_inputs_update(assessment=a, actor=actor, period="current", values=current)
     for no in (1, 2, 4, 5, 11, 13, 30):
-        services.scenario_answer_set(assessment=a, actor=admin_a, scenario_no=no, data=IMPL)
+        services.scenario_answer_set(assessment=a, actor=actor, scenario_no=no, data=IMPL)
     for no in (1, 3):
-        services.support_answer_set(assessment=a, actor=admin_a, element_no=no, data=IMPL)
-    attach_statement(a, admin_a)
+        services.support_answer_set(assessment=a, actor=actor, element_no=no, data=IMPL)
+    attach_statement(a, actor)
     a.refresh_from_db()
     return a
+
+
+@pytest.fixture
+def assessment(open_batch, admin_a, enterprise_a):
+    """Enterprise A's draft."""
+    return draft_assessment(enterprise_a, open_batch, admin_a)
 
 
 # --- the review workflow -------------------------------------------------------------------
