@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,11 +43,14 @@ ROW_KEY = re.compile(
 
 
 def editor_view(view):
-    """Log-in required; the assessment must be the user's own enterprise's (404 otherwise)."""
+    """Log-in required; enterprise users only (every other role is refused, 403); the
+    assessment must be the user's own enterprise's (404 otherwise)."""
 
     @login_required
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
+        if not request.user.is_enterprise_user:
+            raise PermissionDenied
         assessment = get_object_or_404(selectors.editable_assessments_for(request.user), pk=pk)
         return view(request, assessment, *args, **kwargs)
 

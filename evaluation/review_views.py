@@ -70,6 +70,13 @@ def _status_of(exc: Exception) -> int:
     return 403
 
 
+def _reviewed(request, pk: int):
+    """A submission in the reviewer's queue: other roles are refused (403) before any lookup,
+    another city's submission is a 404."""
+    require_reviewer(request.user)
+    return get_object_or_404(review_queue_for(request.user), pk=pk)
+
+
 def _evaluation(assessment):
     return getattr(assessment, "evaluation", None)
 
@@ -181,7 +188,7 @@ def _render_detail(
 
 @login_required
 def review_detail(request, pk: int):
-    assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
+    assessment = _reviewed(request, pk)
     return _render_detail(request, assessment)
 
 
@@ -207,7 +214,7 @@ def _act(request, assessment, key: str, form, call, success: str):
 @login_required
 @require_POST
 def review_recommend(request, pk: int):
-    assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
+    assessment = _reviewed(request, pk)
     form = CommentForm(request.POST, auto_id="recommend_%s")
     return _act(
         request,
@@ -224,7 +231,7 @@ def review_recommend(request, pk: int):
 @login_required
 @require_POST
 def review_return(request, pk: int):
-    assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
+    assessment = _reviewed(request, pk)
     form = ReturnForm(request.POST, auto_id="return_%s")
     return _act(
         request,
@@ -241,8 +248,8 @@ def review_return(request, pk: int):
 @login_required
 @require_POST
 def review_assign(request, pk: int):
-    assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
     require_province(request.user)
+    assessment = _reviewed(request, pk)
     form = AssignForm(request.POST)
     return _act(
         request,
@@ -259,8 +266,8 @@ def review_assign(request, pk: int):
 @login_required
 @require_POST
 def review_decide(request, pk: int):
-    assessment = get_object_or_404(review_queue_for(request.user), pk=pk)
     require_province(request.user)
+    assessment = _reviewed(request, pk)
     form = DecideForm(request.POST)
 
     def decide(data):
@@ -280,8 +287,8 @@ def review_decide(request, pk: int):
 @require_POST
 def review_unassign(request, pk: int):
     """Withdraw an expert's unsubmitted task (the province admin only)."""
-    assignment = get_object_or_404(assignments_for(request.user), pk=pk)
     require_province(request.user)
+    assignment = get_object_or_404(assignments_for(request.user), pk=pk)
     assessment = get_object_or_404(review_queue_for(request.user), pk=assignment.assessment_id)
     try:
         services.assignment_remove(assignment=assignment, actor=request.user)

@@ -35,6 +35,8 @@ def evidence_download(request, pk: int):
 @require_POST
 def assessment_start(request):
     """Start this enterprise's assessment for an open batch."""
+    if not request.user.is_enterprise_user:
+        raise PermissionDenied
     batch = get_object_or_404(
         selectors.assessments_to_start(request.user), pk=request.POST.get("batch")
     )

@@ -43,7 +43,7 @@ def as_member(client, member_a):
 
 
 @pytest.mark.django_db
-def test_every_editor_page_and_endpoint_is_404_outside_the_enterprise(
+def test_every_editor_page_and_endpoint_is_refused_outside_the_enterprise(
     client, assessment, admin_b, city_reviewer_suzhou, expert, province_admin, factors
 ):
     evidence = Evidence.objects.get(assessment=assessment)
@@ -54,12 +54,18 @@ def test_every_editor_page_and_endpoint_is_404_outside_the_enterprise(
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
     for path, data in posts:
         assert client.post(url(assessment, path), data).status_code == 302, path
-    for outsider in (admin_b, city_reviewer_suzhou, expert, province_admin):
+    # another enterprise's draft is a 404; roles that never edit are refused outright (403)
+    for outsider, status in (
+        (admin_b, 404),
+        (city_reviewer_suzhou, 403),
+        (expert, 403),
+        (province_admin, 403),
+    ):
         login(client, outsider)
         for path in PAGES:
-            assert client.get(url(assessment, path)).status_code == 404, (outsider, path)
+            assert client.get(url(assessment, path)).status_code == status, (outsider, path)
         for path, data in posts:
-            assert client.post(url(assessment, path), data, **HX).status_code == 404, (
+            assert client.post(url(assessment, path), data, **HX).status_code == status, (
                 outsider,
                 path,
             )

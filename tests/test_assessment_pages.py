@@ -25,7 +25,7 @@ def test_an_enterprise_starts_its_assessment_once(client, admin_a, open_batch):
 @pytest.mark.django_db
 def test_only_enterprise_users_start_and_only_with_post(client, expert, admin_a, open_batch):
     login(client, expert)
-    assert client.post("/assessments/start/", {"batch": open_batch.pk}).status_code == 404
+    assert client.post("/assessments/start/", {"batch": open_batch.pk}).status_code == 403
     client.logout()
     login(client, admin_a)
     assert client.get("/assessments/start/").status_code == 405

@@ -87,10 +87,10 @@ def test_the_queue_shows_a_submission_to_its_city_only(
     assert response.status_code == 200 and "甲企业" not in html_of(response)
     assert client.get(detail(evaluated)).status_code == 404
 
-    for outsider in (admin_b, expert):
+    for outsider in (admin_b, expert):  # roles that review nothing: refused before any lookup
         login(client, outsider)
         assert client.get("/review/").status_code == 403
-        assert client.get(detail(evaluated)).status_code == 404
+        assert client.get(detail(evaluated)).status_code == 403
 
     client.logout()
     for url in ("/review/", detail(evaluated)):
