@@ -3,11 +3,13 @@ from dataclasses import asdict
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -74,6 +76,21 @@ class TierApi(APIView):
         return Response(outcome.as_json())
 
 
+class EnterpriseWrites(BasePermission):
+    """Reading follows the tenancy gate; writing an assessment is for enterprise users only, so
+    every other role is refused (403) before any lookup, as in the web editor. Queuing a
+    recompute is not an edit of the enterprise's data."""
+
+    message = gettext_lazy("只有企业用户可以填写自评估。")
+
+    def has_permission(self, request, view):
+        return (
+            request.method in SAFE_METHODS
+            or view.action == "evaluate"
+            or request.user.is_enterprise_user
+        )
+
+
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -88,6 +105,7 @@ class AssessmentViewSet(
     """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    permission_classes = [IsAuthenticated, EnterpriseWrites]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
