@@ -1,0 +1,157 @@
+"""One small world with an object behind every URL parameter, and a signed-in client per role.
+
+Enterprise A (Suzhou) has a submission under expert review in one batch and a draft in a
+second open batch; enterprise B is in Nanjing. Roles: anonymous, A's admin and member, B's
+admin, the city reviewers of Nanjing (another city) and of Suzhou (A's city), an expert with no
+assignment, an expert assigned to A's submission, and the province admin.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from evaluation import services
+from portal.models import Invitation, Notification, Role
+from reports.models import Report, ReportStatus
+from scenarios.models import Batch
+
+from ..factories import UserFactory
+from ..services.conftest import PDF, attach_statement
+
+ROLES = (
+    "anonymous",
+    "admin_a",
+    "member_a",
+    "admin_b",
+    "city_nj",
+    "expert",
+    "province",
+    "city_sz",
+    "expert_a",
+)
+
+# Tables a refused request may still write: the session of the client that made it.
+VOLATILE_TABLES = {"django_session"}
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Logins and new accounts run once per role: hash passwords cheaply (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(
+    fast_passwords,
+    factors,
+    under_review,
+    enterprise_a,
+    enterprise_b,
+    admin_a,
+    member_a,
+    admin_b,
+    city_reviewer_suzhou,
+    city_reviewer_nanjing,
+    province_admin,
+    catalog,
+):
+    submitted = under_review
+    assignment = submitted.assignments.order_by("pk").first()
+    unassigned = UserFactory(username="expert_free", role=Role.EXPERT, employer="某研究院")
+    now = timezone.now()
+    second_batch = Batch.objects.create(
+        year=now.year + 1,
+        name="第二批次",
+        catalog_version=catalog,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    draft = services.assessment_create(enterprise=enterprise_a, batch=second_batch, actor=admin_a)
+    draft_evidence = attach_statement(draft, admin_a)
+    published = Batch.objects.create(
+        year=now.year - 1,
+        name="已公示批次",
+        catalog_version=catalog,
+        opens_at=now - timedelta(days=400),
+        closes_at=now - timedelta(days=300),
+        list_published_at=now - timedelta(days=200),
+    )
+    report = Report(
+        assessment=submitted,
+        cache_key="security-matrix",
+        digest=submitted.snapshot_sha256,
+        language="zh-hans",
+        status=ReportStatus.READY,
+        requested_by=admin_a,
+        requested_at=now,
+        finished_at=now,
+    )
+    report.file.save("report.pdf", ContentFile(PDF), save=False)
+    report.save()
+    users = {
+        "admin_a": admin_a,
+        "member_a": member_a,
+        "admin_b": admin_b,
+        "city_nj": city_reviewer_nanjing,
+        "expert": unassigned,
+        "province": province_admin,
+        "city_sz": city_reviewer_suzhou,
+        "expert_a": assignment.expert,
+    }
+    return SimpleNamespace(
+        enterprise_a=enterprise_a,
+        enterprise_b=enterprise_b,
+        batch=submitted.batch,
+        second_batch=second_batch,
+        published=published,
+        submitted=submitted,
+        evidence=submitted.evidence.order_by("pk").first(),
+        draft=draft,
+        draft_evidence=draft_evidence,
+        report=report,
+        assignment=assignment,
+        invitation=Invitation.objects.create(
+            enterprise=enterprise_a, email="new@example.com", invited_by=admin_a
+        ),
+        notification=Notification.objects.create(
+            recipient=admin_a, kind="test", title="测试通知", url="/"
+        ),
+        token=Token.objects.create(user=admin_a),
+        users=users,
+        clients=signed_in_clients(users),
+    )
+
+
+def signed_in_clients(users: dict) -> dict[str, APIClient]:
+    """One client per role, signed in with a session (none for the anonymous)."""
+    clients = {"anonymous": APIClient()}
+    for role, user in users.items():
+        client = APIClient()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        clients[role] = client
+    return clients
+
+
+def rows_written() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL's
+    statistics count them even in a savepoint rolled back since): a table whose figure grows
+    across a request was written by it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+        )
+        return {table: n for table, n in cursor.fetchall() if table not in VOLATILE_TABLES}
+
+
+def tables_written_by(send) -> tuple[object, list[str]]:
+    """``send()``'s result and the tables it wrote."""
+    before = rows_written()
+    result = send()
+    after = rows_written()
+    return result, sorted(t for t, n in after.items() if n != before.get(t, 0))

@@ -1,0 +1,622 @@
+"""Who may reach what: every route of the URL resolver × every method it handles × every role,
+with the status each role must get.
+
+The rules: the anonymous are sent to the login page by a web page (302) and get 401 from the
+API; another tenant's object is a 404, never a 403 (which would tell it exists); a role that may
+not use a page at all gets 403. A route in the resolver but not in ``MATRIX`` fails the test, as
+does a row of ``MATRIX`` whose route is gone, or whose methods are not the ones its view
+handles: no endpoint can be added without deciding who may use it.
+
+Each request runs in a savepoint rolled back afterwards, so the allowed ones (a real save, a
+submission) leave the world as it was for the next. A request answered with a 4xx, or sent to
+the login page, must not have written a single row of any table (checked inside the savepoint).
+"""
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+
+from ..services.conftest import DECLARED, IMPL, PDF
+from .conftest import ROLES, tables_written_by
+from .routes import all_routes
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # a 302 to the login page, to come back (``?next=``) once signed in
+
+
+def web(default, *, anonymous=LOGIN, **roles) -> dict:
+    """A web page's expected statuses: ``default`` for every signed-in role not named."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, unknown
+    return {role: roles.get(role, default) for role in ROLES} | {"anonymous": anonymous}
+
+
+def api(default, *, anonymous=401, **roles) -> dict:
+    return web(default, anonymous=anonymous, **roles)
+
+
+PUBLIC = web(200, anonymous=200)
+SIGNED_IN = web(200)
+API_PUBLIC = api(200, anonymous=200)
+API_SIGNED_IN = api(200)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: the URL's kwargs and the body, each from the world, and the statuses."""
+
+    expect: dict
+    kwargs: Callable = lambda w: {}
+    data: Callable | dict | None = None
+    query: str = ""
+    multipart: bool = False
+    headers: dict = field(default_factory=dict)
+
+
+def pk(name: str) -> Callable:
+    return lambda w: {"pk": getattr(w, name).pk}
+
+
+SUBMITTED, DRAFT = pk("submitted"), pk("draft")
+ENTERPRISE_A, BATCH, PUBLISHED, ASSIGNMENT = (
+    pk("enterprise_a"),
+    pk("batch"),
+    pk("published"),
+    pk("assignment"),
+)
+
+
+def CODE(w) -> dict:
+    return {"code": w.submitted.snapshot_sha256}
+
+
+def fmt(kwargs=lambda w: {}, fmt="csv") -> Callable:
+    return lambda w: {**kwargs(w), "fmt": fmt}
+
+
+def statement(w) -> dict:
+    return {
+        "file": SimpleUploadedFile("报表.pdf", PDF, content_type="application/pdf"),
+        "financial_year": w.draft.current_year,
+    }
+
+
+def workbook(w) -> dict:
+    """Not a workbook at all: the import refuses it, after the permission checks."""
+    return {"file": SimpleUploadedFile("数据.xlsx", PDF)}
+
+
+def profile(w) -> dict:
+    from portal.models import ENTERPRISE_PROFILE_FIELDS
+
+    e = w.enterprise_a
+    return {f: getattr(e, f) for f in ENTERPRISE_PROFILE_FIELDS} | {"district": "吴中区"}
+
+
+def review_data(w) -> dict:
+    from evaluation import review_services
+
+    claimed = review_services.claimed_scenarios(w.submitted)
+    return {
+        "opinion": "建设成效明显。",
+        "recommended_tier": "workshop",
+        **{f"verdict-{no}-accepted": "1" for no in claimed},
+        **{f"score-{c.pk}": "8" for c in w.batch.rubric.all()},
+    }
+
+
+# Who sees enterprise A's submission: its own users, its city's reviewer and the province.
+SEES_SUBMISSION = dict(admin_a=200, member_a=200, city_sz=200, province=200)
+# Who edits enterprise A's draft: its own users; every other role may not edit at all.
+EDITS_DRAFT = dict(admin_a=200, member_a=200, admin_b=404)
+
+
+def edits_draft(status: int) -> dict:
+    """Enterprise A's users get ``status``, B's admin a 404, every other role a 403."""
+    return api(403, admin_a=status, member_a=status, admin_b=404)
+
+
+REVIEWERS = dict(city_nj=200, city_sz=200, province=200)
+ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
+EXPERTS = dict(expert=200, expert_a=200)
+
+MATRIX: dict[str, dict[str, Call]] = {
+    # --- public pages and the accounts -------------------------------------------------------
+    "home": {"GET": Call(PUBLIC), "POST": Call(PUBLIC, data={})},
+    "catalog": {"GET": Call(PUBLIC), "POST": Call(PUBLIC, data={})},
+    "tier-rules": {"GET": Call(PUBLIC), "POST": Call(PUBLIC, data={})},
+    "verify-form": {"GET": Call(PUBLIC), "POST": Call(PUBLIC, data={})},
+    "verify": {
+        "GET": Call(PUBLIC, CODE),
+        "POST": Call(PUBLIC, CODE, {}),
+    },
+    "public-lists": {"GET": Call(PUBLIC)},
+    "public-list": {"GET": Call(PUBLIC, PUBLISHED)},
+    "public-list-export": {"GET": Call(PUBLIC, fmt(PUBLISHED))},
+    "invitation-accept": {
+        "GET": Call(PUBLIC, lambda w: {"token": w.invitation.token}),
+        "POST": Call(
+            web(302, anonymous=302),
+            lambda w: {"token": w.invitation.token},
+            {"username": "newcomer", "password1": "Xq7-pass-2026!", "password2": "Xq7-pass-2026!"},
+        ),
+    },
+    "login": {
+        "GET": Call(PUBLIC),
+        "POST": Call(PUBLIC, data={"username": "nobody", "password": "wrong"}),
+    },
+    "logout": {"POST": Call(web(302, anonymous=302))},
+    "password_change": {"GET": Call(SIGNED_IN), "POST": Call(SIGNED_IN, data={})},
+    "password_change_done": {"GET": Call(SIGNED_IN)},
+    "password_reset": {
+        "GET": Call(PUBLIC),
+        "POST": Call(web(302, anonymous=302), data={"email": "nobody@example.com"}),
+    },
+    "password_reset_done": {"GET": Call(PUBLIC)},
+    "password_reset_confirm": {
+        "GET": Call(PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}),
+        "POST": Call(PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}, {}),
+    },
+    "password_reset_complete": {"GET": Call(PUBLIC)},
+    "set_language": {
+        "GET": Call(web(302, anonymous=302)),
+        "POST": Call(web(302, anonymous=302), data={"language": "en", "next": "/"}),
+    },
+    # --- enterprises, members, audit log, notifications ------------------------------------
+    "enterprise-page": {
+        "GET": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A),
+        "POST": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A, {}),
+    },
+    "enterprise-edit": {
+        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=200), ENTERPRISE_A),
+        "POST": Call(
+            web(404, admin_a=302, member_a=403, city_sz=403, province=302), ENTERPRISE_A, profile
+        ),
+    },
+    # all of the enterprise's data as a ZIP: its own admin only
+    "enterprise-export": {
+        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A)
+    },
+    "member-list": {
+        "GET": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A),
+        "POST": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A, {}),
+    },
+    "member-invite": {
+        "POST": Call(
+            web(404, admin_a=302, member_a=403, city_sz=403, province=403),
+            ENTERPRISE_A,
+            {"email": "colleague@example.com", "role": "enterprise_member"},
+        )
+    },
+    # an enterprise admin reads its own enterprise's entries
+    "audit-log": {
+        "GET": Call(web(403, admin_a=200, admin_b=200, province=200)),
+        "POST": Call(web(403, admin_a=200, admin_b=200, province=200), data={}),
+    },
+    "audit-log-export": {"GET": Call(web(403, admin_a=200, admin_b=200, province=200), fmt())},
+    "notifications": {"GET": Call(SIGNED_IN), "POST": Call(SIGNED_IN, data={})},
+    "notifications-read": {
+        "POST": Call(web(404, admin_a=302), data=lambda w: {"id": w.notification.pk})
+    },
+    "dashboard": {
+        "GET": Call(web(403, **REVIEWERS)),
+        "POST": Call(web(403, **REVIEWERS), data={}),
+    },
+    # --- an assessment: overview, evidence, report --------------------------------------------
+    "assessment-start": {
+        "POST": Call(
+            web(403, admin_a=404, member_a=404, admin_b=302), data=lambda w: {"batch": w.batch.pk}
+        )
+    },
+    "assessment-overview": {
+        "GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED),
+        "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
+    },
+    "evidence-download": {
+        "GET": Call(web(404, **SEES_SUBMISSION, expert_a=200), lambda w: {"pk": w.evidence.pk}),
+        "POST": Call(
+            web(404, **SEES_SUBMISSION, expert_a=200), lambda w: {"pk": w.evidence.pk}, {}
+        ),
+    },
+    "assessment-report": {
+        "GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED),
+        "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
+    },
+    "assessment-report-generate": {
+        "POST": Call(web(404, admin_a=302, member_a=302, city_sz=302, province=302), SUBMITTED, {})
+    },
+    "assessment-report-status": {
+        "GET": Call(
+            web(404, **SEES_SUBMISSION),
+            lambda w: {"pk": w.submitted.pk, "report_id": w.report.pk},
+        ),
+        "POST": Call(
+            web(404, **SEES_SUBMISSION),
+            lambda w: {"pk": w.submitted.pk, "report_id": w.report.pk},
+            {},
+        ),
+    },
+    "assessment-report-download": {
+        "GET": Call(
+            web(404, **SEES_SUBMISSION),
+            lambda w: {"pk": w.submitted.pk, "report_id": w.report.pk},
+        ),
+        "POST": Call(
+            web(404, **SEES_SUBMISSION),
+            lambda w: {"pk": w.submitted.pk, "report_id": w.report.pk},
+            {},
+        ),
+    },
+    # --- the editor of enterprise A's draft ---------------------------------------------------
+    "editor-scenarios": {"GET": Call(web(403, **EDITS_DRAFT), DRAFT)},
+    "editor-support": {"GET": Call(web(403, **EDITS_DRAFT), DRAFT)},
+    "editor-indicators": {"GET": Call(web(403, **EDITS_DRAFT), DRAFT)},
+    "editor-preview": {"GET": Call(web(403, **EDITS_DRAFT), DRAFT)},
+    "editor-workbook": {"GET": Call(web(403, **EDITS_DRAFT), DRAFT)},
+    "editor-import": {
+        "GET": Call(web(403, **EDITS_DRAFT), DRAFT),
+        "POST": Call(web(403, admin_a=422, member_a=422, admin_b=404), DRAFT, {}),
+    },
+    "editor-submit": {
+        "GET": Call(web(403, **EDITS_DRAFT), DRAFT),
+        # the draft lacks what a submission needs: refused with the list of problems
+        "POST": Call(web(403, admin_a=422, member_a=422, admin_b=404), DRAFT, {**DECLARED}),
+    },
+    "editor-scenario-save": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        )
+    },
+    "editor-support-save": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        )
+    },
+    "editor-years-save": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            DRAFT,
+            {"base_year": "2024", "current_year": "2025"},
+        )
+    },
+    "editor-input-save": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            lambda w: {"pk": w.draft.pk, "code": "gross_output_value"},
+            {"base": "1000", "current": "1200"},
+        )
+    },
+    "editor-calculator": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            lambda w: {"pk": w.draft.pk, "kind": "energy"},
+            {"period": "current", "code": ["electricity"], "quantity": ["1000"]},
+        )
+    },
+    "editor-evidence-add": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404), DRAFT, statement, multipart=True
+        )
+    },
+    "editor-evidence-delete": {
+        "POST": Call(
+            web(403, admin_a=302, member_a=302, admin_b=404),
+            lambda w: {"pk": w.draft.pk, "evidence_id": w.draft_evidence.pk},
+            {},
+        )
+    },
+    # --- review: the queue and a submission -------------------------------------------------
+    "review-queue": {
+        "GET": Call(web(403, **REVIEWERS)),
+        "POST": Call(web(403, **REVIEWERS), data={}),
+    },
+    "review-export": {"GET": Call(web(403, **REVIEWERS), fmt())},
+    "review-detail": {
+        "GET": Call(web(403, city_nj=404, city_sz=200, province=200), SUBMITTED),
+        "POST": Call(web(403, city_nj=404, city_sz=200, province=200), SUBMITTED, {}),
+    },
+    "review-recommend": {
+        "POST": Call(
+            web(403, city_nj=404, city_sz=409, province=403), SUBMITTED, {"comment": "同意"}
+        )
+    },
+    "review-return": {
+        "POST": Call(
+            web(403, city_nj=404, city_sz=409, province=409), SUBMITTED, {"comment": "退回"}
+        )
+    },
+    "review-assign": {
+        "POST": Call(web(403, province=302), SUBMITTED, lambda w: {"expert": w.users["expert"].pk})
+    },
+    "review-decide": {
+        "POST": Call(
+            web(403, province=409),
+            SUBMITTED,
+            {"outcome": "approved", "tier": "workshop", "reason": "同意"},
+        )
+    },
+    # --- review: the experts -------------------------------------------------------------------
+    "expert-assignments": {
+        "GET": Call(web(403, **EXPERTS)),
+        "POST": Call(web(403, **EXPERTS), data={}),
+    },
+    "assignment-page": {
+        "GET": Call(web(403, expert=404, expert_a=200), ASSIGNMENT),
+        "POST": Call(web(403, expert=404, expert_a=302), ASSIGNMENT, review_data),
+    },
+    "assignment-submit": {
+        "POST": Call(web(403, expert=404, expert_a=302), ASSIGNMENT, review_data)
+    },
+    "assignment-conflict": {
+        "POST": Call(web(403, expert=404, expert_a=302), ASSIGNMENT, {"reason": "曾为其提供咨询"})
+    },
+    "review-unassign": {"POST": Call(web(403, province=302), ASSIGNMENT, {})},
+    # --- review: the province's batches ------------------------------------------------------
+    "review-batches": {
+        "GET": Call(web(403, province=200)),
+        "POST": Call(web(403, province=200), data={}),
+    },
+    "batch-settings": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=400), BATCH, {}),
+    },
+    "batch-assignments": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=200), BATCH, {}),
+    },
+    "batch-auto-assign": {"POST": Call(web(403, province=302), BATCH, {})},
+    "batch-decisions": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=200), BATCH, {}),
+    },
+    "batch-publish": {"POST": Call(web(403, province=302), BATCH, {"action": "publish"})},
+    "batch-data-export": {"GET": Call(web(403, **REVIEWERS), fmt(BATCH))},
+    "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    # --- API: public and stateless -----------------------------------------------------------
+    "api-root": {"GET": Call(API_SIGNED_IN)},
+    "api-schema": {"GET": Call(API_PUBLIC)},
+    "api-docs": {"GET": Call(API_PUBLIC)},
+    "api-token": {
+        "POST": Call(API_PUBLIC, data={"username": "admin_a", "password": "pass-for-tests-2026"})
+    },
+    "api-catalog": {"GET": Call(API_PUBLIC)},
+    "api-public-list": {"GET": Call(API_PUBLIC, PUBLISHED)},
+    "api-compute": {"POST": Call(API_SIGNED_IN, data={"industry_type": "discrete", "inputs": {}})},
+    "api-calculator-energy": {
+        "POST": Call(API_SIGNED_IN, data={"entries": [{"code": "electricity", "quantity": 1000}]})
+    },
+    "api-calculator-co2": {
+        "POST": Call(
+            API_SIGNED_IN, data={"entries": [{"code": "grid_electricity", "quantity": 1000}]}
+        )
+    },
+    "api-tier": {"POST": Call(API_SIGNED_IN, data={"scenarios": {"1": "implemented"}})},
+    # --- API: enterprises and assessments ----------------------------------------------------
+    "enterprise-list": {"GET": Call(API_SIGNED_IN)},
+    "enterprise-detail": {
+        "GET": Call(api(404, **SEES_SUBMISSION), ENTERPRISE_A),
+        "PUT": Call(
+            api(404, admin_a=200, member_a=403, city_sz=403, province=200), ENTERPRISE_A, profile
+        ),
+        "PATCH": Call(
+            api(404, admin_a=200, member_a=403, city_sz=403, province=200),
+            ENTERPRISE_A,
+            {"district": "吴中区"},
+        ),
+    },
+    "api-enterprise-export": {
+        "GET": Call(api(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A)
+    },
+    "assessment-list": {
+        "GET": Call(API_SIGNED_IN),
+        "POST": Call(
+            api(403, admin_a=400, member_a=400, admin_b=201), data=lambda w: {"batch": w.batch.pk}
+        ),
+    },
+    "assessment-detail": {
+        "GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED),
+        "PUT": Call(edits_draft(200), DRAFT, {"base_year": 2024}),
+        "PATCH": Call(edits_draft(200), DRAFT, {"base_year": 2024}),
+    },
+    "assessment-benchmark": {"GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED)},
+    "assessment-evaluation": {"GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED)},
+    "assessment-evaluate": {"POST": Call(api(404, **ACCEPTS_SUBMISSION), SUBMITTED, {})},
+    # 202: queued for rendering (the world's report was rendered for another cache key)
+    "api-assessment-report": {"GET": Call(api(404, **ACCEPTS_SUBMISSION), SUBMITTED)},
+    "assessment-inputs": {
+        "POST": Call(
+            edits_draft(200),
+            DRAFT,
+            {"period": "base", "values": {"gross_output_value": "1000"}},
+        ),
+        "PATCH": Call(
+            edits_draft(200),
+            DRAFT,
+            {"period": "base", "values": {"gross_output_value": "1000"}},
+        ),
+    },
+    "assessment-inputs-template": {
+        "GET": Call(api(404, admin_a=200, member_a=200, province=200), DRAFT)
+    },
+    "assessment-inputs-import": {"POST": Call(edits_draft(400), DRAFT, workbook, multipart=True)},
+    "assessment-scenario": {
+        "PUT": Call(
+            edits_draft(200),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        ),
+        "PATCH": Call(
+            edits_draft(200),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        ),
+    },
+    "assessment-support-element": {
+        "PUT": Call(
+            edits_draft(200),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        ),
+        "PATCH": Call(
+            edits_draft(200),
+            lambda w: {"pk": w.draft.pk, "no": 1},
+            IMPL,
+        ),
+    },
+    "assessment-evidence": {
+        "GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED),
+        "POST": Call(edits_draft(201), DRAFT, statement, multipart=True),
+    },
+    "assessment-evidence-remove": {
+        "DELETE": Call(
+            edits_draft(204),
+            lambda w: {"pk": w.draft.pk, "evidence_id": w.draft_evidence.pk},
+        )
+    },
+    "assessment-submit": {
+        "POST": Call(
+            edits_draft(400),
+            DRAFT,
+            {"declarations": DECLARED},
+        )
+    },
+    # --- API: review ----------------------------------------------------------------------------
+    "review-api-assessment-list": {"GET": Call(api(403, **REVIEWERS))},
+    "review-api-assessment-detail": {
+        "GET": Call(api(403, city_nj=404, city_sz=200, province=200), SUBMITTED)
+    },
+    "review-api-assessment-recommend": {
+        "POST": Call(
+            api(403, city_nj=404, city_sz=409, province=403), SUBMITTED, {"comment": "同意"}
+        )
+    },
+    "review-api-assessment-return": {
+        "POST": Call(
+            api(403, city_nj=404, city_sz=409, province=409), SUBMITTED, {"comment": "退回"}
+        )
+    },
+    "review-api-assessment-assignments": {
+        "POST": Call(api(403, province=201), SUBMITTED, lambda w: {"expert": w.users["expert"].pk})
+    },
+    "review-api-assessment-decide": {
+        "POST": Call(
+            api(403, province=409),
+            SUBMITTED,
+            {"outcome": "approved", "tier": "workshop", "reason": "同意"},
+        )
+    },
+    "review-api-assignment-list": {"GET": Call(api(403, **EXPERTS, province=200))},
+    "review-api-assignment-detail": {
+        "GET": Call(api(403, expert=404, expert_a=200, province=200), ASSIGNMENT),
+        "DELETE": Call(api(403, expert=404, province=204), ASSIGNMENT),
+    },
+    "review-api-assignment-review": {
+        "PATCH": Call(
+            api(403, expert=404, expert_a=200, province=403), ASSIGNMENT, {"opinion": "良好"}
+        )
+    },
+    "review-api-assignment-submit": {
+        "POST": Call(api(403, expert=404, expert_a=400, province=403), ASSIGNMENT, {})
+    },
+    "review-api-assignment-conflict": {
+        "POST": Call(
+            api(403, expert=404, expert_a=200, province=403), ASSIGNMENT, {"reason": "曾为其咨询"}
+        )
+    },
+    "review-api-batch-list": {"GET": Call(api(403, province=200))},
+    "review-api-batch-detail": {
+        "GET": Call(api(403, province=200), BATCH),
+        "PATCH": Call(api(403, province=200), BATCH, {"experts_per_assessment": 3}),
+    },
+    "review-api-batch-experts": {"GET": Call(api(403, province=200), BATCH)},
+    "review-api-batch-auto-assign": {"POST": Call(api(403, province=200), BATCH, {})},
+    "review-api-batch-decisions": {"GET": Call(api(403, province=200), BATCH)},
+    # nothing approved yet: a field error
+    "review-api-batch-publish": {"POST": Call(api(403, province=400), BATCH, {"publish": True})},
+    "api-batch-data-export": {"GET": Call(api(403, **REVIEWERS), BATCH, query="?format=csv")},
+    "notification-api-list": {"GET": Call(API_SIGNED_IN)},
+    "notification-api-read": {"POST": Call(API_SIGNED_IN, data={})},
+}
+
+
+# --- running it ------------------------------------------------------------------------------
+
+
+def request(client, method: str, url: str, call: Call, world, is_api: bool):
+    data = call.data(world) if callable(call.data) else call.data
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return send(url, **call.headers)
+    if is_api and not call.multipart:
+        return send(url, data if data is not None else {}, format="json", **call.headers)
+    return send(url, data if data is not None else {}, format="multipart", **call.headers)
+
+
+def outcome(response) -> int | str:
+    if response.status_code == 302 and response.get("Location", "").startswith(
+        "/accounts/login/?next="
+    ):
+        return LOGIN
+    return response.status_code
+
+
+def is_refusal(result) -> bool:
+    return result == LOGIN or (isinstance(result, int) and 400 <= result < 500)
+
+
+def run_matrix(world, keys) -> list[str]:
+    """Every (route, method, role) of ``keys``; the mismatches and the refusals that wrote."""
+    routes = all_routes()
+    failures = []
+    for key in keys:
+        route = routes[key]
+        for method, call in MATRIX[key].items():
+            url = reverse(key, kwargs=call.kwargs(world)) + call.query
+            for role in ROLES:
+                client = world.clients[role]
+                cookies = copy.deepcopy(client.cookies)  # a login or logout would replace them
+                with transaction.atomic():
+                    response, written = tables_written_by(
+                        lambda: request(client, method, url, call, world, route.is_api)
+                    )
+                    transaction.set_rollback(True)
+                client.cookies = cookies
+                result = outcome(response)
+                expected = call.expect[role]
+                if result != expected:
+                    failures.append(f"{method} {url} as {role}: expected {expected}, got {result}")
+                if written and is_refusal(result):
+                    failures.append(
+                        f"{method} {url} as {role} refused ({result}) but wrote {written}"
+                    )
+    return failures
+
+
+def test_every_route_is_in_the_matrix_with_the_methods_its_view_handles():
+    routes = all_routes()
+    missing = sorted(set(routes) - set(MATRIX))
+    assert not missing, f"routes without a row in MATRIX (who may use them?): {missing}"
+    gone = sorted(set(MATRIX) - set(routes))
+    assert not gone, f"MATRIX rows for routes that no longer exist: {gone}"
+    wrong = {
+        key: {"view handles": routes[key].methods, "matrix has": tuple(MATRIX[key])}
+        for key in routes
+        if set(routes[key].methods) != set(MATRIX[key])
+    }
+    assert not wrong, f"methods differ between the views and MATRIX: {wrong}"
+
+
+def test_each_role_gets_the_status_the_matrix_says_and_refusals_write_nothing(world):
+    failures = run_matrix(world, [key for key in all_routes() if key in MATRIX])
+    assert not failures, "\n".join(failures)
