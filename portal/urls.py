@@ -21,7 +21,7 @@ from reports import (
 )
 from reports.exports import FormatConverter
 
-from . import apis, views
+from . import apis, health_views, views
 from .api import TokenApi
 
 register_converter(FormatConverter, "export")
@@ -169,6 +169,9 @@ handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", health_views.health, name="health"),
+    path("health/db/", health_views.health_db, name="health-db"),
+    path("health/worker/", health_views.health_worker, name="health-worker"),
     path("catalog/", indicator_views.catalog_browser, name="catalog"),
     path("rules/", evaluation_views.tier_rules, name="tier-rules"),
     path("evidence/<int:pk>/", evaluation_views.evidence_download, name="evidence-download"),

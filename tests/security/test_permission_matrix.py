@@ -137,6 +137,10 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(PUBLIC, CODE, {}),
     },
     "public-lists": {"GET": Call(PUBLIC)},
+    # health probes: public; no worker runs here, so the worker's answers 503 to everyone
+    "health": {"GET": Call(PUBLIC)},
+    "health-db": {"GET": Call(PUBLIC)},
+    "health-worker": {"GET": Call(web(503, anonymous=503))},
     "public-list": {"GET": Call(PUBLIC, PUBLISHED)},
     "public-list-export": {"GET": Call(PUBLIC, fmt(PUBLISHED))},
     "invitation-accept": {
