@@ -579,25 +579,35 @@ def is_refusal(result) -> bool:
     return result == LOGIN or (isinstance(result, int) and 400 <= result < 500)
 
 
+def attempt(client, method: str, url: str, call: Call, world, is_api: bool):
+    """Send the request in a savepoint rolled back afterwards, with the client's cookies put
+    back (a login or a logout replaces them): the response and the tables it wrote."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response, written = tables_written_by(
+            lambda: request(client, method, url, call, world, is_api)
+        )
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, written
+
+
+def url_of(key: str, call: Call, world) -> str:
+    return reverse(key, kwargs=call.kwargs(world)) + call.query
+
+
 def run_matrix(world, keys) -> list[str]:
     """Every (route, method, role) of ``keys``; the mismatches and the refusals that wrote."""
     routes = all_routes()
     failures = []
     for key in keys:
-        route = routes[key]
         for method, call in MATRIX[key].items():
-            url = reverse(key, kwargs=call.kwargs(world)) + call.query
+            url = url_of(key, call, world)
             for role in ROLES:
-                client = world.clients[role]
-                cookies = copy.deepcopy(client.cookies)  # a login or logout would replace them
-                with transaction.atomic():
-                    response, written = tables_written_by(
-                        lambda: request(client, method, url, call, world, route.is_api)
-                    )
-                    transaction.set_rollback(True)
-                client.cookies = cookies
-                result = outcome(response)
-                expected = call.expect[role]
+                response, written = attempt(
+                    world.clients[role], method, url, call, world, routes[key].is_api
+                )
+                result, expected = outcome(response), call.expect[role]
                 if result != expected:
                     failures.append(f"{method} {url} as {role}: expected {expected}, got {result}")
                 if written and is_refusal(result):
