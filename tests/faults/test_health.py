@@ -89,3 +89,17 @@ def test_the_container_health_check_script(live_server, database_down):
     assert failed.returncode == 1 and "503" in failed.stderr
     database_down.end()
     assert run_script(url, "localhost").returncode == 0
+
+
+def test_docker_compose_checks_the_web_and_the_worker_before_starting_what_needs_them():
+    import yaml
+    from django.urls import resolve
+
+    compose = yaml.safe_load((SCRIPT.parents[1] / "docker-compose.yml").read_text())
+    services = compose["services"]
+    web = services["web"]["healthcheck"]["test"]
+    assert web[:3] == ["CMD", "python", "scripts/healthcheck.py"]
+    assert resolve(web[3].removeprefix("http://127.0.0.1:8000")).url_name == "health-db"
+    assert "inspect ping -d celery@$$HOSTNAME" in services["worker"]["healthcheck"]["test"][1]
+    for name in ("worker", "beat"):  # they start once the web has migrated the database
+        assert services[name]["depends_on"]["web"] == {"condition": "service_healthy"}
