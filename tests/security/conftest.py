@@ -47,8 +47,33 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
+def quick_worker_ping(monkeypatch):
+    """No worker listens here: the worker's health probe need not wait a second per role to
+    find it out (who may reach the probe is the question, not how long it waits)."""
+    monkeypatch.setattr("portal.health.WORKER_PING_TIMEOUT", 0.05)
+
+
+@pytest.fixture
+def schema_generated_once(monkeypatch):
+    """The API schema is public and the same for every caller: build it once, not once per
+    role (each build takes most of a second)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    build, built = SchemaGenerator.get_schema, {}
+
+    def get_schema(self, request=None, public=False):
+        if public not in built:
+            built[public] = build(self, request=request, public=public)
+        return built[public]
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", get_schema)
+
+
+@pytest.fixture
 def world(
     fast_passwords,
+    quick_worker_ping,
+    schema_generated_once,
     factors,
     under_review,
     enterprise_a,
