@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,21 @@ class Recommendation:
     reason: str
 
 
+ADOPTION_CACHE_SECONDS = 600  # decisions are rare; a preview may lag one by minutes
+
+
 def peer_adoption(tier: str) -> tuple[int, dict[int, int]]:
-    """Among enterprises decided at this tier or above: how many, and how many implemented each scenario."""
+    """Among enterprises decided at this tier or above: how many, and how many implemented each
+    scenario. Every preview asks, and the answer grows with the decided assessments of every
+    batch, so it is cached."""
+    return cache.get_or_set(
+        f"recommendations:peer-adoption:{tier}",
+        lambda: _peer_adoption(tier),
+        ADOPTION_CACHE_SECONDS,
+    )
+
+
+def _peer_adoption(tier: str) -> tuple[int, dict[int, int]]:
     tiers = TIER_ORDER[TIER_ORDER.index(tier) :]
     decided = ScenarioAnswer.objects.filter(
         assessment__state=State.APPROVED, assessment__decided_tier__in=tiers

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
+from scenarios.frozen import per_published_version
 from scenarios.models import (
     TIER_ORDER,
     Dimension,
@@ -33,6 +34,10 @@ class CatalogShape:
 
     @classmethod
     def for_version(cls, version) -> "CatalogShape":
+        return _catalog_shape(version)
+
+    @classmethod
+    def build(cls, version) -> "CatalogShape":
         return cls(
             dimension_names={
                 d.code: d.display_name for d in Dimension.objects.filter(version=version)
@@ -50,6 +55,9 @@ class CatalogShape:
 
     def scenario_dimension(self, scenario_no: int) -> str:
         return self.link_dimension[self.scenario_link[scenario_no]]
+
+
+_catalog_shape = per_published_version(CatalogShape.build)
 
 
 @dataclass(frozen=True)

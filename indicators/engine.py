@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scenarios.frozen import per_published_version
+
 from .formula import Formula, Undefined
 from .inputs import InputSpec
 from .models import Applicability, Direction, IndicatorDefinition
@@ -115,6 +117,10 @@ class IndicatorSet:
 
     @classmethod
     def for_version(cls, version) -> "IndicatorSet":
+        return _indicator_set(version)
+
+    @classmethod
+    def build(cls, version) -> "IndicatorSet":
         definitions = IndicatorDefinition.objects.filter(version=version).order_by("no")
         return cls(list(definitions), InputSpec.for_version(version))
 
@@ -149,6 +155,9 @@ class IndicatorSet:
         except Undefined as exc:
             return result(None, Status.UNDEFINED, reason=str(exc))
         return result(value, Status.OK)
+
+
+_indicator_set = per_published_version(IndicatorSet.build)
 
 
 def missing_inputs(compiled: CompiledIndicator, values: dict, spec: InputSpec) -> list[str]:

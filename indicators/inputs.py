@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from scenarios.frozen import per_published_version
+
 from .formula import Formula, parse_formula
 from .models import IndicatorDefinition, InputDefinition, InputKind
 
@@ -36,6 +38,10 @@ class InputSpec:
 
     @classmethod
     def for_version(cls, version) -> "InputSpec":
+        return _input_spec(version)
+
+    @classmethod
+    def build(cls, version) -> "InputSpec":
         return cls(
             {d.code: d for d in InputDefinition.objects.filter(version=version).order_by("no")}
         )
@@ -49,6 +55,9 @@ class InputSpec:
             scalars=self.scalars,
             tables={t: self.table_numeric_columns(t) for t in self.tables},
         )
+
+
+_input_spec = per_published_version(InputSpec.build)
 
 
 def formula_for(indicator: IndicatorDefinition) -> Formula:

@@ -26,6 +26,16 @@ def _chinese_first():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_catalog_memos():
+    """Each test loads the catalog anew (under the same ids): nothing built from an earlier
+    test's catalog is reused."""
+    from scenarios.frozen import clear_all
+
+    clear_all()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Throttling and lockouts live in the (Redis) cache: start every test clean."""
     from django.core.cache import cache

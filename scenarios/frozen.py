@@ -1,0 +1,50 @@
+"""A per-process memo of what is built from a published catalog version.
+
+A published version can no longer change (the models refuse the write; editing means
+cloning a draft), so what the evaluation derives from it — the catalog's shape, the input
+spec, the compiled formulas — can be built once per process instead of on every autosave and
+preview. A draft is built afresh each time.
+"""
+
+import functools
+import threading
+
+from django.utils.translation import get_language
+
+from .models import CatalogVersion
+
+MAX_ENTRIES = 64  # versions × languages; more only when many versions are in use at once
+
+_memos: list[dict] = []
+
+
+def per_published_version(build):
+    """Decorate ``build(version)``; ``version`` may be a CatalogVersion or its id. The key holds
+    the publication time and the active language (names are read in it)."""
+    memo: dict = {}
+    lock = threading.Lock()
+    _memos.append(memo)
+
+    @functools.wraps(build)
+    def cached(version):
+        if not isinstance(version, CatalogVersion):
+            version = CatalogVersion.objects.only("status", "published_at").get(pk=version)
+        if version.is_draft:
+            return build(version)
+        key = (version.pk, version.published_at, get_language())
+        value = memo.get(key)
+        if value is None:
+            value = build(version)
+            with lock:
+                if len(memo) >= MAX_ENTRIES:
+                    memo.clear()
+                memo[key] = value
+        return value
+
+    return cached
+
+
+def clear_all() -> None:
+    """Forget every memo (tests that rebuild the catalog under the same ids)."""
+    for memo in _memos:
+        memo.clear()
