@@ -216,7 +216,7 @@ class AssessmentViewSet(
         methods=["POST"], request=EvidenceUploadSerializer, responses={201: EvidenceSerializer}
     )
     @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # one assessment's files
     def evidence(self, request, pk=None):
         """The evidence files (GET), or upload one (multipart: file, and one of scenario,
         support_element or financial_year)."""

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.openapi import NOT_FOUND
 from scenarios import selectors as catalog_selectors
 
 from . import selectors
@@ -31,7 +32,7 @@ class CatalogApi(APIView):
                 "version", str, description="A published version label; default the current one"
             )
         ],
-        responses=CatalogSerializer,
+        responses={200: CatalogSerializer, 404: NOT_FOUND},
     )
     def get(self, request):
         version = catalog_selectors.catalog_version_published(

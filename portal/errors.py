@@ -39,3 +39,13 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def not_found(request, exception):
+    """``handler404``: a URL under /api/ that matches no route (an id of the wrong shape) is
+    answered in JSON like every other API error, not with the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("未找到。")}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    return defaults.page_not_found(request, exception)

@@ -166,6 +166,7 @@ review = [
 ]
 
 handler500 = "portal.errors.server_error"
+handler404 = "portal.errors.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
