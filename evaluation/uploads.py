@@ -22,18 +22,28 @@ ALLOWED = {  # extension → MIME type, as detected from the content
 }
 ALIASES = {"jpeg": "jpg"}
 MAX_NAME = 120
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes, and a Chinese character takes 3
+
+
+def _valid(text: str) -> str:
+    try:
+        return get_valid_filename(text)
+    except Exception:  # Django refuses names that reduce to nothing or to dots
+        return ""
 
 
 def safe_name(name: str) -> str:
-    """The file's base name without any path, control characters or shell-unfriendly signs."""
+    """The file's base name without any path, control characters or shell-unfriendly signs,
+    short enough to store; the extension is kept even when nothing else is left."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().lstrip(".")
-    try:
-        name = get_valid_filename(name)
-    except Exception:  # Django refuses names that reduce to nothing or to dots
-        name = ""
-    stem, ext = os.path.splitext(name)
-    return (stem[: MAX_NAME - len(ext)] or "file") + ext.lower()
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    stem, dot, ext = name.rpartition(".")  # ".pdf" is a PDF with no stem, not a dot file
+    stem, ext = (stem, f".{ext}") if dot else (ext, "")
+    stem, ext = _valid(stem.strip().lstrip(".")), _valid(ext).lower()
+    stem = stem[: MAX_NAME - len(ext)]
+    while len(f"{stem}{ext}".encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem or "file") + ext
 
 
 def check_size(uploaded, limit: int) -> None:

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, Throttled
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import StateConflict
@@ -41,6 +42,7 @@ class TokenApi(ObtainAuthToken):
     """Exchange a username and password for the API token used by scripts and MES/ERP pushes."""
 
     throttle_scope = "auth"
+    throttle_classes = [ScopedRateThrottle]  # ObtainAuthToken turns throttling off
 
     @extend_schema(
         request=inline_serializer(

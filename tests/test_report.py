@@ -19,9 +19,9 @@ from .conftest import login
 from .services.conftest import DECLARED, IMPL
 
 
-def pdf_text(content: bytes) -> str:
+def pdf_text(content: bytes, mode: str = "-layout") -> str:
     return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        ["pdftotext", mode, "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
 
 
