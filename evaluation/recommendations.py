@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from scenarios.frozen import per_published_version
 from scenarios.models import TIER_ORDER, Scenario, Tier
 
 from .models import AnswerStatus, ScenarioAnswer, State
@@ -50,6 +51,16 @@ def _peer_adoption(tier: str) -> tuple[int, dict[int, int]]:
     return peers, counts
 
 
+@per_published_version
+def _scenarios(catalog_version) -> list[Scenario]:
+    """The version's scenarios with their links and dimensions, in catalog order."""
+    return list(
+        Scenario.objects.filter(version=catalog_version)
+        .select_related("link__dimension")
+        .order_by("no")
+    )
+
+
 def recommend(
     *, catalog_version, scenario_status: dict, outcome: TierOutcome, limit: int = 5
 ) -> dict[str, list[Recommendation]]:
@@ -60,11 +71,7 @@ def recommend(
     implemented it (only with at least 5 such enterprises), then catalog order.
     """
     implemented = {int(no) for no, status in scenario_status.items() if status == IMPLEMENTED}
-    scenarios = list(
-        Scenario.objects.filter(version=catalog_version)
-        .select_related("link__dimension")
-        .order_by("no")
-    )
+    scenarios = _scenarios(catalog_version)
     covered_links = {s.link.no for s in scenarios if s.no in implemented}
     result = {}
     for tier_result in outcome.tiers:
