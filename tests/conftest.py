@@ -26,6 +26,13 @@ def _chinese_first():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every test creates accounts, and the production hasher is slow on purpose (~0.25 s an
+    account here): tests hash cheaply. Nothing asserts the production hasher's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_catalog_memos():
     """Each test loads the catalog anew (under the same ids): nothing built from an earlier
     test's catalog is reused."""

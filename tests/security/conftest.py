@@ -41,12 +41,6 @@ VOLATILE_TABLES = {"django_session"}
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    """Logins and new accounts run once per role: hash passwords cheaply (tests only)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
 def quick_worker_ping(monkeypatch):
     """No worker listens here: the worker's health probe need not wait a second per role to
     find it out (who may reach the probe is the question, not how long it waits)."""
@@ -71,7 +65,6 @@ def schema_generated_once(monkeypatch):
 
 @pytest.fixture
 def world(
-    fast_passwords,
     quick_worker_ping,
     schema_generated_once,
     factors,

@@ -60,17 +60,7 @@ def _one_connection():
 
 
 @pytest.fixture
-def _fast_password_checks(settings):
-    """Unknown usernames sent to the token endpoint are hashed with the default hasher:
-    make that a cheap one (the real users' hashes still verify)."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        *settings.PASSWORD_HASHERS,
-    ]
-
-
-@pytest.fixture
-def api_schema(_one_connection, _fast_password_checks):
+def api_schema(_one_connection):
     config = SchemathesisConfig.from_dict({"generation": {"with-security-parameters": False}})
     return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler(), config=config)
 

@@ -489,15 +489,6 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(
 # --- password guessing (tests/test_accounts.py: one channel's lockout each) --------------------
 
 
-@pytest.fixture
-def cheap_hashing(settings):
-    """Unknown usernames are hashed with the first hasher: keep guessing fast in tests."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        *settings.PASSWORD_HASHERS,
-    ]
-
-
 def _guess(client, username, password, api=False):
     if api:
         return client.post("/api/v1/auth/token/", {"username": username, "password": password})
@@ -507,7 +498,7 @@ def _guess(client, username, password, api=False):
 @pytest.mark.django_db
 @pytest.mark.parametrize("guessed_on", ["web", "api"])
 def test_guesses_on_one_door_lock_both_until_the_cool_off(
-    client, admin_a, settings, guessed_on, cheap_hashing
+    client, admin_a, settings, guessed_on
 ):
     from axes.models import AccessAttempt
     from django.utils import timezone
@@ -530,7 +521,7 @@ def test_guesses_on_one_door_lock_both_until_the_cool_off(
 
 @pytest.mark.django_db
 def test_the_token_endpoint_throttles_guesses_spread_over_many_usernames(
-    api_client, admin_a, cheap_hashing
+    api_client, admin_a
 ):
     """Each username stays under the lockout; the address is throttled (``auth`` rate)."""
     from rest_framework.throttling import ScopedRateThrottle
