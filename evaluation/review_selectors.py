@@ -13,6 +13,7 @@ from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions
 
 from .aggregation import Aggregate, Method, ReviewScore, aggregate
+from .anonymity import evidence_shown, identity_visible_to
 from .models import (
     LIVE_ASSIGNMENT_STATES,
     NO_TIER,
@@ -131,9 +132,11 @@ def dossier(
     evaluation; the report passes a draft's live ones to preview it. With no ``viewer`` (the
     applicant's own report) the identity is shown."""
     snapshot = snapshot if snapshot is not None else assessment.snapshot or {}
-    identity_visible = (
-        viewer is None or not viewer.is_expert or assessment.batch.experts_see_identity
-    )
+    identity_visible = identity_visible_to(viewer, assessment)
+    snapshot = {
+        **snapshot,
+        "evidence": evidence_shown(snapshot.get("evidence", []), identity_visible),
+    }
     statuses = dict(AnswerStatus.choices)
     scenarios = snapshot.get("scenarios", {})
     scenario_files = _evidence_by(snapshot, "scenario")

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from portal.selectors import experts
 from scenarios.models import Batch, RubricCriterion, Tier
 
+from .anonymity import evidence_shown, identity_visible_to
 from .models import (
     TIER_RECOMMENDATIONS,
     Assessment,
@@ -30,16 +31,12 @@ IDENTITY_FIELDS = ("name", "credit_code", "district", "address", "contact_name",
 SIGNER_FIELDS = ("signer", "by")
 
 
-def identity_visible_to(viewer, assessment: Assessment) -> bool:
-    """The same rule as ``review_selectors.dossier``: experts see who applied only when the
-    batch says so; everyone else who reaches a submission through a gate sees it."""
-    return not viewer.is_expert or assessment.batch.experts_see_identity
-
-
 def snapshot_shown(snapshot: dict | None, identity_visible: bool) -> dict:
-    """The frozen snapshot, without the applicant's identity and the signer when hidden."""
+    """The frozen snapshot, without the applicant's identity, the signer and the evidence
+    files' own names when hidden."""
     shown = copy.deepcopy(snapshot or {})
     if not identity_visible:
+        shown["evidence"] = evidence_shown(shown.get("evidence") or [], identity_visible)
         profile = shown.get("enterprise") or {}
         for key in IDENTITY_FIELDS:
             profile.pop(key, None)

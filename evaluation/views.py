@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import peers, review_selectors, selectors, services
+from .anonymity import anonymous_evidence_name, identity_visible_to
 from .models import State
 
 
@@ -20,11 +21,16 @@ def tier_rules(request):
 @login_required
 def evidence_download(request, pk: int):
     """An evidence file, to those who may see its assessment; always as a download."""
-    evidence = get_object_or_404(selectors.evidence_for(request.user), pk=pk)
+    evidence = get_object_or_404(
+        selectors.evidence_for(request.user).select_related("assessment__batch"), pk=pk
+    )
+    name = evidence.original_name
+    if not identity_visible_to(request.user, evidence.assessment):
+        name = anonymous_evidence_name(evidence.pk, name)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=name,
         content_type=evidence.content_type,
     )
     response["Content-Security-Policy"] = "sandbox"

@@ -1,6 +1,7 @@
 """The experts' pages: their assignments and the scoring page."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -117,6 +118,53 @@ def test_identity_is_hidden_unless_the_batch_shows_it(client, mine, enterprise_a
         html = client.get(url).content.decode()
         assert enterprise_a.name in html, url
     assert enterprise_a.credit_code in client.get(page_url(mine)).content.decode()
+
+
+@pytest.fixture
+def named_evidence(assessment, admin_a):
+    """A file whose name names the company, attached before the submission (as they often are)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluation import services
+
+    from .services.conftest import PDF
+
+    return services.evidence_upload(
+        assessment=assessment,
+        actor=admin_a,
+        uploaded=SimpleUploadedFile("甲企业-MES验收报告.pdf", PDF),
+        scenario_no=1,
+    )
+
+
+@pytest.mark.django_db
+def test_evidence_file_names_do_not_reveal_a_hidden_applicant(
+    client, api_client, named_evidence, under_review, city_reviewer_suzhou
+):
+    assignment = _assignments(under_review)[0]
+    neutral = f"证明材料-{named_evidence.pk}.pdf"
+    login(client, assignment.expert)
+    html = client.get(page_url(assignment)).content.decode()
+    assert "甲企业" not in html and neutral in html
+    download = client.get(f"/evidence/{named_evidence.pk}/")
+    assert download.status_code == 200
+    disposition = unquote(download["Content-Disposition"])
+    assert "甲企业" not in disposition and neutral in disposition
+    login(api_client, assignment.expert)
+    detail = api_client.get(f"/api/v1/review/assignments/{assignment.pk}/")
+    assert detail.status_code == 200
+    assert "甲企业" not in detail.content.decode("unicode_escape")
+    assert neutral in {e["name"] for e in detail.json()["snapshot"]["evidence"]}
+    # the city sees the file as it was named; so does an expert when the batch shows identities
+    login(client, city_reviewer_suzhou)
+    assert "甲企业-MES验收报告.pdf" in client.get(
+        f"/review/assessments/{under_review.pk}/"
+    ).content.decode()
+    under_review.batch.experts_see_identity = True
+    under_review.batch.save()
+    login(client, assignment.expert)
+    assert "甲企业-MES验收报告.pdf" in client.get(page_url(assignment)).content.decode()
+    assert "甲企业" in unquote(client.get(f"/evidence/{named_evidence.pk}/")["Content-Disposition"])
 
 
 @pytest.mark.django_db
