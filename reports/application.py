@@ -96,16 +96,31 @@ def link_coverage(assessment: Assessment, snapshot: dict) -> list[LinkCoverage]:
     ]
 
 
-def coverage_chart(coverage: list[LinkCoverage]) -> RadarChart:
-    return radar_chart([(c.name, c.share) for c in coverage], max_value=100, unit="%")
+@dataclass(frozen=True)
+class ReportCharts:
+    """The report's two charts, drawn alike in the PDF and on the report page."""
+
+    coverage: list[LinkCoverage]
+    coverage_chart: RadarChart
+    improvement_chart: BarChart
 
 
-def improvement_chart(indicator_rows: list[dict]) -> BarChart:
-    return bar_chart(
-        [(f"{r['no']} {r['name']}", r["improvement"]) for r in indicator_rows],
-        unit="%",
-        decimals=1,
-        label_chars=14,
+def report_charts(
+    assessment: Assessment, source: ReportSource, indicators: list[dict]
+) -> ReportCharts:
+    """``indicators``: the evaluation's ``indicator_rows``."""
+    coverage = link_coverage(assessment, source.snapshot)
+    return ReportCharts(
+        coverage=coverage,
+        coverage_chart=radar_chart(
+            [(c.name, c.share) for c in coverage], max_value=100, unit="%"
+        ),
+        improvement_chart=bar_chart(
+            [(f"{r['no']} {r['name']}", r["improvement"]) for r in indicators],
+            unit="%",
+            decimals=1,
+            label_chars=14,
+        ),
     )
 
 
@@ -151,9 +166,7 @@ class ApplicationReport:
     assessment: Assessment
     source: ReportSource
     dossier: Dossier
-    coverage: list[LinkCoverage]
-    coverage_chart: RadarChart
-    improvement_chart: BarChart
+    charts: ReportCharts
     evidence: list[dict]
     notes: list[dict]
     verify_url: str
@@ -168,22 +181,15 @@ class ApplicationReport:
     def snapshot(self) -> dict:
         return self.source.snapshot
 
-    @property
-    def implemented_count(self) -> int:
-        return sum(c.implemented for c in self.coverage)
-
 
 def application_report(assessment: Assessment, source: ReportSource) -> ApplicationReport:
     the_dossier = dossier(assessment, snapshot=source.snapshot, evaluation=source.evaluation)
-    coverage = link_coverage(assessment, source.snapshot)
     url = verify_url(source.digest) if source.digest else ""
     return ApplicationReport(
         assessment=assessment,
         source=source,
         dossier=the_dossier,
-        coverage=coverage,
-        coverage_chart=coverage_chart(coverage),
-        improvement_chart=improvement_chart(the_dossier.indicators),
+        charts=report_charts(assessment, source, the_dossier.indicators),
         evidence=evidence_rows(the_dossier, source.snapshot),
         notes=correction_notes(source.evaluation),
         verify_url=url,

@@ -8,10 +8,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from evaluation.results import indicator_rows
 from evaluation.selectors import assessments_for
 
 from . import services
-from .application import NotEvaluatedYet, application_report, report_source
+from .application import NotEvaluatedYet, report_charts, report_source
 from .models import Report, ReportStatus
 from .selectors import report_download_name, reports_for
 from .verification import verification_lookup
@@ -32,7 +33,11 @@ def report_page(request, pk: int):
     except NotEvaluatedYet:
         source = None
     if source is not None:
-        context["preview"] = application_report(assessment, source)
+        # only what the page shows: the charts, not the whole report's data
+        context["source"] = source
+        context["charts"] = report_charts(
+            assessment, source, indicator_rows(source.evaluation)
+        )
         context["report"] = Report.objects.filter(cache_key=source.cache_key).first()
     context["issued"] = reports_for(assessment).filter(draft=False, status=ReportStatus.READY)
     return render(request, "reports/report_page.html", context)

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment
@@ -58,11 +58,14 @@ def report_pdf(assessment: Assessment, source: ReportSource) -> RenderedPdf:
     return html_to_pdf(report_html(application_report(assessment, source)))
 
 
+NOT_EVALUATED = gettext_lazy("评估结果正在计算，请稍后再生成申报书。")
+
+
 def _source_or_error(assessment: Assessment, language: str) -> ReportSource:
     try:
         return report_source(assessment, language=language)
     except NotEvaluatedYet:
-        raise StateConflict(_("评估结果正在计算，请稍后再生成申报书。")) from None
+        raise StateConflict(NOT_EVALUATED) from None
 
 
 def _enqueue(report: Report) -> None:
@@ -162,7 +165,7 @@ def report_render(*, report_id: int) -> Report | None:
         try:
             source = report_source(report.assessment, language=report.language)
         except NotEvaluatedYet:
-            return _fail(report, _("评估结果正在计算，请稍后再生成申报书。"))
+            return _fail(report, str(NOT_EVALUATED))
         if source.cache_key != report.cache_key:
             return _fail(report, _("申报数据在排队期间已更改，请重新生成。"))
         Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING)
