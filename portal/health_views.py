@@ -5,9 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .errors import RETRY_AFTER_SECONDS
 from .health import database_reachable, worker_answering
-
-RETRY_AFTER_SECONDS = 10
 
 
 def _answer(ok: bool) -> JsonResponse:
