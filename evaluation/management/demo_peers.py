@@ -43,24 +43,49 @@ def _answer(rng: random.Random, what: str) -> dict:
     }
 
 
-def _assessment(enterprise, actor, batch, rng: random.Random) -> Assessment:
+def write_draft(*, enterprise, batch, actor, spec: dict) -> Assessment:
+    """A filled-in draft from ``spec`` (years, both periods' inputs, scenario and support
+    answers by number), written through the same services as the forms and the API."""
     assessment = services.assessment_create(
-        enterprise=enterprise, batch=batch, actor=actor, base_year=2024, current_year=2025
+        enterprise=enterprise,
+        batch=batch,
+        actor=actor,
+        base_year=spec["base_year"],
+        current_year=spec["current_year"],
     )
     for period in ("base", "current"):
         services.assessment_inputs_update(
-            assessment=assessment, actor=actor, period=period, values=full_inputs(rng)
+            assessment=assessment, actor=actor, period=period, values=spec[f"{period}_inputs"]
         )
+    for no, answer in spec["scenarios"].items():
+        services.scenario_answer_set(
+            assessment=assessment, actor=actor, scenario_no=int(no), data=answer
+        )
+    for no, answer in spec["support_elements"].items():
+        services.support_answer_set(
+            assessment=assessment, actor=actor, element_no=int(no), data=answer
+        )
+    return assessment
+
+
+def _spec(rng: random.Random) -> dict:
+    base_inputs, current_inputs = full_inputs(rng), full_inputs(rng)
     production = rng.sample(range(1, 30), rng.randint(3, 14))
     others = rng.sample(range(30, 46), rng.randint(0, 8))
-    for no in production + others:
-        services.scenario_answer_set(
-            assessment=assessment, actor=actor, scenario_no=no, data=_answer(rng, f"场景 {no}")
-        )
-    for no in rng.sample(range(1, 9), rng.randint(1, 8)):
-        services.support_answer_set(
-            assessment=assessment, actor=actor, element_no=no, data=_answer(rng, f"要素 {no}")
-        )
+    scenarios = {no: _answer(rng, f"场景 {no}") for no in production + others}
+    elements = rng.sample(range(1, 9), rng.randint(1, 8))
+    return {
+        "base_year": 2024,
+        "current_year": 2025,
+        "base_inputs": base_inputs,
+        "current_inputs": current_inputs,
+        "scenarios": scenarios,
+        "support_elements": {no: _answer(rng, f"要素 {no}") for no in elements},
+    }
+
+
+def _assessment(enterprise, actor, batch, rng: random.Random) -> Assessment:
+    assessment = write_draft(enterprise=enterprise, batch=batch, actor=actor, spec=_spec(rng))
     services.evidence_upload(
         assessment=assessment,
         actor=actor,

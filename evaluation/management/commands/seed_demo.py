@@ -16,7 +16,7 @@ from portal.models import Enterprise, User
 from portal.services import province_admin_group_sync, user_create
 from scenarios.models import Batch, CatalogVersion, TierRule
 
-from ..demo_peers import seed_peers
+from ..demo_peers import seed_peers, write_draft
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -68,25 +68,7 @@ class Command(BaseCommand):
         if Assessment.objects.filter(enterprise=enterprise, batch=batch).exists():
             return
         actor = User.objects.get(username=spec["author"])
-        assessment = services.assessment_create(
-            enterprise=enterprise,
-            batch=batch,
-            actor=actor,
-            base_year=spec["base_year"],
-            current_year=spec["current_year"],
-        )
-        for period in ("base", "current"):
-            services.assessment_inputs_update(
-                assessment=assessment, actor=actor, period=period, values=spec[f"{period}_inputs"]
-            )
-        for no, answer in spec["scenarios"].items():
-            services.scenario_answer_set(
-                assessment=assessment, actor=actor, scenario_no=int(no), data=answer
-            )
-        for no, answer in spec["support_elements"].items():
-            services.support_answer_set(
-                assessment=assessment, actor=actor, element_no=int(no), data=answer
-            )
+        assessment = write_draft(enterprise=enterprise, batch=batch, actor=actor, spec=spec)
         services.evaluation_refresh(assessment=assessment)
 
     def _enterprises(self, specs):
