@@ -13,6 +13,7 @@ the login page, must not have written a single row of any table (checked inside 
 """
 
 import copy
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -596,11 +597,20 @@ def url_of(key: str, call: Call, world) -> str:
     return reverse(key, kwargs=call.kwargs(world)) + call.query
 
 
+def dump(observed: list[str]) -> None:
+    """Write what each role got, a line per route, method and role, to the file named by
+    PERMISSION_MATRIX_DUMP: two runs (before and after a refactoring) are compared with diff."""
+    path = os.environ.get("PERMISSION_MATRIX_DUMP")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(line + "\n" for line in sorted(observed))
+
+
 def run_matrix(world, keys) -> tuple[list[str], int]:
     """Every (route, method, role) of ``keys``: the mismatches and the refusals that wrote, and
     how many allowed requests were seen writing (the detector works)."""
     routes = all_routes()
-    failures, writes_seen = [], 0
+    failures, writes_seen, observed = [], 0, []
     for key in keys:
         for method, call in MATRIX[key].items():
             url = url_of(key, call, world)
@@ -609,6 +619,7 @@ def run_matrix(world, keys) -> tuple[list[str], int]:
                     world.clients[role], method, url, call, world, routes[key].is_api
                 )
                 result, expected = outcome(response), call.expect[role]
+                observed.append(f"{routes[key].pattern} {key} {method} {role} {result}")
                 if result != expected:
                     failures.append(f"{method} {url} as {role}: expected {expected}, got {result}")
                 if written and is_refusal(result):
@@ -616,6 +627,7 @@ def run_matrix(world, keys) -> tuple[list[str], int]:
                         f"{method} {url} as {role} refused ({result}) but wrote {written}"
                     )
                 writes_seen += bool(written) and not is_refusal(result)
+    dump(observed)
     return failures, writes_seen
 
 
