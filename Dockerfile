@@ -13,10 +13,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
+COPY config config
 COPY portal portal
 COPY scenarios scenarios
 COPY indicators indicators
 COPY evaluation evaluation
+COPY review review
 COPY reports reports
 RUN pip install --no-cache-dir -e .
 
@@ -30,4 +32,4 @@ RUN DEBUG=1 python manage.py compilemessages -l en --ignore=frontend \
 RUN useradd --create-home portal && mkdir -p /app/media /app/private && chown portal /app/media /app/private
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

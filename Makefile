@@ -22,7 +22,7 @@ help:
 	@echo "make demo   install, migrate an SQLite database, load the catalog and demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   install, then run the whole suite against PostgreSQL, Redis, a Celery worker and Chromium"
 	@echo "make bench  run the benchmarks under bench/"
-	@echo "make lint   ruff and the migrations check"
+	@echo "make lint   ruff, the layering contract (import-linter) and the migrations check"
 	@echo "make backup   DATABASE_URL and the private files into backups/<timestamp>/"
 	@echo "make restore  BACKUP=<folder> TARGET_DATABASE_URL=<url> CONFIRM=yes"
 
@@ -56,6 +56,7 @@ demo: system-deps-demo install
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 
 test: system-deps-test install lint

@@ -6,7 +6,7 @@ import django
 
 
 def setup_database() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

@@ -42,9 +42,9 @@ def _assessment():
     from django.utils import timezone
 
     from bench.synthetic import full_inputs
+    from config.celery import app
     from evaluation import services
     from evaluation.models import Assessment
-    from portal.celery import app
     from portal.models import City, Enterprise, IndustryType, Role, SizeClass, User
     from scenarios.models import Batch, CatalogVersion
 

@@ -23,7 +23,7 @@ def gunicorn(*, workers: int, env: dict | None = None):
             sys.executable,
             "-m",
             "gunicorn",
-            "portal.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -18,12 +18,10 @@ from scenarios.selectors import catalog_dimensions, catalog_version_current
 from .computation import AssessmentData, EvaluationContext, evaluate
 from .models import (
     EDITABLE_STATES,
-    LIVE_ASSIGNMENT_STATES,
     AnswerStatus,
     Assessment,
     Evaluation,
     Evidence,
-    ExpertAssignment,
     Period,
     ScenarioAnswer,
     State,
@@ -31,6 +29,7 @@ from .models import (
 )
 from .recommendations import recommend
 from .results import indicator_rows, tier_outcome
+from .review_hooks import reader_assessment_ids
 from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 
 
@@ -55,12 +54,10 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
 def evidence_for(user) -> QuerySet[Evidence]:
     """Evidence of the assessments the user may see; files removed after a submission are
     kept for the reviewers of that snapshot but no longer listed for the enterprise. An expert
-    gets the files of the assessments assigned to them."""
-    if user.is_authenticated and user.is_expert:
-        assigned = ExpertAssignment.objects.filter(
-            expert=user, status__in=LIVE_ASSIGNMENT_STATES
-        ).values("assessment_id")
-        return Evidence.objects.filter(assessment_id__in=assigned)
+    gets the files of the assessments assigned to them (a reader the review app registers)."""
+    through_reader = reader_assessment_ids(user)
+    if through_reader is not None:
+        return Evidence.objects.filter(assessment_id__in=through_reader)
     qs = Evidence.objects.filter(assessment__in=assessments_for(user)).select_related(
         "scenario", "support_element"
     )

@@ -34,7 +34,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .review_services import submission_notify
+from .review_hooks import assessment_submitted
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
@@ -269,7 +269,7 @@ def assessment_submit(
     )
     _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
     evaluation_enqueue(assessment=assessment)
-    submission_notify(assessment)
+    assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)
     return assessment
 
 

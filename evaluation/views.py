@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import peers, review_selectors, selectors, services
-from .anonymity import anonymous_evidence_name, identity_visible_to
+from . import peers, review_hooks, selectors, services
 from .models import State
 
 
@@ -24,9 +23,7 @@ def evidence_download(request, pk: int):
     evidence = get_object_or_404(
         selectors.evidence_for(request.user).select_related("assessment__batch"), pk=pk
     )
-    name = evidence.original_name
-    if not identity_visible_to(request.user, evidence.assessment):
-        name = anonymous_evidence_name(evidence.pk, name)
+    name = review_hooks.evidence_download_name(request.user, evidence)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -80,7 +77,7 @@ def assessment_overview(request, pk: int):
             ),
             "min_peers": peers.MIN_PEERS,
             "history": selectors.assessment_history(assessment, request.user),
-            "returns": list(review_selectors.returned_comments(assessment)),
-            "decision": review_selectors.decision_of(assessment) if decided else None,
+            "returns": review_hooks.returned_comments(assessment),
+            "decision": review_hooks.decision_of(assessment) if decided else None,
         },
     )

@@ -27,11 +27,12 @@ def database_reachable(alias: str = "default") -> bool:
 
 
 def worker_answering() -> bool:
-    """At least one Celery worker answers a ping through the broker."""
-    from .celery import app
+    """At least one Celery worker answers a ping through the broker (the project's Celery app,
+    current once the settings package has loaded it)."""
+    from celery import current_app
 
     try:
-        replies = app.control.ping(timeout=WORKER_PING_TIMEOUT, limit=1)
+        replies = current_app.control.ping(timeout=WORKER_PING_TIMEOUT, limit=1)
     except Exception as exc:  # the broker itself is down: no worker can be reached either
         logger.warning("health: the broker does not answer: %s", exc)
         return False

@@ -160,7 +160,7 @@ def invitation_accept(
 
 
 PROVINCE_ADMIN_GROUP = "province_admin"
-PROVINCE_ADMIN_APPS = ("portal", "scenarios", "indicators", "evaluation", "reports")
+PROVINCE_ADMIN_APPS = ("portal", "scenarios", "indicators", "evaluation", "review", "reports")
 
 
 def province_admin_group_sync():

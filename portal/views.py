@@ -9,9 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import review_selectors
-from evaluation.selectors import assessments_for, assessments_to_start
-
 from . import selectors, services
 from .forms import EnterpriseForm, InvitationAcceptForm, InvitationForm
 from .models import Invitation
@@ -26,24 +23,6 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "portal/landing.html")
-    user = request.user
-    context = {}
-    if user.is_enterprise_user:
-        context["enterprise"] = user.enterprise
-        context["assessments"] = assessments_for(user).order_by("-batch__year")
-        context["batches_to_start"] = assessments_to_start(user)
-    if user.is_city_reviewer or user.is_province_admin:
-        context["enterprises"] = selectors.enterprises_for(user)
-    if user.is_city_reviewer:
-        context["city_summary"] = review_selectors.city_summary(user)
-    if user.is_province_admin:
-        context["review_batches"] = review_selectors.province_batches()
-    if user.is_expert:
-        context["expert_summary"] = review_selectors.expert_summary(user)
-    return render(request, "portal/home.html", context)
 
 
 @login_required

@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evaluation.models import AnswerStatus, Assessment, Evaluation
-from evaluation.review_selectors import Dossier, dossier
 from evaluation.selectors import assessment_results
 from evaluation.snapshot import build_snapshot, snapshot_digest
 from indicators.models import IndicatorDefinition
+from review.selectors import Dossier, dossier
 from scenarios.selectors import catalog_dimensions
 
 from .charts import BarChart, RadarChart, bar_chart, radar_chart

@@ -13,12 +13,13 @@ import pandas as pd
 from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 
-from evaluation.models import NO_TIER, AnswerStatus, Assessment, State
+from evaluation.models import AnswerStatus, Assessment, State
 from evaluation.results import current_values
-from evaluation.review_selectors import review_batches, tier_label
 from evaluation.selectors import assessments_for
 from indicators.models import IndicatorDefinition
 from portal.models import City, IndustryType, SizeClass
+from review.models import NO_TIER
+from review.selectors import review_batches, tier_label
 from scenarios.models import Batch, Tier
 
 DECIDED_STATES = (State.APPROVED, State.REJECTED)

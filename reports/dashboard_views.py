@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from evaluation.review_selectors import review_batches
+from review.selectors import review_batches
 from scenarios.models import Batch
 
 from . import dashboard as selectors

@@ -30,12 +30,12 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment, State
-from evaluation.review_selectors import decision_of, returned_comments
 from evaluation.selectors import assessments_for, evidence_for
 from evaluation.snapshot import ANSWER_FIELDS
 from portal.models import ENTERPRISE_PROFILE_FIELDS, Enterprise, Notification
 from portal.selectors import audit_log_for, enterprise_members, user_administers_enterprise
 from portal.services import audit_log_record
+from review.selectors import decision_of, returned_comments
 
 from .models import ReportStatus
 from .selectors import reports_for

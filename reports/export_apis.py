@@ -8,8 +8,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from evaluation.review_apis import IsReviewer
-from evaluation.review_selectors import review_batches
+from review.apis import IsReviewer
+from review.selectors import review_batches
 
 from .export_views import batch_data_download
 from .exports import CONTENT_TYPES, FORMATS

@@ -8,21 +8,21 @@ from django.db.models import Func, JSONField, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
 
-from evaluation.filters import review_queue_filter
 from evaluation.models import (
     AnswerStatus,
     Assessment,
-    Decision,
     Evaluation,
     ScenarioAnswer,
     State,
     SupportElementAnswer,
 )
-from evaluation.review_selectors import decision_rows, expert_loads, public_list, tier_label
 from evaluation.selectors import assessments_for
 from indicators.models import IndicatorDefinition
 from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, City, Enterprise, IndustryType
 from portal.selectors import audit_log_for
+from review.filters import review_queue_filter
+from review.models import Decision
+from review.selectors import decision_rows, expert_loads, public_list, tier_label
 from scenarios.models import Batch, Tier
 
 IMPROVEMENT_DECIMALS = 2  # the improvement is a percentage; the pages show one decimal

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from evaluation.review_selectors import published_batches, review_batches
-from evaluation.review_views import province_batch, require_reviewer
 from portal.selectors import user_can_see_audit_log
+from review.selectors import published_batches, review_batches
+from review.views import province_batch, require_reviewer
 
 from . import export_selectors as frames
 from .exports import export_response

@@ -146,7 +146,7 @@ def open_batch(catalog, default_rules):
 @pytest.fixture
 def eager_celery():
     """Tasks run in the calling process (tests of the real worker live in tests/worker/)."""
-    from portal.celery import app
+    from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -220,7 +220,7 @@ def submitted(assessment, admin_a, eager_celery, django_capture_on_commit_callba
 
 @pytest.fixture
 def recommended(submitted, city_reviewer_suzhou):
-    from evaluation import review_services
+    from review import services as review_services
 
     review_services.assessment_recommend(
         assessment=submitted, actor=city_reviewer_suzhou, comment="材料齐全，同意推荐。"
@@ -232,7 +232,7 @@ def recommended(submitted, city_reviewer_suzhou):
 @pytest.fixture
 def under_review(recommended, experts, province_admin):
     """Recommended, with the batch's three reviewers assigned automatically."""
-    from evaluation import review_services
+    from review import services as review_services
 
     review_services.assignments_auto(batch=recommended.batch, actor=province_admin)
     recommended.refresh_from_db()
@@ -242,7 +242,7 @@ def under_review(recommended, experts, province_admin):
 def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted: bool = True):
     """Score every criterion ``score`` and accept (or reject) every claimed scenario, then
     submit the review as its expert."""
-    from evaluation import review_services
+    from review import services as review_services
 
     assessment = assignment.assessment
     data = {

@@ -5,7 +5,7 @@ Every expected number is worked out by hand in the comment beside it.
 
 import pytest
 
-from evaluation.aggregation import (
+from review.aggregation import (
     Aggregate,
     Criterion,
     Method,

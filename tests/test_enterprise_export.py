@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from evaluation import review_services
 from evaluation import services as evaluation_services
 from evaluation.models import Evidence
 from portal.models import AuditLog, Notification
 from reports.models import Report, ReportStatus
+from review import services as review_services
 
 from .conftest import complete_review, draft_assessment, login
 from .services.conftest import DECLARED, IMPL, PNG

@@ -5,9 +5,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from evaluation import review_services
-from evaluation.models import AssignmentStatus, ExpertAssignment
 from portal.models import City, Role
+from review import services as review_services
+from review.models import AssignmentStatus, ExpertAssignment
 
 from .conftest import complete_review, login
 from .factories import UserFactory

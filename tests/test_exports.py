@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from evaluation import review_services, services
+from evaluation import services
 from evaluation.models import Assessment, State
 from portal.models import City, Role
 from reports.exports import neutralised
+from review import services as review_services
 
 from .conftest import complete_review, login
 from .factories import EnterpriseFactory, UserFactory, evaluated_assessment

@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evaluation import review_services
 from portal.models import Notification
 from portal.tasks import send_notification_emails
+from review import services as review_services
 
 from .conftest import complete_review, login
 

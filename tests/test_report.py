@@ -41,7 +41,7 @@ def requested(assessment, actor, capture, *, execute=True, **kwargs) -> Report:
 
 def resubmitted(assessment, admin, city_reviewer, capture):
     """Returned by the city, one more scenario implemented, submitted again: a new snapshot."""
-    from evaluation import review_services
+    from review import services as review_services
 
     with capture(execute=True):
         review_services.assessment_return(

@@ -7,16 +7,11 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from evaluation import review_services
-from evaluation.models import (
-    AssignmentStatus,
-    Decision,
-    ExpertAssignment,
-    Recommendation,
-    State,
-)
+from evaluation.models import State
 from portal.models import Notification
 from portal.services import notify
+from review import services as review_services
+from review.models import AssignmentStatus, Decision, ExpertAssignment, Recommendation
 
 from .conftest import complete_review
 from .services.conftest import DECLARED

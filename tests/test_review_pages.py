@@ -6,15 +6,9 @@ import pytest
 from django.db import transaction
 
 from evaluation import services
-from evaluation.models import (
-    Assessment,
-    AssignmentStatus,
-    Decision,
-    ExpertAssignment,
-    Recommendation,
-    State,
-)
+from evaluation.models import Assessment, State
 from portal.models import City, IndustryType, Role
+from review.models import AssignmentStatus, Decision, ExpertAssignment, Recommendation
 from scenarios.models import Batch, RubricCriterion
 
 from .conftest import complete_review, login

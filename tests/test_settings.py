@@ -6,7 +6,7 @@ import sys
 def _import_wsgi(**env):
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     return subprocess.run(
-        [sys.executable, "-c", "import portal.wsgi"],
+        [sys.executable, "-c", "import config.wsgi"],
         env={**clean, **env},
         capture_output=True,
         text=True,

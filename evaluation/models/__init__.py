@@ -1,4 +1,4 @@
-"""The evaluation app's models: assessments and their data, then the review of them."""
+"""The evaluation app's models: assessments and their data (the review of them is the review app's)."""
 
 from .assessment import (
     DECLARATIONS,
@@ -17,36 +17,18 @@ from .assessment import (
     evidence_path,
     private_storage,
 )
-from .review import (
-    LIVE_ASSIGNMENT_STATES,
-    NO_TIER,
-    TIER_RECOMMENDATIONS,
-    AssignmentStatus,
-    ConflictDeclaration,
-    Decision,
-    ExpertAssignment,
-    Recommendation,
-)
 
 __all__ = [
     "DECLARATIONS",
     "EDITABLE_STATES",
     "FINANCIAL_YEARS",
-    "LIVE_ASSIGNMENT_STATES",
-    "NO_TIER",
-    "TIER_RECOMMENDATIONS",
     "Answer",
     "AnswerStatus",
     "Assessment",
-    "AssignmentStatus",
-    "ConflictDeclaration",
-    "Decision",
     "Evaluation",
     "Evidence",
     "EvidenceQuerySet",
-    "ExpertAssignment",
     "Period",
-    "Recommendation",
     "ScenarioAnswer",
     "State",
     "SupportElementAnswer",

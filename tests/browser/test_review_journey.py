@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from evaluation.models import Assessment, AssignmentStatus, ExpertAssignment, State
+from evaluation.models import Assessment, State
+from review.models import AssignmentStatus, ExpertAssignment
 
 from ..factories import PASSWORD
 from .conftest import sign_in

@@ -8,7 +8,7 @@ from ..outages import BrokerOutage, DatabaseOutage
 @pytest.fixture
 def broker_down():
     """Celery's broker is unreachable from this process until ``broker_down.end()``."""
-    from portal.celery import app
+    from config.celery import app
 
     outage = BrokerOutage(app)
     outage.start()

@@ -15,7 +15,7 @@ READ = """
 import json
 import django
 django.setup()
-from portal.celery import app
+from config.celery import app
 print(json.dumps({
     "retries": app.conf.task_publish_retry_policy["max_retries"],
     "backend_retries": app.conf.result_backend_transport_options["retry_policy"]["max_retries"],
@@ -30,7 +30,7 @@ def celery_conf(**env) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in NAMES}
     result = subprocess.run(
         [sys.executable, "-c", READ],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
         check=True,
@@ -63,7 +63,7 @@ def test_the_environment_sets_them():
 
 
 def test_every_scheduled_sweep_is_a_task_the_worker_knows():
-    from portal.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}

@@ -30,8 +30,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from evaluation import review_services, services
-from evaluation.models import Evidence, ExpertAssignment
+from evaluation import services
+from evaluation.models import Evidence
+from review import services as review_services
+from review.models import ExpertAssignment
 
 from ..conftest import draft_assessment
 from ..services.conftest import DECLARED

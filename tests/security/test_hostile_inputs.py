@@ -11,12 +11,14 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from evaluation import review_services, services
-from evaluation.models import Evidence, ExpertAssignment
+from evaluation import services
+from evaluation.models import Evidence
 from portal.models import Invitation, Role
 from portal.services import enterprise_update, invitation_accept
 from reports import pdf as report_pdf
 from reports.models import ReportStatus
+from review import services as review_services
+from review.models import ExpertAssignment
 
 from ..conftest import login
 from ..factories import PASSWORD, UserFactory
@@ -28,8 +30,8 @@ from ..test_report import file_bytes, pdf_text, requested
 FORM_MODULES = [
     "portal.forms",
     "evaluation.forms",
-    "evaluation.review_forms",
-    "evaluation.expert_forms",
+    "review.forms",
+    "review.expert_forms",
     "scenarios.forms",
 ]
 # Text fields that never reach a page as typed, each with its reason.

@@ -101,7 +101,7 @@ def profile(w) -> dict:
 
 
 def review_data(w) -> dict:
-    from evaluation import review_services
+    from review import services as review_services
 
     claimed = review_services.claimed_scenarios(w.submitted)
     return {

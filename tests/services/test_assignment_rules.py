@@ -1,9 +1,9 @@
-"""Conflict-of-interest rules and the load-balancing choice of experts (evaluation.assignment):
+"""Conflict-of-interest rules and the load-balancing choice of experts (review.matching):
 plain functions over plain data, no database."""
 
 import pytest
 
-from evaluation.assignment import (
+from review.matching import (
     MIN_NAME_MATCH,
     Applicant,
     ExpertProfile,

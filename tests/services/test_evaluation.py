@@ -94,7 +94,7 @@ def test_submit_freezes_a_snapshot_and_evaluates_after_commit(
     assessment, admin_a, django_capture_on_commit_callbacks, settings
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    from portal.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     try:

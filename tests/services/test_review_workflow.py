@@ -15,23 +15,22 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from evaluation import review_selectors as sel
-from evaluation import review_services as rs
 from evaluation import services
-from evaluation.models import (
-    Assessment,
-    AssignmentStatus,
-    ConflictDeclaration,
-    Decision,
-    ExpertAssignment,
-    Recommendation,
-    State,
-)
+from evaluation.models import Assessment, State
 from evaluation.selectors import assessment_history
 from evaluation.snapshot import build_snapshot, snapshot_digest
 from portal.exceptions import StateConflict
 from portal.models import AuditLog, City, Notification, Role
 from portal.tasks import send_notification_emails
+from review import selectors as sel
+from review import services as rs
+from review.models import (
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    ExpertAssignment,
+    Recommendation,
+)
 from scenarios.models import Batch, RubricCriterion
 
 from ..conftest import complete_review
@@ -1269,7 +1268,9 @@ def test_last_two_reviews_submitted_at_once_still_tell_the_province(
     the other's still-uncommitted row that a review is pending, or nobody is told."""
     complete_review(assignment_of(under_review, experts[0]))
     both_saved = threading.Barrier(2, timeout=10)
-    log = rs._log
+    from review.services import expert_reviews
+
+    log = expert_reviews.log
 
     def log_then_wait(actor, action, *args, **kwargs):
         log(actor, action, *args, **kwargs)
@@ -1277,7 +1278,7 @@ def test_last_two_reviews_submitted_at_once_still_tell_the_province(
             with suppress(threading.BrokenBarrierError):  # both saved, neither committed
                 both_saved.wait()
 
-    monkeypatch.setattr(rs, "_log", log_then_wait)
+    monkeypatch.setattr(expert_reviews, "log", log_then_wait)
     errors = []
 
     def submit(expert):

@@ -33,7 +33,7 @@ def start_worker(**env_overrides) -> subprocess.Popen:
             "-m",
             "celery",
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool=solo",
             "--loglevel=INFO",
@@ -48,7 +48,7 @@ def start_worker(**env_overrides) -> subprocess.Popen:
         text=True,
     )
     process.nodename, process.log = nodename, log
-    from portal.celery import app
+    from config.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -60,7 +60,7 @@ def worker(transactional_db):
 def test_a_submission_made_with_the_broker_down_is_evaluated_by_the_sweep(
     worker, assessment, admin_a, caplog
 ):
-    from portal.celery import app
+    from config.celery import app
 
     worker.start(EVALUATION_STALE_AFTER="0")
     outage = BrokerOutage(app)

@@ -1,0 +1,67 @@
+"""What the assessment side needs from the review above it, filled in by the review app when it
+starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
+
+- ``assessment_submitted`` is sent inside a submission's transaction (``assessment``,
+  ``actor``): the review side tells whoever reads a new submission first.
+- A ``Reader`` reaches assessments by a path of its own (an expert, through the assignments):
+  which assessments' evidence it may download, and under what file name.
+- An ``ApplicantOutcome`` is what the applicant learns of the review on its own pages: the
+  comments of a return and the province's decision (never the experts or their scores).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.dispatch import Signal
+
+assessment_submitted = Signal()
+
+
+@dataclass(frozen=True)
+class Reader:
+    applies_to: Callable  # (user) -> bool
+    assessment_ids: Callable  # (user) -> QuerySet of assessment ids (``values("assessment_id")``)
+    evidence_name: Callable  # (user, evidence) -> str
+
+
+@dataclass(frozen=True)
+class ApplicantOutcome:
+    returns: Callable  # (assessment) -> iterable of the return rounds, newest first
+    decision: Callable  # (assessment) -> the decision or None
+
+
+_readers: list[Reader] = []
+_outcome: list[ApplicantOutcome] = []
+
+
+def reader_register(reader: Reader) -> None:
+    _readers.append(reader)
+
+
+def reader_for(user) -> Reader | None:
+    return next((r for r in _readers if user.is_authenticated and r.applies_to(user)), None)
+
+
+def reader_assessment_ids(user) -> QuerySet | None:
+    """The assessments ``user`` reads through a registered reader, or None when no reader
+    applies to them."""
+    reader = reader_for(user)
+    return reader.assessment_ids(user) if reader else None
+
+
+def evidence_download_name(user, evidence) -> str:
+    reader = reader_for(user)
+    return reader.evidence_name(user, evidence) if reader else evidence.original_name
+
+
+def applicant_outcome_register(outcome: ApplicantOutcome) -> None:
+    _outcome[:] = [outcome]
+
+
+def returned_comments(assessment) -> list:
+    return list(_outcome[0].returns(assessment)) if _outcome else []
+
+
+def decision_of(assessment):
+    return _outcome[0].decision(assessment) if _outcome else None

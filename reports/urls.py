@@ -1,0 +1,82 @@
+"""The application report, its verification, the dashboard and every export; their API."""
+
+from django.urls import path, register_converter
+
+from . import (
+    dashboard_views,
+    enterprise_export_views,
+    export_apis,
+    export_views,
+    report_apis,
+    report_views,
+)
+from .exports import FormatConverter
+
+register_converter(FormatConverter, "export")
+
+urlpatterns = [
+    path("assessments/<int:pk>/report/", report_views.report_page, name="assessment-report"),
+    path(
+        "assessments/<int:pk>/report/generate/",
+        report_views.report_generate,
+        name="assessment-report-generate",
+    ),
+    path(
+        "assessments/<int:pk>/report/<int:report_id>/status/",
+        report_views.report_status,
+        name="assessment-report-status",
+    ),
+    path(
+        "assessments/<int:pk>/report/<int:report_id>.pdf",
+        report_views.report_download,
+        name="assessment-report-download",
+    ),
+    path(
+        "enterprises/<int:pk>/export/",
+        enterprise_export_views.enterprise_export,
+        name="enterprise-export",
+    ),
+    path("audit-log.<export:fmt>", export_views.audit_log_export, name="audit-log-export"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("review/export.<export:fmt>", export_views.review_queue_export, name="review-export"),
+    path(
+        "review/batches/<int:pk>/export.<export:fmt>",
+        export_views.batch_data_export,
+        name="batch-data-export",
+    ),
+    path(
+        "review/batches/<int:pk>/decisions.<export:fmt>",
+        export_views.batch_decisions_export,
+        name="batch-decisions-export",
+    ),
+    path(
+        "review/batches/<int:pk>/assignments.<export:fmt>",
+        export_views.batch_loads_export,
+        name="batch-loads-export",
+    ),
+    path("verify/", report_views.verify, name="verify-form"),
+    path("verify/<str:code>/", report_views.verify, name="verify"),
+    path(
+        "public/lists/<int:pk>.<export:fmt>",
+        export_views.public_list_export,
+        name="public-list-export",
+    ),
+]
+
+api_urlpatterns = [
+    path(
+        "assessments/<int:pk>/report.pdf",
+        report_apis.AssessmentReportApi.as_view(),
+        name="api-assessment-report",
+    ),
+    path(
+        "review/batches/<int:pk>/export/",
+        export_apis.BatchDataExportApi.as_view(),
+        name="api-batch-data-export",
+    ),
+    path(
+        "enterprises/<int:pk>/export/",
+        enterprise_export_views.EnterpriseExportApi.as_view(),
+        name="api-enterprise-export",
+    ),
+]

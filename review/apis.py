@@ -1,0 +1,359 @@
+"""Review endpoints of the API, mirroring the web workflow.
+
+Every object is looked up through its gate selector (``review_queue_for``, ``assignments_for``),
+so another city's submission or another expert's assignment is a 404. The role checks on whole
+endpoints answer 403: the review queue is for city reviewers and the province admin (experts and
+enterprise users get 403, not an empty list), the assignments for experts and the province admin,
+the batches for the province admin only. Every write is one service call; its errors come back
+as 400 naming the field, 403, or 409 for a wrong state or a stale version.
+"""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evaluation.models import Assessment
+from scenarios.models import Batch
+
+from . import selectors as review_selectors
+from . import services as review_services
+from .filters import ReviewQueueFilter
+from .models import AssignmentStatus, ExpertAssignment
+from .serializers import (
+    AssignmentDetailSerializer,
+    AssignmentReviewSerializer,
+    AssignmentSerializer,
+    AutoAssignResultSerializer,
+    ConflictInputSerializer,
+    ConflictResultSerializer,
+    DecisionRowSerializer,
+    ExpertLoadSerializer,
+    PublicListSerializer,
+    PublishInputSerializer,
+    ReviewAssignSerializer,
+    ReviewBatchSerializer,
+    ReviewBatchUpdateSerializer,
+    ReviewCommentSerializer,
+    ReviewDecideSerializer,
+    ReviewDetailSerializer,
+    ReviewInputSerializer,
+    ReviewItemSerializer,
+)
+
+# --- who may call what --------------------------------------------------------------------------
+
+
+class IsReviewer(BasePermission):
+    message = _("只有市级主管部门或省级管理员可以访问评审接口。")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user.is_authenticated and (user.is_city_reviewer or user.is_province_admin))
+
+
+class IsExpertOrProvinceAdmin(BasePermission):
+    message = _("只有评审专家或省级管理员可以访问评审任务。")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user.is_authenticated and (user.is_expert or user.is_province_admin))
+
+
+class IsProvinceAdmin(BasePermission):
+    message = _("只有省级管理员可以执行此操作。")
+
+    def has_permission(self, request, view):
+        return bool(request.user.is_authenticated and request.user.is_province_admin)
+
+
+# --- the review queue ---------------------------------------------------------------------------
+
+
+class ReviewAssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Submissions for a city reviewer (own city) or the province admin (all); 403 for
+    everyone else. Filters: q (name or credit code), state, industry_type, tier, city, batch."""
+
+    permission_classes = [IsAuthenticated, IsReviewer]
+    serializer_class = ReviewItemSerializer
+    filterset_class = ReviewQueueFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
+        return review_selectors.review_queue_for(self.request.user).order_by("-submitted_at", "-pk")
+
+    def get_serializer_class(self):
+        return ReviewDetailSerializer if self.action == "retrieve" else ReviewItemSerializer
+
+    def _item(self, assessment, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return Response(ReviewItemSerializer(fresh).data, status=status_code)
+
+    @extend_schema(responses=ReviewDetailSerializer)
+    def retrieve(self, request, pk=None):
+        """The frozen snapshot, its evaluation and the review rounds; for the province admin
+        also the experts' assignments, the aggregate of their totals and the decision."""
+        assessment = self.get_object()
+        user = request.user
+        province = user.is_province_admin
+        context = {
+            "rounds": review_selectors.review_rounds(assessment),
+            "summary": review_selectors.review_summary(assessment) if province else None,
+            "decision": review_selectors.decision_of(assessment) if province else None,
+        }
+        return Response(ReviewDetailSerializer(assessment, context=context).data)
+
+    @extend_schema(request=ReviewCommentSerializer, responses=ReviewItemSerializer)
+    @action(detail=True, methods=["post"])
+    def recommend(self, request, pk=None):
+        """The city recommends the submission to the province."""
+        serializer = ReviewCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = review_services.assessment_recommend(
+            assessment=self.get_object(),
+            actor=request.user,
+            comment=serializer.validated_data["comment"],
+        )
+        return self._item(assessment)
+
+    @extend_schema(request=ReviewCommentSerializer, responses=ReviewItemSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Back to the enterprise with a comment (required)."""
+        serializer = ReviewCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = review_services.assessment_return(
+            assessment=self.get_object(),
+            actor=request.user,
+            comment=serializer.validated_data["comment"],
+        )
+        return self._item(assessment)
+
+    @extend_schema(request=ReviewAssignSerializer, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProvinceAdmin])
+    def assignments(self, request, pk=None):
+        """The province admin assigns a chosen expert."""
+        assessment = self.get_object()
+        serializer = ReviewAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = review_services.assignment_add(
+            assessment=assessment, expert=serializer.validated_data["expert"], actor=request.user
+        )
+        shown = review_selectors.assignments_for(request.user).get(pk=assignment.pk)
+        return Response(
+            AssignmentSerializer(shown, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ReviewDecideSerializer, responses=ReviewItemSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProvinceAdmin])
+    def decide(self, request, pk=None):
+        """The province admin approves a tier or rejects, once every expert has submitted."""
+        assessment = self.get_object()
+        serializer = ReviewDecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        review_services.assessment_decide(
+            assessment=assessment,
+            actor=request.user,
+            outcome=data["outcome"],
+            tier=data["tier"],
+            reason=data["reason"],
+            figures=review_selectors.review_summary(assessment).figures(),
+        )
+        return self._item(assessment)
+
+
+# --- the experts' assignments -------------------------------------------------------------------
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    batch = django_filters.ModelChoiceFilter(
+        field_name="assessment__batch", queryset=Batch.objects.all(), label=_("申报批次")
+    )
+    status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices, label=_("状态"))
+    expert = django_filters.NumberFilter(field_name="expert_id", label=_("评审专家"))
+
+    class Meta:
+        model = ExpertAssignment
+        fields = ("batch", "status", "expert")
+
+
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """An expert's own live assignments, or every assignment for the province admin (filter by
+    batch, status, expert). The applicant's identity is null for an expert unless the batch
+    lets experts see it; an expert never sees another expert's review."""
+
+    permission_classes = [IsAuthenticated, IsExpertOrProvinceAdmin]
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExpertAssignment.objects.none()
+        return review_selectors.assignments_for(self.request.user).order_by("-assigned_at", "-pk")
+
+    def get_serializer_class(self):
+        return AssignmentDetailSerializer if self.action == "retrieve" else AssignmentSerializer
+
+    def _with_review(self, assignment):
+        fresh = self.get_queryset().get(pk=assignment.pk)
+        return Response(AssignmentReviewSerializer(fresh, context={"request": self.request}).data)
+
+    @staticmethod
+    def _review_input(request) -> tuple[dict, int | None]:
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        return data, data.pop("version", None)
+
+    @extend_schema(responses=AssignmentDetailSerializer)
+    def retrieve(self, request, pk=None):
+        """The submission as the caller may read it, the claimed scenarios to judge, the rubric
+        and the caller's own review."""
+        assignment = self.get_object()
+        context = {
+            "request": request,
+            "dossier": review_selectors.dossier(assignment.assessment, request.user),
+        }
+        return Response(AssignmentDetailSerializer(assignment, context=context).data)
+
+    @extend_schema(request=ReviewInputSerializer, responses=AssignmentReviewSerializer)
+    @action(detail=True, methods=["patch"])
+    def review(self, request, pk=None):
+        """Save a draft of the review (any part of it)."""
+        data, version = self._review_input(request)
+        assignment = review_services.review_save(
+            assignment=self.get_object(), actor=request.user, data=data, expected_version=version
+        )
+        return self._with_review(assignment)
+
+    @extend_schema(request=ReviewInputSerializer, responses=AssignmentReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Save what is given, check the review is complete and make it final."""
+        data, version = self._review_input(request)
+        assignment = review_services.review_submit(
+            assignment=self.get_object(),
+            actor=request.user,
+            data=data or None,
+            expected_version=version,
+        )
+        return self._with_review(assignment)
+
+    @extend_schema(request=ConflictInputSerializer, responses=ConflictResultSerializer)
+    @action(detail=True, methods=["post"])
+    def conflict(self, request, pk=None):
+        """Declare a conflict of interest: the task is withdrawn and another expert assigned
+        when one is free."""
+        serializer = ConflictInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        replacements = review_services.conflict_declare(
+            assignment=self.get_object(),
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response({"replacements": len(replacements)})
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request, pk=None):
+        """The province admin withdraws a task not yet submitted."""
+        review_services.assignment_remove(assignment=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The province admin's batches: review settings and rubric, expert loads, automatic
+    assignment, the decision table and the public list."""
+
+    permission_classes = [IsAuthenticated, IsProvinceAdmin]
+    serializer_class = ReviewBatchSerializer
+
+    def get_queryset(self):
+        return (
+            review_selectors.review_batches()
+            .select_related("catalog_version")
+            .prefetch_related("rubric")
+        )
+
+    def _detail(self, batch):
+        return Response(ReviewBatchSerializer(self.get_queryset().get(pk=batch.pk)).data)
+
+    @extend_schema(request=ReviewBatchUpdateSerializer, responses=ReviewBatchSerializer)
+    def partial_update(self, request, pk=None):
+        """Change any review setting; ``rubric`` replaces the whole rubric (409 once scored)."""
+        batch = self.get_object()
+        serializer = ReviewBatchUpdateSerializer(batch, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        criteria = data.pop("rubric", None)
+        batch = review_services.batch_settings_update(
+            batch=batch, actor=request.user, data=data, criteria=criteria
+        )
+        return self._detail(batch)
+
+    @extend_schema(responses=ExpertLoadSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def experts(self, request, pk=None):
+        """Each expert's assignments in the batch: to do, done, declined."""
+        rows = review_selectors.expert_loads(self.get_object())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ExpertLoadSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=AutoAssignResultSerializer)
+    @action(detail=True, methods=["post"], url_path="auto-assign")
+    def auto_assign(self, request, pk=None):
+        """Give every waiting submission the batch's number of reviewers."""
+        result = review_services.assignments_auto(batch=self.get_object(), actor=request.user)
+        return Response(
+            {"created": len(result["created"]), "short": [a.pk for a in result["short"]]}
+        )
+
+    @extend_schema(responses=DecisionRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def decisions(self, request, pk=None):
+        """Submissions in or past expert review with their aggregates, best first."""
+        rows = review_selectors.decision_rows(self.get_object())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DecisionRowSerializer(page, many=True).data)
+
+    @extend_schema(request=PublishInputSerializer, responses=ReviewBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish (or, with ``"publish": false``, withdraw) the public list."""
+        serializer = PublishInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = review_services.batch_list_publish(
+            batch=self.get_object(),
+            actor=request.user,
+            publish=serializer.validated_data["publish"],
+        )
+        return self._detail(batch)
+
+
+# --- the public list ----------------------------------------------------------------------------
+
+
+class PublicListApi(APIView):
+    """The published list of a batch (公示名单): enterprise, city and tier; no login needed.
+    404 while the batch's list is not published."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicListSerializer, auth=[])
+    def get(self, request, pk):
+        batch = get_object_or_404(review_selectors.published_batches(), pk=pk)
+        payload = {"batch": batch, "results": review_selectors.public_list(batch)}
+        return Response(PublicListSerializer(payload).data)

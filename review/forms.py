@@ -1,0 +1,148 @@
+"""Forms of the city's and the province's review pages: they parse a browser's POST into what
+``review.services`` takes; the services check the rules and name the field at fault."""
+
+from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.selectors import experts
+from scenarios.models import Batch, Tier
+
+from .models import Decision
+from .services import BATCH_REVIEW_FIELDS, DEFAULT_RUBRIC
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CommentForm(forms.Form):
+    """The city's recommendation or a return; whether a comment is required is the service's
+    rule (a return needs one)."""
+
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnForm(CommentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = _("退回意见（必填）")
+
+
+class AssignForm(forms.Form):
+    expert = forms.ModelChoiceField(
+        label=_("评审专家"), queryset=experts(), empty_label=_("请选择专家")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].label_from_instance = expert_label
+
+
+def expert_label(user) -> str:
+    name = user.get_full_name() or user.username
+    parts = [p for p in (user.employer, user.get_city_display() if user.city else "") if p]
+    return f"{name}（{'，'.join(parts)}）" if parts else name
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("决定"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+    tier = forms.ChoiceField(
+        label=_("认定层级"),
+        choices=[("", _("（不予认定时不选）")), *Tier.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("决定理由（必填）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BatchSettingsForm(forms.ModelForm):
+    """The batch's dates and review settings; saved through ``batch_settings_update``."""
+
+    class Meta:
+        model = Batch
+        fields = BATCH_REVIEW_FIELDS
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
+            ),
+        }
+
+
+CELL = {"class": "form-control form-control-sm"}
+
+
+def _cell():
+    return forms.TextInput(attrs=CELL)
+
+
+class CriterionForm(forms.Form):
+    """One row of the rubric. Ranges and weights are checked by the service (and named
+    ``rubric.<n>.<field>``), so the form only parses."""
+
+    name = forms.CharField(label=_("名称"), max_length=100, widget=_cell())
+    name_en = forms.CharField(label=_("英文名称"), max_length=100, required=False, widget=_cell())
+    description = forms.CharField(
+        label=_("评分要点"), max_length=300, required=False, widget=_cell()
+    )
+    weight = forms.DecimalField(
+        label=_("权重"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**CELL, "step": "0.01", "data-weight": ""}),
+    )
+    min_score = forms.IntegerField(
+        label=_("最低分"), min_value=0, max_value=1000, widget=forms.NumberInput(attrs=CELL)
+    )
+    max_score = forms.IntegerField(
+        label=_("最高分"), min_value=0, max_value=1000, widget=forms.NumberInput(attrs=CELL)
+    )
+
+    def criterion(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.fields}
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
+
+
+def rubric_initial(batch: Batch) -> tuple[list[dict], bool]:
+    """The rows the rubric form starts with: the batch's rubric, or the defaults (and True)
+    when it has none yet. Default names are stored in Chinese, whatever the admin reads."""
+    rows = [
+        {
+            "name": c.name,
+            "name_en": c.name_en,
+            "description": c.description,
+            "weight": c.weight,
+            "min_score": c.min_score,
+            "max_score": c.max_score,
+        }
+        for c in batch.rubric.order_by("no")
+    ]
+    if rows:
+        return rows, False
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            {
+                "name": str(name),
+                "name_en": name_en,
+                "description": str(description),
+                "weight": weight,
+                "min_score": 0,
+                "max_score": max_score,
+            }
+            for name, name_en, description, weight, max_score in DEFAULT_RUBRIC
+        ], True

@@ -1,0 +1,95 @@
+"""Load the catalog and the demo data; running it twice changes nothing."""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from evaluation import services
+from evaluation.models import Assessment
+from indicators.models import EnergyCarrier
+from portal.models import Enterprise, User
+from portal.services import province_admin_group_sync, user_create
+from review.services import rubric_ensure
+from scenarios.models import Batch, CatalogVersion, TierRule
+
+from ..demo_peers import seed_peers, write_draft
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+class Command(BaseCommand):
+    help = "Load the catalog, the default rules and the demo enterprises, accounts and batch."
+
+    def handle(self, *args, **options):
+        if not CatalogVersion.objects.filter(pk=1).exists():
+            call_command("loaddata", FIXTURES / "catalog.json", verbosity=0)
+        if not TierRule.objects.filter(batch=None).exists():
+            call_command("loaddata", FIXTURES / "tier_rules.json", verbosity=0)
+        if not EnergyCarrier.objects.exists():
+            call_command("loaddata", FIXTURES / "calculator_factors.json", verbosity=0)
+        demo = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            province_admin_group_sync()
+            self._batch(demo["batch"])
+            enterprises = self._enterprises(demo["enterprises"])
+            created = self._users(demo["users"], enterprises, demo["password"])
+            batch = Batch.objects.get(name=demo["batch"]["name"])
+            rubric_ensure(batch)
+            for spec in demo["assessments"]:
+                self._assessment(spec, enterprises[spec["enterprise"]], batch)
+            peers = seed_peers(batch, User.objects.filter(username="city_a").first())
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if peers:
+            self.stdout.write(f"{peers} other applicants submitted (accounts peer01… , no password).")
+        self.stdout.write(f"Accounts (password {demo['password']!r}, demo only):")
+        for spec in demo["users"]:
+            flag = " (new)" if spec["username"] in created else ""
+            self.stdout.write(f"  {spec['username']:<15} {spec['role']}{flag}")
+
+    def _batch(self, spec):
+        version = CatalogVersion.objects.get(label=spec["catalog_version"])
+        now = timezone.now()
+        Batch.objects.get_or_create(
+            name=spec["name"],
+            defaults={
+                "year": now.year,
+                "catalog_version": version,
+                "opens_at": now - timedelta(days=spec["opens_days_ago"]),
+                "closes_at": now + timedelta(days=spec["closes_in_days"]),
+            },
+        )
+
+    def _assessment(self, spec, enterprise, batch):
+        """A filled-in draft, written through the same services as the forms and the API."""
+        if Assessment.objects.filter(enterprise=enterprise, batch=batch).exists():
+            return
+        actor = User.objects.get(username=spec["author"])
+        assessment = write_draft(enterprise=enterprise, batch=batch, actor=actor, spec=spec)
+        services.evaluation_refresh(assessment=assessment)
+
+    def _enterprises(self, specs):
+        enterprises = {}
+        for spec in specs:
+            spec = dict(spec)
+            key = spec.pop("key")
+            enterprise, _ = Enterprise.objects.get_or_create(
+                credit_code=spec["credit_code"], defaults=spec
+            )
+            enterprises[key] = enterprise
+        return enterprises
+
+    def _users(self, specs, enterprises, password):
+        created = []
+        for spec in specs:
+            spec = dict(spec)
+            if User.objects.filter(username=spec["username"]).exists():
+                continue
+            if "enterprise" in spec:
+                spec["enterprise"] = enterprises[spec["enterprise"]]
+            user_create(password=password, **spec)
+            created.append(spec["username"])
+        return created

@@ -1,0 +1,172 @@
+"""The review of submitted assessments: the city's verdicts, expert assignments with their
+scores, declared conflicts of interest and the province's decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models import Assessment
+from portal.models import Enterprise
+from scenarios.models import Tier
+
+NO_TIER = "none"
+TIER_RECOMMENDATIONS = [*Tier.choices, (NO_TIER, _("不予认定"))]
+
+
+class Recommendation(models.Model):
+    """One round's verdict before the experts: recommended to the province, or returned to the
+    enterprise with comments. Every round is kept."""
+
+    class Outcome(models.TextChoices):
+        RECOMMENDED = "recommended", _("推荐至省级")
+        RETURNED = "returned", _("退回修改")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    outcome = models.CharField(_("审核结果"), max_length=12, choices=Outcome.choices)
+    comment = models.TextField(_("审核意见"), blank=True)
+    snapshot_sha256 = models.CharField(_("所审快照"), max_length=64)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("市级审核")
+        verbose_name_plural = _("市级审核")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.get_outcome_display()}"
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", _("待评审")
+    SUBMITTED = "submitted", _("已提交评审")
+    DECLINED = "declined", _("已申请回避")
+    REMOVED = "removed", _("已撤销")
+
+
+# Assignments that count: an expert's load, an assessment's reviewers.
+LIVE_ASSIGNMENT_STATES = (AssignmentStatus.ACTIVE, AssignmentStatus.SUBMITTED)
+
+
+class ExpertAssignment(models.Model):
+    """An expert's task to review one assessment, with the review itself (a draft until
+    submitted, then final)."""
+
+    class Method(models.TextChoices):
+        AUTO = "auto", _("自动分配")
+        MANUAL = "manual", _("手动指定")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("申报")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("评审专家"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.ACTIVE,
+        db_index=True,
+    )
+    method = models.CharField(_("分配方式"), max_length=6, choices=Method.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    verdicts = models.JSONField(
+        _("场景评审意见"), default=dict, blank=True
+    )  # {"<scenario no>": {"accepted": bool, "comment": str}}
+    scores = models.JSONField(_("评分"), default=dict, blank=True)  # {"<criterion id>": score}
+    opinion = models.TextField(_("总体评审意见"), blank=True)
+    recommended_tier = models.CharField(
+        _("建议认定层级"), max_length=10, choices=TIER_RECOMMENDATIONS, blank=True
+    )
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    conflict_reason = models.CharField(_("回避理由"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评审任务")
+        verbose_name_plural = _("评审任务")
+        ordering = ["-assigned_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "expert"], name="uniq_assignment_per_expert"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.expert}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status != AssignmentStatus.ACTIVE
+
+    @property
+    def reference(self) -> str:
+        """The anonymous name of the application an expert sees when identities are hidden."""
+        return self.assessment.review_reference
+
+
+class ConflictDeclaration(models.Model):
+    """An expert's declared conflict of interest with an enterprise: never assigned to it."""
+
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("评审专家"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("企业")
+    )
+    reason = models.CharField(_("回避理由"), max_length=300)
+    declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("利益冲突申报")
+        verbose_name_plural = _("利益冲突申报")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "enterprise"], name="uniq_conflict")
+        ]
+
+    def __str__(self):
+        return f"{self.expert} ↔ {self.enterprise}"
+
+
+class Decision(models.Model):
+    """The province's decision on an assessment, with the figures it was taken on."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("认定")
+        REJECTED = "rejected", _("不予认定")
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("决定"), max_length=10, choices=Outcome.choices)
+    tier = models.CharField(_("认定层级"), max_length=10, choices=Tier.choices, blank=True)
+    reason = models.TextField(_("理由"))
+    figures = models.JSONField(_("决定时的评分"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("认定决定")
+        verbose_name_plural = _("认定决定")
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.get_outcome_display()}"

@@ -1,0 +1,29 @@
+"""The review side plugged into the assessment side (``evaluation.review_hooks``) when the app
+starts: news of a submission, experts reading what is assigned to them, and what the applicant
+learns of its review."""
+
+from django.dispatch import receiver
+
+from evaluation import review_hooks
+
+from . import anonymity, selectors
+from .services import submission_notify
+
+
+@receiver(review_hooks.assessment_submitted, dispatch_uid="review.submission_notify")
+def _notify_first_readers(sender, assessment, actor, **kwargs):
+    submission_notify(assessment)
+
+
+review_hooks.reader_register(
+    review_hooks.Reader(
+        applies_to=lambda user: user.is_expert,
+        assessment_ids=lambda user: selectors.assignments_for(user).values("assessment_id"),
+        evidence_name=anonymity.evidence_download_name,
+    )
+)
+review_hooks.applicant_outcome_register(
+    review_hooks.ApplicantOutcome(
+        returns=selectors.returned_comments, decision=selectors.decision_of
+    )
+)

@@ -1,0 +1,68 @@
+"""Who may do what to a submission under review, and in which state: one predicate per action,
+asked by the services before they act and by the pages before they offer the action (a
+button, a form), so a page never offers what its service refuses."""
+
+from django.db.models import Q
+
+from evaluation.models import State
+
+from .models import LIVE_ASSIGNMENT_STATES, AssignmentStatus, ExpertAssignment
+
+RECOMMENDABLE = (State.SUBMITTED,)
+RETURNABLE = (State.SUBMITTED, State.CITY_RECOMMENDED)
+DECIDABLE = (State.UNDER_REVIEW,)
+
+
+def is_city_reviewer_of(actor, assessment) -> bool:
+    return actor.is_city_reviewer and actor.city == assessment.enterprise.city
+
+
+def may_recommend(actor, assessment) -> bool:
+    """The applicant's city recommends."""
+    return is_city_reviewer_of(actor, assessment)
+
+
+def may_return(actor, assessment) -> bool:
+    """The applicant's city, or the province, returns."""
+    return is_city_reviewer_of(actor, assessment) or actor.is_province_admin
+
+
+def can_recommend(actor, assessment) -> bool:
+    return may_recommend(actor, assessment) and assessment.state in RECOMMENDABLE
+
+
+def can_return(actor, assessment) -> bool:
+    return may_return(actor, assessment) and assessment.state in RETURNABLE
+
+
+def assignable_states(assessment) -> tuple:
+    """Recommended by the city, already in review, or submitted by a direct applicant."""
+    states = (State.CITY_RECOMMENDED, State.UNDER_REVIEW)
+    if assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists():
+        states += (State.SUBMITTED,)
+    return states
+
+
+def can_assign(actor, assessment) -> bool:
+    return actor.is_province_admin and assessment.state in assignable_states(assessment)
+
+
+def reviews_complete(assessment) -> bool:
+    """Every live assignment's review submitted (and at least one)."""
+    live = ExpertAssignment.objects.filter(assessment=assessment, status__in=LIVE_ASSIGNMENT_STATES)
+    return live.exists() and not live.filter(status=AssignmentStatus.ACTIVE).exists()
+
+
+def can_decide(actor, assessment) -> bool:
+    return (
+        actor.is_province_admin and assessment.state in DECIDABLE and reviews_complete(assessment)
+    )
+
+
+def rubric_locked(batch) -> bool:
+    """An expert has scored against the batch's rubric: it can no longer change."""
+    return (
+        ExpertAssignment.objects.filter(assessment__batch=batch)
+        .filter(Q(status=AssignmentStatus.SUBMITTED) | ~Q(scores={}))
+        .exists()
+    )

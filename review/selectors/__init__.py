@@ -1,0 +1,63 @@
+"""Reads of the review workflow, one module per concern. ``review_queue_for`` and
+``assignments_for`` (in ``queues``) are the gates: a city reviewer sees its own city's
+submissions, an expert only what is assigned to them, the province everything."""
+
+from .dossier import (
+    Dossier,
+    dossier,
+)
+from .public import (
+    decision_of,
+    public_list,
+    published_batches,
+)
+from .queues import (
+    REVIEW_STATES,
+    assignments_for,
+    returned_comments,
+    review_batches,
+    review_queue_for,
+    review_rounds,
+)
+from .scores import (
+    DecisionRow,
+    ExpertLoad,
+    ReviewSummary,
+    batch_aggregates,
+    decision_rows,
+    expert_loads,
+    review_summary,
+    tier_label,
+    waiting_for_experts,
+)
+from .summaries import (
+    city_summary,
+    expert_summary,
+    province_batches,
+)
+
+__all__ = [
+    "DecisionRow",
+    "Dossier",
+    "ExpertLoad",
+    "REVIEW_STATES",
+    "ReviewSummary",
+    "assignments_for",
+    "batch_aggregates",
+    "city_summary",
+    "decision_of",
+    "decision_rows",
+    "dossier",
+    "expert_loads",
+    "expert_summary",
+    "province_batches",
+    "public_list",
+    "published_batches",
+    "returned_comments",
+    "review_batches",
+    "review_queue_for",
+    "review_rounds",
+    "review_summary",
+    "tier_label",
+    "waiting_for_experts",
+]

@@ -1,0 +1,39 @@
+"""The public list (公示名单) and the decision an applicant learns."""
+
+from django.db.models import QuerySet
+
+from evaluation.models import Assessment, State
+from scenarios.models import Batch, Tier
+
+from ..models import Decision
+
+
+def published_batches() -> QuerySet[Batch]:
+    return Batch.objects.filter(list_published_at__isnull=False).order_by("-year")
+
+
+def public_list(batch: Batch) -> list[dict]:
+    """The approved enterprises of a published batch: name, city and tier, nothing else."""
+    if batch.list_published_at is None:
+        return []
+    order = {t: i for i, t in enumerate(reversed(Tier.values))}
+    rows = (
+        Assessment.objects.filter(batch=batch, state=State.APPROVED)
+        .select_related("enterprise")
+        .only("decided_tier", "enterprise__name", "enterprise__city")
+    )
+    shown = [
+        {
+            "enterprise": a.enterprise.name,
+            "city": a.enterprise.get_city_display(),
+            "city_code": a.enterprise.city,
+            "tier": a.decided_tier,
+            "tier_display": Tier(a.decided_tier).label,
+        }
+        for a in rows
+    ]
+    return sorted(shown, key=lambda r: (order.get(r["tier"], 9), r["city_code"], r["enterprise"]))
+
+
+def decision_of(assessment: Assessment) -> Decision | None:
+    return Decision.objects.filter(assessment=assessment).first()

@@ -1,0 +1,54 @@
+"""The review's gates and queues: a city reviewer sees its own city's submissions, an expert only
+what is assigned to them, the province everything; and each submission's review rounds."""
+
+from django.db.models import QuerySet
+
+from evaluation.models import Assessment, State
+from scenarios.models import Batch
+
+from ..models import LIVE_ASSIGNMENT_STATES, ExpertAssignment, Recommendation
+
+REVIEW_STATES = [s for s in State if s != State.DRAFT]
+
+
+def review_queue_for(user) -> QuerySet[Assessment]:
+    """Submitted assessments a city reviewer (own city) or the province admin (all) reviews."""
+    qs = Assessment.objects.select_related("enterprise", "batch", "evaluation").exclude(
+        state=State.DRAFT
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_province_admin:
+        return qs
+    if user.is_city_reviewer:
+        return qs.filter(enterprise__city=user.city)
+    return qs.none()
+
+
+def assignments_for(user) -> QuerySet[ExpertAssignment]:
+    """An expert's own live assignments (not those withdrawn or declined); all for the
+    province admin."""
+    qs = ExpertAssignment.objects.select_related(
+        "assessment__enterprise", "assessment__batch", "expert"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_province_admin:
+        return qs
+    if user.is_expert:
+        return qs.filter(expert=user, status__in=LIVE_ASSIGNMENT_STATES)
+    return qs.none()
+
+
+def review_batches() -> QuerySet[Batch]:
+    return Batch.objects.order_by("-year", "-opens_at")
+
+
+def review_rounds(assessment: Assessment) -> QuerySet[Recommendation]:
+    """Every recommendation or return of the assessment, newest first."""
+    return assessment.recommendations.select_related("reviewer")
+
+
+def returned_comments(assessment: Assessment) -> QuerySet[Recommendation]:
+    """What the enterprise is told: the comments of each round its submission was returned."""
+    return assessment.recommendations.filter(outcome=Recommendation.Outcome.RETURNED)

@@ -1,0 +1,60 @@
+"""What the role home pages show of the review: an expert's tasks, a city's queue, the
+province's batches."""
+
+from django.db.models import Count, Q
+
+from evaluation.models import State
+
+from ..models import AssignmentStatus
+from .queues import assignments_for, review_batches, review_queue_for
+
+
+def expert_summary(user) -> dict:
+    """How many of the expert's assignments wait for review and how many are submitted."""
+    return (
+        assignments_for(user)
+        .filter(expert=user)
+        .aggregate(
+            pending=Count("pk", filter=Q(status=AssignmentStatus.ACTIVE)),
+            submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
+        )
+    )
+
+
+def city_summary(user) -> dict:
+    """The city's submissions by where they stand: waiting for the reviewer, recommended to the
+    province (and on since), returned."""
+    return review_queue_for(user).aggregate(
+        waiting=Count("pk", filter=Q(state=State.SUBMITTED)),
+        recommended=Count(
+            "pk",
+            filter=Q(
+                state__in=(
+                    State.CITY_RECOMMENDED,
+                    State.UNDER_REVIEW,
+                    State.APPROVED,
+                    State.REJECTED,
+                )
+            ),
+        ),
+        returned=Count("pk", filter=Q(state=State.RETURNED)),
+    )
+
+
+def province_batches(limit: int = 5):
+    """The batches still in review (list not yet published), with their submissions counted by
+    step: waiting for the city, waiting for experts, under review, decided. One query."""
+
+    def in_state(*states):
+        return Count("assessments", filter=Q(assessments__state__in=states))
+
+    return (
+        review_batches()
+        .filter(list_published_at__isnull=True)
+        .annotate(
+            n_submitted=in_state(State.SUBMITTED),
+            n_awaiting_experts=in_state(State.CITY_RECOMMENDED),
+            n_under_review=in_state(State.UNDER_REVIEW),
+            n_decided=in_state(State.APPROVED, State.REJECTED),
+        )[:limit]
+    )

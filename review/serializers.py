@@ -1,0 +1,439 @@
+"""Shapes of the review API: what city reviewers, experts and the province admin read and send.
+
+Output serializers only shape what the selectors return; the input serializers check types and
+leave every rule of the workflow to ``review.services`` (whose errors name the field, e.g.
+``comment``, ``scores.12``, ``verdicts.4.accepted``)."""
+
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from evaluation.models import Assessment
+from evaluation.serializers import EvaluationSerializer
+from portal.selectors import experts
+from scenarios.models import Batch, RubricCriterion, Tier
+
+from .anonymity import identity_visible_to, snapshot_shown
+from .models import (
+    TIER_RECOMMENDATIONS,
+    AssignmentStatus,
+    Decision,
+    ExpertAssignment,
+    Recommendation,
+)
+from .services import BATCH_REVIEW_FIELDS
+
+
+def _values(choices) -> str:
+    return " | ".join(value for value, _label in choices)
+
+
+# Plain strings (values listed in the description) where one field name carries several choice
+# sets across the API ("status", "outcome"): enum components would collide in the schema.
+ASSIGNMENT_STATUS_HELP = _values(AssignmentStatus.choices)
+
+
+def _evaluation_of(assessment: Assessment):
+    return getattr(assessment, "evaluation", None)
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+class ReviewEnterpriseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    city = serializers.CharField(help_text=_("行政区划代码"))
+    city_display = serializers.CharField(source="get_city_display")
+
+
+class ReviewAggregateSerializer(serializers.Serializer):
+    n = serializers.IntegerField(help_text=_("已提交的评审数"))
+    mean = serializers.FloatField()
+    normalised = serializers.FloatField()
+    spread = serializers.FloatField()
+    disagreement = serializers.BooleanField()
+    method = serializers.CharField()
+
+
+class RubricCriterionSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = RubricCriterion
+        fields = (
+            "id",
+            "no",
+            "name",
+            "name_en",
+            "display_name",
+            "description",
+            "weight",
+            "min_score",
+            "max_score",
+        )
+        read_only_fields = fields
+
+
+# --- the review queue: city reviewers and the province admin ------------------------------------
+
+
+class ReviewItemSerializer(serializers.ModelSerializer):
+    enterprise = ReviewEnterpriseSerializer(read_only=True)
+    highest_tier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = ("id", "enterprise", "batch", "state", "submitted_at", "highest_tier", "version")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
+    def get_highest_tier(self, obj) -> str | None:
+        evaluation = _evaluation_of(obj)
+        return (evaluation.highest_tier or None) if evaluation else None
+
+
+class ReviewRoundSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+
+    class Meta:
+        model = Recommendation
+        fields = ("outcome", "comment", "reviewer", "created_at")
+        read_only_fields = fields
+
+
+class ReviewAssignmentBriefSerializer(serializers.ModelSerializer):
+    expert = serializers.CharField(source="expert.username")
+    status = serializers.CharField(help_text=ASSIGNMENT_STATUS_HELP)
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = ExpertAssignment
+        fields = (
+            "id",
+            "expert",
+            "status",
+            "status_display",
+            "method",
+            "total",
+            "recommended_tier",
+            "assigned_at",
+            "submitted_at",
+        )
+        read_only_fields = fields
+
+
+class ReviewDecisionSerializer(serializers.ModelSerializer):
+    outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
+    decided_by = serializers.CharField(source="decided_by.username")
+
+    class Meta:
+        model = Decision
+        fields = ("outcome", "tier", "reason", "figures", "decided_by", "decided_at")
+        read_only_fields = fields
+
+
+class ReviewDetailSerializer(ReviewItemSerializer):
+    """Context: ``summary`` (``review_selectors.ReviewSummary``, for the province admin only),
+    ``rounds`` and ``decision``."""
+
+    snapshot = serializers.JSONField(read_only=True)
+    snapshot_sha256 = serializers.CharField(read_only=True)
+    evaluation = serializers.SerializerMethodField()
+    rounds = serializers.SerializerMethodField()
+    assignments = serializers.SerializerMethodField()
+    aggregate = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+
+    class Meta(ReviewItemSerializer.Meta):
+        fields = (
+            *ReviewItemSerializer.Meta.fields,
+            "snapshot",
+            "snapshot_sha256",
+            "evaluation",
+            "rounds",
+            "assignments",
+            "aggregate",
+            "decision",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, obj) -> dict | None:
+        evaluation = _evaluation_of(obj)
+        return EvaluationSerializer(evaluation).data if evaluation else None
+
+    @extend_schema_field(ReviewRoundSerializer(many=True))
+    def get_rounds(self, obj) -> list[dict]:
+        return ReviewRoundSerializer(self.context["rounds"], many=True).data
+
+    @extend_schema_field(ReviewAssignmentBriefSerializer(many=True, allow_null=True))
+    def get_assignments(self, obj) -> list[dict] | None:
+        summary = self.context.get("summary")
+        if summary is None:
+            return None
+        return ReviewAssignmentBriefSerializer(summary.assignments, many=True).data
+
+    @extend_schema_field(ReviewAggregateSerializer(allow_null=True))
+    def get_aggregate(self, obj) -> dict | None:
+        summary = self.context.get("summary")
+        if summary is None or summary.aggregate is None:
+            return None
+        return ReviewAggregateSerializer(summary.aggregate).data
+
+    @extend_schema_field(ReviewDecisionSerializer(allow_null=True))
+    def get_decision(self, obj) -> dict | None:
+        decision = self.context.get("decision")
+        return ReviewDecisionSerializer(decision).data if decision else None
+
+
+class ReviewCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewAssignSerializer(serializers.Serializer):
+    expert = serializers.PrimaryKeyRelatedField(
+        queryset=experts(), help_text=_("评审专家的用户编号")
+    )
+
+
+class ReviewDecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    tier = serializers.ChoiceField(
+        choices=Tier.choices, required=False, allow_blank=True, default=""
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- the experts' assignments -------------------------------------------------------------------
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """``enterprise`` is null for an expert unless the batch lets experts see who applied."""
+
+    status = serializers.CharField(read_only=True, help_text=ASSIGNMENT_STATUS_HELP)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    batch = serializers.IntegerField(source="assessment.batch_id", read_only=True)
+    expert = serializers.CharField(source="expert.username", read_only=True)
+    enterprise = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpertAssignment
+        fields = (
+            "id",
+            "reference",
+            "status",
+            "status_display",
+            "batch",
+            "expert",
+            "assigned_at",
+            "submitted_at",
+            "enterprise",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewEnterpriseSerializer(allow_null=True))
+    def get_enterprise(self, obj) -> dict | None:
+        if not identity_visible_to(self.context["request"].user, obj.assessment):
+            return None
+        return ReviewEnterpriseSerializer(obj.assessment.enterprise).data
+
+
+class ExpertReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertAssignment
+        fields = ("verdicts", "scores", "opinion", "recommended_tier", "total", "version")
+        read_only_fields = fields
+
+
+class AssignmentReviewSerializer(AssignmentSerializer):
+    review = ExpertReviewSerializer(source="*", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = (*AssignmentSerializer.Meta.fields, "review")
+        read_only_fields = fields
+
+
+class AssignmentDetailSerializer(AssignmentReviewSerializer):
+    """Context: ``dossier`` (``review_selectors.dossier`` for the caller)."""
+
+    identity_visible = serializers.SerializerMethodField()
+    snapshot = serializers.SerializerMethodField()
+    claimed = serializers.SerializerMethodField()
+    rubric = serializers.SerializerMethodField()
+    evaluation = serializers.SerializerMethodField()
+
+    class Meta(AssignmentReviewSerializer.Meta):
+        fields = (
+            *AssignmentReviewSerializer.Meta.fields,
+            "identity_visible",
+            "snapshot",
+            "claimed",
+            "rubric",
+            "evaluation",
+        )
+        read_only_fields = fields
+
+    def get_identity_visible(self, obj) -> bool:
+        return self.context["dossier"].identity_visible
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_snapshot(self, obj) -> dict:
+        return snapshot_shown(obj.assessment.snapshot, self.context["dossier"].identity_visible)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_claimed(self, obj) -> list[int]:
+        return list(self.context["dossier"].claimed)
+
+    @extend_schema_field(RubricCriterionSerializer(many=True))
+    def get_rubric(self, obj) -> list[dict]:
+        criteria = obj.assessment.batch.rubric.order_by("no")
+        return RubricCriterionSerializer(criteria, many=True).data
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, obj) -> dict | None:
+        dossier = self.context["dossier"]
+        if dossier.evaluation is None:
+            return None
+        return EvaluationSerializer(
+            dossier.evaluation, context={"tier_outcome": dossier.tiers}
+        ).data
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """Any part of a review; what is left out stays as it was. ``version`` (optional) is the
+    version last read: when stale the answer is 409 and nothing is saved."""
+
+    verdicts = serializers.DictField(
+        child=serializers.DictField(),
+        required=False,
+        help_text='{"<scenario no>": {"accepted": true|false|null, "comment": "…"}}',
+    )
+    scores = serializers.DictField(
+        required=False, help_text='{"<criterion id>": number (null clears it)}'
+    )
+    opinion = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    recommended_tier = serializers.ChoiceField(
+        choices=TIER_RECOMMENDATIONS, required=False, allow_blank=True
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ConflictInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConflictResultSerializer(serializers.Serializer):
+    replacements = serializers.IntegerField(help_text=_("自动补派的专家数"))
+
+
+# --- batches: review settings, assignment, decisions, the public list ---------------------------
+
+
+class ReviewBatchSerializer(serializers.ModelSerializer):
+    """A batch's review settings. ``rubric`` is empty until it is set or the first expert is
+    assigned (which creates the default rubric)."""
+
+    catalog_version = serializers.CharField(source="catalog_version.label", read_only=True)
+    rubric = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Batch
+        fields = (
+            "id",
+            "year",
+            "catalog_version",
+            *BATCH_REVIEW_FIELDS,
+            "list_published_at",
+            "rubric",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(RubricCriterionSerializer(many=True))
+    def get_rubric(self, obj) -> list[dict]:
+        criteria = sorted(obj.rubric.all(), key=lambda c: c.no)
+        return RubricCriterionSerializer(criteria, many=True).data
+
+
+class RubricCriterionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+    min_score = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    max_score = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=10)
+
+
+class ReviewBatchUpdateSerializer(serializers.ModelSerializer):
+    """Any of the review settings; ``rubric`` (in order) replaces the whole rubric, refused
+    with 409 once an expert has scored against it."""
+
+    rubric = RubricCriterionInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Batch
+        fields = (*BATCH_REVIEW_FIELDS, "rubric")
+        extra_kwargs = {f: {"required": False} for f in BATCH_REVIEW_FIELDS}
+
+
+class ExpertLoadSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="expert.pk")
+    username = serializers.CharField(source="expert.username")
+    name = serializers.CharField(source="expert.get_full_name")
+    employer = serializers.CharField(source="expert.employer")
+    city = serializers.CharField(source="expert.city")
+    active = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    load = serializers.IntegerField()
+
+
+class AutoAssignResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("新分配的评审任务数"))
+    short = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("评审专家仍不足的申报编号")
+    )
+
+
+class DecisionRowSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField(source="assessment.pk")
+    enterprise = ReviewEnterpriseSerializer(source="assessment.enterprise")
+    state = serializers.CharField(source="assessment.state")
+    aggregate = ReviewAggregateSerializer(allow_null=True)
+    reviews_done = serializers.IntegerField()
+    reviews_total = serializers.IntegerField()
+    recommended = serializers.ListField(child=serializers.CharField())
+    computed_tier = serializers.CharField(allow_blank=True)
+    decided_tier = serializers.CharField(source="assessment.decided_tier", allow_blank=True)
+
+
+class PublishInputSerializer(serializers.Serializer):
+    publish = serializers.BooleanField(required=False, default=True)
+
+
+# --- the public list ----------------------------------------------------------
+
+
+
+class PublicBatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    name = serializers.CharField()
+    published_at = serializers.DateTimeField(source="list_published_at")
+
+
+class PublicListRowSerializer(serializers.Serializer):
+    enterprise = serializers.CharField()
+    city = serializers.CharField()
+    city_code = serializers.CharField()
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    tier_display = serializers.CharField()
+
+
+class PublicListSerializer(serializers.Serializer):
+    batch = PublicBatchSerializer()
+    results = PublicListRowSerializer(many=True)

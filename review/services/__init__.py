@@ -1,0 +1,58 @@
+"""Writes of the review workflow, one module per concern: the city's verdicts (``city``), a
+batch's settings and rubric (``batches``), expert assignment and declared conflicts
+(``assignment``), the experts' reviews (``expert_reviews``), the province's decision and the
+public list (``decisions``).
+
+Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
+log and notifies the users it concerns (in the portal, and by email through a worker).
+"""
+
+from .assignment import (
+    assignment_add,
+    assignment_remove,
+    assignments_auto,
+    awaiting_experts,
+    conflict_declare,
+)
+from .batches import (
+    BATCH_REVIEW_FIELDS,
+    DEFAULT_RUBRIC,
+    batch_settings_update,
+    rubric_ensure,
+)
+from .city import (
+    assessment_recommend,
+    assessment_return,
+    submission_notify,
+)
+from .decisions import (
+    assessment_decide,
+    batch_list_publish,
+)
+from .expert_reviews import (
+    claimed_in,
+    claimed_scenarios,
+    review_save,
+    review_submit,
+)
+
+__all__ = [
+    "BATCH_REVIEW_FIELDS",
+    "DEFAULT_RUBRIC",
+    "assessment_decide",
+    "assessment_recommend",
+    "assessment_return",
+    "assignment_add",
+    "assignment_remove",
+    "assignments_auto",
+    "awaiting_experts",
+    "batch_list_publish",
+    "batch_settings_update",
+    "claimed_in",
+    "claimed_scenarios",
+    "conflict_declare",
+    "review_save",
+    "review_submit",
+    "rubric_ensure",
+    "submission_notify",
+]

@@ -1,0 +1,251 @@
+"""Experts assigned to submissions, automatically or by hand, and the conflicts they declare."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluation.models import Assessment, State
+from portal.exceptions import StateConflict
+from portal.selectors import experts, province_admins
+from portal.services import audit_log_record, notify
+from scenarios.models import Batch
+
+from .. import rules
+from ..matching import Applicant, ExpertProfile, conflicts, pick_experts
+from ..models import (
+    LIVE_ASSIGNMENT_STATES,
+    AssignmentStatus,
+    ConflictDeclaration,
+    ExpertAssignment,
+)
+from .batches import rubric_ensure
+from .common import lock_in_state, log, own_active_assignment, require_province_admin, review_url
+
+
+def _declared_conflicts() -> set[tuple[int, int]]:
+    return set(ConflictDeclaration.objects.values_list("expert_id", "enterprise_id"))
+
+
+def _profile(user) -> ExpertProfile:
+    return ExpertProfile(user.pk, user.employer, user.city)
+
+
+def _applicant(assessment: Assessment) -> Applicant:
+    e = assessment.enterprise
+    return Applicant(e.pk, e.name, e.city)
+
+
+def awaiting_experts(batch: Batch) -> Q:
+    """The batch's assessments experts may be assigned to: recommended by the city, already
+    in review, or submitted by a direct applicant."""
+    return Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW)) | Q(
+        state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all()
+    )
+
+
+def _batch_load(batch: Batch) -> dict[int, int]:
+    return dict(
+        ExpertAssignment.objects.filter(assessment__batch=batch, status__in=LIVE_ASSIGNMENT_STATES)
+        .values_list("expert_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _assign(assessment, expert, actor, method) -> ExpertAssignment:
+    assignment, created = ExpertAssignment.objects.get_or_create(
+        assessment=assessment,
+        expert=expert,
+        defaults={"method": method, "assigned_by": actor},
+    )
+    if not created:
+        if assignment.status != AssignmentStatus.REMOVED:
+            raise ValidationError({"expert": _("该专家已分配过这份申报。")})
+        assignment.status = AssignmentStatus.ACTIVE
+        assignment.method = method
+        assignment.assigned_by = actor
+        assignment.save(update_fields=["status", "method", "assigned_by", "updated_at"])
+    if assessment.state != State.UNDER_REVIEW:
+        assessment.state = State.UNDER_REVIEW
+        assessment.save(update_fields=["state", "updated_at"])
+    log(
+        actor,
+        "review.assign",
+        assessment,
+        _("分配评审专家 %(expert)s（%(method)s）")
+        % {"expert": expert.username, "method": ExpertAssignment.Method(method).label},
+        {"expert": expert.pk, "method": method},
+    )
+    return assignment
+
+
+def _fill(assessment, actor, pool, load, declared) -> list[ExpertAssignment]:
+    taken = set(assessment.assignments.values_list("expert_id", flat=True))
+    live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
+    needed = assessment.batch.reviewers_per_assessment - live
+    if needed <= 0:
+        return []
+    chosen = pick_experts(
+        needed,
+        list(pool),
+        load,
+        excluded=taken,
+        applicant=_applicant(assessment),
+        declared=declared,
+        avoid_same_city=assessment.batch.avoid_same_city,
+    )
+    users = {u.pk: u for u in experts().filter(pk__in=[c.id for c in chosen])}
+    return [_assign(assessment, users[c.id], actor, ExpertAssignment.Method.AUTO) for c in chosen]
+
+
+def _notify_experts(created: list[ExpertAssignment]) -> None:
+    by_expert = {}
+    for a in created:
+        by_expert.setdefault(a.expert, []).append(a)
+    for expert, assignments in by_expert.items():
+        notify(
+            recipients=[expert],
+            kind="review.assign",
+            title=gettext_lazy("您有 %(n)s 份新的评审任务"),
+            body=gettext_lazy("请在评审截止前完成评分。如与申报企业存在利益冲突，请申请回避。"),
+            params={"n": len(assignments)},
+            url=reverse("expert-assignments"),
+        )
+
+
+@transaction.atomic
+def assignments_auto(*, batch: Batch, actor) -> dict:
+    """Give every assessment waiting for experts as many reviewers as the batch asks for,
+    each time picking the least-loaded experts without a conflict of interest. Returns the
+    assignments made and the assessments still short of reviewers."""
+    require_province_admin(actor)
+    rubric_ensure(batch)
+    waiting = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "batch")
+        .filter(batch=batch)
+        .filter(awaiting_experts(batch))
+        .order_by("submitted_at", "pk")
+    )
+    pool = [_profile(u) for u in experts()]
+    load, declared = _batch_load(batch), _declared_conflicts()
+    created, short = [], []
+    for assessment in waiting:
+        made = _fill(assessment, actor, pool, load, declared)
+        created += made
+        live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
+        if live < batch.reviewers_per_assessment:
+            short.append(assessment)
+    _notify_experts(created)
+    audit_log_record(
+        actor=actor,
+        action="review.auto_assign",
+        target=batch,
+        summary=_("自动分配 %(n)s 项评审任务") % {"n": len(created)},
+        data={"created": len(created), "short": [a.pk for a in short]},
+    )
+    return {"created": created, "short": short}
+
+
+@transaction.atomic
+def assignment_add(*, assessment: Assessment, expert, actor) -> ExpertAssignment:
+    """The province admin assigns a chosen expert (overriding the automatic choice); a
+    conflict of interest is never overridden."""
+    require_province_admin(actor)
+    if not (expert.is_expert and expert.is_active):
+        raise ValidationError({"expert": _("请选择一位评审专家。")})
+    batch = assessment.batch
+    assessment = lock_in_state(assessment, rules.assignable_states(assessment), _("分配专家"))
+    reasons = conflicts(
+        _profile(expert),
+        _applicant(assessment),
+        declared=_declared_conflicts(),
+        avoid_same_city=batch.avoid_same_city,
+    )
+    if reasons:
+        raise ValidationError(
+            {"expert": _("不能分配：%(reasons)s。") % {"reasons": "；".join(reasons)}}
+        )
+    rubric_ensure(batch)
+    assignment = _assign(assessment, expert, actor, ExpertAssignment.Method.MANUAL)
+    _notify_experts([assignment])
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
+    """Withdraw an expert's task that has not been submitted yet."""
+    require_province_admin(actor)
+    assignment = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status != AssignmentStatus.ACTIVE:
+        raise StateConflict(
+            _("该评审任务状态为“%(status)s”，不能撤销。")
+            % {"status": assignment.get_status_display()},
+            code="wrong_state",
+        )
+    assignment.status = AssignmentStatus.REMOVED
+    assignment.save(update_fields=["status", "updated_at"])
+    log(
+        actor,
+        "review.unassign",
+        assignment.assessment,
+        _("撤销专家 %(expert)s 的评审任务") % {"expert": assignment.expert.username},
+        {"expert": assignment.expert_id},
+    )
+    notify(
+        recipients=[assignment.expert],
+        kind="review.unassign",
+        title=gettext_lazy("评审任务 %(reference)s 已撤销"),
+        body=gettext_lazy("省级管理员撤销了这项评审任务，无需再评审。"),
+        params={"reference": assignment.reference},
+        url=reverse("expert-assignments"),
+    )
+    return assignment
+
+
+@transaction.atomic
+def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> list:
+    """An expert declares a conflict of interest on an assignment: it is withdrawn, the
+    conflict is remembered for every later batch, and another expert is assigned in their
+    place when one is free of conflicts. Returns the replacement assignments."""
+    assignment = own_active_assignment(assignment, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明回避理由。")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("回避理由不能超过 300 字。")})
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "batch")
+        .get(pk=assignment.assessment_id)
+    )
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.conflict_reason = reason
+    assignment.save(update_fields=["status", "conflict_reason", "updated_at"])
+    ConflictDeclaration.objects.get_or_create(
+        expert=actor, enterprise=assessment.enterprise, defaults={"reason": reason}
+    )
+    log(actor, "review.conflict", assessment, reason, {"expert": actor.pk})
+    pool = [_profile(u) for u in experts()]
+    replacements = _fill(
+        assessment, actor, pool, _batch_load(assessment.batch), _declared_conflicts()
+    )
+    _notify_experts(replacements)
+    notify(
+        recipients=province_admins(),
+        kind="review.conflict",
+        title=gettext_lazy("评审专家 %(expert)s 申请回避 %(reference)s"),
+        body=gettext_lazy("理由：%(reason)s\n%(outcome)s"),
+        params={
+            "expert": actor.get_full_name() or actor.username,
+            "reference": assignment.reference,
+            "reason": reason,
+            "outcome": gettext_lazy("已自动补派专家。")
+            if replacements
+            else gettext_lazy("没有可补派的专家，请手动指派。"),
+        },
+        url=review_url(assessment),
+    )
+    return replacements

@@ -1,0 +1,99 @@
+"""The city's verdict on a submission: recommended to the province, or returned to the
+enterprise with comments; and the news of a new submission."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluation.models import Assessment, State
+from portal.selectors import city_reviewers, enterprise_users, province_admins
+from portal.services import notify
+
+from .. import rules
+from ..models import (
+    Recommendation,
+)
+from .common import clean_comment, lock_in_state, log, overview_url, review_url
+
+
+@transaction.atomic
+def assessment_recommend(*, assessment: Assessment, actor, comment: str = "") -> Assessment:
+    """The city recommends a submission to the province."""
+    if not rules.may_recommend(actor, assessment):
+        raise PermissionDenied(_("只有企业所在市的主管部门可以推荐。"))
+    assessment = lock_in_state(assessment, rules.RECOMMENDABLE, _("推荐"))
+    comment = clean_comment(comment, required=False)
+    Recommendation.objects.create(
+        assessment=assessment,
+        reviewer=actor,
+        outcome=Recommendation.Outcome.RECOMMENDED,
+        comment=comment,
+        snapshot_sha256=assessment.snapshot_sha256,
+    )
+    assessment.state = State.CITY_RECOMMENDED
+    assessment.save(update_fields=["state", "updated_at"])
+    log(actor, "review.recommend", assessment, comment)
+    params = {"enterprise": assessment.enterprise.name, "batch": assessment.batch.name}
+    notify(
+        recipients=enterprise_users(assessment.enterprise_id),
+        kind="review.recommend",
+        title=gettext_lazy("%(batch)s：市级主管部门已推荐您的申报"),
+        body=gettext_lazy("您的申报已推荐至省级，将进入专家评审。"),
+        params=params,
+        url=overview_url(assessment),
+    )
+    notify(
+        recipients=province_admins(),
+        kind="review.recommend",
+        title=gettext_lazy("%(enterprise)s 的申报已获市级推荐"),
+        body=gettext_lazy("请在评审任务中为其分配评审专家。"),
+        params=params,
+        url=review_url(assessment),
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, actor, comment: str) -> Assessment:
+    """Back to the enterprise with comments: by its city before recommending (or to withdraw
+    a recommendation), or by the province before expert review. The snapshot and every earlier
+    round stay; the enterprise edits and submits again."""
+    if not rules.may_return(actor, assessment):
+        raise PermissionDenied(_("只有企业所在市的主管部门或省级管理员可以退回。"))
+    assessment = lock_in_state(assessment, rules.RETURNABLE, _("退回"))
+    comment = clean_comment(comment, required=True)
+    Recommendation.objects.create(
+        assessment=assessment,
+        reviewer=actor,
+        outcome=Recommendation.Outcome.RETURNED,
+        comment=comment,
+        snapshot_sha256=assessment.snapshot_sha256,
+    )
+    assessment.state = State.RETURNED
+    assessment.save(update_fields=["state", "updated_at"])
+    log(actor, "review.return", assessment, comment)
+    notify(
+        recipients=enterprise_users(assessment.enterprise_id),
+        kind="review.return",
+        title=gettext_lazy("%(batch)s：您的申报被退回修改"),
+        body=gettext_lazy("退回意见：%(comment)s\n请修改后重新提交。"),
+        params={"batch": assessment.batch.name, "comment": comment},
+        url=overview_url(assessment),
+    )
+    return assessment
+
+
+def submission_notify(assessment: Assessment) -> None:
+    """Tell whoever looks at a new submission first: its city, or the province for an
+    enterprise that applies directly."""
+    direct = assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
+    recipients = province_admins() if direct else city_reviewers(assessment.enterprise.city)
+    notify(
+        recipients=recipients,
+        kind="assessment.submit",
+        title=gettext_lazy("%(enterprise)s 提交了自评估申报"),
+        body=gettext_lazy("批次：%(batch)s。请审核后推荐或退回。"),
+        params={"enterprise": assessment.enterprise.name, "batch": assessment.batch.name},
+        url=review_url(assessment),
+    )

@@ -1,0 +1,57 @@
+"""The review: the role home pages, the city's queue and verdicts, the experts' assignments, the
+province's batches, decisions and public list; the review API."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import apis, expert_views, home_views, public_views, views
+
+review = [
+    path("", views.review_queue, name="review-queue"),
+    path("assessments/<int:pk>/", views.review_detail, name="review-detail"),
+    path("assessments/<int:pk>/recommend/", views.review_recommend, name="review-recommend"),
+    path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
+    path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
+    path("assessments/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path("assignments/", expert_views.expert_assignments, name="expert-assignments"),
+    path("assignments/<int:pk>/", expert_views.assignment_page, name="assignment-page"),
+    path(
+        "assignments/<int:pk>/submit/",
+        expert_views.assignment_submit,
+        name="assignment-submit",
+    ),
+    path(
+        "assignments/<int:pk>/conflict/",
+        expert_views.assignment_conflict,
+        name="assignment-conflict",
+    ),
+    path("assignments/<int:pk>/remove/", views.review_unassign, name="review-unassign"),
+    path("batches/", views.batch_list, name="review-batches"),
+    path("batches/<int:pk>/settings/", views.batch_settings, name="batch-settings"),
+    path("batches/<int:pk>/assignments/", views.batch_assignments, name="batch-assignments"),
+    path(
+        "batches/<int:pk>/assignments/auto/",
+        views.batch_auto_assign,
+        name="batch-auto-assign",
+    ),
+    path("batches/<int:pk>/decisions/", views.batch_decisions, name="batch-decisions"),
+    path("batches/<int:pk>/publish/", views.batch_publish, name="batch-publish"),
+]
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("review/", include(review)),
+    path("public/lists/", public_views.public_lists, name="public-lists"),
+    path("public/lists/<int:pk>/", public_views.public_list, name="public-list"),
+]
+
+api_router = SimpleRouter()
+api_router.register(
+    "review/assessments", apis.ReviewAssessmentViewSet, basename="review-api-assessment"
+)
+api_router.register("review/assignments", apis.AssignmentViewSet, basename="review-api-assignment")
+api_router.register("review/batches", apis.ReviewBatchViewSet, basename="review-api-batch")
+
+api_urlpatterns = [
+    path("public/batches/<int:pk>/list/", apis.PublicListApi.as_view(), name="api-public-list"),
+]
