@@ -67,9 +67,11 @@ def _url(dbname: str) -> str:
 
 
 @pytest.fixture
-def scratch_databases():
-    """Two empty databases named after this run's own database, dropped afterwards."""
-    names = [f"{DB['NAME']}_backup_source", f"{DB['NAME']}_backup_target"]
+def scratch_databases(worker_id):
+    """Two empty databases named after this run's own database and its test process
+    (parallel processes never share them), dropped afterwards."""
+    process = "" if worker_id == "master" else f"_{worker_id}"
+    names = [f"{DB['NAME']}{process}_backup_source", f"{DB['NAME']}{process}_backup_target"]
     admin = _connect("postgres")
     admin.autocommit = True
 
