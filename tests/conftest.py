@@ -13,6 +13,14 @@ from scenarios.models import CatalogVersion
 from .factories import EnterpriseFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Tests in a browser or with a real Celery worker take seconds each: they are slow too
+    (``-m "not slow"`` leaves them out)."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path):
     """Evidence files go to a per-test folder, never into the checkout."""

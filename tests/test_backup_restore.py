@@ -120,6 +120,7 @@ def _evidence_path(dbname: str) -> str:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.slow
 def test_a_backup_restores_every_row_and_the_evidence_files(scratch_databases, tmp_path):
     source, target = scratch_databases
     source_files, target_files = tmp_path / "source-private", tmp_path / "target-private"
