@@ -11,6 +11,12 @@ DEMO_ENV := DEBUG=0 SECRET_KEY=demo-only-not-secret DATABASE_URL=sqlite:///$(CUR
 	CELERY_TASK_ALWAYS_EAGER=1 USE_REDIS_CACHE=0 EMAIL_URL=consolemail://
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# Test processes (pytest-xdist), one per core by default; an idle one takes tests queued for a
+# busy one (worksteal), the durations being very uneven. Each process has its own PostgreSQL
+# test database and its own Redis database: TEST_REDIS_URL's for the first, the next ones
+# after it (tests/isolation.py), which Redis must have (16 by default: lower TEST_PROCESSES
+# on a machine with more cores than databases left).
+TEST_PROCESSES ?= auto
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-secret DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) USE_REDIS_CACHE=1 EMAIL_URL=consolemail:// \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
@@ -62,7 +68,7 @@ lint: $(VENV)/.installed
 test: system-deps-test install lint
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432" >&2; exit 1; }
 	@$(PY) -c "import redis,sys; redis.Redis.from_url('$(TEST_REDIS_URL)').ping()" || { echo "error: Redis is not reachable at $(TEST_REDIS_URL)" >&2; exit 1; }
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 

@@ -1,11 +1,24 @@
+import functools
+from pathlib import Path
+
 import pytest
-from django.core.management import call_command
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from portal.models import City, Role
 from scenarios.models import CatalogVersion
 
 from .factories import EnterpriseFactory, UserFactory
+
+
+def pytest_collection_modifyitems(items):
+    """Tests in a browser or with a real Celery worker take seconds each: they are slow too
+    (``-m "not slow"`` leaves them out)."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +65,37 @@ def _isolated_cache():
     cache.clear()
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@functools.cache
+def _fixture_rows(name: str) -> dict[type, list]:
+    """The objects of ``fixtures/<name>.json`` by model, read and parsed once per process."""
+    rows: dict[type, list] = {}
+    with open(FIXTURES / f"{name}.json", encoding="utf-8") as fixture:
+        for deserialized in serializers.deserialize("json", fixture):
+            assert not deserialized.m2m_data, "load_fixture writes no many-to-many rows"
+            rows.setdefault(type(deserialized.object), []).append(deserialized.object)
+    return rows
+
+
+def load_fixture(name: str) -> None:
+    """What ``loaddata fixtures/<name>.json`` writes — the same rows under the same ids, stored
+    as they are written (raw: no ``save()``, no ``auto_now_add``, no history), the sequences
+    moved past them — in one INSERT per model, from a file parsed once per process rather
+    than once per test."""
+    rows = _fixture_rows(name)
+    with transaction.atomic():
+        for model, objects in rows.items():
+            model._base_manager._insert(objects, fields=model._meta.local_concrete_fields, raw=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+                cursor.execute(sql)
+
+
 @pytest.fixture
 def catalog(db) -> CatalogVersion:
-    call_command("loaddata", "fixtures/catalog.json", verbosity=0)
+    load_fixture("catalog")
     return CatalogVersion.objects.get(pk=1)
 
 
@@ -117,12 +158,12 @@ def login(client, user):
 
 @pytest.fixture
 def factors(db):
-    call_command("loaddata", "fixtures/calculator_factors.json", verbosity=0)
+    load_fixture("calculator_factors")
 
 
 @pytest.fixture
 def default_rules(db):
-    call_command("loaddata", "fixtures/tier_rules.json", verbosity=0)
+    load_fixture("tier_rules")
 
 
 @pytest.fixture

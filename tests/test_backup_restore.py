@@ -67,9 +67,11 @@ def _url(dbname: str) -> str:
 
 
 @pytest.fixture
-def scratch_databases():
-    """Two empty databases named after this run's own database, dropped afterwards."""
-    names = [f"{DB['NAME']}_backup_source", f"{DB['NAME']}_backup_target"]
+def scratch_databases(worker_id):
+    """Two empty databases named after this run's own database and its test process
+    (parallel processes never share them), dropped afterwards."""
+    process = "" if worker_id == "master" else f"_{worker_id}"
+    names = [f"{DB['NAME']}{process}_backup_source", f"{DB['NAME']}{process}_backup_target"]
     admin = _connect("postgres")
     admin.autocommit = True
 
@@ -118,6 +120,7 @@ def _evidence_path(dbname: str) -> str:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.slow
 def test_a_backup_restores_every_row_and_the_evidence_files(scratch_databases, tmp_path):
     source, target = scratch_databases
     source_files, target_files = tmp_path / "source-private", tmp_path / "target-private"

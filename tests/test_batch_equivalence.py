@@ -108,6 +108,7 @@ def context(catalog, default_rules):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_batch_equals_single_on_random_assessments(context, data):
     records = data.draw(st.lists(assessments(context.indicators.spec), min_size=1, max_size=6))

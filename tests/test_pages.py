@@ -116,6 +116,7 @@ def test_admin_is_closed_to_everyone_but_province_admins(
         )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", verbosity=0)

@@ -72,6 +72,7 @@ def rendered(submitted, admin_a, eager_celery, django_capture_on_commit_callback
 # --- the PDF --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_holds_the_enterprise_scenarios_indicators_and_code_on_every_page(
     rendered, submitted, tmp_path
 ):
@@ -106,6 +107,7 @@ def test_pdf_holds_the_enterprise_scenarios_indicators_and_code_on_every_page(
     assert rendered.size == len(content) < 2 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_report_is_cached_per_snapshot_and_rendered_again_when_it_changes(
     rendered, submitted, admin_a, city_reviewer_suzhou, django_capture_on_commit_callbacks
 ):
@@ -125,6 +127,7 @@ def test_report_is_cached_per_snapshot_and_rendered_again_when_it_changes(
     assert Report.objects.filter(pk=rendered.pk, status=ReportStatus.READY).exists()
 
 
+@pytest.mark.slow
 def test_draft_report_is_watermarked_and_has_no_code(
     assessment, admin_a, eager_celery, django_capture_on_commit_callbacks
 ):

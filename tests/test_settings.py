@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _import_wsgi(**env):
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
@@ -13,6 +15,7 @@ def _import_wsgi(**env):
     )
 
 
+@pytest.mark.slow
 def test_serving_without_a_secret_key_is_refused_when_debug_is_off():
     result = _import_wsgi(DEBUG="0")
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
@@ -20,6 +23,7 @@ def test_serving_without_a_secret_key_is_refused_when_debug_is_off():
     assert _import_wsgi(DEBUG="1").returncode == 0
 
 
+@pytest.mark.slow
 def test_management_commands_run_without_a_secret_key():
     clean = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     result = subprocess.run(

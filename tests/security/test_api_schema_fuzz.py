@@ -139,6 +139,7 @@ def _run(operation, mode, token: str, real: dict, statuses: Counter) -> list[str
     return []
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["enterprise_admin", "province_admin"])
 def test_every_operation_answers_as_documented(

@@ -47,6 +47,7 @@ def with_token(call, token: str):
     return dataclasses.replace(call, headers={**call.headers, "HTTP_X_CSRFTOKEN": token})
 
 
+@pytest.mark.slow
 def test_every_web_post_needs_the_token_and_changes_nothing_without_it(world):
     clients = csrf_clients(world.users)
     routes = [route for route in all_routes().values() if not route.is_api]

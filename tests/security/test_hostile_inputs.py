@@ -283,6 +283,7 @@ def test_markup_typed_anywhere_is_shown_escaped_on_every_page(
     assert "{{ 7*7 }}" in shown  # printed as typed, never evaluated
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_pdf_prints_markup_as_text_and_fetches_nothing(
     hostile, admin_a, eager_celery, django_capture_on_commit_callbacks, monkeypatch

@@ -645,6 +645,7 @@ def test_every_route_is_in_the_matrix_with_the_methods_its_view_handles():
     assert not wrong, f"methods differ between the views and MATRIX: {wrong}"
 
 
+@pytest.mark.slow
 def test_each_role_gets_the_status_the_matrix_says_and_refusals_write_nothing(world):
     failures, writes_seen = run_matrix(world, [key for key in all_routes() if key in MATRIX])
     assert not failures, "\n".join(failures)
