@@ -44,16 +44,15 @@ class PeerStanding:
 def peer_evaluations(assessment: Assessment) -> QuerySet[Evaluation]:
     """The peers' evaluations. This crosses tenants on purpose: callers only ever see the
     aggregates ``peer_standings`` computes from it."""
-    enterprise = assessment.enterprise
     return (
         Evaluation.objects.filter(
             assessment__batch_id=assessment.batch_id,
-            assessment__enterprise__industry_type=enterprise.industry_type,
-            assessment__enterprise__size=enterprise.size,
+            assessment__applicant_industry_type=assessment.applicant_industry_type,
+            assessment__applicant_size=assessment.applicant_size,
             catalog_version_id=assessment.batch.catalog_version_id,
         )
         .exclude(assessment__state=State.DRAFT)
-        .exclude(assessment__enterprise_id=enterprise.pk)
+        .exclude(assessment__enterprise_id=assessment.enterprise_id)
     )
 
 

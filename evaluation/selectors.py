@@ -41,7 +41,7 @@ def assessments_for(user) -> QuerySet[Assessment]:
     if user.is_province_admin:
         return qs
     if user.is_city_reviewer:
-        return qs.filter(enterprise__city=user.city).exclude(state=State.DRAFT)
+        return qs.filter(applicant_city=user.city).exclude(state=State.DRAFT)
     if user.is_enterprise_user:
         return qs.filter(enterprise_id=user.enterprise_id)
     return qs.none()

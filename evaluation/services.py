@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
+from portal.models import Enterprise
 from portal.services import audit_log_record
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 
+from .applicant import APPLICANT_FIELDS
 from .computation import EvaluationContext, evaluate
 from .excel import inputs_from_workbook
 from .models import (
@@ -259,13 +261,23 @@ def assessment_submit(
         "at": timezone.now().isoformat(),
         "by": actor.get_username(),
     }
+    # the profile row locked: a concurrent edit of it waits, then meets the identity lock
+    assessment.enterprise = Enterprise.objects.select_for_update().get(pk=assessment.enterprise_id)
+    assessment.applicant_take(assessment.enterprise)
     snapshot = build_snapshot(assessment)
     assessment.snapshot = snapshot
     assessment.snapshot_sha256 = snapshot_digest(snapshot)
     assessment.state = State.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(
-        update_fields=["declarations", "snapshot", "snapshot_sha256", "state", "submitted_at"]
+        update_fields=[
+            "declarations",
+            "snapshot",
+            "snapshot_sha256",
+            "state",
+            "submitted_at",
+            *APPLICANT_FIELDS,
+        ]
     )
     _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
     evaluation_enqueue(assessment=assessment)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AuditLog, Enterprise, Invitation, User
+from .models import AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
 
 admin.site.site_header = _("智改数转网联自评估 · 省级管理")
 admin.site.site_title = _("智改数转网联自评估")
@@ -40,12 +40,8 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ("token", "invited_by", "accepted_at", "accepted_by")
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "enterprise", "summary")
-    list_filter = ("action",)
-    search_fields = ("summary", "actor__username", "enterprise__name")
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services: shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -55,3 +51,21 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "action", "enterprise", "summary")
+    list_filter = ("action",)
+    search_fields = ("summary", "actor__username", "enterprise__name")
+    date_hierarchy = "created_at"
+
+
+@admin.register(IdentityChangeRequest)
+class IdentityChangeRequestAdmin(ReadOnlyAdmin):
+    """Read-only here: requests are decided on the portal's page (identity-changes), where
+    the decision goes through the service, its audit entry and its notifications."""
+
+    list_display = ("enterprise", "status", "requested_by", "requested_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("enterprise__name", "enterprise__credit_code")

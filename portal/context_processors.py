@@ -29,6 +29,7 @@ def navigation(request):
             items.append((_("统计看板"), reverse("dashboard"), "bi-graph-up"))
         if user.is_province_admin:
             items.append((_("评审批次"), reverse("review-batches"), "bi-collection"))
+            items.append((_("信息变更"), reverse("identity-changes"), "bi-arrow-left-right"))
         if user.is_expert:
             items.append((_("评审任务"), reverse("expert-assignments"), "bi-clipboard-check"))
     items += [

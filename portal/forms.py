@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .identity import IDENTITY_FIELDS
 from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, Enterprise
 
 
@@ -33,3 +34,32 @@ class InvitationAcceptForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data
+
+
+class IdentityChangeForm(forms.Form):
+    """The identity fields as they should become, and why (a plain form: the model's own
+    validation would refuse a locked identity; the service validates the new values)."""
+
+    reason = forms.CharField(
+        label=_("变更理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("如工商登记名称变更，请写明变更日期和登记机关，省级管理员核实后确认。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = forms.fields_for_model(Enterprise, fields=IDENTITY_FIELDS)
+        self.fields = {**fields, "reason": self.fields["reason"]}
+
+
+class IdentityDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("处理"),
+        choices=[("1", _("确认变更")), ("0", _("不同意"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -107,6 +108,26 @@ class Enterprise(models.Model):
         self.credit_code = (self.credit_code or "").strip().upper()
         self.industry_code = (self.industry_code or "").strip().upper()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """The identity may not change while a submission of it is in review
+        (``portal.identity``): the profile page, the API and the admin site all come here."""
+        from .identity import LOCKED_MESSAGE, identity_changes, identity_lock_reason
+
+        self.credit_code = (self.credit_code or "").strip().upper()
+        if self.pk is None or getattr(self, "_identity_change_confirmed", False):
+            return
+        stored = type(self).objects.filter(pk=self.pk).first()
+        changed = identity_changes(self, stored) if stored else {}
+        reason = identity_lock_reason(self) if changed else None
+        if reason:
+            raise ValidationError(
+                {
+                    field: LOCKED_MESSAGE
+                    % {"reason": reason, "field": self._meta.get_field(field).verbose_name}
+                    for field in changed
+                }
+            )
 
 
 class PortalUserManager(UserManager):
@@ -284,3 +305,52 @@ class Notification(models.Model):
     @property
     def display_body(self) -> str:
         return self._pick(self.body, self.body_en)
+
+
+class IdentityChangeRequest(models.Model):
+    """A change of an enterprise's identity while a submission of it is in review (a rename by
+    the registry, a move): asked by the enterprise's admin, confirmed or refused by the
+    province; confirmed, it changes the profile (the submission keeps the identity it was
+    submitted under)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        APPROVED = "approved", _("已确认")
+        REJECTED = "rejected", _("未同意")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="identity_changes",
+        verbose_name=_("企业"),
+    )
+    previous = models.JSONField(_("变更前"), default=dict)
+    changes = models.JSONField(_("变更后"), default=dict)
+    reason = models.TextField(_("变更理由"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.TextField(_("处理意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("企业信息变更申请")
+        verbose_name_plural = _("企业信息变更申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="one_pending_identity_change",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_status_display()}"

@@ -5,9 +5,17 @@ directly for a user is a bug: it must go through the selector that scopes
 the rows to what that user may see.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
-from .models import AuditLog, Enterprise, Invitation, Notification, Role, User
+from .models import (
+    AuditLog,
+    Enterprise,
+    IdentityChangeRequest,
+    Invitation,
+    Notification,
+    Role,
+    User,
+)
 
 
 def enterprises_for(user) -> QuerySet[Enterprise]:
@@ -103,3 +111,17 @@ def notifications_awaiting_email(*, created_before, created_after) -> QuerySet[N
         .exclude(recipient__email="")
         .order_by("created_at", "pk")
     )
+
+
+def identity_changes_pending(enterprise: Enterprise):
+    return enterprise.identity_changes.filter(status=IdentityChangeRequest.Status.PENDING).first()
+
+
+def identity_changes_for_review() -> QuerySet[IdentityChangeRequest]:
+    """Pending requests first, then the latest decided ones."""
+    pending = IdentityChangeRequest.Status.PENDING
+    return IdentityChangeRequest.objects.select_related(
+        "enterprise", "requested_by", "decided_by"
+    ).order_by(
+        Case(When(status=pending, then=0), default=1), "-requested_at", "-pk"
+    )[:200]

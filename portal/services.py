@@ -67,6 +67,8 @@ def enterprise_update(
     """Update the profile; only the enterprise's own admin or the province admin may."""
     if not user_can_edit_enterprise(actor, enterprise):
         raise PermissionDenied(_("只有本企业管理员可以修改企业信息。"))
+    # locked, so that a submission freezing this profile meanwhile is seen by the identity lock
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
     changed = {}
     for field in ENTERPRISE_PROFILE_FIELDS:
         if field in data and getattr(enterprise, field) != data[field]:

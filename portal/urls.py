@@ -12,6 +12,17 @@ urlpatterns = [
     path("health/worker/", health_views.health_worker, name="health-worker"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-page"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path(
+        "enterprises/<int:pk>/identity-change/",
+        views.identity_change_request,
+        name="identity-change-request",
+    ),
+    path("identity-changes/", views.identity_changes, name="identity-changes"),
+    path(
+        "identity-changes/<int:pk>/decide/",
+        views.identity_change_decide,
+        name="identity-change-decide",
+    ),
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

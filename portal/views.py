@@ -7,11 +7,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .forms import EnterpriseForm, InvitationAcceptForm, InvitationForm
-from .models import Invitation
+from . import identity_services, selectors, services
+from .exceptions import StateConflict
+from .forms import (
+    EnterpriseForm,
+    IdentityChangeForm,
+    IdentityDecisionForm,
+    InvitationAcceptForm,
+    InvitationForm,
+)
+from .identity import IDENTITY_FIELDS, identity_lock_reason
+from .models import IdentityChangeRequest, Invitation
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -36,6 +44,7 @@ def enterprise_detail(request, pk):
             "members": selectors.enterprise_members(enterprise=enterprise),
             "can_edit": selectors.user_can_edit_enterprise(request.user, enterprise),
             "can_export": selectors.user_administers_enterprise(request.user, enterprise),
+            "identity_locked": identity_lock_reason(enterprise),
         },
     )
 
@@ -178,3 +187,82 @@ def notifications_read(request):
     if notification is not None and _safe(request, notification.url):
         return redirect(notification.url)
     return redirect("notifications")
+
+
+@login_required
+def identity_change_request(request, pk):
+    """The enterprise's admin asks the province to confirm a change of its identity while a
+    submission of it is in review."""
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    if not selectors.user_administers_enterprise(request.user, enterprise):
+        raise PermissionDenied
+    initial = {f: getattr(enterprise, f) for f in IDENTITY_FIELDS}
+    form = IdentityChangeForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            try:
+                identity_services.identity_change_request(
+                    enterprise=enterprise,
+                    actor=request.user,
+                    data=data,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                status = 409 if isinstance(exc, StateConflict) else 400
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("变更申请已提交，省级管理员确认后生效。"))
+                return redirect("enterprise-page", pk=enterprise.pk)
+    return render(
+        request,
+        "portal/identity_change_form.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "lock_reason": identity_lock_reason(enterprise),
+            "pending": selectors.identity_changes_pending(enterprise),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def identity_changes(request):
+    """The province's list of identity change requests, the pending ones first."""
+    if not request.user.is_province_admin:
+        raise PermissionDenied
+    return render(
+        request,
+        "portal/identity_changes.html",
+        {"changes": selectors.identity_changes_for_review(), "form": IdentityDecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def identity_change_decide(request, pk):
+    if not request.user.is_province_admin:
+        raise PermissionDenied
+    change = get_object_or_404(IdentityChangeRequest, pk=pk)
+    form = IdentityDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            identity_services.identity_change_decide(
+                change=change,
+                actor=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已处理企业信息变更申请。"))
+    else:
+        messages.error(request, _("请选择确认变更或不同意。"))
+    return redirect("identity-changes")

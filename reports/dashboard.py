@@ -67,8 +67,8 @@ def assessment_groups(assessments: QuerySet[Assessment]) -> pd.DataFrame:
         .values(
             "state",
             "decided_tier",
-            city=F("enterprise__city"),
-            industry=F("enterprise__industry_type"),
+            city=F("applicant_city"),
+            industry=F("applicant_industry_type"),
             applied=F("evaluation__highest_tier"),
         )
         .annotate(n=Count("pk"))
@@ -184,8 +184,8 @@ def scenario_adoption(
         .order_by()
         .values(
             scenario=F("scenario_answers__scenario_id"),
-            city=F("enterprise__city"),
-            industry=F("enterprise__industry_type"),
+            city=F("applicant_city"),
+            industry=F("applicant_industry_type"),
         )
         .annotate(n=Count("pk"))
     )
@@ -290,8 +290,8 @@ def indicator_distributions(
         evaluated.order_by(),
         codes=codes,
         path="evaluation__indicators",
-        industry="enterprise__industry_type",
-        size="enterprise__size",
+        industry="applicant_industry_type",
+        size="applicant_size",
     )
     by_industry = _quartiles(frame, "industry", IndustryType, codes)
     by_size = _quartiles(frame, "size", SizeClass, codes)

@@ -18,6 +18,7 @@ from evaluation.models import (
 )
 from evaluation.selectors import assessments_for
 from indicators.models import IndicatorDefinition
+from portal.identity import IDENTITY_FIELDS
 from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, City, Enterprise, IndustryType
 from portal.selectors import audit_log_for
 from review.filters import review_queue_filter
@@ -54,10 +55,10 @@ def review_queue_frame(*, user, data) -> pd.DataFrame:
     """Every row of the queue as the page filters it (all pages), in the page's columns."""
     frame = _read(
         review_queue_filter(user=user, data=data).qs,
-        "enterprise__name",
-        "enterprise__credit_code",
-        "enterprise__city",
-        "enterprise__industry_type",
+        "applicant_name",
+        "applicant_credit_code",
+        "applicant_city",
+        "applicant_industry_type",
         "batch__name",
         "submitted_at",
         "evaluation__highest_tier",
@@ -65,10 +66,10 @@ def review_queue_frame(*, user, data) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            _("企业"): frame["enterprise__name"],
-            _label(Enterprise, "credit_code"): frame["enterprise__credit_code"],
-            _("设区市"): frame["enterprise__city"].map(_labels(City.choices)),
-            _label(Enterprise, "industry_type"): frame["enterprise__industry_type"].map(
+            _("企业"): frame["applicant_name"],
+            _label(Enterprise, "credit_code"): frame["applicant_credit_code"],
+            _("设区市"): frame["applicant_city"].map(_labels(City.choices)),
+            _label(Enterprise, "industry_type"): frame["applicant_industry_type"].map(
                 _labels(IndustryType.choices)
             ),
             _label(Assessment, "batch"): frame["batch__name"],
@@ -93,9 +94,9 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
         decision = getattr(a, "decision", None)
         records.append(
             [
-                a.enterprise.name,
-                a.enterprise.credit_code,
-                a.enterprise.get_city_display(),
+                a.applicant_name,
+                a.applicant_credit_code,
+                a.get_applicant_city_display(),
                 row.reviews_done,
                 row.reviews_total,
                 agg.mean if agg else None,
@@ -265,6 +266,11 @@ def _indicator_columns(frame: pd.DataFrame, definitions: list) -> dict:
     return columns
 
 
+def _profile_source(field: str) -> str:
+    """The identity as the applicant applied (frozen at submission), the rest as it is now."""
+    return f"applicant_{field}" if field in IDENTITY_FIELDS else f"enterprise__{field}"
+
+
 def batch_data_frame(*, user, batch: Batch) -> pd.DataFrame:
     """One row per assessment of the batch the user may see: the enterprise profile, state,
     submission time, the tier applied for and the tier decided, each scenario's and support
@@ -277,7 +283,7 @@ def batch_data_frame(*, user, batch: Batch) -> pd.DataFrame:
     elements = list(version.support_elements.order_by("no"))
     definitions = list(IndicatorDefinition.objects.filter(version=version).order_by("no"))
     assessments = assessments_for(user).filter(batch=batch)
-    queryset = assessments.order_by("enterprise__city", "enterprise__name", "pk").annotate(
+    queryset = assessments.order_by("applicant_city", "applicant_name", "pk").annotate(
         scenarios=StatusMap(KeyTransform("scenarios", "snapshot")),
         support=StatusMap(KeyTransform("support_elements", "snapshot")),
         base=KeyTransform("value", KeyTransform("base", "evaluation__indicators")),
@@ -287,7 +293,7 @@ def batch_data_frame(*, user, batch: Batch) -> pd.DataFrame:
     frame = _read(
         queryset,
         "pk",
-        *[f"enterprise__{f}" for f in ENTERPRISE_PROFILE_FIELDS],
+        *[_profile_source(f) for f in ENTERPRISE_PROFILE_FIELDS],
         "state",
         "submitted_at",
         "evaluation__id",
@@ -302,7 +308,7 @@ def batch_data_frame(*, user, batch: Batch) -> pd.DataFrame:
     columns = {_("申报 ID"): frame["pk"]}
     for field in ENTERPRISE_PROFILE_FIELDS:
         model_field = Enterprise._meta.get_field(field)
-        values = frame[f"enterprise__{field}"]
+        values = frame[_profile_source(field)]
         if model_field.choices:
             values = values.map(_labels(model_field.choices))
         columns[str(model_field.verbose_name)] = values

@@ -25,7 +25,7 @@ def report_download_name(report: Report) -> str:
     assessment = report.assessment
     suffix = _("草稿") if report.draft else report.digest[:8]
     return _("申报书-%(name)s-%(batch)s-%(suffix)s.pdf") % {
-        "name": assessment.enterprise.name,
+        "name": assessment.applicant_name,
         "batch": assessment.batch.year,
         "suffix": suffix,
     }

@@ -4,6 +4,8 @@ they change only through the review pages."""
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
+
 from .models import ConflictDeclaration, Decision, ExpertAssignment
 
 
@@ -19,17 +21,6 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = experts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExpertAssignment)

@@ -21,7 +21,7 @@ def identity_visible_to(viewer, assessment) -> bool:
 def applicant_label(viewer, assessment) -> str:
     """How ``viewer`` names the applicant: its name, or the anonymous reference (SB-…)."""
     if identity_visible_to(viewer, assessment):
-        return assessment.enterprise.name
+        return assessment.applicant_name
     return assessment.review_reference
 
 

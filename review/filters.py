@@ -19,7 +19,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
         choices=[c for c in State.choices if c[0] != State.DRAFT], label=_("状态")
     )
     industry_type = django_filters.ChoiceFilter(
-        field_name="enterprise__industry_type", choices=IndustryType.choices, label=_("行业类型")
+        field_name="applicant_industry_type", choices=IndustryType.choices, label=_("行业类型")
     )
     tier = django_filters.ChoiceFilter(
         choices=[*Tier.choices, (NO_TIER_REACHED, _("未达到任何层级"))],
@@ -27,7 +27,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
         label=_("可申报层级"),
     )
     city = django_filters.ChoiceFilter(
-        field_name="enterprise__city", choices=City.choices, label=_("设区市")
+        field_name="applicant_city", choices=City.choices, label=_("设区市")
     )
     batch = django_filters.ModelChoiceFilter(
         queryset=Batch.objects.order_by("-year"), label=_("申报批次")
@@ -38,7 +38,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__iexact=value)
+            Q(applicant_name__icontains=value) | Q(applicant_credit_code__iexact=value)
         )
 
     def filter_tier(self, queryset, name, value):

@@ -18,9 +18,13 @@ class ExpertProfile:
 
 @dataclass(frozen=True)
 class Applicant:
+    """The applicant as it applied (its frozen identity); ``other_names``: names it has had
+    since (a confirmed rename), which an expert's employer must not match either."""
+
     enterprise_id: int
     name: str
     city: str
+    other_names: tuple[str, ...] = ()
 
 
 def _normalised(name: str) -> str:
@@ -45,7 +49,9 @@ def conflicts(
 ) -> list[str]:
     """Why this expert must not review this applicant (empty: no conflict)."""
     reasons = []
-    if same_organisation(expert.employer, applicant.name):
+    if any(
+        same_organisation(expert.employer, name) for name in (applicant.name, *applicant.other_names)
+    ):
         reasons.append(str(_("专家的工作单位即申报企业")))
     if (expert.id, applicant.enterprise_id) in declared:
         reasons.append(str(_("专家已申报与该企业存在利益冲突")))

@@ -14,7 +14,7 @@ DECIDABLE = (State.UNDER_REVIEW,)
 
 
 def is_city_reviewer_of(actor, assessment) -> bool:
-    return actor.is_city_reviewer and actor.city == assessment.enterprise.city
+    return actor.is_city_reviewer and actor.city == assessment.applicant_city
 
 
 def may_recommend(actor, assessment) -> bool:

@@ -451,7 +451,7 @@ def batch_auto_assign(request, pk: int):
     created, short = result["created"], result["short"]
     text = _("已分配 %(n)s 项，%(m)s 份申报仍缺少专家") % {"n": len(created), "m": len(short)}
     if short:
-        names = "、".join(a.enterprise.name for a in short)
+        names = "、".join(a.applicant_name for a in short)
         messages.warning(request, f"{text}：{names}")
     else:
         messages.success(request, text)

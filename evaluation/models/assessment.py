@@ -7,7 +7,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Enterprise
+from portal.identity import IDENTITY_FIELDS
+from portal.models import City, Enterprise, IndustryType, SizeClass
 from scenarios.models import Batch, CatalogVersion, Scenario, SupportElement, Tier
 
 
@@ -22,6 +23,8 @@ class State(models.TextChoices):
 
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+# Submitted and not yet decided: the applicant's identity may not change (portal.identity).
+IN_REVIEW_STATES = (State.SUBMITTED, State.CITY_RECOMMENDED, State.UNDER_REVIEW)
 FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
 
 
@@ -70,6 +73,35 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The applicant as it applied: the enterprise's identity, frozen at submission (following
+    # the profile while the assessment is editable). Routing to a city, conflicts of interest,
+    # peer groups, the report and the exports read these, never the live profile.
+    applicant_name = models.CharField(_("申报企业名称"), max_length=200, blank=True, editable=False)
+    applicant_credit_code = models.CharField(
+        _("申报时统一社会信用代码"), max_length=18, blank=True, editable=False
+    )
+    applicant_city = models.CharField(
+        _("申报时所在设区市"),
+        max_length=6,
+        choices=City.choices,
+        blank=True,
+        db_index=True,
+        editable=False,
+    )
+    applicant_district = models.CharField(
+        _("申报时所在县（市、区）"), max_length=50, blank=True, editable=False
+    )
+    applicant_industry_type = models.CharField(
+        _("申报时行业类型"),
+        max_length=10,
+        choices=IndustryType.choices,
+        blank=True,
+        db_index=True,
+        editable=False,
+    )
+    applicant_size = models.CharField(
+        _("申报时企业规模"), max_length=10, choices=SizeClass.choices, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("自评估")
@@ -83,6 +115,16 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.batch}"
+
+    def save(self, *args, **kwargs):
+        if not self.applicant_credit_code and self.enterprise_id:
+            self.applicant_take(self.enterprise)
+        super().save(*args, **kwargs)
+
+    def applicant_take(self, enterprise: Enterprise) -> None:
+        """Take the enterprise's identity as the applicant's (not saved)."""
+        for field in IDENTITY_FIELDS:
+            setattr(self, f"applicant_{field}", getattr(enterprise, field))
 
     @property
     def is_editable(self) -> bool:

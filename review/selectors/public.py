@@ -19,14 +19,13 @@ def public_list(batch: Batch) -> list[dict]:
     order = {t: i for i, t in enumerate(reversed(Tier.values))}
     rows = (
         Assessment.objects.filter(batch=batch, state=State.APPROVED)
-        .select_related("enterprise")
-        .only("decided_tier", "enterprise__name", "enterprise__city")
+        .only("decided_tier", "applicant_name", "applicant_city")
     )
     shown = [
         {
-            "enterprise": a.enterprise.name,
-            "city": a.enterprise.get_city_display(),
-            "city_code": a.enterprise.city,
+            "enterprise": a.applicant_name,
+            "city": a.get_applicant_city_display(),
+            "city_code": a.applicant_city,
             "tier": a.decided_tier,
             "tier_display": Tier(a.decided_tier).label,
         }

@@ -21,7 +21,7 @@ def review_queue_for(user) -> QuerySet[Assessment]:
     if user.is_province_admin:
         return qs
     if user.is_city_reviewer:
-        return qs.filter(enterprise__city=user.city)
+        return qs.filter(applicant_city=user.city)
     return qs.none()
 
 

@@ -34,8 +34,14 @@ def _profile(user) -> ExpertProfile:
 
 
 def _applicant(assessment: Assessment) -> Applicant:
-    e = assessment.enterprise
-    return Applicant(e.pk, e.name, e.city)
+    live_name = assessment.enterprise.name
+    other_names = (live_name,) if live_name != assessment.applicant_name else ()
+    return Applicant(
+        assessment.enterprise_id,
+        assessment.applicant_name,
+        assessment.applicant_city,
+        other_names,
+    )
 
 
 def awaiting_experts(batch: Batch) -> Q:

@@ -34,7 +34,7 @@ def assessment_recommend(*, assessment: Assessment, actor, comment: str = "") ->
     assessment.state = State.CITY_RECOMMENDED
     assessment.save(update_fields=["state", "updated_at"])
     log(actor, "review.recommend", assessment, comment)
-    params = {"enterprise": assessment.enterprise.name, "batch": assessment.batch.name}
+    params = {"enterprise": assessment.applicant_name, "batch": assessment.batch.name}
     notify(
         recipients=enterprise_users(assessment.enterprise_id),
         kind="review.recommend",
@@ -88,12 +88,12 @@ def submission_notify(assessment: Assessment) -> None:
     """Tell whoever looks at a new submission first: its city, or the province for an
     enterprise that applies directly."""
     direct = assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
-    recipients = province_admins() if direct else city_reviewers(assessment.enterprise.city)
+    recipients = province_admins() if direct else city_reviewers(assessment.applicant_city)
     notify(
         recipients=recipients,
         kind="assessment.submit",
         title=gettext_lazy("%(enterprise)s 提交了自评估申报"),
         body=gettext_lazy("批次：%(batch)s。请审核后推荐或退回。"),
-        params={"enterprise": assessment.enterprise.name, "batch": assessment.batch.name},
+        params={"enterprise": assessment.applicant_name, "batch": assessment.batch.name},
         url=review_url(assessment),
     )

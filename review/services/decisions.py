@@ -54,7 +54,7 @@ def assessment_decide(
     assessment.save(update_fields=["state", "decided_tier", "decided_at", "updated_at"])
     log(actor, "review.decide", assessment, reason, {"outcome": outcome, "tier": decision.tier})
     params = {
-        "enterprise": assessment.enterprise.name,
+        "enterprise": assessment.applicant_name,
         "batch": assessment.batch.name,
         "outcome": Decision.Outcome(outcome).label,
         "tier": Tier(decision.tier).label if decision.tier else "—",
@@ -71,7 +71,7 @@ def assessment_decide(
         url=overview_url(assessment),
     )
     notify(
-        recipients=city_reviewers(assessment.enterprise.city),
+        recipients=city_reviewers(assessment.applicant_city),
         kind="review.decide",
         title=title,
         body=body,

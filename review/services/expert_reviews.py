@@ -202,7 +202,7 @@ def review_submit(
             kind="review.complete",
             title=gettext_lazy("%(enterprise)s 的专家评审已全部完成"),
             body=gettext_lazy("可以作出认定决定。"),
-            params={"enterprise": assessment.enterprise.name},
+            params={"enterprise": assessment.applicant_name},
             url=review_url(assessment),
         )
     return assignment

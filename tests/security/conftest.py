@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from evaluation import services
-from portal.models import Invitation, Notification, Role
+from portal.models import IdentityChangeRequest, Invitation, Notification, Role
 from reports.models import Report, ReportStatus
 from scenarios.models import Batch
 
@@ -136,6 +136,13 @@ def world(
         assignment=assignment,
         invitation=Invitation.objects.create(
             enterprise=enterprise_a, email="new@example.com", invited_by=admin_a
+        ),
+        identity_change=IdentityChangeRequest.objects.create(
+            enterprise=enterprise_b,
+            previous={"name": enterprise_b.name},
+            changes={"name": "乙企业（更名）有限公司"},
+            reason="工商登记更名",
+            requested_by=admin_b,
         ),
         notification=Notification.objects.create(
             recipient=admin_a, kind="test", title="测试通知", url="/"

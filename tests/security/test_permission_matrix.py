@@ -97,7 +97,8 @@ def profile(w) -> dict:
     from portal.models import ENTERPRISE_PROFILE_FIELDS
 
     e = w.enterprise_a
-    return {f: getattr(e, f) for f in ENTERPRISE_PROFILE_FIELDS} | {"district": "吴中区"}
+    # not an identity field: A's identity is locked while its submission is in review
+    return {f: getattr(e, f) for f in ENTERPRISE_PROFILE_FIELDS} | {"address": "星湖街 1 号"}
 
 
 def review_data(w) -> dict:
@@ -187,6 +188,25 @@ MATRIX: dict[str, dict[str, Call]] = {
     # all of the enterprise's data as a ZIP: its own admin only
     "enterprise-export": {
         "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A)
+    },
+    # A's submission is in review: its admin asks the province to confirm a new identity
+    "identity-change-request": {
+        "GET": Call(
+            web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A
+        ),
+        "POST": Call(
+            web(404, admin_a=302, member_a=403, city_sz=403, province=403),
+            ENTERPRISE_A,
+            lambda w: profile(w) | {"name": "甲企业（更名）有限公司", "reason": "工商登记更名"},
+        ),
+    },
+    "identity-changes": {"GET": Call(web(403, province=200))},
+    "identity-change-decide": {
+        "POST": Call(
+            web(403, province=302),
+            lambda w: {"pk": w.identity_change.pk},
+            {"approve": "0", "note": "请补充登记证明"},
+        )
     },
     "member-list": {
         "GET": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A),
@@ -417,7 +437,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         "PATCH": Call(
             api(404, admin_a=200, member_a=403, city_sz=403, province=200),
             ENTERPRISE_A,
-            {"district": "吴中区"},
+            {"address": "星湖街 1 号"},
         ),
     },
     "api-enterprise-export": {
@@ -598,11 +618,12 @@ def url_of(key: str, call: Call, world) -> str:
 
 
 def dump(observed: list[str]) -> None:
-    """Write what each role got, a line per route, method and role, to the file named by
-    PERMISSION_MATRIX_DUMP: two runs (before and after a refactoring) are compared with diff."""
+    """Append what each role got, a line per route, method and role, to the file named by
+    PERMISSION_MATRIX_DUMP: two runs (before and after a refactoring) are compared with
+    ``sort | diff``."""
     path = os.environ.get("PERMISSION_MATRIX_DUMP")
     if path:
-        with open(path, "w", encoding="utf-8") as out:
+        with open(path, "a", encoding="utf-8") as out:
             out.writelines(line + "\n" for line in sorted(observed))
 
 
@@ -646,7 +667,11 @@ def test_every_route_is_in_the_matrix_with_the_methods_its_view_handles():
 
 
 @pytest.mark.slow
-def test_each_role_gets_the_status_the_matrix_says_and_refusals_write_nothing(world):
-    failures, writes_seen = run_matrix(world, [key for key in all_routes() if key in MATRIX])
+@pytest.mark.parametrize("is_api", [False, True], ids=["web", "api"])
+def test_each_role_gets_the_status_the_matrix_says_and_refusals_write_nothing(world, is_api):
+    """In two halves, the web pages and the API, which parallel test processes share out."""
+    routes = all_routes()
+    keys = [key for key, route in routes.items() if key in MATRIX and route.is_api == is_api]
+    failures, writes_seen = run_matrix(world, keys)
     assert not failures, "\n".join(failures)
-    assert writes_seen > 50  # the saves, submissions and decisions let through were seen writing
+    assert writes_seen > 20  # the saves, submissions and decisions let through were seen writing
