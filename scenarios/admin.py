@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -185,17 +185,19 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
         )
 
     def publish_view(self, request, pk):
-        version = self._version(request, pk)
-        if request.method == "POST":
-            try:
-                services.catalog_version_publish(version=version, actor=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS
-                )
+        """The change page's publish button posts here, from a form of its own."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(CatalogVersion, pk=pk)
+        try:
+            services.catalog_version_publish(version=version, actor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS)
         return redirect(self._change_url(version))
 
     def export_view(self, request, pk, file_format):
