@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.views import apply_validation_error
 
 from . import services
-from .forms import CatalogCloneForm, CatalogImportForm
+from .forms import CatalogCloneForm, CatalogImportForm, TierRuleForm
 from .models import (
     Batch,
     CatalogVersion,
@@ -19,6 +19,7 @@ from .models import (
     Link,
     RubricCriterion,
     Scenario,
+    SupportCategory,
     SupportElement,
     TierRequirement,
     TierRule,
@@ -283,15 +284,21 @@ class TierRequirementInline(admin.TabularInline):
 class TierRuleAdmin(SimpleHistoryAdmin):
     """Rules with no batch are the province's defaults, used by every batch without its own."""
 
+    form = TierRuleForm
     list_display = (
         "tier",
         "scope",
         "min_support_elements",
-        "support_categories",
+        "categories",
         "min_indicators_improved",
     )
     list_filter = ("tier", "batch")
     inlines = [TierRequirementInline]
+
+    @admin.display(description=TierRule._meta.get_field("support_categories").verbose_name)
+    def categories(self, obj):
+        labels = dict(SupportCategory.choices)
+        return "、".join(str(labels.get(c, c)) for c in obj.support_categories or ())
 
     @admin.display(description=_("适用范围"))
     def scope(self, obj):

@@ -1,10 +1,11 @@
-"""The catalog admin pages: publishing a draft, frozen versions."""
+"""The catalog and tier-rule admin pages: publishing a draft, frozen versions, the rule form."""
 
 from html.parser import HTMLParser
 
 import pytest
 
 from portal.models import AuditLog
+from scenarios.models import TierRule
 from scenarios.services import catalog_version_clone
 
 from .conftest import login
@@ -117,3 +118,67 @@ def test_a_published_version_refuses_edits_in_the_admin(client, catalog, provinc
     assert response.status_code == 403
     catalog.refresh_from_db()
     assert catalog.title != "篡改的标题"
+
+
+# The tier rules: the support-element categories are tick boxes, stored as a JSON list.
+
+RULE_ADD = "/admin/scenarios/tierrule/add/"
+NO_REQUIREMENTS = {
+    "requirements-TOTAL_FORMS": "0",
+    "requirements-INITIAL_FORMS": "0",
+    "requirements-MIN_NUM_FORMS": "0",
+    "requirements-MAX_NUM_FORMS": "1000",
+}
+
+
+def _rule(**fields):
+    return {
+        "tier": "workshop",
+        "min_support_elements": "2",
+        "min_indicators_improved": "0",
+        **NO_REQUIREMENTS,
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_the_tier_rule_form_offers_the_categories_as_choices(client, province_admin):
+    login(client, province_admin)
+    html = client.get(RULE_ADD).content.decode()
+    for value in ("equipment", "network", "platform"):
+        assert f'type="checkbox" name="support_categories" value="{value}"' in html
+    assert "装备" in html and "网络" in html and "平台" in html
+    assert '<textarea name="support_categories"' not in html
+
+
+@pytest.mark.django_db
+def test_a_tier_rule_saves_the_chosen_categories_as_a_list(client, province_admin):
+    login(client, province_admin)
+    response = client.post(RULE_ADD, _rule(support_categories=["platform", "equipment"]))
+    assert response.status_code == 302
+    rule = TierRule.objects.get(batch=None, tier="workshop")
+    assert rule.support_categories == ["equipment", "platform"]
+    page = client.get(f"/admin/scenarios/tierrule/{rule.pk}/change/").content.decode()
+    assert 'value="equipment" id="id_support_categories_0" checked' in page
+    assert 'value="network" id="id_support_categories_1" checked' not in page
+    listing = client.get("/admin/scenarios/tierrule/").content.decode()
+    assert "装备、平台" in listing
+
+
+@pytest.mark.django_db
+def test_a_tier_rule_with_no_category_stores_an_empty_list(client, province_admin):
+    login(client, province_admin)
+    assert client.post(RULE_ADD, _rule()).status_code == 302
+    assert TierRule.objects.get(batch=None, tier="workshop").support_categories == []
+
+
+@pytest.mark.django_db
+def test_an_unknown_category_is_refused_naming_the_field(client, province_admin):
+    login(client, province_admin)
+    response = client.post(RULE_ADD, _rule(support_categories=["equipment", "robots"]))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["support_categories"]
+    assert "robots" in errors["support_categories"][0]
+    assert "须覆盖的支撑要素类别" in response.content.decode()
+    assert not TierRule.objects.exists()
