@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.views import apply_validation_error
 
 from . import services
-from .forms import CatalogCloneForm, CatalogImportForm
+from .forms import CatalogCloneForm, CatalogImportForm, TierRuleForm
 from .models import (
     Batch,
     CatalogVersion,
@@ -19,6 +19,7 @@ from .models import (
     Link,
     RubricCriterion,
     Scenario,
+    SupportCategory,
     SupportElement,
     TierRequirement,
     TierRule,
@@ -185,17 +186,19 @@ class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
         )
 
     def publish_view(self, request, pk):
-        version = self._version(request, pk)
-        if request.method == "POST":
-            try:
-                services.catalog_version_publish(version=version, actor=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS
-                )
+        """The change page's publish button posts here, from a form of its own."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(CatalogVersion, pk=pk)
+        try:
+            services.catalog_version_publish(version=version, actor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, _("目录版本 %s 已发布。") % version.label, messages.SUCCESS)
         return redirect(self._change_url(version))
 
     def export_view(self, request, pk, file_format):
@@ -281,15 +284,21 @@ class TierRequirementInline(admin.TabularInline):
 class TierRuleAdmin(SimpleHistoryAdmin):
     """Rules with no batch are the province's defaults, used by every batch without its own."""
 
+    form = TierRuleForm
     list_display = (
         "tier",
         "scope",
         "min_support_elements",
-        "support_categories",
+        "categories",
         "min_indicators_improved",
     )
     list_filter = ("tier", "batch")
     inlines = [TierRequirementInline]
+
+    @admin.display(description=TierRule._meta.get_field("support_categories").verbose_name)
+    def categories(self, obj):
+        labels = dict(SupportCategory.choices)
+        return "、".join(str(labels.get(c, c)) for c in obj.support_categories or ())
 
     @admin.display(description=_("适用范围"))
     def scope(self, obj):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import SupportCategory, TierRule
 from .services import EXPORT_FORMATS
 
 
@@ -23,3 +24,29 @@ class CatalogImportForm(forms.Form):
             raise forms.ValidationError(_("文件过大（上限 5 MB）。"))
         self.file_format = extension
         return upload
+
+
+class TierRuleForm(forms.ModelForm):
+    """The support-element categories as tick boxes, stored as the same JSON list of values."""
+
+    support_categories = forms.MultipleChoiceField(
+        label=TierRule._meta.get_field("support_categories").verbose_name,
+        choices=SupportCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("所选每一类（装备、网络、平台）均须至少有一项支撑要素。"),
+    )
+
+    class Meta:
+        model = TierRule
+        fields = (
+            "batch",
+            "tier",
+            "min_support_elements",
+            "support_categories",
+            "min_indicators_improved",
+        )
+
+    def clean_support_categories(self):
+        chosen = set(self.cleaned_data["support_categories"])
+        return [value for value in SupportCategory.values if value in chosen]
