@@ -209,3 +209,18 @@ def test_a_request_is_refused_without_a_lock_or_a_change_or_a_reason(
         )
     assert "credit_code" in bad_code.value.message_dict
     assert not IdentityChangeRequest.objects.exists()
+
+
+def test_markup_in_a_request_and_its_refusal_is_shown_escaped(
+    client, submitted, enterprise_a, admin_a, province_admin
+):
+    hostile = '<script>alert("x")</script>'
+    change = identity_services.identity_change_request(
+        enterprise=enterprise_a, actor=admin_a, data={"name": "甲企业二"}, reason=hostile
+    )
+    identity_services.identity_change_decide(
+        change=change, actor=province_admin, approve=False, note=hostile
+    )
+    page = login(client, province_admin).get(reverse("identity-changes")).content.decode()
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in page
