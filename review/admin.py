@@ -4,11 +4,13 @@ they change only through the review pages."""
 
 from django.contrib import admin
 
+from portal.admin import AuditedAdminMixin
+
 from .models import ConflictDeclaration, Decision, ExpertAssignment
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("expert", "enterprise", "reason", "declared_at")
     search_fields = ("expert__username", "expert__first_name", "enterprise__name")
     autocomplete_fields = ("enterprise",)
@@ -21,7 +23,9 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Read-only here; audited all the same, should a permission ever open it."""
+
     def has_add_permission(self, request):
         return False
 
