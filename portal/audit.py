@@ -2,8 +2,11 @@
 before/after of a changed object (``{"changed": {field: [before, after]}}``), for the services
 and the admin site alike."""
 
+import contextlib
 import json
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -96,3 +99,40 @@ def audit_diff(before: dict | None, after: dict | None) -> dict:
             old, new = (HIDDEN if old else None), (HIDDEN if new else None)
         changed[name] = [old, new]
     return changed
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        field = None
+    return str(getattr(field, "verbose_name", name))
+
+
+def audit_changes(data, model=None) -> list[tuple[str, object, object]]:
+    """``(field in words, before, after)`` of an entry's ``data["changed"]``, each field by
+    its label in ``model`` (the entry's target's model, or the one ``data["model"]`` names)."""
+    changed = (data or {}).get("changed") if isinstance(data, dict) else None
+    if not isinstance(changed, dict):
+        return []
+    if data.get("model"):
+        with contextlib.suppress(LookupError, ValueError):
+            model = apps.get_model(data["model"])
+    rows = []
+    for name, pair in changed.items():
+        values = list(pair) if isinstance(pair, list | tuple) else [pair]
+        before, after = values[:2] if len(values) >= 2 else (None, values[0] if values else None)
+        rows.append((_field_label(model, name), before, after))
+    return rows
+
+
+def audit_changes_text(data, model=None) -> str:
+    """The changes on one line, e.g. ``最少支撑要素数：2 → 3；…``, for an export's cell."""
+
+    def shown(value) -> str:
+        return "—" if value in (None, "", []) else str(value)
+
+    return "；".join(
+        f"{label}：{shown(before)} → {shown(after)}"
+        for label, before, after in audit_changes(data, model)
+    )
