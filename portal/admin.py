@@ -82,16 +82,17 @@ class AuditedAdminMixin:
         return super().log_change(request, obj, message)
 
     def save_formset(self, request, form, formset, change):
+        deleted = formset.deleted_forms
         touched = [
             f.instance.pk
             for f in formset.initial_forms
-            if f.instance.pk is not None and (f.has_changed() or f in formset.deleted_forms)
+            if f.instance.pk is not None and (f.has_changed() or f in deleted)
         ]
         before = {
             o.pk: audit_values(o) for o in formset.model._default_manager.filter(pk__in=touched)
         }
         parent = form.instance
-        for obj in [f.instance for f in formset.deleted_forms if f.instance.pk is not None]:
+        for obj in [f.instance for f in deleted if f.instance.pk is not None]:
             self._audit(request, obj, before=before.get(obj.pk, {}), after=None, parent=parent)
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:

@@ -4,6 +4,7 @@ and the admin site alike."""
 
 import contextlib
 import json
+from datetime import datetime, time
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -78,7 +79,10 @@ def audit_values(obj: models.Model) -> dict:
             related = getattr(obj, field.name) if getattr(obj, field.attname) is not None else None
             values[field.name] = str(related) if related is not None else None
         else:
-            values[field.name] = _plain(field.value_from_object(obj))
+            value = field.value_from_object(obj)
+            if isinstance(value, datetime | time):  # as forms show it: to the second
+                value = value.replace(microsecond=0)
+            values[field.name] = _plain(value)
     for field in obj._meta.many_to_many:
         values[field.name] = (
             sorted(str(o) for o in getattr(obj, field.name).all()) if obj.pk is not None else []

@@ -2,6 +2,7 @@
 string through ``audit_log_filter``, so the download is exactly the filtered list."""
 
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -13,12 +14,13 @@ from portal.models import Enterprise, User
 from portal.selectors import audit_log_for, enterprises_for
 from scenarios.models import Batch
 
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 SYSTEM = "system"  # the actor filter's choice for the portal's own acts (no actor)
 
 
 class AuditLogFilter(django_filters.FilterSet):
     actor = django_filters.ChoiceFilter(method="filter_actor", label=_("操作人"))
-    action = django_filters.ChoiceFilter(choices=audit_action_choices, label=_("操作"))
+    action = django_filters.ChoiceFilter(choices=audit_action_choices(), label=_("操作"))
     enterprise = django_filters.ModelChoiceFilter(
         queryset=Enterprise.objects.none(),
         label=_("企业"),  # the user's: see __init__
@@ -27,10 +29,10 @@ class AuditLogFilter(django_filters.FilterSet):
         queryset=Batch.objects.order_by("-year", "-pk"), method="filter_batch", label=_("申报批次")
     )
     date_from = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label=_("起始日期")
+        field_name="created_at", lookup_expr="date__gte", label=_("起始日期"), widget=DATE
     )
     date_to = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label=_("截止日期")
+        field_name="created_at", lookup_expr="date__lte", label=_("截止日期"), widget=DATE
     )
 
     def __init__(self, *args, user, **kwargs):
