@@ -93,7 +93,7 @@ def admin_save(client, url: str, **changes):
     response = client.post(url, data)
     assert response.status_code == 302, response.context and [
         response.context["adminform"].form.errors,
-        *(f.errors for f in response.context["inline_admin_formsets"]),
+        *(f.formset.errors for f in response.context["inline_admin_formsets"]),
     ]
 
 
@@ -211,8 +211,12 @@ def test_admin_additions_deletions_and_passwords_are_recorded(
     draft = catalog_services.catalog_version_clone(
         version=catalog, label="2026.9", actor=province_admin
     )
-    admin_save(client, _change_url(draft), title="新草稿标题")
-    assert entry_for(draft, "admin.change").data["changed"]["title"] == [draft.title, "新草稿标题"]
+    scenario = draft.scenarios.order_by("no").first()
+    admin_save(client, _change_url(scenario), name="新的场景名称")
+    assert entry_for(scenario, "admin.change").data["changed"]["name"] == [
+        scenario.name,
+        "新的场景名称",
+    ]
 
     client.post(f"/admin/portal/user/{user.pk}/delete/", {"post": "yes"})
     assert AuditLog.objects.filter(action="admin.delete", target_id=str(user.pk)).exists()
