@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indicators.calculators import CALCULATOR_FOR_INPUT
 from indicators.engine import is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
+from portal.audit import SYSTEM_ACTOR, audit_action_label
 from portal.models import AuditLog
 from portal.selectors import REVIEWER_PRIVATE_ACTIONS
 from scenarios.models import Batch, SupportCategory, Tier
@@ -415,20 +415,6 @@ def assessment_results(assessment: Assessment) -> Results | None:
     )
 
 
-HISTORY_LABELS = {
-    "assessment.create": gettext_lazy("创建自评估"),
-    "assessment.submit": gettext_lazy("提交"),
-    "evidence.upload": gettext_lazy("上传证明材料"),
-    "evidence.remove": gettext_lazy("移除证明材料"),
-    "review.recommend": gettext_lazy("市级推荐至省级"),
-    "review.return": gettext_lazy("退回修改"),
-    "review.assign": gettext_lazy("分配评审专家"),
-    "review.unassign": gettext_lazy("撤销评审专家"),
-    "review.conflict": gettext_lazy("评审专家申请回避"),
-    "review.submit": gettext_lazy("评审专家提交评审"),
-    "review.decide": gettext_lazy("作出认定决定"),
-}
-
 
 def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[dict]:
     """The assessment's recorded actions the viewer may see, newest first: every round of
@@ -442,8 +428,8 @@ def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[
     return [
         {
             "at": e.created_at,
-            "actor": e.actor,
-            "label": HISTORY_LABELS.get(e.action, e.action),
+            "actor": e.actor or SYSTEM_ACTOR,
+            "label": audit_action_label(e.action),
             "detail": e.data.get("name") or e.summary,
         }
         for e in entries

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import AuditedAdminMixin
 from scenarios.admin import CatalogItemAdmin
 
 from .models import EmissionFactor, EnergyCarrier, IndicatorDefinition, InputDefinition
@@ -21,14 +22,14 @@ class InputDefinitionAdmin(CatalogItemAdmin):
 
 
 @admin.register(EnergyCarrier)
-class EnergyCarrierAdmin(SimpleHistoryAdmin):
+class EnergyCarrierAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "unit", "kgce_per_unit", "source")
     search_fields = ("name", "code")
     ordering = ("ordering", "code")
 
 
 @admin.register(EmissionFactor)
-class EmissionFactorAdmin(SimpleHistoryAdmin):
+class EmissionFactorAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "source_kind", "unit", "kgco2_per_unit", "source")
     list_filter = ("source_kind",)
     search_fields = ("name", "code")

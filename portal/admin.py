@@ -1,24 +1,128 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .audit import audit_diff, audit_values
 from .models import AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
+from .services import audit_log_record
 
 admin.site.site_header = _("智改数转网联自评估 · 省级管理")
 admin.site.site_title = _("智改数转网联自评估")
 admin.site.index_title = _("目录、批次与账户管理")
 
 
+def _key(obj) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+class AuditedAdminMixin:
+    """Every change saved in the admin site goes on the audit log: who, when, and each field
+    before and after (``admin.add`` / ``admin.change`` / ``admin.delete``), the rows of its
+    inlines each as an entry of their own. Every ModelAdmin of the project uses it (a test
+    checks), so no change made here escapes the record."""
+
+    def _audit_before(self, request) -> dict:
+        """The fields of the objects this request loaded, as they were in the database."""
+        if not hasattr(request, "_audit_before"):
+            request._audit_before = {}
+        return request._audit_before
+
+    def _audit(self, request, obj, *, before, after, parent=None) -> None:
+        action = (
+            "admin.add" if before is None else "admin.delete" if after is None else "admin.change"
+        )
+        changed = audit_diff(before, after)
+        if action == "admin.change" and not changed:
+            return
+        data = {"model": obj._meta.label_lower, "object": str(obj), "changed": changed}
+        batch_id = getattr(obj, "batch_id", None) or getattr(parent, "batch_id", None)
+        if batch_id:
+            data["batch"] = batch_id
+        enterprise = obj if isinstance(obj, Enterprise) else getattr(obj, "enterprise", None)
+        audit_log_record(
+            actor=request.user,
+            action=action,
+            target=obj,
+            enterprise=enterprise if isinstance(enterprise, Enterprise) else None,
+            summary=f"{obj._meta.verbose_name}：{obj}",
+            data=data,
+            request=request,
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            self._audit_before(request)[_key(obj)] = audit_values(obj)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        stash = self._audit_before(request)
+        if change and _key(obj) not in stash:  # a list's editable columns load no object
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            stash[_key(obj)] = audit_values(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """After the many-to-many fields and the inlines are saved: the object is complete."""
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before = self._audit_before(request).pop(_key(obj), None) if change else None
+        self._audit(request, obj, before=before, after=audit_values(obj))
+
+    def log_change(self, request, obj, message):
+        """A change saved without the change form (the password form, a revert to an earlier
+        version): its object was loaded but not yet recorded."""
+        before = self._audit_before(request).pop(_key(obj), None)
+        if before is not None:
+            self._audit(request, obj, before=before, after=audit_values(obj))
+        return super().log_change(request, obj, message)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = formset.deleted_forms
+        touched = [
+            f.instance.pk
+            for f in formset.initial_forms
+            if f.instance.pk is not None and (f.has_changed() or f in deleted)
+        ]
+        before = {
+            o.pk: audit_values(o) for o in formset.model._default_manager.filter(pk__in=touched)
+        }
+        parent = form.instance
+        for obj in [f.instance for f in deleted if f.instance.pk is not None]:
+            self._audit(request, obj, before=before.get(obj.pk, {}), after=None, parent=parent)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._audit(request, obj, before=None, after=audit_values(obj), parent=parent)
+        for obj, _fields in formset.changed_objects:
+            self._audit(
+                request, obj, before=before.get(obj.pk, {}), after=audit_values(obj), parent=parent
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._audit(request, obj, before=audit_values(obj), after=None)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self._audit(request, obj, before=audit_values(obj), after=None)
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "city", "district", "industry_type", "size")
     list_filter = ("city", "industry_type", "size")
     search_fields = ("name", "credit_code", "industry_code")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ("username", "get_full_name", "role", "enterprise", "city", "is_active")
     list_filter = ("role", "city", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "enterprise__name")
@@ -34,14 +138,23 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("email", "enterprise", "role", "created_at", "expires_at", "accepted_at")
     search_fields = ("email", "enterprise__name")
     readonly_fields = ("token", "invited_by", "accepted_at", "accepted_by")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the services: shown, never added, changed or deleted here."""
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
+    """A group's permissions are an account's rights: their changes go on the record too."""
+
+
+class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Rows written only by the services: shown, never added, changed or deleted here
+    (audited all the same, should a permission ever open it)."""
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .audit import audit_action_label, audit_changes
 from .validators import validate_credit_code, validate_manufacturing_industry_code
 
 
@@ -265,6 +266,19 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self):
+        """The action in words in the reader's language (``review.decide`` → 作出认定决定)."""
+        return audit_action_label(self.action)
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """Each changed field in words with its value before and after."""
+        target = (
+            ContentType.objects.get_for_id(self.target_type_id) if self.target_type_id else None
+        )
+        return audit_changes(self.data, target.model_class() if target else None)
 
 
 class Notification(models.Model):

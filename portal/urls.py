@@ -1,5 +1,6 @@
 """The ground floor's pages and API: health probes, enterprises and their members, invitations,
-the audit log and notifications, the API token."""
+notifications, the API token (the audit log's page is the reports app's: it filters by
+batch)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -26,7 +27,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/members/", views.member_list, name="member-list"),
     path("enterprises/<int:pk>/members/invite/", views.member_invite, name="member-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    path("audit-log/", views.audit_log, name="audit-log"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

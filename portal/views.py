@@ -143,14 +143,6 @@ def invitation_accept(request, token):
 
 
 @login_required
-def audit_log(request):
-    if not selectors.user_can_see_audit_log(request.user):
-        raise PermissionDenied
-    entries = selectors.audit_log_for(request.user)[:200]
-    return render(request, "portal/audit_log.html", {"entries": entries})
-
-
-@login_required
 def notifications(request):
     """The user's notifications, newest first, the unread ones highlighted."""
     page = Paginator(

@@ -4,6 +4,7 @@ language. Each starts from the gate of the page it exports (``review_queue_filte
 the number of rows."""
 
 import pandas as pd
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Func, JSONField, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
@@ -18,9 +19,9 @@ from evaluation.models import (
 )
 from evaluation.selectors import assessments_for
 from indicators.models import IndicatorDefinition
+from portal.audit import SYSTEM_ACTOR, audit_action_label, audit_changes_text
 from portal.identity import IDENTITY_FIELDS
 from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, City, Enterprise, IndustryType
-from portal.selectors import audit_log_for
 from review.filters import review_queue_filter
 from review.models import Decision
 from review.selectors import decision_rows, expert_loads, public_list, tier_label
@@ -169,23 +170,35 @@ def public_list_frame(*, batch: Batch) -> pd.DataFrame:
 # --- the audit log ---------------------------------------------------------------------------
 
 
-def audit_log_frame(*, user) -> pd.DataFrame:
-    """Every entry the user may see (the page shows the latest 200), newest first."""
+def audit_log_frame(*, entries: QuerySet[AuditLog]) -> pd.DataFrame:
+    """Every entry of ``entries`` (the page's filters, ``audit_log_filter``: all its pages),
+    in its order: the action in words, no actor as the system, each changed field with its
+    value before and after."""
     frame = _read(
-        audit_log_for(user).order_by("-created_at", "-pk"),
+        entries,
         "created_at",
         "actor__username",
         "action",
         "enterprise__name",
         "summary",
+        "data",
+        "target_type_id",
     )
+    models = {
+        pk: ContentType.objects.get_for_id(pk).model_class()
+        for pk in frame["target_type_id"].dropna().unique()
+    }
     return pd.DataFrame(
         {
             _label(AuditLog, "created_at"): pd.to_datetime(frame["created_at"], utc=True),
-            _label(AuditLog, "actor"): frame["actor__username"],
-            _label(AuditLog, "action"): frame["action"],
+            _label(AuditLog, "actor"): frame["actor__username"].fillna(str(SYSTEM_ACTOR)),
+            _label(AuditLog, "action"): frame["action"].map(lambda a: str(audit_action_label(a))),
             _label(AuditLog, "enterprise"): frame["enterprise__name"],
             _label(AuditLog, "summary"): frame["summary"],
+            _label(AuditLog, "data"): [
+                audit_changes_text(data, models.get(target))
+                for data, target in zip(frame["data"], frame["target_type_id"], strict=True)
+            ],
         }
     )
 

@@ -3,6 +3,7 @@ as XLSX or CSV. Each follows exactly the permissions of the page it comes from."
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from review.selectors import published_batches, review_batches
 from review.views import province_batch, require_reviewer
 
 from . import export_selectors as frames
+from .audit_filters import audit_log_filter, audit_log_filter_errors
 from .exports import export_response
 
 
@@ -76,7 +78,13 @@ def public_list_export(request, pk: int, fmt: str):
 @require_GET
 @login_required
 def audit_log_export(request, fmt: str):
+    """Every entry the page's filters (the same query string) select, not only its page."""
     if not user_can_see_audit_log(request.user):
         raise PermissionDenied
-    frame = frames.audit_log_frame(user=request.user)
+    filters = audit_log_filter(user=request.user, data=request.GET)
+    if not filters.is_valid():
+        return HttpResponseBadRequest(
+            "\n".join(audit_log_filter_errors(filters)), content_type="text/plain; charset=utf-8"
+        )
+    frame = frames.audit_log_frame(entries=filters.qs)
     return export_response(frame, fmt=fmt, filename=_dated(_("审计日志")))

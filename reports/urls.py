@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from . import (
+    audit_views,
     dashboard_views,
     enterprise_export_views,
     export_apis,
@@ -36,6 +37,7 @@ urlpatterns = [
         enterprise_export_views.enterprise_export,
         name="enterprise-export",
     ),
+    path("audit-log/", audit_views.audit_log, name="audit-log"),
     path("audit-log.<export:fmt>", export_views.audit_log_export, name="audit-log-export"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("review/export.<export:fmt>", export_views.review_queue_export, name="review-export"),

@@ -4,13 +4,13 @@ they change only through the review pages."""
 
 from django.contrib import admin
 
-from portal.admin import ReadOnlyAdmin
+from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 from .models import ConflictDeclaration, Decision, ExpertAssignment
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("expert", "enterprise", "reason", "declared_at")
     search_fields = ("expert__username", "expert__first_name", "enterprise__name")
     autocomplete_fields = ("enterprise",)

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import AuditedAdminMixin
 from portal.views import apply_validation_error
 
 from . import services
@@ -72,7 +73,7 @@ class ScenarioInline(ItemInline):
     fk_name = "link"
 
 
-class CatalogItemAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
+class CatalogItemAdmin(AuditedAdminMixin, FrozenVersionMixin, SimpleHistoryAdmin):
     list_display = ("no", "name", "name_en", "version")
     list_display_links = ("no", "name")
     list_filter = ("version",)
@@ -120,7 +121,7 @@ class SupportElementAdmin(CatalogItemAdmin):
 
 
 @admin.register(CatalogVersion)
-class CatalogVersionAdmin(FrozenVersionMixin, SimpleHistoryAdmin):
+class CatalogVersionAdmin(AuditedAdminMixin, FrozenVersionMixin, SimpleHistoryAdmin):
     list_display = ("label", "title", "status", "published_at", "in_use")
     list_filter = ("status",)
     search_fields = ("label", "title")
@@ -261,7 +262,7 @@ class RubricCriterionInline(admin.TabularInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(SimpleHistoryAdmin):
+class BatchAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "year", "catalog_version", "opens_at", "closes_at", "list_published_at")
     list_filter = ("year",)
     search_fields = ("name",)
@@ -281,7 +282,7 @@ class TierRequirementInline(admin.TabularInline):
 
 
 @admin.register(TierRule)
-class TierRuleAdmin(SimpleHistoryAdmin):
+class TierRuleAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """Rules with no batch are the province's defaults, used by every batch without its own."""
 
     form = TierRuleForm

@@ -395,16 +395,16 @@ def test_the_public_list_export_needs_no_login_and_a_published_list(
 def test_the_audit_log_export(client, under_review, province_admin, admin_a, admin_b, fmt):
     login(client, province_admin)
     rows = table(client.get(f"/audit-log.{fmt}"), fmt)
-    assert list(rows[0]) == ["时间", "操作人", "操作", "企业", "摘要"]
-    actions = {r["操作"] for r in rows}
-    assert {"assessment.submit", "review.recommend", "review.assign"} <= actions
-    submit = next(r for r in rows if r["操作"] == "assessment.submit")
+    assert list(rows[0]) == ["时间", "操作人", "操作", "企业", "摘要", "详情"]
+    actions = {r["操作"] for r in rows}  # in words, not their codes
+    assert {"提交", "市级推荐至省级", "分配评审专家"} <= actions
+    submit = next(r for r in rows if r["操作"] == "提交")
     assert submit["操作人"] == "admin_a" and submit["企业"] == "甲企业"
 
     login(client, admin_a)  # the page shows an enterprise admin its own enterprise's entries
     own = table(client.get(f"/audit-log.{fmt}"), fmt)
-    assert "assessment.submit" in {r["操作"] for r in own}
-    assert "review.assign" not in {r["操作"] for r in own}  # who reviews stays hidden
+    assert "提交" in {r["操作"] for r in own}
+    assert "分配评审专家" not in {r["操作"] for r in own}  # who reviews stays hidden
     login(client, admin_b)
     assert table(client.get(f"/audit-log.{fmt}"), fmt) == []
 

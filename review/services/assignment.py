@@ -60,7 +60,8 @@ def _batch_load(batch: Batch) -> dict[int, int]:
     )
 
 
-def _assign(assessment, expert, actor, method) -> ExpertAssignment:
+def _assign(assessment, expert, actor, method, replaces=None) -> ExpertAssignment:
+    """``actor`` None: the portal's own act (a replacement for an expert who withdrew)."""
     assignment, created = ExpertAssignment.objects.get_or_create(
         assessment=assessment,
         expert=expert,
@@ -82,12 +83,13 @@ def _assign(assessment, expert, actor, method) -> ExpertAssignment:
         assessment,
         _("分配评审专家 %(expert)s（%(method)s）")
         % {"expert": expert.username, "method": ExpertAssignment.Method(method).label},
-        {"expert": expert.pk, "method": method},
+        {"expert": expert.pk, "method": method}
+        | ({"replaces": replaces.pk} if replaces is not None else {}),
     )
     return assignment
 
 
-def _fill(assessment, actor, pool, load, declared) -> list[ExpertAssignment]:
+def _fill(assessment, actor, pool, load, declared, replaces=None) -> list[ExpertAssignment]:
     taken = set(assessment.assignments.values_list("expert_id", flat=True))
     live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
     needed = assessment.batch.reviewers_per_assessment - live
@@ -103,7 +105,10 @@ def _fill(assessment, actor, pool, load, declared) -> list[ExpertAssignment]:
         avoid_same_city=assessment.batch.avoid_same_city,
     )
     users = {u.pk: u for u in experts().filter(pk__in=[c.id for c in chosen])}
-    return [_assign(assessment, users[c.id], actor, ExpertAssignment.Method.AUTO) for c in chosen]
+    return [
+        _assign(assessment, users[c.id], actor, ExpertAssignment.Method.AUTO, replaces)
+        for c in chosen
+    ]
 
 
 def _notify_experts(created: list[ExpertAssignment]) -> None:
@@ -235,8 +240,9 @@ def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> lis
     )
     log(actor, "review.conflict", assessment, reason, {"expert": actor.pk})
     pool = [_profile(u) for u in experts()]
+    # The replacement is the portal's act (no actor), never the withdrawing expert's.
     replacements = _fill(
-        assessment, actor, pool, _batch_load(assessment.batch), _declared_conflicts()
+        assessment, None, pool, _batch_load(assessment.batch), _declared_conflicts(), actor
     )
     _notify_experts(replacements)
     notify(

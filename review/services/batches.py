@@ -103,8 +103,9 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
     if changed:  # an unchanged save would still add a row to the batch's history
         batch.full_clean()
         batch.save()
+    rubric_before = _rubric_text(batch) if criteria is not None else []
     if criteria is not None and _rubric_replace(batch, criteria):
-        changed["rubric"] = [len(criteria)]
+        changed["rubric"] = [rubric_before, _rubric_text(batch)]
     if changed:
         audit_log_record(
             actor=actor,
@@ -114,6 +115,13 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
             data={"changed": changed},
         )
     return batch
+
+
+def _rubric_text(batch: Batch) -> list[str]:
+    """The rubric in words for the audit log's before and after: name, weight, score range."""
+    return [
+        f"{c.name} {c.weight} [{c.min_score}–{c.max_score}]" for c in batch.rubric.order_by("no")
+    ]
 
 
 def _decimal_or_raw(value):

@@ -468,7 +468,9 @@ def test_rubric_replaced(open_batch, province_admin):
         (1, "场景建设", 60.0, 10),
         (2, "成效", 40.0, 5),
     ]
-    assert AuditLog.objects.get(action="batch.settings").data["changed"] == {"rubric": [2]}
+    before, after = AuditLog.objects.get(action="batch.settings").data["changed"]["rubric"]
+    assert before == [] and [a.split()[0] for a in after] == ["场景建设", "成效"]
+    assert after[1].endswith("[1–5]")
 
 
 def test_saving_the_same_settings_again_changes_nothing(open_batch, province_admin):

@@ -1,0 +1,142 @@
+"""What the audit log's entries say: the label of each action in words, and the field-level
+before/after of a changed object (``{"changed": {field: [before, after]}}``), for the services
+and the admin site alike."""
+
+import contextlib
+import json
+from datetime import datetime, time
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Every action the portal records, in words in the reader's language. A code missing here is
+# shown as it is stored.
+AUDIT_ACTION_LABELS = {
+    "enterprise.update": _("修改企业信息"),
+    "enterprise.export": _("导出企业数据"),
+    "invitation.create": _("邀请企业成员"),
+    "invitation.accept": _("接受邀请"),
+    "catalog.clone": _("复制目录版本"),
+    "catalog.publish": _("发布目录版本"),
+    "catalog.import": _("导入目录内容"),
+    "assessment.create": _("创建自评估"),
+    "assessment.submit": _("提交"),
+    "evidence.upload": _("上传证明材料"),
+    "evidence.remove": _("移除证明材料"),
+    "review.recommend": _("市级推荐至省级"),
+    "review.return": _("退回修改"),
+    "review.assign": _("分配评审专家"),
+    "review.auto_assign": _("自动分配评审专家"),
+    "review.unassign": _("撤销评审专家"),
+    "review.conflict": _("评审专家申请回避"),
+    "review.submit": _("评审专家提交评审"),
+    "review.decide": _("作出认定决定"),
+    "batch.settings": _("修改批次设置"),
+    "batch.publish": _("公示认定名单"),
+    "batch.unpublish": _("撤回公示名单"),
+    "admin.add": _("管理后台新增"),
+    "admin.change": _("管理后台修改"),
+    "admin.delete": _("管理后台删除"),
+}
+
+# Who acted when no one did: an automatic step of the portal.
+SYSTEM_ACTOR = _("系统")
+
+# Recorded as changed, never with their values.
+SECRET_FIELDS = frozenset({"password", "token", "key"})
+HIDDEN = "******"
+
+
+def audit_action_label(action: str):
+    return AUDIT_ACTION_LABELS.get(action, action)
+
+
+def audit_action_choices() -> list[tuple[str, object]]:
+    return list(AUDIT_ACTION_LABELS.items())
+
+
+def _plain(value):
+    """A value as JSON keeps it (dates, decimals and UUIDs as text)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _is_recorded(field) -> bool:
+    """A field the object's owner sets: not the key, not a time the database stamps itself."""
+    return not (field.primary_key or getattr(field, "auto_now", False))
+
+
+def audit_values(obj: models.Model) -> dict:
+    """The object's fields as they are now: a relation as the related object in words (its
+    ``str``), a many-to-many as the sorted list of those. Costs a query per relation."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if not _is_recorded(field):
+            continue
+        if field.is_relation:
+            related = getattr(obj, field.name) if getattr(obj, field.attname) is not None else None
+            values[field.name] = str(related) if related is not None else None
+        else:
+            value = field.value_from_object(obj)
+            if isinstance(value, datetime | time):  # as forms show it: to the second
+                value = value.replace(microsecond=0)
+            values[field.name] = _plain(value)
+    for field in obj._meta.many_to_many:
+        values[field.name] = (
+            sorted(str(o) for o in getattr(obj, field.name).all()) if obj.pk is not None else []
+        )
+    return values
+
+
+def audit_diff(before: dict | None, after: dict | None) -> dict:
+    """``{field: [before, after]}`` of the fields that differ; an object added has no
+    before (None), one deleted no after. A secret is shown as changed, never its value."""
+    before, after = before or {}, after or {}
+    changed = {}
+    for name in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(name), after.get(name)
+        if old == new or (old in (None, "", []) and new in (None, "", [])):
+            continue
+        if name in SECRET_FIELDS:
+            old, new = (HIDDEN if old else None), (HIDDEN if new else None)
+        changed[name] = [old, new]
+    return changed
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        field = None
+    return str(getattr(field, "verbose_name", name))
+
+
+def audit_changes(data, model=None) -> list[tuple[str, object, object]]:
+    """``(field in words, before, after)`` of an entry's ``data["changed"]``, each field by
+    its label in ``model`` (the entry's target's model, or the one ``data["model"]`` names)."""
+    changed = (data or {}).get("changed") if isinstance(data, dict) else None
+    if not isinstance(changed, dict):
+        return []
+    if data.get("model"):
+        with contextlib.suppress(LookupError, ValueError):
+            model = apps.get_model(data["model"])
+    rows = []
+    for name, pair in changed.items():
+        values = list(pair) if isinstance(pair, list | tuple) else [pair]
+        before, after = values[:2] if len(values) >= 2 else (None, values[0] if values else None)
+        rows.append((_field_label(model, name), before, after))
+    return rows
+
+
+def audit_changes_text(data, model=None) -> str:
+    """The changes on one line, e.g. ``最少支撑要素数：2 → 3；…``, for an export's cell."""
+
+    def shown(value) -> str:
+        return "—" if value in (None, "", []) else str(value)
+
+    return "；".join(
+        f"{label}：{shown(before)} → {shown(after)}"
+        for label, before, after in audit_changes(data, model)
+    )
