@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 # shown as it is stored.
 AUDIT_ACTION_LABELS = {
     "enterprise.update": _("修改企业信息"),
+    "enterprise.identity_request": _("申请变更企业身份信息"),
+    "enterprise.identity_confirm": _("确认企业身份信息变更"),
+    "enterprise.identity_refuse": _("不同意企业身份信息变更"),
     "enterprise.export": _("导出企业数据"),
     "invitation.create": _("邀请企业成员"),
     "invitation.accept": _("接受邀请"),
