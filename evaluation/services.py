@@ -22,6 +22,7 @@ from portal.models import Enterprise
 from portal.services import audit_log_record
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
+from scenarios.services import batch_rules_fix
 
 from .applicant import APPLICANT_FIELDS
 from .computation import EvaluationContext, evaluate
@@ -250,7 +251,8 @@ def assessment_submit(
     *, assessment: Assessment, actor, declarations: dict, expected_version=None
 ) -> Assessment:
     """Check completeness and the declarations, freeze the data into a snapshot, move to
-    submitted and evaluate once committed."""
+    submitted, fix the batch's tier rules (at its first submission) and evaluate once
+    committed."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
     problems = submission_problems(assessment)
@@ -280,6 +282,7 @@ def assessment_submit(
         ]
     )
     _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
+    batch_rules_fix(batch=assessment.batch, actor=actor)
     evaluation_enqueue(assessment=assessment)
     assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)
     return assessment

@@ -104,10 +104,13 @@ class RuleSet:
 
 
 def rules_for_batch(batch=None) -> RuleSet:
-    """The batch's own rules, or the defaults when it has none (or no batch is given)."""
+    """The batch's own rules, or the defaults when it has none (or no batch is given).
+
+    A batch's rules are fixed at its first submission (the defaults copied into it), so a
+    batch with submissions never follows later edits of the defaults."""
     if batch is not None:
         own = list(TierRule.objects.filter(batch=batch).prefetch_related("requirements"))
-        if own:
+        if own or batch.rules_fixed_at is not None:
             return RuleSet.from_models(own, is_default=False)
     defaults = TierRule.objects.filter(batch=None).prefetch_related("requirements")
     return RuleSet.from_models(list(defaults), is_default=True)

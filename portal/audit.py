@@ -38,6 +38,8 @@ AUDIT_ACTION_LABELS = {
     "review.submit": _("评审专家提交评审"),
     "review.decide": _("作出认定决定"),
     "batch.settings": _("修改批次设置"),
+    "batch.rules_fix": _("固定批次层级规则"),
+    "batch.rubric_fix": _("固定批次评分标准"),
     "batch.publish": _("公示认定名单"),
     "batch.unpublish": _("撤回公示名单"),
     "admin.add": _("管理后台新增"),

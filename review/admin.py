@@ -5,8 +5,35 @@ they change only through the review pages."""
 from django.contrib import admin
 
 from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
+from scenarios.admin import BatchAdmin, RubricCriterionInline
+from scenarios.models import Batch
 
+from . import rules
 from .models import ConflictDeclaration, Decision, ExpertAssignment
+
+
+class FixedRubricInline(RubricCriterionInline):
+    """The rubric, read-only from the batch's first expert assignment (``rules.rubric_locked``)."""
+
+    def _fixed(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and rules.rubric_locked(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._fixed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._fixed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._fixed(obj) and super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(Batch)
+
+
+@admin.register(Batch)
+class ReviewBatchAdmin(BatchAdmin):
+    inlines = [FixedRubricInline]
 
 
 @admin.register(ConflictDeclaration)

@@ -2,8 +2,6 @@
 asked by the services before they act and by the pages before they offer the action (a
 button, a form), so a page never offers what its service refuses."""
 
-from django.db.models import Q
-
 from evaluation.models import State
 
 from .models import LIVE_ASSIGNMENT_STATES, AssignmentStatus, ExpertAssignment
@@ -60,9 +58,6 @@ def can_decide(actor, assessment) -> bool:
 
 
 def rubric_locked(batch) -> bool:
-    """An expert has scored against the batch's rubric: it can no longer change."""
-    return (
-        ExpertAssignment.objects.filter(assessment__batch=batch)
-        .filter(Q(status=AssignmentStatus.SUBMITTED) | ~Q(scores={}))
-        .exists()
-    )
+    """The batch's rubric is fixed from its first expert assignment (whatever became of that
+    assignment since): experts are given a submission to score against a known rubric."""
+    return ExpertAssignment.objects.filter(assessment__batch=batch).exists()

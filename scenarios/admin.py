@@ -19,6 +19,7 @@ from .models import (
     Dimension,
     Link,
     RubricCriterion,
+    RulesFixed,
     Scenario,
     SupportCategory,
     SupportElement,
@@ -267,8 +268,13 @@ class BatchAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("year",)
     search_fields = ("name",)
     filter_horizontal = ("direct_enterprises",)
-    readonly_fields = ("list_published_at",)
+    readonly_fields = ("list_published_at", "rules_fixed_at")
     inlines = [RubricCriterionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The catalog version, once the batch has a submission."""
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "catalog_version") if obj is not None and obj.rules_fixed else fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "catalog_version":
@@ -276,14 +282,32 @@ class BatchAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class TierRequirementInline(admin.TabularInline):
+def _rules_fixed(rule) -> bool:
+    return rule is not None and rule.batch_id is not None and rule.batch.rules_fixed
+
+
+class FixedRulesMixin:
+    """Read-only once the rule's batch has had its first submission."""
+
+    def has_change_permission(self, request, obj=None):
+        return not _rules_fixed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _rules_fixed(obj) and super().has_delete_permission(request, obj)
+
+
+class TierRequirementInline(FixedRulesMixin, admin.TabularInline):
     model = TierRequirement
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return not _rules_fixed(obj) and super().has_add_permission(request, obj)
+
 
 @admin.register(TierRule)
-class TierRuleAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
-    """Rules with no batch are the province's defaults, used by every batch without its own."""
+class TierRuleAdmin(AuditedAdminMixin, FixedRulesMixin, SimpleHistoryAdmin):
+    """Rules with no batch are the province's defaults, used by every batch without its own
+    until its first submission, when they are copied into the batch and fixed."""
 
     form = TierRuleForm
     list_display = (
@@ -292,8 +316,10 @@ class TierRuleAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         "min_support_elements",
         "categories",
         "min_indicators_improved",
+        "fixed",
     )
     list_filter = ("tier", "batch")
+    list_select_related = ("batch",)
     inlines = [TierRequirementInline]
 
     @admin.display(description=TierRule._meta.get_field("support_categories").verbose_name)
@@ -304,3 +330,23 @@ class TierRuleAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("适用范围"))
     def scope(self, obj):
         return obj.batch or _("默认规则")
+
+    @admin.display(boolean=True, description=_("已固定"))
+    def fixed(self, obj):
+        return _rules_fixed(obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """No rules can be added to (or moved into) a batch whose rules are fixed."""
+        if db_field.name == "batch":
+            kwargs["queryset"] = Batch.objects.filter(rules_fixed_at=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rule = self.get_object(request, object_id)
+        if _rules_fixed(rule) and request.method == "GET":
+            try:
+                rule.assert_editable()
+            except RulesFixed as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -17,6 +17,10 @@ class CatalogLocked(StateConflict):
     """Raised when something tries to change a published or batch-pinned catalog version."""
 
 
+class RulesFixed(StateConflict):
+    """Raised when something tries to change the tier rules of a batch that has submissions."""
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
@@ -305,6 +309,13 @@ class Batch(models.Model):
         help_text=_("这些企业的申报不经市级推荐，直接进入省级评审。"),
     )
     list_published_at = models.DateTimeField(_("公示名单发布时间"), null=True, blank=True)
+    rules_fixed_at = models.DateTimeField(
+        _("层级规则固定时间"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("首次提交申报时，本批次的层级规则（或当时的默认规则）复制到本批次并固定。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -318,18 +329,64 @@ class Batch(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.assert_catalog_kept()
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("截止时间必须晚于开始时间。")
         if self.catalog_version_id and self.catalog_version.is_draft:
             errors["catalog_version"] = _("申报批次只能使用已发布的目录版本。")
+        try:
+            self.assert_catalog_kept()
+        except StateConflict as exc:
+            errors["catalog_version"] = exc.messages
         if errors:
             raise ValidationError(errors)
+
+    def assert_catalog_kept(self):
+        """The catalog version a batch pins cannot change once the batch has a submission."""
+        if not self.pk:
+            return
+        stored = Batch.objects.filter(pk=self.pk).values("catalog_version_id", "rules_fixed_at")
+        stored = stored.first()
+        if (
+            stored is not None
+            and stored["rules_fixed_at"] is not None
+            and stored["catalog_version_id"] != self.catalog_version_id
+        ):
+            raise CatalogLocked(
+                _("申报批次“%(batch)s”已有申报提交，其目录版本不能更换。"),
+                code="batch_catalog_fixed",
+                params={"batch": self.name},
+            )
 
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def rules_fixed(self) -> bool:
+        return self.rules_fixed_at is not None
+
+
+def assert_batch_rules_editable(batch_id: int | None) -> None:
+    """Refuse a change to the rules of a batch whose rules were fixed at its first submission
+    (the defaults, ``batch_id`` None, stay editable: fixed batches hold their own copy)."""
+    if batch_id is None:
+        return
+    batch = Batch.objects.filter(pk=batch_id, rules_fixed_at__isnull=False).first()
+    if batch is not None:
+        raise RulesFixed(
+            _(
+                "申报批次“%(batch)s”的层级规则自首次提交申报起已固定，不能修改；"
+                "默认规则的修改也不影响该批次。"
+            ),
+            code="rules_fixed",
+            params={"batch": batch.name},
+        )
 
 
 class Tier(models.TextChoices):
@@ -387,7 +444,27 @@ class TierRule(models.Model):
         scope = self.batch.name if self.batch_id else _("默认规则")
         return f"{scope} · {self.get_tier_display()}"
 
+    def save(self, *args, **kwargs):
+        self.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.assert_editable()
+        return super().delete(*args, **kwargs)
+
+    def assert_editable(self):
+        """Neither the batch it belongs to nor the one it is moved from may be fixed."""
+        assert_batch_rules_editable(self.batch_id)
+        if self.pk:
+            stored = TierRule.objects.filter(pk=self.pk).values_list("batch_id", flat=True).first()
+            if stored != self.batch_id:
+                assert_batch_rules_editable(stored)
+
     def clean(self):
+        try:
+            self.assert_editable()
+        except RulesFixed as exc:
+            raise ValidationError(exc.messages) from exc
         unknown = set(self.support_categories or []) - set(SupportCategory.values)
         if unknown:
             raise ValidationError(
@@ -419,6 +496,32 @@ class TierRequirement(models.Model):
 
     def __str__(self):
         return f"{self.dimension_code}: ≥{self.min_scenarios} / ≥{self.min_links}"
+
+    def save(self, *args, **kwargs):
+        self.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.assert_editable()
+        return super().delete(*args, **kwargs)
+
+    def assert_editable(self):
+        rule_ids = {self.rule_id}
+        if self.pk:
+            rule_ids.add(
+                TierRequirement.objects.filter(pk=self.pk).values_list("rule_id", flat=True).first()
+            )
+        for batch_id in TierRule.objects.filter(pk__in=rule_ids - {None}).values_list(
+            "batch_id", flat=True
+        ):
+            assert_batch_rules_editable(batch_id)
+
+    def clean(self):
+        super().clean()
+        try:
+            self.assert_editable()
+        except RulesFixed as exc:
+            raise ValidationError(exc.messages) from exc
 
 
 class RubricCriterion(models.Model):

@@ -1,8 +1,10 @@
-"""Writes of the catalog: clone a version, publish it, export and import it.
+"""Writes of the catalog: clone a version, publish it, export and import it; and the fixing of
+a batch's tier rules at its first submission.
 
 A version is editable only while it is a draft and no batch uses it; the
 models refuse changes to a frozen version, and these services check first so
-that the refusal comes with a clear message.
+that the refusal comes with a clear message. Likewise a batch's tier rules,
+once fixed.
 """
 
 import tablib
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from portal.services import audit_log_record
 
 from .catalog_parts import catalog_parts
-from .models import CatalogVersion, VersionStatus
+from .models import Batch, CatalogVersion, TierRule, VersionStatus
 
 EXPORT_FORMATS = ("json", "xlsx")
 VERSION_SHEET = "version"
@@ -188,3 +190,65 @@ def _row_errors(sheet: str, result) -> list[str]:
                 % {"sheet": sheet, "row": invalid.number + 1, "err": error}
             )
     return messages
+
+
+def _rule_record(rule: TierRule) -> dict:
+    return {
+        "tier": rule.tier,
+        "min_support_elements": rule.min_support_elements,
+        "support_categories": list(rule.support_categories or []),
+        "min_indicators_improved": rule.min_indicators_improved,
+        "requirements": [
+            [q.dimension_code, q.min_scenarios, q.min_links] for q in rule.requirements.all()
+        ],
+    }
+
+
+def _rules_copy(rules: list[TierRule], batch: Batch) -> None:
+    for rule in rules:
+        requirements = list(rule.requirements.all())
+        rule.pk = rule.id = None
+        rule._state.adding = True
+        rule.batch = batch
+        rule.save()
+        for requirement in requirements:
+            requirement.pk = requirement.id = None
+            requirement._state.adding = True
+            requirement.rule = rule
+            requirement.save()
+
+
+@transaction.atomic
+def batch_rules_fix(*, batch: Batch, actor=None) -> bool:
+    """Fix the batch's tier rules, at its first submission: a batch without rules of its own
+    gets a copy of the default rules, and from then on its rules cannot change (editing the
+    defaults no longer reaches it). Idempotent; False when the rules were fixed already.
+
+    The batch row is locked, so concurrent first submissions copy the defaults once."""
+    if Batch.objects.filter(pk=batch.pk, rules_fixed_at__isnull=False).exists():
+        return False  # the usual case, without waiting for the batch's lock
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    if locked.rules_fixed_at is not None:
+        return False
+    own = list(TierRule.objects.filter(batch=locked).prefetch_related("requirements"))
+    source = "batch" if own else "default"
+    if not own:
+        _rules_copy(
+            list(TierRule.objects.filter(batch=None).prefetch_related("requirements")), locked
+        )
+    locked.rules_fixed_at = timezone.now()
+    locked.save(update_fields=["rules_fixed_at"])
+    batch.rules_fixed_at = locked.rules_fixed_at
+    fixed = TierRule.objects.filter(batch=locked).prefetch_related("requirements")
+    audit_log_record(
+        actor=actor,
+        action="batch.rules_fix",
+        target=locked,
+        summary=_("申报批次 %(batch)s 的层级规则在首次提交申报时固定（%(source)s）")
+        % {
+            "batch": locked.name,
+            "source": _("本批次规则") if source == "batch" else _("复制自默认规则"),
+        },
+        data={"source": source, "rules": [_rule_record(rule) for rule in fixed]},
+    )
+    return True

@@ -491,14 +491,14 @@ def test_manual_assignment_removal_and_conflicts(recommended, experts, expert, p
 
 
 @pytest.mark.django_db
-def test_batch_settings_and_rubric(under_review, province_admin):
+def test_batch_settings_and_rubric(recommended, experts, province_admin):
     client = client_for(province_admin)
-    batch = under_review.batch
+    batch = recommended.batch
     url = f"{API}/review/batches/{batch.pk}/"
     listed = client.get(f"{API}/review/batches/").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == batch.pk
     body = client.get(url).json()
-    assert body["reviewers_per_assessment"] == 3 and len(body["rubric"]) == 5
+    assert body["reviewers_per_assessment"] == 3 and body["rubric"] == []  # none before assigning
 
     r = client.patch(url, {"reviewers_per_assessment": 0}, format="json")
     assert r.status_code == 400 and "reviewers_per_assessment" in r.json()
@@ -521,12 +521,17 @@ def test_batch_settings_and_rubric(under_review, province_admin):
     )
     assert [c["name"] for c in r.json()["rubric"]] == ["场景", "成效"]
 
+    assert client.post(url + "auto-assign/").json()["created"] == 3
     loads = client.get(url + "experts/").json()
     assert loads["count"] == 3 and {x["active"] for x in loads["results"]} == {1}
 
-    complete_review(assignments_of(under_review)[0], score=4)
+    # fixed from the first expert assignment, before anyone has scored
     locked = client.patch(url, {"rubric": rubric[:1]}, format="json")
-    assert locked.status_code == 409 and batch.rubric.count() == 2
+    assert locked.status_code == 409 and "rubric" in locked.json(), locked.content
+    assert "评分标准自首次分配起固定" in locked.json()["rubric"][0]
+    assert batch.rubric.count() == 2
+    again = client.patch(url, {"rubric": rubric}, format="json")  # the same rubric: no change
+    assert again.status_code == 200
 
     nothing = client.post(url + "publish/", {"publish": True}, format="json")
     assert nothing.status_code == 400 and "batch" in nothing.json()

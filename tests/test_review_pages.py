@@ -8,6 +8,7 @@ from django.db import transaction
 from evaluation import services
 from evaluation.models import Assessment, State
 from portal.models import City, IndustryType, Role
+from review import services as services_review
 from review.models import AssignmentStatus, Decision, ExpertAssignment, Recommendation
 from scenarios.models import Batch, RubricCriterion
 
@@ -311,18 +312,23 @@ def test_a_bad_rubric_row_is_named_and_nothing_is_saved(client, open_batch, prov
 
 
 @pytest.mark.django_db
-def test_the_rubric_is_locked_once_an_expert_has_scored(client, under_review, province_admin):
-    batch = under_review.batch
-    complete_review(under_review.assignments.first())
-    before = list(batch.rubric.values_list("name", "weight"))
+def test_the_rubric_is_locked_from_the_first_expert_assignment(
+    client, recommended, experts, province_admin
+):
+    batch = recommended.batch
     login(client, province_admin)
     html = html_of(client.get(batch_url(batch, "settings")))
+    assert 'data-testid="rubric-locked"' not in html and "rubric-TOTAL_FORMS" in html
+    services_review.assignment_add(assessment=recommended, expert=experts[0], actor=province_admin)
+    before = list(batch.rubric.values_list("name", "weight"))
+    html = html_of(client.get(batch_url(batch, "settings")))
     assert 'data-testid="rubric-locked"' in html and "rubric-TOTAL_FORMS" not in html
+    assert "评分标准自首次分配起固定" in html
     response = client.post(
         batch_url(batch, "settings"), settings_data(batch, ROWS, reviewers_per_assessment=4)
     )
     assert response.status_code == 409
-    assert "评分标准不能再修改" in html_of(response)
+    assert "评分标准自首次分配起固定，不能再修改" in html_of(response)
     batch = Batch.objects.get(pk=batch.pk)
     assert list(batch.rubric.values_list("name", "weight")) == before
     assert batch.reviewers_per_assessment == 3

@@ -21,7 +21,7 @@ from ..models import (
     ConflictDeclaration,
     ExpertAssignment,
 )
-from .batches import rubric_ensure
+from .batches import rubric_assignment_start, rubric_fixed_record
 from .common import lock_in_state, log, own_active_assignment, require_province_admin, review_url
 
 
@@ -132,7 +132,7 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
     each time picking the least-loaded experts without a conflict of interest. Returns the
     assignments made and the assessments still short of reviewers."""
     require_province_admin(actor)
-    rubric_ensure(batch)
+    fixes_rubric = rubric_assignment_start(batch)
     waiting = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("enterprise", "batch")
@@ -149,6 +149,8 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
         live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
         if live < batch.reviewers_per_assessment:
             short.append(assessment)
+    if created and fixes_rubric:
+        rubric_fixed_record(batch, actor)
     _notify_experts(created)
     audit_log_record(
         actor=actor,
@@ -168,6 +170,7 @@ def assignment_add(*, assessment: Assessment, expert, actor) -> ExpertAssignment
     if not (expert.is_expert and expert.is_active):
         raise ValidationError({"expert": _("请选择一位评审专家。")})
     batch = assessment.batch
+    fixes_rubric = rubric_assignment_start(batch)  # the batch first, as the automatic assignment
     assessment = lock_in_state(assessment, rules.assignable_states(assessment), _("分配专家"))
     reasons = conflicts(
         _profile(expert),
@@ -179,8 +182,9 @@ def assignment_add(*, assessment: Assessment, expert, actor) -> ExpertAssignment
         raise ValidationError(
             {"expert": _("不能分配：%(reasons)s。") % {"reasons": "；".join(reasons)}}
         )
-    rubric_ensure(batch)
     assignment = _assign(assessment, expert, actor, ExpertAssignment.Method.MANUAL)
+    if fixes_rubric:
+        rubric_fixed_record(batch, actor)
     _notify_experts([assignment])
     return assignment
 

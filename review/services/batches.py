@@ -1,4 +1,4 @@
-"""A batch's review settings and its rubric (fixed once an expert has scored against it)."""
+"""A batch's review settings and its rubric (fixed from the batch's first expert assignment)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -76,6 +76,35 @@ def rubric_ensure(batch: Batch) -> list[RubricCriterion]:
     )
 
 
+def rubric_assignment_start(batch: Batch) -> bool:
+    """Before assigning experts: the batch row locked (a concurrent rubric change waits, and is
+    refused once the assignments commit) and its rubric created from the defaults when it has
+    none. True when the rubric is not fixed yet, so that the assignments to come fix it."""
+    Batch.objects.select_for_update().get(pk=batch.pk)
+    rubric_ensure(batch)
+    return not rules.rubric_locked(batch)
+
+
+def rubric_fixed_record(batch: Batch, actor) -> None:
+    """The audit entry of the batch's first expert assignment fixing its rubric."""
+    audit_log_record(
+        actor=actor,
+        action="batch.rubric_fix",
+        target=batch,
+        summary=_("首次分配评审专家，批次 %(batch)s 的评分标准自此固定") % {"batch": batch.name},
+        data={
+            "rubric": [
+                [c.no, c.name, str(c.weight), c.min_score, c.max_score]
+                for c in batch.rubric.order_by("no")
+            ]
+        },
+    )
+
+
+RUBRIC_FIXED_MESSAGE = gettext_lazy(
+    "本批次已开始分配评审专家，评分标准自首次分配起固定，不能再修改。"
+)
+
 BATCH_REVIEW_FIELDS = (
     "name",
     "opens_at",
@@ -91,8 +120,8 @@ BATCH_REVIEW_FIELDS = (
 @transaction.atomic
 def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dict] | None = None):
     """Dates and review settings of a batch, and its rubric (``criteria``: name, name_en,
-    description, weight, min_score, max_score, in order). The rubric is fixed once an expert
-    has scored against it."""
+    description, weight, min_score, max_score, in order). The rubric is fixed from the batch's
+    first expert assignment."""
     require_province_admin(actor)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     changed = {}
@@ -153,9 +182,7 @@ def _rubric_replace(batch: Batch, criteria: list[dict]) -> bool:
     if given == current:
         return False
     if rules.rubric_locked(batch):
-        raise StateConflict(
-            _("已有专家按现行评分标准打分，评分标准不能再修改。"), code="rubric_in_use"
-        )
+        raise StateConflict({"rubric": ValidationError(RUBRIC_FIXED_MESSAGE, code="rubric_fixed")})
     if not given:
         raise ValidationError({"rubric": _("评分标准至少需要一项。")})
     errors = {}

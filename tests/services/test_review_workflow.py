@@ -22,6 +22,7 @@ from evaluation.snapshot import build_snapshot, snapshot_digest
 from portal.exceptions import StateConflict
 from portal.models import AuditLog, City, Notification, Role
 from portal.tasks import send_notification_emails
+from review import rules
 from review import selectors as sel
 from review import services as rs
 from review.models import (
@@ -510,16 +511,34 @@ def test_rubric_bad_input(open_batch, province_admin, rubric, field):
         rs.batch_settings_update(batch=open_batch, actor=province_admin, data={}, criteria=rubric)
 
 
-def test_rubric_fixed_once_scoring_started(under_review, experts, province_admin):
-    rs.review_save(
-        assignment=assignment_of(under_review, experts[0]),
-        actor=experts[0],
-        data={"scores": scored(under_review.batch, 5, 5, 5, 5, 5)},
-    )
-    with refused(StateConflict):
+def test_rubric_fixed_from_the_first_expert_assignment(recommended, experts, province_admin):
+    """Before any score: the first assignment fixes it, even once withdrawn; recorded once."""
+    batch = recommended.batch
+    rs.batch_settings_update(batch=batch, actor=province_admin, data={}, criteria=[criterion()])
+    assert not rules.rubric_locked(batch)
+    assignment = rs.assignment_add(assessment=recommended, expert=experts[0], actor=province_admin)
+    assert rules.rubric_locked(batch) and not assignment.scores
+    fixed = AuditLog.objects.get(action="batch.rubric_fix")
+    assert fixed.actor == province_admin and fixed.data["rubric"][0][1] == "场景"
+    rs.assignment_remove(assignment=assignment, actor=province_admin)
+    with refused(StateConflict, "rubric"):
         rs.batch_settings_update(
-            batch=under_review.batch, actor=province_admin, data={}, criteria=[criterion()]
+            batch=batch, actor=province_admin, data={}, criteria=[criterion("另一项")]
         )
+    assert list(batch.rubric.values_list("name", flat=True)) == ["场景"]
+    rs.assignment_add(assessment=recommended, expert=experts[1], actor=province_admin)
+    assert AuditLog.objects.filter(action="batch.rubric_fix").count() == 1
+    assert AuditLog.objects.filter(action="batch.settings").count() == 1  # the refusal: none
+
+
+def test_automatic_assignment_fixes_the_rubric_too(recommended, experts, province_admin):
+    batch = recommended.batch
+    assert not rules.rubric_locked(batch)
+    rs.assignments_auto(batch=batch, actor=province_admin)
+    assert rules.rubric_locked(batch) and batch.rubric.count() == 5
+    assert AuditLog.objects.filter(action="batch.rubric_fix").count() == 1
+    with refused(StateConflict, "rubric"):
+        rs.batch_settings_update(batch=batch, actor=province_admin, data={}, criteria=[criterion()])
 
 
 # === 2. resubmission ===========================================================================
