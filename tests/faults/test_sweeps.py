@@ -50,7 +50,9 @@ def test_an_evaluation_of_the_draft_is_redone_for_the_submission_once(
     assert services.evaluations_sweep() == [assessment.pk]
     of_submission = Evaluation.objects.get(assessment=assessment)
     assert of_submission.computed_at > assessment.submitted_at > of_draft.computed_at
-    assert of_submission.input_fingerprint == of_draft.input_fingerprint  # same data
+    # the same data, now under the batch's rules (fixed from the defaults at its submission)
+    assert (of_draft.rules_source, of_submission.rules_source) == ("default", "batch")
+    assert of_submission.input_fingerprint != of_draft.input_fingerprint
     assert services.evaluations_sweep() == []
     assert services.evaluation_refresh(assessment=assessment).computed_at == (
         of_submission.computed_at
