@@ -22,6 +22,16 @@ from .identity import IDENTITY_FIELDS, identity_lock_reason
 from .models import IdentityChangeRequest, Invitation
 
 
+def refusal_status(exc: Exception) -> int:
+    """The status a page answers a service's refusal with: 409 for a wrong state or stale
+    data (StateConflict subclasses ValidationError: checked first), 400 for bad input, 403."""
+    if isinstance(exc, StateConflict):
+        return 409
+    if isinstance(exc, ValidationError):
+        return 400
+    return 403
+
+
 def apply_validation_error(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, field by field where it names one."""
     if hasattr(exc, "error_dict"):
@@ -204,7 +214,7 @@ def identity_change_request(request, pk):
                     request=request,
                 )
             except ValidationError as exc:
-                status = 409 if isinstance(exc, StateConflict) else 400
+                status = refusal_status(exc)
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("变更申请已提交，省级管理员确认后生效。"))

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.models import State
-from portal.exceptions import StateConflict
-from portal.views import apply_validation_error
+from portal.views import apply_validation_error, refusal_status
 from scenarios.models import Batch, Tier
 
 from . import rules, services
@@ -61,14 +60,6 @@ def require_province(user) -> None:
     if not user.is_province_admin:
         raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
 
-
-def _status_of(exc: Exception) -> int:
-    """StateConflict subclasses ValidationError: check it first."""
-    if isinstance(exc, StateConflict):
-        return 409
-    if isinstance(exc, ValidationError):
-        return 400
-    return 403
 
 
 def _reviewed(request, pk: int):
@@ -201,7 +192,7 @@ def _act(request, assessment, key: str, form, call, success: str):
             status = 403
             form.add_error(None, str(exc) or _("您没有执行此操作的权限。"))
         except ValidationError as exc:
-            status = _status_of(exc)
+            status = refusal_status(exc)
             apply_validation_error(form, exc)
         else:
             messages.success(request, success)
@@ -291,7 +282,7 @@ def review_unassign(request, pk: int):
     try:
         services.assignment_remove(assignment=assignment, actor=request.user)
     except ValidationError as exc:
-        return _render_detail(request, assessment, status=_status_of(exc), error=exc.messages)
+        return _render_detail(request, assessment, status=refusal_status(exc), error=exc.messages)
     messages.success(
         request,
         _("已撤销专家 %(expert)s 的评审任务。") % {"expert": expert_label(assignment.expert)},
@@ -369,7 +360,7 @@ def batch_settings(request, pk: int):
                     criteria=[f.criterion() for f in rows] if with_rubric else None,
                 )
             except ValidationError as exc:
-                status = _status_of(exc)
+                status = refusal_status(exc)
                 rubric_errors = _apply_settings_error(form, rows, exc)
             else:
                 messages.success(request, _("已保存批次设置。"))
