@@ -6,12 +6,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from portal.identity import IDENTITY_FIELDS, identity_lock_register
+from portal.identity import identity_lock_register
 from portal.models import Enterprise
 
-from .models import EDITABLE_STATES, IN_REVIEW_STATES, Assessment
-
-APPLICANT_FIELDS = tuple(f"applicant_{field}" for field in IDENTITY_FIELDS)
+from .models import EDITABLE_STATES, IN_REVIEW_STATES, Assessment, applicant_identity
 
 
 def in_review_lock(enterprise) -> str | None:
@@ -33,5 +31,5 @@ identity_lock_register(in_review_lock)
 def applicant_follows_profile(sender, instance, **kwargs):
     """Editable assessments take the profile's identity as it changes (any channel)."""
     Assessment.objects.filter(enterprise=instance, state__in=EDITABLE_STATES).update(
-        **{f"applicant_{field}": getattr(instance, field) for field in IDENTITY_FIELDS}
+        **applicant_identity(instance)
     )

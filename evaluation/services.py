@@ -24,10 +24,10 @@ from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 from scenarios.services import batch_rules_fix
 
-from .applicant import APPLICANT_FIELDS
 from .computation import EvaluationContext, evaluate
 from .excel import inputs_from_workbook
 from .models import (
+    APPLICANT_FIELDS,
     DECLARATIONS,
     Assessment,
     Evaluation,

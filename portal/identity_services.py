@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .audit import audit_diff
 from .exceptions import StateConflict
 from .identity import IDENTITY_FIELDS, identity_lock_reason
 from .models import Enterprise, IdentityChangeRequest
@@ -114,9 +115,9 @@ def identity_change_decide(
         target=enterprise,
         summary=(_("确认企业信息变更") if approve else _("不同意企业信息变更"))
         + (f"：{note}" if note else ""),
+        # the audit log's own shape for a change, so its page and export show before → after
         data={
-            "before": before,
-            "after": change.changes if approve else before,
+            "changed": audit_diff(before, change.changes if approve else before),
             "request": change.pk,
         },
         request=request,

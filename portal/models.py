@@ -106,16 +106,19 @@ class Enterprise(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self._normalise_codes()
+        super().save(*args, **kwargs)
+
+    def _normalise_codes(self) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()
         self.industry_code = (self.industry_code or "").strip().upper()
-        super().save(*args, **kwargs)
 
     def clean(self):
         """The identity may not change while a submission of it is in review
         (``portal.identity``): the profile page, the API and the admin site all come here."""
         from .identity import LOCKED_MESSAGE, identity_changes, identity_lock_reason
 
-        self.credit_code = (self.credit_code or "").strip().upper()
+        self._normalise_codes()  # a code typed in lower case is not a change
         if self.pk is None or getattr(self, "_identity_change_confirmed", False):
             return
         stored = type(self).objects.filter(pk=self.pk).first()

@@ -1,6 +1,7 @@
 """The evaluation app's models: assessments and their data (the review of them is the review app's)."""
 
 from .assessment import (
+    APPLICANT_FIELDS,
     DECLARATIONS,
     EDITABLE_STATES,
     FINANCIAL_YEARS,
@@ -15,11 +16,13 @@ from .assessment import (
     ScenarioAnswer,
     State,
     SupportElementAnswer,
+    applicant_identity,
     evidence_path,
     private_storage,
 )
 
 __all__ = [
+    "APPLICANT_FIELDS",
     "DECLARATIONS",
     "EDITABLE_STATES",
     "FINANCIAL_YEARS",
@@ -35,5 +38,6 @@ __all__ = [
     "State",
     "SupportElementAnswer",
     "evidence_path",
+    "applicant_identity",
     "private_storage",
 ]

@@ -25,6 +25,13 @@ class State(models.TextChoices):
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 # Submitted and not yet decided: the applicant's identity may not change (portal.identity).
 IN_REVIEW_STATES = (State.SUBMITTED, State.CITY_RECOMMENDED, State.UNDER_REVIEW)
+# Assessment.applicant_<field> for each identity field of the enterprise.
+APPLICANT_FIELDS = tuple(f"applicant_{field}" for field in IDENTITY_FIELDS)
+
+
+def applicant_identity(enterprise: Enterprise) -> dict:
+    """The enterprise's identity as the ``applicant_*`` fields of its assessments."""
+    return {f"applicant_{field}": getattr(enterprise, field) for field in IDENTITY_FIELDS}
 FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
 
 
@@ -123,8 +130,8 @@ class Assessment(models.Model):
 
     def applicant_take(self, enterprise: Enterprise) -> None:
         """Take the enterprise's identity as the applicant's (not saved)."""
-        for field in IDENTITY_FIELDS:
-            setattr(self, f"applicant_{field}", getattr(enterprise, field))
+        for name, value in applicant_identity(enterprise).items():
+            setattr(self, name, value)
 
     @property
     def is_editable(self) -> bool:
