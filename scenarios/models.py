@@ -400,7 +400,33 @@ class Tier(models.TextChoices):
 TIER_ORDER = [Tier.WORKSHOP, Tier.FACTORY, Tier.BENCHMARK]
 
 
-class TierRule(models.Model):
+class FixedRulesPart(models.Model):
+    """A part of the tier rules: written (saved, deleted, validated) only while the batch it
+    belongs to has not fixed its rules (``assert_editable``, defined by each part)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.assert_editable()
+        return super().delete(*args, **kwargs)
+
+    def assert_editable(self):
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        try:
+            self.assert_editable()
+        except RulesFixed as exc:
+            raise ValidationError(exc.messages) from exc
+
+
+class TierRule(FixedRulesPart):
     """What one tier asks for, beyond the tiers below it.
 
     Rules with no batch are the province's defaults; a batch without rules of
@@ -444,14 +470,6 @@ class TierRule(models.Model):
         scope = self.batch.name if self.batch_id else _("默认规则")
         return f"{scope} · {self.get_tier_display()}"
 
-    def save(self, *args, **kwargs):
-        self.assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.assert_editable()
-        return super().delete(*args, **kwargs)
-
     def assert_editable(self):
         """Neither the batch it belongs to nor the one it is moved from may be fixed."""
         assert_batch_rules_editable(self.batch_id)
@@ -461,10 +479,7 @@ class TierRule(models.Model):
                 assert_batch_rules_editable(stored)
 
     def clean(self):
-        try:
-            self.assert_editable()
-        except RulesFixed as exc:
-            raise ValidationError(exc.messages) from exc
+        super().clean()
         unknown = set(self.support_categories or []) - set(SupportCategory.values)
         if unknown:
             raise ValidationError(
@@ -472,7 +487,7 @@ class TierRule(models.Model):
             )
 
 
-class TierRequirement(models.Model):
+class TierRequirement(FixedRulesPart):
     """For one tier and one dimension: how many implemented scenarios, in how many links."""
 
     rule = models.ForeignKey(
@@ -497,14 +512,6 @@ class TierRequirement(models.Model):
     def __str__(self):
         return f"{self.dimension_code}: ≥{self.min_scenarios} / ≥{self.min_links}"
 
-    def save(self, *args, **kwargs):
-        self.assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.assert_editable()
-        return super().delete(*args, **kwargs)
-
     def assert_editable(self):
         rule_ids = {self.rule_id}
         if self.pk:
@@ -515,13 +522,6 @@ class TierRequirement(models.Model):
             "batch_id", flat=True
         ):
             assert_batch_rules_editable(batch_id)
-
-    def clean(self):
-        super().clean()
-        try:
-            self.assert_editable()
-        except RulesFixed as exc:
-            raise ValidationError(exc.messages) from exc
 
 
 class RubricCriterion(models.Model):
