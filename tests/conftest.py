@@ -195,21 +195,75 @@ def eager_celery():
     app.conf.task_always_eager = before
 
 
-def draft_assessment(enterprise, batch, actor):
-    """A complete draft: both years' inputs, 7 implemented scenarios, 2 support elements."""
+DRAFT_SCENARIOS = (1, 2, 4, 5, 11, 13, 30)
+DRAFT_SUPPORT_ELEMENTS = (1, 3)
+
+
+def draft_inputs() -> dict:
+    """Both years' indicator inputs of the complete draft, as the editor would send them."""
+    from .test_indicators import FULL
+
+    return {"base": FULL, "current": dict(FULL, gross_output_value="15000", inspected_defective="10")}
+
+
+def draft_assessment_by_services(enterprise, batch, actor):
+    """The complete draft typed in through the editing services, one call per form save."""
     from evaluation import services
 
     from .services.conftest import IMPL, attach_statement
-    from .test_indicators import FULL
 
     a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
-    services.assessment_inputs_update(assessment=a, actor=actor, period="base", values=FULL)
-    current = dict(FULL, gross_output_value="15000", inspected_defective="10")
-    services.assessment_inputs_update(assessment=a, actor=actor, period="current", values=current)
-    for no in (1, 2, 4, 5, 11, 13, 30):
+    for period, values in draft_inputs().items():
+        services.assessment_inputs_update(assessment=a, actor=actor, period=period, values=values)
+    for no in DRAFT_SCENARIOS:
         services.scenario_answer_set(assessment=a, actor=actor, scenario_no=no, data=IMPL)
-    for no in (1, 3):
+    for no in DRAFT_SUPPORT_ELEMENTS:
         services.support_answer_set(assessment=a, actor=actor, element_no=no, data=IMPL)
+    attach_statement(a, actor)
+    a.refresh_from_db()
+    return a
+
+
+def draft_assessment(enterprise, batch, actor):
+    """A complete draft: both years' inputs, 7 implemented scenarios, 2 support elements and
+    the financial statements.
+
+    Most tests start from it rather than test typing it in, so its answers are written in
+    one statement each, not through the eleven service calls of
+    ``draft_assessment_by_services`` (a quarter of a second a test); the creation and the
+    upload still go through their services. ``tests/services/test_draft_state.py`` checks
+    that both give the same rows, so the shortcut cannot drift from what users produce."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from evaluation import services
+    from evaluation.models import Assessment, ScenarioAnswer, SupportElementAnswer
+    from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
+    from scenarios.models import Scenario, SupportElement
+
+    from .services.conftest import IMPL, attach_statement
+
+    a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
+    version = batch.catalog_version
+    spec = InputSpec.for_version(version)
+    inputs = {}
+    for period, values in draft_inputs().items():
+        cleaned, errors = clean_inputs(values, spec)
+        assert not errors, errors
+        inputs[f"{period}_inputs"] = serialize_inputs(cleaned)
+    scenarios = Scenario.objects.filter(version=version, no__in=DRAFT_SCENARIOS)
+    ScenarioAnswer.objects.bulk_create(
+        ScenarioAnswer(assessment=a, scenario=scenario, **IMPL) for scenario in scenarios
+    )
+    elements = SupportElement.objects.filter(version=version, no__in=DRAFT_SUPPORT_ELEMENTS)
+    SupportElementAnswer.objects.bulk_create(
+        SupportElementAnswer(assessment=a, support_element=element, **IMPL) for element in elements
+    )
+    saves = len(inputs) + len(DRAFT_SCENARIOS) + len(DRAFT_SUPPORT_ELEMENTS)  # one version each
+    Assessment.objects.filter(pk=a.pk).update(
+        **inputs, version=F("version") + saves, updated_at=timezone.now()
+    )
+    a.refresh_from_db()
     attach_statement(a, actor)
     a.refresh_from_db()
     return a
