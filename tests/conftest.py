@@ -203,7 +203,10 @@ def draft_inputs() -> dict:
     """Both years' indicator inputs of the complete draft, as the editor would send them."""
     from .test_indicators import FULL
 
-    return {"base": FULL, "current": dict(FULL, gross_output_value="15000", inspected_defective="10")}
+    return {
+        "base": FULL,
+        "current": dict(FULL, gross_output_value="15000", inspected_defective="10"),
+    }
 
 
 def draft_assessment_by_services(enterprise, batch, actor):
