@@ -15,10 +15,12 @@ from .factories import EnterpriseFactory, UserFactory
 
 def pytest_collection_modifyitems(items):
     """Tests in a browser or with a real Celery worker take seconds each: they are slow too
-    (``-m "not slow"`` leaves them out)."""
+    (``-m "not slow"`` leaves them out). Slow tests run first, so that the test processes
+    end together on short tests rather than one waiting for another's long one."""
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
