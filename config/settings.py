@@ -227,6 +227,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="6000/minute"),
         "auth": env.str("THROTTLE_AUTH", default="10/minute"),
         "compute": env.str("THROTTLE_COMPUTE", default="1200/minute"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
+        "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
 }
