@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from portal.client_ip import TrustedProxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -24,6 +26,11 @@ if SECRET_KEY_IS_DEVELOPMENT_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The reverse proxies in front of the portal (a number of hops, or their networks); none by
+# default, and then forwarded headers are ignored. TRUSTED_PROXIES and the settings that follow
+# from it (the HTTPS header) come from portal.client_ip, which the throttles, django-axes, the
+# audit log and gunicorn (config/gunicorn.conf.py) ask too.
+vars().update(TrustedProxies.parse(env.str("TRUSTED_PROXIES", default="")).django_settings())
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.UntrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,6 +142,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -185,7 +194,6 @@ SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else None
 # container health checks ask over plain HTTP from inside
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -206,16 +214,21 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # counted per client as TRUSTED_PROXIES resolves it; DRF's own reading of
+    # X-Forwarded-For (NUM_PROXIES) would take whatever the client sent
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
+        "portal.throttling.ScopedRateThrottle",
     ],
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
         "user": env.str("THROTTLE_USER", default="6000/minute"),
         "auth": env.str("THROTTLE_AUTH", default="10/minute"),
         "compute": env.str("THROTTLE_COMPUTE", default="1200/minute"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
+        "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
 }

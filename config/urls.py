@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.urls import account_urlpatterns
+
 handler500 = "portal.errors.server_error"
 handler404 = "portal.errors.not_found"
 
@@ -15,7 +17,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("evaluation.urls")),
     path("", include("reports.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urlpatterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),

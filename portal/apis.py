@@ -10,7 +10,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import Notification
@@ -20,6 +19,7 @@ from .serializers import (
     NotificationReadSerializer,
     NotificationSerializer,
 )
+from .throttling import ScopedRateThrottle
 
 
 class TokenApi(ObtainAuthToken):

@@ -1,6 +1,10 @@
+"""The portal's middleware: Chinese first, and the HTTPS header only from a trusted proxy."""
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from .client_ip import FORWARDED_PROTO_HEADER
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +21,19 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class UntrustedForwardedProtoMiddleware:
+    """Drop the HTTPS header (X-Forwarded-Proto) unless a trusted proxy sent it.
+
+    Django honours SECURE_PROXY_SSL_HEADER from any peer; with TRUSTED_PROXIES given as
+    networks, a client reaching the portal directly must not claim HTTPS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.TRUSTED_PROXIES.trusts(request.META.get("REMOTE_ADDR", "")):
+            request.META.pop(FORWARDED_PROTO_HEADER, None)
+        return self.get_response(request)

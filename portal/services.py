@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .client_ip import client_ip
 from .models import (
     ENTERPRISE_PROFILE_FIELDS,
     AuditLog,
@@ -28,12 +29,6 @@ from .selectors import (
     user_can_edit_enterprise,
 )
 from .task_queue import task_publish_on_commit
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
 
 
 def audit_log_record(

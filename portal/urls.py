@@ -2,6 +2,7 @@
 notifications, the API token (the audit log's page is the reports app's: it filters by
 batch)."""
 
+from django.contrib.auth import urls as auth_urls
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
@@ -29,6 +30,12 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+]
+
+# Django's account pages (under accounts/), the password reset throttled
+account_urlpatterns = [
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "password_reset"),
 ]
 
 api_router = SimpleRouter()

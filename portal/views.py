@@ -1,5 +1,8 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import identity_services, selectors, services
+from . import identity_services, selectors, services, throttling
 from .exceptions import StateConflict
 from .forms import (
     EnterpriseForm,
@@ -39,8 +42,6 @@ def apply_validation_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
 
 
 @login_required
@@ -123,6 +124,23 @@ def member_invite(request, pk):
             messages.success(request, _("已向 %(email)s 发送邀请。") % {"email": invitation.email})
             return redirect("member-list", pk=enterprise.pk)
     return _member_page(request, enterprise, form, status=400)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, throttled per client and per address (429 with the form again)."""
+
+    def form_valid(self, form):
+        wait = throttling.password_reset_wait(self.request, email=form.cleaned_data["email"])
+        if wait is None:
+            return super().form_valid(form)
+        form.add_error(
+            None,
+            _("重置密码的请求过于频繁，请约 %(minutes)d 分钟后再试。")
+            % {"minutes": math.ceil(wait / 60)},
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
 
 def invitation_accept(request, token):

@@ -98,6 +98,26 @@ def test_password_reset_by_email(client, admin_a):
 
 
 @pytest.mark.django_db
+def test_password_reset_is_throttled_per_address_and_per_client(client, admin_a, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "password_reset_email", "2/hour")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "password_reset", "5/hour")
+
+    def reset(email):
+        return client.post("/accounts/password_reset/", {"email": email})
+
+    # per address, whatever its case
+    assert [reset(e).status_code for e in (admin_a.email, admin_a.email.upper())] == [302, 302]
+    refused = reset(admin_a.email)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
+    assert "过于频繁" in refused.content.decode() and len(mail.outbox) == 2
+    # per client: its sixth request is refused, whichever address it names
+    assert [reset(f"user{i}@example.com").status_code for i in range(3)] == [302, 302, 429]
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
 def test_enterprise_admin_invites_a_member_who_joins(
     client, admin_a, enterprise_a, django_capture_on_commit_callbacks
 ):

@@ -13,6 +13,7 @@ the login page, must not have written a single row of any table (checked inside 
 """
 
 import copy
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,7 +163,11 @@ MATRIX: dict[str, dict[str, Call]] = {
     "password_change_done": {"GET": Call(SIGNED_IN)},
     "password_reset": {
         "GET": Call(PUBLIC),
-        "POST": Call(web(302, anonymous=302), data={"email": "nobody@example.com"}),
+        # an address per request: each address has its own small reset rate
+        "POST": Call(
+            web(302, anonymous=302),
+            data=lambda w, n=itertools.count(): {"email": f"nobody{next(n)}@example.com"},
+        ),
     },
     "password_reset_done": {"GET": Call(PUBLIC)},
     "password_reset_confirm": {

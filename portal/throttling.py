@@ -1,0 +1,54 @@
+"""Rate limits counted per client as ``portal.client_ip`` resolves it: the API's throttles and the
+password-reset page's."""
+
+import hashlib
+import math
+
+from rest_framework import throttling
+
+from .client_ip import client_ip
+
+
+class ByClientIp:
+    """DRF reads X-Forwarded-For from anyone; the client is who TRUSTED_PROXIES says it is."""
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
+
+
+class AnonRateThrottle(ByClientIp, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(ByClientIp, throttling.UserRateThrottle):
+    pass
+
+
+class ScopedRateThrottle(ByClientIp, throttling.ScopedRateThrottle):
+    pass
+
+
+class _KeyedThrottle(throttling.SimpleRateThrottle):
+    """One scope's rate (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES) counted for a given key."""
+
+    def __init__(self, scope: str, key: str):
+        self.scope, self.ident = scope, key
+        super().__init__()
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+def password_reset_wait(request, *, email: str) -> int | None:
+    """None when a reset e-mail may be sent now; else the seconds to wait. Counted per client
+    (``password_reset`` rate) and per address (``password_reset_email``), whether or not an
+    account has that address, so the answer tells nothing about which addresses exist."""
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    throttles = [
+        _KeyedThrottle("password_reset", client_ip(request) or ""),
+        _KeyedThrottle("password_reset_email", address),
+    ]
+    refused = [throttle for throttle in throttles if not throttle.allow_request(request, None)]
+    if not refused:
+        return None
+    return max(math.ceil(throttle.wait() or throttle.duration) for throttle in refused)
