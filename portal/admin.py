@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
 from .audit import audit_diff, audit_values
 from .models import AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
 from .services import audit_log_record
@@ -135,6 +137,65 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与归属"), {"fields": ("role", "enterprise", "city", "employer")}),
     )
+
+    # Privileges are a superuser's to give (portal.rules): a province admin sees them read-only,
+    # a forged request setting one is refused, a privileged account is not theirs to change.
+
+    def get_readonly_fields(self, request, obj=None):
+        withheld = rules.withheld_fields(request.user, obj)
+        return (*super().get_readonly_fields(request, obj), *withheld)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and rules.may_change_account(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and rules.may_change_account(
+            request.user, obj
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _guarded_account_form(super().get_form(request, obj, **kwargs), request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        changes = rules.privilege_changes(stored, obj)
+        if rules.account_change_refusals(request.user, stored, changes):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+def _guarded_account_form(form_class, actor, target):
+    """``form_class`` offering ``actor`` only the roles they may give, and refusing the guarded
+    fields they may not change — also one the form does not hold (read-only for them), which
+    only a forged request sends."""
+
+    class GuardedAccountForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "role" in self.fields:
+                allowed = rules.assignable_roles(actor)
+                self.fields["role"].choices = [
+                    (value, label)
+                    for value, label in self.fields["role"].choices
+                    if value in allowed or value == ""
+                ]
+
+        def clean(self):
+            cleaned = super().clean()
+            attempted = {f: cleaned.get(f) for f in self.changed_data if f in rules.GUARDED_FIELDS}
+            attempted |= {
+                f: self.data.get(f)
+                for f in rules.GUARDED_FIELDS
+                if f not in self.fields and f in self.data
+            }
+            for field, message in rules.account_change_refusals(actor, target, attempted).items():
+                self.add_error(field if field in self.fields else None, message)
+            return cleaned
+
+    GuardedAccountForm.__name__ = form_class.__name__
+    return GuardedAccountForm
 
 
 @admin.register(Invitation)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .audit import HIDDEN, audit_diff, audit_values
 from .client_ip import client_ip
 from .models import (
     ENTERPRISE_PROFILE_FIELDS,
@@ -145,6 +146,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user_create_record(user=user, actor=user, request=request)
     audit_log_record(
         actor=user,
         action="invitation.accept",
@@ -171,9 +173,48 @@ def province_admin_group_sync():
     return group
 
 
+def _account_record(*, user: User, actor, action: str, summary: str, changed: dict, request):
+    return audit_log_record(
+        actor=actor,
+        action=action,
+        target=user,
+        enterprise=user.enterprise,
+        summary=summary,
+        data={"model": user._meta.label_lower, "changed": changed},
+        request=request,
+    )
+
+
+def user_create_record(*, user: User, actor=None, request=None):
+    """A new account on the audit log with every field it was created with (the password as
+    set, never its hash); ``actor`` None: the portal's own act (a seed, a command)."""
+    return _account_record(
+        user=user,
+        actor=actor,
+        action="user.create",
+        summary=_("创建账户 %(user)s") % {"user": user.get_username()},
+        changed=audit_diff(None, audit_values(user)),
+        request=request,
+    )
+
+
+def user_password_record(*, user: User, actor, reset: bool = False, request=None):
+    """A password set on the account's own pages (changed, or reset through the emailed
+    link) on the audit log; the admin site records its own."""
+    return _account_record(
+        user=user,
+        actor=actor,
+        action="user.password_reset" if reset else "user.password_change",
+        summary=_("%(user)s 的密码已更改") % {"user": user.get_username()},
+        changed={"password": [HIDDEN, HIDDEN]},
+        request=request,
+    )
+
+
 @transaction.atomic
 def user_create(*, username: str, role: str, password: str | None = None, **fields) -> User:
-    """Create an account with its role; province admins get the admin site."""
+    """Create an account with its role; province admins get the admin site. Recorded as the
+    portal's own act (its callers are the seed and the commands)."""
     user = User(username=username, role=role, **fields)
     if role == Role.PROVINCE_ADMIN:
         user.is_staff = True
@@ -185,6 +226,7 @@ def user_create(*, username: str, role: str, password: str | None = None, **fiel
     user.save()
     if role == Role.PROVINCE_ADMIN:
         user.groups.add(province_admin_group_sync())
+    user_create_record(user=user)
     return user
 
 

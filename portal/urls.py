@@ -1,6 +1,6 @@
 """The ground floor's pages and API: health probes, enterprises and their members, invitations,
-notifications, the API token (the audit log's page is the reports app's: it filters by
-batch)."""
+notifications, the account pages, the API token (the audit log's page is the reports app's: it
+filters by batch)."""
 
 from django.contrib.auth import urls as auth_urls
 from django.urls import path
@@ -32,10 +32,16 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
-# Django's account pages (under accounts/), the password reset throttled
+# Django's account pages (under accounts/), ours where they do more: the password reset is
+# throttled, and the two pages that set a password record it.
+_OURS = {
+    "password_reset": views.PasswordResetView,
+    "password_change": views.PasswordChangeView,
+    "password_reset_confirm": views.PasswordResetConfirmView,
+}
 account_urlpatterns = [
-    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "password_reset"),
+    path(str(p.pattern), _OURS[p.name].as_view(), name=p.name) if p.name in _OURS else p
+    for p in auth_urls.urlpatterns
 ]
 
 api_router = SimpleRouter()

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -142,6 +143,27 @@ class PasswordResetView(auth_views.PasswordResetView):
         response["Retry-After"] = str(wait)
         return response
 
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; the change goes on the audit log."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.user_password_record(user=form.user, actor=form.user, request=self.request)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page (the emailed link); the new password goes on the audit log."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.user_password_record(
+                user=form.user, actor=form.user, reset=True, request=self.request
+            )
+        return response
 
 def invitation_accept(request, token):
     invitation = get_object_or_404(Invitation, token=token)

@@ -20,7 +20,7 @@ from review.selectors import Dossier, dossier
 from scenarios.selectors import catalog_dimensions
 
 from .charts import BarChart, RadarChart, bar_chart, radar_chart
-from .verification import qr_data_uri, verify_url
+from .verification import Fact, cover_facts, qr_data_uri, verify_url
 
 
 class NotEvaluatedYet(Exception):
@@ -180,6 +180,17 @@ class ApplicationReport:
     @property
     def snapshot(self) -> dict:
         return self.source.snapshot
+
+    @property
+    def cover(self) -> list[Fact]:
+        """The cover's facts, each confirmed by the verification page under the same label."""
+        return cover_facts(
+            self.assessment,
+            self.snapshot,
+            self.source.evaluation,
+            draft=self.draft,
+            generated_at=self.generated_at,
+        )
 
 
 def application_report(assessment: Assessment, source: ReportSource) -> ApplicationReport:

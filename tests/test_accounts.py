@@ -6,10 +6,17 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from portal.models import Invitation, Role, User
+from portal.models import AuditLog, Invitation, Role, User
+from portal.services import user_create
 
 from .conftest import login
 from .factories import PASSWORD
+
+
+def account_entry(user, action: str) -> AuditLog:
+    return AuditLog.objects.get(
+        action=action, target_type__model="user", target_id=str(user.pk)
+    )
 
 
 @pytest.mark.django_db
@@ -80,6 +87,9 @@ def test_password_change(client, admin_a):
     assert response.status_code == 302
     admin_a.refresh_from_db()
     assert admin_a.check_password("Another-pass-2026")
+    entry = account_entry(admin_a, "user.password_change")
+    assert entry.actor == admin_a and entry.enterprise == admin_a.enterprise
+    assert entry.data["changed"] == {"password": ["******", "******"]}  # never the hash
 
 
 @pytest.mark.django_db
@@ -95,6 +105,8 @@ def test_password_reset_by_email(client, admin_a):
     assert response.status_code == 302
     admin_a.refresh_from_db()
     assert admin_a.check_password("Reset-pass-2026")
+    entry = account_entry(admin_a, "user.password_reset")
+    assert entry.actor == admin_a and entry.data["changed"] == {"password": ["******", "******"]}
 
 
 @pytest.mark.django_db
@@ -144,6 +156,12 @@ def test_enterprise_admin_invites_a_member_who_joins(
     assert response.status_code == 302
     user = User.objects.get(username="newbie")
     assert user.enterprise == enterprise_a and user.role == Role.ENTERPRISE_MEMBER
+    created = account_entry(user, "user.create")
+    assert created.actor == user and created.enterprise == enterprise_a
+    changed = created.data["changed"]
+    assert changed["role"] == [None, Role.ENTERPRISE_MEMBER]
+    assert changed["enterprise"] == [None, enterprise_a.name]
+    assert changed["email"] == [None, "new@example.com"] and changed["password"] == [None, "******"]
     # An invitation works once.
     assert client.get(f"/invitations/{invitation.token}/").status_code == 410
 
@@ -199,6 +217,18 @@ def test_createsuperuser_noinput_gives_a_province_admin(monkeypatch):
     )
     user = User.objects.get(username="root")
     assert user.is_province_admin and user.role == Role.PROVINCE_ADMIN
+
+
+@pytest.mark.django_db
+def test_an_account_created_by_the_portal_is_on_the_record():
+    """The seed's and the commands' accounts: the portal's own act, with what they were given."""
+    user = user_create(username="prov9", role=Role.PROVINCE_ADMIN, password="Prov-pass-2026")
+    entry = account_entry(user, "user.create")
+    assert entry.actor is None
+    changed = entry.data["changed"]
+    assert changed["role"] == [None, Role.PROVINCE_ADMIN] and changed["is_staff"] == [None, True]
+    assert changed["groups"] == [None, ["province_admin"]]
+    assert changed["password"] == [None, "******"]
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
 """The application report: the PDF's text and fonts, caching, verification, the pages and the
 API, and who may get it."""
 
+import re
 import subprocess
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.template.defaultfilters import floatformat
@@ -15,7 +17,7 @@ from reports import services
 from reports.models import Report, ReportStatus
 from scenarios.models import Scenario
 
-from .conftest import login
+from .conftest import complete_review, login
 from .services.conftest import DECLARED, IMPL
 
 
@@ -221,9 +223,75 @@ def test_verify_page_confirms_a_real_code_and_rejects_a_tampered_one(rendered, s
         assert response.status_code == 404
         html = response.content.decode()
         assert "验证失败" in html and submitted.enterprise.name not in html
+        assert submitted.applicant_credit_code not in html
     # the form sends the code as a query
     assert client.get("/verify/", {"code": rendered.digest.upper()}).status_code == 200
     assert client.get("/verify/").status_code == 200
+
+
+def cover_of(content: bytes) -> dict[str, str]:
+    """The rows of the report's cover (label → value) as the PDF's first page reads: between its
+    title and the verification code, each line a label and its value."""
+    text = pdf_text(content).split("\f")[0]
+    table = text.split("典型场景自评估申报书", 1)[1].split("验证码", 1)[0]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in table.splitlines() if line.strip()]
+    assert all(len(row) == 2 for row in rows), rows
+    return dict(rows)
+
+
+def facts_on(response) -> dict[str, str]:
+    """The verification page's label → value pairs."""
+    pairs = re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", response.content.decode(), re.S)
+    return {unescape(label).strip(): unescape(value).strip() for label, value in pairs}
+
+
+def test_verify_page_confirms_every_fact_the_cover_states(
+    rendered,
+    submitted,
+    client,
+    city_reviewer_suzhou,
+    experts,
+    province_admin,
+    django_capture_on_commit_callbacks,
+):
+    """A reader compares the page with the paper: each fact of the printed cover, under its
+    label; the province's decision once taken; nothing the report does not print."""
+    content = file_bytes(rendered)
+    cover = cover_of(content)
+    assert len(cover) == 6, cover
+    assert cover["统一社会信用代码"] == submitted.applicant_credit_code  # the frozen identity
+    assert rendered.digest in pdf_text(content).split("\f")[0]
+    url = f"/verify/{rendered.digest}/"
+    shown = facts_on(client.get(url))
+    assert {label: shown.get(label) for label in cover} == cover
+    assert shown["验证码"] == rendered.digest
+    assert "认定层级" not in shown and "认定时间" not in shown  # not decided yet
+
+    from review import services as review_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.assessment_recommend(
+            assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"
+        )
+        review_services.assignments_auto(batch=submitted.batch, actor=province_admin)
+        for assignment in submitted.assignments.all():
+            complete_review(assignment, score=7)
+        review_services.assessment_decide(
+            assessment=submitted,
+            actor=province_admin,
+            outcome="approved",
+            tier="workshop",
+            reason="同意认定为智能车间，理由保密。",
+        )
+    submitted.refresh_from_db()
+    response = client.get(url)
+    shown = facts_on(response)
+    assert {label: shown.get(label) for label in cover} == cover
+    assert shown["认定层级"] == "智能车间"
+    assert shown["认定时间"] == timezone.localtime(submitted.decided_at).strftime("%Y-%m-%d %H:%M")
+    html = response.content.decode()
+    private = ["理由保密", "同意推荐"] + [e.username for e in experts] + [e.employer for e in experts]
+    assert [text for text in private if text in html] == []
 
 
 def test_verify_page_says_when_a_code_was_superseded(
