@@ -41,3 +41,13 @@ def test_wrong_password_keeps_the_user_on_the_login_page(page, admin_a):
     assert page.url.endswith("/accounts/login/")
     expect(page.locator(".alert-danger, .invalid-feedback, .errorlist").first).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_have_count(0)
+
+
+def test_the_api_docs_work_under_the_content_security_policy(page):
+    # Swagger UI's bundle (1.4 MB) and the schema, generated on this first request, take
+    # seconds on a busy machine
+    page.goto("/api/docs/", timeout=60_000)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Self-Assessment Portal API", timeout=60_000
+    )
+    expect(page.locator(".opblock").first).to_be_visible()
