@@ -6,8 +6,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-handler500 = "portal.errors.server_error"
+handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.not_found"
+handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("", include("review.urls")),
