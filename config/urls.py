@@ -4,12 +4,13 @@ account pages."""
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.urls import account_urlpatterns
 
-handler500 = "portal.errors.server_error"
+handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.not_found"
+handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("", include("review.urls")),
@@ -22,5 +23,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's set-up script is served from the same URL (?script), not inline: the
+    # Content-Security-Policy allows scripts from the portal's own address only.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
 ]

@@ -1,7 +1,10 @@
-"""The portal's middleware: Chinese first, and the HTTPS header only from a trusted proxy."""
+"""The portal's middleware: Chinese first, the HTTPS header only from a trusted proxy, and
+the Content-Security-Policy."""
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 
 from .client_ip import FORWARDED_PROTO_HEADER
@@ -37,3 +40,14 @@ class UntrustedForwardedProtoMiddleware:
         if not settings.TRUSTED_PROXIES.trusts(request.META.get("REMOTE_ADDR", "")):
             request.META.pop(FORWARDED_PROTO_HEADER, None)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (``CONTENT_SECURITY_POLICY``), with the admin site's additions
+    (``CONTENT_SECURITY_POLICY_ADMIN``) on the admin site's pages only."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(reverse("admin:index")):
+            parts.update = {**settings.CONTENT_SECURITY_POLICY_ADMIN, **(parts.update or {})}
+        return parts

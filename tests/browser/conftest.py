@@ -36,13 +36,79 @@ def browser():
         browser.close()
 
 
+# Recorded in every page before its own scripts run; the binding outlives navigations.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} ` +
+    `(${event.sourceFile || document.URL}:${event.lineNumber}) ${event.sample}`
+  );
+}, true);
+"""
+
+
+class CspViolations:
+    """Every Content-Security-Policy violation of the browser contexts it watches: the DOM's
+    ``securitypolicyviolation`` events and Chromium's console messages about the policy."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, context) -> None:
+        context.expose_binding(
+            "reportCspViolation", lambda source, text: self.seen.append(f"event: {text}")
+        )
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.seen.append(
+                f"console ({message.page.url if message.page else '?'}): {message.text}"
+            )
+
+    @staticmethod
+    def flush(context) -> None:
+        """Let the pages' queued events reach us before the context closes."""
+        for page in context.pages:
+            if not page.is_closed():
+                page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def csp_violations():
+    """Fails the test, at teardown, if any page broke the Content-Security-Policy."""
+    violations = CspViolations()
+    yield violations
+    if violations.seen:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations.seen))
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
+    """Opens a page in a new browser context (its own cookies: another user), watched for
+    CSP violations; the contexts are closed at teardown."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+        )
+        csp_violations.watch(context)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        csp_violations.flush(context)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    page = new_page()
     yield page
     artifacts = os.environ.get("BROWSER_ARTIFACTS")
     if artifacts:
@@ -54,7 +120,6 @@ def page(browser, live_server):
             ),
             full_page=True,
         )
-    context.close()
 
 
 def sign_in(page, username, password):

@@ -51,6 +51,10 @@ def test_province_admin_clones_edits_and_publishes_a_catalog_version(
     expect(page.get_by_role("button", name="发布此版本")).to_have_count(0)
     expect(page.get_by_text("ManagementForm")).to_have_count(0)
 
+    # the version's history (django-simple-history's page, under the admin site's policy)
+    page.goto(f"/admin/scenarios/catalogversion/{draft.pk}/history/")
+    expect(page.locator("#change-history")).to_contain_text("2026.1")
+
     draft.refresh_from_db()
     assert draft.status == "published" and draft.title == "2026 年修订版"
     assert Scenario.objects.get(version=draft, no=1).name == REVISED

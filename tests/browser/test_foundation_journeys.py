@@ -41,3 +41,18 @@ def test_wrong_password_keeps_the_user_on_the_login_page(page, admin_a):
     assert page.url.endswith("/accounts/login/")
     expect(page.locator(".alert-danger, .invalid-feedback, .errorlist").first).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_have_count(0)
+
+
+def test_the_api_docs_and_the_error_pages_work_under_the_content_security_policy(page):
+    # Swagger UI's bundle (1.4 MB) and the schema, generated on this first request, take
+    # seconds on a busy machine
+    page.goto("/api/docs/", timeout=60_000)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Self-Assessment Portal API", timeout=60_000
+    )
+    expect(page.locator(".opblock").first).to_be_visible()
+
+    page.goto("/no-such-page/")
+    expect(page.get_by_test_id("error-status")).to_have_text("404")
+    page.get_by_test_id("error-home").click()
+    expect(page.get_by_role("navigation").get_by_role("link", name="场景目录")).to_be_visible()

@@ -166,13 +166,11 @@ def test_an_enterprise_goes_from_login_to_a_submitted_and_evaluated_assessment(
 
 
 def test_two_editors_at_once_the_stale_save_is_refused_with_a_reload(
-    browser, live_server, assessment, member_a
+    new_page, assessment, member_a
 ):
     pages = []
     for username in ("admin_a", "member_a"):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = new_page()
         sign_in(page, username, PASSWORD)
         page.goto(f"/assessments/{assessment.pk}/scenarios/")
         pages.append(page)
@@ -192,5 +190,3 @@ def test_two_editors_at_once_the_stale_save_is_refused_with_a_reload(
     expect(second.get_by_test_id("scenario-3").locator("textarea[name=description]")).to_have_value(
         "第一位同事的内容"
     )
-    for page in pages:
-        page.context.close()
