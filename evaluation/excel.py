@@ -17,7 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators.inputs import InputSpec
-from portal.spreadsheets import workbook_rows
+from portal.spreadsheets import neutralised_row, workbook_rows
 
 from .models import Assessment, Period
 from .uploads import check_size
@@ -51,29 +51,32 @@ def _cell_text(value) -> str | None:
 
 
 def inputs_template(assessment: Assessment) -> bytes:
-    """A workbook of every input for both years, pre-filled with what is saved."""
+    """A workbook of every input for both years, pre-filled with what is saved; text that a
+    spreadsheet would run as a formula (a warehouse named "=…") is written as text."""
     spec = InputSpec.for_version(assessment.batch.catalog_version)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for period in Period.values:
         saved = assessment.inputs_for(period)
         sheet = book.create_sheet(_period_title(period))
-        sheet.append([_("输入代码"), _("名称"), _("单位"), _("数值")])
+        sheet.append(neutralised_row([_("输入代码"), _("名称"), _("单位"), _("数值")]))
         for definition in spec.definitions.values():
             if definition.code in spec.tables:
                 continue
             sheet.append(
-                [definition.code, definition.name, definition.unit, saved.get(definition.code)]
+                neutralised_row(
+                    [definition.code, definition.name, definition.unit, saved.get(definition.code)]
+                )
             )
             sheet.cell(sheet.max_row, VALUE_COLUMN).fill = FILL
         for column, width in zip("ABCD", (28, 36, 12, 18), strict=True):
             sheet.column_dimensions[column].width = width
         for code, columns in spec.tables.items():
             table = book.create_sheet(_table_title(period, spec.definitions[code]))
-            table.append([columns[c].get("name", c) for c in columns])
-            table.append(list(columns))  # the column codes, read back on import
+            table.append(neutralised_row(columns[c].get("name", c) for c in columns))
+            table.append(neutralised_row(columns))  # the column codes, read back on import
             for row in saved.get(code) or []:
-                table.append([row.get(c) for c in columns])
+                table.append(neutralised_row(row.get(c) for c in columns))
             for i in range(1, len(columns) + 1):
                 table.column_dimensions[get_column_letter(i)].width = 20
     for sheet in book.worksheets:
