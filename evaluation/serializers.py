@@ -295,7 +295,7 @@ class PeerStandingSerializer(IndicatorNamedSerializer):
 
 
 class PeerBandSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=BANDS)
+    code = serializers.CharField(help_text="A value of the indicators' band.")
     label = serializers.CharField()
 
 
