@@ -17,7 +17,7 @@ from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
 from .excel import XLSX, inputs_template_download
-from .peers import MIN_PEERS, peer_standings
+from .peers import MIN_PEERS, band_legend, peer_standings
 from .recommendations import recommend
 from .results import tier_outcome
 from .serializers import (
@@ -285,17 +285,19 @@ class AssessmentViewSet(
     @extend_schema(responses=PeerBenchmarkSerializer)
     @action(detail=True, methods=["get"])
     def benchmark(self, request, pk=None):
-        """Where each current-year indicator stands among the peers (other submitted
-        assessments of the batch with the same industry type and size class): the percentile
-        and the peers' median, given only when enough peers have a value."""
+        """Which quarter of its peers (other submitted assessments of the batch whose
+        applicants had the same industry type and size class) each current-year indicator
+        falls in, given only when enough peers have a value; never a peer's value, a share, a
+        median or a boundary."""
         assessment = self.get_object()
         results = selectors.assessment_results(assessment)
         standings = peer_standings(
             assessment=assessment, rows=results.indicators if results else []
         )
         data = {
-            "enterprise": assessment.enterprise,
+            "assessment": assessment,
             "min_peers": MIN_PEERS,
+            "bands": band_legend(),
             "indicators": standings,
         }
         return Response(PeerBenchmarkSerializer(data).data)

@@ -7,7 +7,6 @@ unless the whole file is valid (``services.assessment_inputs_import``).
 """
 
 import io
-import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -18,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators.inputs import InputSpec
+from portal.spreadsheets import neutralised_row, workbook_rows
 
 from .models import Assessment, Period
 from .uploads import check_size
@@ -27,11 +27,6 @@ VALUE_COLUMN = 4  # D: the value of a single input
 HEADER = Font(bold=True)
 FILL = PatternFill("solid", fgColor="FFF2CC")
 MAX_BYTES = 5 * 1024 * 1024
-# A workbook is a ZIP of XML: a few KB can unpack to gigabytes (a "zip bomb"). The template
-# filled for 19 indicators unpacks to well under 1 MB.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_RATIO = 100  # unpacked / packed, above RATIO_FROM bytes unpacked
-RATIO_FROM = 1024 * 1024
 
 
 def _period_title(period: str) -> str:
@@ -56,29 +51,32 @@ def _cell_text(value) -> str | None:
 
 
 def inputs_template(assessment: Assessment) -> bytes:
-    """A workbook of every input for both years, pre-filled with what is saved."""
+    """A workbook of every input for both years, pre-filled with what is saved; text that a
+    spreadsheet would run as a formula (a warehouse named "=…") is written as text."""
     spec = InputSpec.for_version(assessment.batch.catalog_version)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for period in Period.values:
         saved = assessment.inputs_for(period)
         sheet = book.create_sheet(_period_title(period))
-        sheet.append([_("输入代码"), _("名称"), _("单位"), _("数值")])
+        sheet.append(neutralised_row([_("输入代码"), _("名称"), _("单位"), _("数值")]))
         for definition in spec.definitions.values():
             if definition.code in spec.tables:
                 continue
             sheet.append(
-                [definition.code, definition.name, definition.unit, saved.get(definition.code)]
+                neutralised_row(
+                    [definition.code, definition.name, definition.unit, saved.get(definition.code)]
+                )
             )
             sheet.cell(sheet.max_row, VALUE_COLUMN).fill = FILL
         for column, width in zip("ABCD", (28, 36, 12, 18), strict=True):
             sheet.column_dimensions[column].width = width
         for code, columns in spec.tables.items():
             table = book.create_sheet(_table_title(period, spec.definitions[code]))
-            table.append([columns[c].get("name", c) for c in columns])
-            table.append(list(columns))  # the column codes, read back on import
+            table.append(neutralised_row(columns[c].get("name", c) for c in columns))
+            table.append(neutralised_row(columns))  # the column codes, read back on import
             for row in saved.get(code) or []:
-                table.append([row.get(c) for c in columns])
+                table.append(neutralised_row(row.get(c) for c in columns))
             for i in range(1, len(columns) + 1):
                 table.column_dimensions[get_column_letter(i)].width = 20
     for sheet in book.worksheets:
@@ -90,50 +88,22 @@ def inputs_template(assessment: Assessment) -> bytes:
     return out.getvalue()
 
 
-def check_unpacked_size(uploaded) -> None:
-    """ValidationError on ``file`` when the ZIP would unpack too large, read from its
-    directory before anything is unpacked (a member never yields more than its declared
-    size)."""
-    try:
-        members = zipfile.ZipFile(uploaded).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValidationError({"file": _("无法读取该 Excel 文件（.xlsx）。")}) from exc
-    finally:
-        uploaded.seek(0)
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES or (
-        unpacked > RATIO_FROM and unpacked > MAX_RATIO * max(packed, 1)
-    ):
-        raise ValidationError(
-            {
-                "file": _("文件解压后过大（%(mb)s MB），不是有效的指标数据模板。")
-                % {"mb": round(unpacked / 2**20)}
-            },
-            code="unpacked_too_large",
-        )
-
-
 def inputs_from_workbook(assessment: Assessment, uploaded) -> tuple[dict, dict]:
     """({period: values}, {input path: "Sheet!Cell"}) read from a filled template.
 
     Raises ValidationError on ``file`` when the file is not this template.
     """
     check_size(uploaded, MAX_BYTES)
-    check_unpacked_size(uploaded)
-    try:
-        book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError({"file": _("无法读取该 Excel 文件（.xlsx）。")}) from exc
+    book = workbook_rows(uploaded, field="file")
     spec = InputSpec.for_version(assessment.batch.catalog_version)
     values, cells, problems = {}, {}, []
     for period in Period.values:
         title = _period_title(period)
-        if title not in book.sheetnames:
+        if title not in book:
             problems.append(_("缺少工作表“%(sheet)s”，请使用下载的模板。") % {"sheet": title})
             continue
         found = {}
-        for number, row in enumerate(book[title].iter_rows(min_row=2, values_only=True), 2):
+        for number, row in enumerate(book[title][1:], 2):
             code = _cell_text(row[0]) if row else None
             if code is None:
                 continue
@@ -142,9 +112,9 @@ def inputs_from_workbook(assessment: Assessment, uploaded) -> tuple[dict, dict]:
             cells[f"{period}_inputs.{code}"] = f"{title}!{get_column_letter(VALUE_COLUMN)}{number}"
         for code, columns in spec.tables.items():
             sheet_title = _table_title(period, spec.definitions[code])
-            if sheet_title not in book.sheetnames:
+            if sheet_title not in book:
                 continue
-            rows = list(book[sheet_title].iter_rows(min_row=2, values_only=True))
+            rows = book[sheet_title][1:]
             header = [_cell_text(c) for c in (rows[0] if rows else ())]
             lines = []
             for number, row in enumerate(rows[1:], 3):

@@ -7,6 +7,7 @@ from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
 from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
+from .peers import BANDS
 from .results import indicator_rows, tier_outcome
 from .snapshot import ANSWER_FIELDS
 
@@ -280,19 +281,33 @@ class PeerStandingSerializer(IndicatorNamedSerializer):
         allow_null=True,
         help_text="The enterprise's current-year value.",
     )
-    peers = serializers.IntegerField(help_text="Peers with a value, the enterprise excluded.")
     comparable = serializers.BooleanField(
-        help_text="Enough peers to compare: only then are median and better_than given."
+        help_text="Enough peers with a value (at least min_peers, not all equal) to band it."
     )
-    median = serializers.FloatField(allow_null=True, help_text="The peers' median.")
-    better_than = serializers.IntegerField(
+    band = serializers.ChoiceField(
+        choices=BANDS,
         allow_null=True,
-        help_text="Percent of peers whose value this one beats, by the indicator's direction.",
+        help_text="The quarter of the peers the value falls in, by the indicator's direction "
+        "(top: the best 25%); null unless comparable and the enterprise has a value. The "
+        "boundaries lie between peers' values, never on one, and are not given.",
     )
+    band_label = serializers.CharField(help_text="The band in words; empty when there is none.")
+
+
+class PeerBandSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A value of the indicators' band.")
+    label = serializers.CharField()
 
 
 class PeerBenchmarkSerializer(serializers.Serializer):
-    industry_type = serializers.CharField(source="enterprise.industry_type")
-    size = serializers.CharField(source="enterprise.size")
+    industry_type = serializers.CharField(
+        source="assessment.applicant_industry_type",
+        help_text="The applicant's industry type (frozen at submission): the peer group's.",
+    )
+    size = serializers.CharField(
+        source="assessment.applicant_size",
+        help_text="The applicant's size class (frozen at submission): the peer group's.",
+    )
     min_peers = serializers.IntegerField()
+    bands = PeerBandSerializer(many=True, help_text="Every band, from the best to the worst.")
     indicators = PeerStandingSerializer(many=True)

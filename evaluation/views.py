@@ -76,6 +76,7 @@ def assessment_overview(request, pk: int):
                 assessment=assessment, rows=results.indicators if results else []
             ),
             "min_peers": peers.MIN_PEERS,
+            "peer_bands": peers.band_legend(),
             "history": selectors.assessment_history(assessment, request.user),
             "returns": review_hooks.returned_comments(assessment),
             "decision": review_hooks.decision_of(assessment) if decided else None,

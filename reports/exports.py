@@ -2,7 +2,8 @@
 or CSV download.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @ or a tab or
-carriage return) are written with a leading ' so they stay text, in both formats. The CSV is
+carriage return) are written with a leading ' so they stay text, in both formats
+(``portal.spreadsheets.neutralised``, the rule of every workbook the portal writes). The CSV is
 UTF-8 with a byte order mark, which Excel needs to read Chinese; the workbook is streamed row
 by row (XlsxWriter's constant memory mode), which is what keeps 10,000 rows × 180 columns to a
 few seconds.
@@ -15,41 +16,33 @@ import pandas as pd
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
+
+from portal.spreadsheets import neutralised, neutralised_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 FORMATS = tuple(CONTENT_TYPES)
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_COLUMN_WIDTH = 40
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
 
 
-def neutralised(value):
-    """A text cell (a lazy translation included) that cannot be run as a formula; anything
-    else unchanged."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text neutralised; times in the portal's time zone without the zone (neither format has
-    one); every missing value None."""
-    columns = {}
-    for name, column in frame.items():
+    """Text neutralised, the headers too; times in the portal's time zone without the zone
+    (neither format has one); every missing value None."""
+    columns = []
+    for _name, column in frame.items():
         if isinstance(column.dtype, pd.DatetimeTZDtype):
             column = column.dt.tz_convert(timezone.get_current_timezone()).dt.tz_localize(None)
         elif pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(
             column.dtype
         ):
             column = column.map(neutralised, na_action="ignore")
-        columns[name] = column.astype(object).where(column.notna(), None)
-    return pd.DataFrame(columns, index=frame.index, columns=frame.columns)
+        columns.append(column.astype(object).where(column.notna(), None))
+    prepared = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=frame.index)
+    prepared.columns = neutralised_row(str(name) for name in frame.columns)
+    return prepared
 
 
 def _width(text) -> int:

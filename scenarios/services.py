@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.services import audit_log_record
+from portal.spreadsheets import neutralised_row, unreadable, workbook_rows
 
 from .catalog_parts import catalog_parts
 from .models import Batch, CatalogVersion, TierRule, VersionStatus
@@ -92,31 +93,63 @@ def catalog_version_publish(*, version: CatalogVersion, actor=None) -> CatalogVe
     return version
 
 
+def _as_text_cells(dataset: tablib.Dataset) -> tablib.Dataset:
+    """The dataset with every text cell ``neutralised`` (for the workbook, not the JSON)."""
+    return tablib.Dataset(
+        *(neutralised_row(row) for row in dataset),
+        headers=neutralised_row(dataset.headers or []),
+        title=dataset.title,
+    )
+
+
 def catalog_version_export(*, version: CatalogVersion, file_format: str) -> bytes | str:
-    """The whole version as one workbook (xlsx) or one JSON document, a sheet per part."""
+    """The whole version as one workbook (xlsx) or one JSON document, a sheet per part; in the
+    workbook, text a spreadsheet would run as a formula is written as text."""
     if file_format not in EXPORT_FORMATS:
         raise ValidationError({"format": _("不支持的格式：%(f)s") % {"f": file_format}})
-    book = tablib.Databook()
     meta = tablib.Dataset(headers=list(VERSION_FIELDS), title=VERSION_SHEET)
     meta.append([getattr(version, f) for f in VERSION_FIELDS])
-    book.add_sheet(meta)
+    sheets = [meta]
     for part in catalog_parts():
         dataset = part.resource().export(
             queryset=part.model.objects.filter(version=version).order_by("no")
         )
         dataset.title = part.key
+        sheets.append(dataset)
+    if file_format == "xlsx":
+        sheets = [_as_text_cells(sheet) for sheet in sheets]
+    return tablib.Databook(sheets).export(file_format)
+
+
+def _workbook_book(content: bytes) -> tablib.Databook:
+    """The workbook's sheets as datasets (the first row the headers), read by the portal's
+    one reader of uploaded workbooks."""
+    book = tablib.Databook()
+    for title, rows in workbook_rows(content, field="file").items():
+        dataset = tablib.Dataset(title=title)
+        if rows:
+            width = len(rows[0])
+            dataset.headers = list(rows[0])
+            try:
+                for row in rows[1:]:
+                    dataset.append([*row, *[""] * (width - len(row))])
+            except tablib.InvalidDimensions as exc:
+                raise unreadable("file") from exc
         book.add_sheet(dataset)
-    return book.export(file_format)
+    return book
 
 
 def _load_book(content: bytes | str, file_format: str) -> tablib.Databook:
     if file_format not in EXPORT_FORMATS:
         raise ValidationError({"format": _("不支持的格式：%(f)s") % {"f": file_format}})
+    if file_format == "xlsx":
+        if isinstance(content, str):
+            raise unreadable("file")
+        return _workbook_book(content)
     try:
-        book = tablib.Databook().load(content, format=file_format)
+        return tablib.Databook().load(content, format=file_format)
     except Exception as exc:  # tablib raises many parser-specific errors
         raise ValidationError({"file": _("无法读取文件：%(err)s") % {"err": exc}}) from exc
-    return book
 
 
 @transaction.atomic

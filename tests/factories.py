@@ -92,3 +92,24 @@ def evaluated_assessment(
         ScenarioAnswer(assessment=assessment, scenario=s, status="implemented") for s in scenarios
     )
     return assessment
+
+
+def evaluated_peers(
+    of, productivity: list, defect_rate: list | None = None, *, batch=None, **fields
+):
+    """One evaluated peer of the assessment ``of`` per value of its current-year labour
+    productivity and defect rate: by default in its batch, with its applicant's industry type
+    and size class, in another city."""
+    defect_rate = defect_rate or [None] * len(productivity)
+    fields = {
+        "industry_type": of.applicant_industry_type,
+        "size": of.applicant_size,
+        "city": City.NANJING,
+        **fields,
+    }
+    return [
+        evaluated_assessment(
+            batch or of.batch, current={"labor_productivity": p, "defect_rate": d}, **fields
+        )
+        for p, d in zip(productivity, defect_rate, strict=True)
+    ]

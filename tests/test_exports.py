@@ -13,7 +13,7 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.models import Assessment, State
 from portal.models import City, Role
-from reports.exports import neutralised
+from portal.spreadsheets import neutralised
 from review import services as review_services
 
 from .conftest import complete_review, login
