@@ -1,16 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
 from .audit import audit_diff, audit_values
 from .models import AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
 from .services import audit_log_record
+from .two_factor_services import two_factor_reset
 
 admin.site.site_header = _("智改数转网联自评估 · 省级管理")
 admin.site.site_title = _("智改数转网联自评估")
@@ -137,6 +141,29 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与归属"), {"fields": ("role", "enterprise", "city", "employer")}),
     )
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("重置所选用户的双因素认证（下次登录时重新绑定）"))
+    def reset_second_factor(self, request, queryset):
+        done = 0
+        for user in queryset:
+            try:
+                two_factor_reset(user=user, actor=request.user, request=request)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{user}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "已重置 %(n)d 个用户的双因素认证。",
+                    "已重置 %(n)d 个用户的双因素认证。",
+                    done,
+                )
+                % {"n": done},
+                messages.SUCCESS,
+            )
 
     # Privileges are a superuser's to give (portal.rules): a province admin sees them read-only,
     # a forged request setting one is refused, a privileged account is not theirs to change.
@@ -206,6 +233,10 @@ class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 admin.site.unregister(Group)
+# Authenticators and recovery codes are the user's own (their secrets are never shown here):
+# enrolled on the account's security page, reset with the action on the user list.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(Group)

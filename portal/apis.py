@@ -8,10 +8,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .models import Notification
 from .serializers import (
     EnterpriseSerializer,
@@ -42,6 +42,8 @@ class TokenApi(ObtainAuthToken):
             raise Throttled(detail=_("连续多次密码错误，该账号已被暂时锁定，请稍后再试。"))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not two_factor.password_token_allowed(serializer.validated_data["user"]):
+            raise PermissionDenied(two_factor.PASSWORD_TOKEN_REFUSED)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 

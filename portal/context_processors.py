@@ -4,14 +4,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import notifications_for
+from .two_factor import second_factor_step
 
 
 def navigation(request):
-    """The navigation bar's entries for the signed-in user's role, and their unread count."""
+    """The navigation bar's entries for the signed-in user's role, and their unread count (none
+    of the role's entries while the session still owes its second factor)."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    pending = signed_in and hasattr(user, "is_verified") and second_factor_step(request) is not None
     items = []
-    if signed_in:
+    if signed_in and not pending:
         items.append((_("工作台"), reverse("home"), "bi-speedometer2"))
         if user.is_enterprise_user:
             items.append(
@@ -37,7 +40,7 @@ def navigation(request):
         (_("层级规则"), reverse("tier-rules"), "bi-ladder"),
         (_("公示名单"), reverse("public-lists"), "bi-megaphone"),
     ]
-    if signed_in:
+    if signed_in and not pending:
         if user.is_province_admin or user.is_enterprise_admin:
             items.append((_("审计日志"), reverse("audit-log"), "bi-journal-text"))
         if user.is_province_admin:
@@ -50,4 +53,8 @@ def navigation(request):
         def unread():
             return notifications_for(user).filter(read_at=None).count()
 
-    return {"nav_items": items, "unread_notifications": unread}
+    return {
+        "nav_items": items,
+        "unread_notifications": unread,
+        "second_factor_pending": pending,
+    }

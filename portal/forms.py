@@ -63,3 +63,15 @@ class IdentityDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the authenticator app (6 digits) or a recovery code; checked by the service."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

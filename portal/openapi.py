@@ -9,11 +9,14 @@ throttle applies (and 415 for a body in a format not accepted). An operation kee
 import copy
 
 from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+from .authentication import VerifiedSessionAuthentication
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 JSON = "application/json"  # errors are JSON whatever the success renders
@@ -48,6 +51,12 @@ def _model_field(field):
         return None
 
 
+class VerifiedSessionScheme(SessionScheme):
+    """The session cookie, documented as DRF's own (the class only adds a refusal)."""
+
+    target_class = "portal.authentication.VerifiedSessionAuthentication"
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _error_responses(self, operation: dict) -> dict:
         view = self.view
@@ -55,11 +64,17 @@ class AutoSchema(SpectacularAutoSchema):
             p["in"] == "query" for p in operation.get("parameters", ())
         )
         permissions = view.get_permissions()
+        authenticators = view.get_authenticators()
         stored = hasattr(view, "get_queryset") or hasattr(view, "queryset")
         rules = {
             "400": (has_input, BAD_INPUT),
-            "401": (bool(view.get_authenticators()), UNAUTHENTICATED),
-            "403": (any(not isinstance(p, AllowAny) for p in permissions), FORBIDDEN),
+            "401": (bool(authenticators), UNAUTHENTICATED),
+            # a session that owes its second factor is refused even where anyone is allowed
+            "403": (
+                any(not isinstance(p, AllowAny) for p in permissions)
+                or any(isinstance(a, VerifiedSessionAuthentication) for a in authenticators),
+                FORBIDDEN,
+            ),
             "404": (any(p["in"] == "path" for p in operation.get("parameters", ())), NOT_FOUND),
             "409": (self.method in UNSAFE and stored, CONFLICT),
             "415": ("requestBody" in operation, UNSUPPORTED_MEDIA_TYPE),

@@ -1,12 +1,12 @@
 """The ground floor's pages and API: health probes, enterprises and their members, invitations,
-notifications, the account pages, the API token (the audit log's page is the reports app's: it
-filters by batch)."""
+notifications, the account pages and the account's security (the second factor), the API token
+(the audit log's page is the reports app's: it filters by batch)."""
 
 from django.contrib.auth import urls as auth_urls
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, health_views, views
+from . import apis, health_views, two_factor_views, views
 
 urlpatterns = [
     path("health/", health_views.health, name="health"),
@@ -30,6 +30,21 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("account/security/", two_factor_views.account_security, name="account-security"),
+    path("account/two-factor/setup/", two_factor_views.setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path(
+        "account/two-factor/recovery/",
+        two_factor_views.verify,
+        {"recovery": True},
+        name="two-factor-recovery",
+    ),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("account/two-factor/disable/", two_factor_views.disable, name="two-factor-disable"),
 ]
 
 # Django's account pages (under accounts/), ours where they do more: the password reset is

@@ -201,7 +201,7 @@ def notifications(request):
     return render(request, "portal/notifications.html", {"page": page})
 
 
-def _safe(request, url: str) -> bool:
+def safe_url(request, url: str) -> bool:
     return bool(url) and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -224,9 +224,9 @@ def notifications_read(request):
         if count:
             messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     next_url = request.POST.get("next", "")
-    if _safe(request, next_url):
+    if safe_url(request, next_url):
         return redirect(next_url)
-    if notification is not None and _safe(request, notification.url):
+    if notification is not None and safe_url(request, notification.url):
         return redirect(notification.url)
     return redirect("notifications")
 

@@ -154,8 +154,41 @@ def api_client():
 
 
 def login(client, user):
+    """Signed in as after the password and, for whoever signs in with a second factor, its code:
+    an official without an authenticator is given one (tests of the verify step itself sign in
+    with ``client.force_login`` alone)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.two_factor import second_factor_required, totp_device
+
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = totp_device(user)
+    if device is None and second_factor_required(user):
+        device = authenticator_for(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
+
+
+def authenticator_for(user):
+    """A confirmed authenticator (TOTP) of ``user``, with a random key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """What the authenticator app shows now, computed from the device's key — or the next time
+    step's when this one's code was used already (a code signs in once; the next is accepted)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = totp.time + device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

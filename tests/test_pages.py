@@ -1,7 +1,9 @@
 """Catalog browser, API docs, admin catalog editing and seed_demo."""
 
+import io
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from evaluation.models import Assessment, State
 from evaluation.peers import peer_standings
@@ -154,6 +156,22 @@ def test_seed_demo_is_idempotent():
     own = Assessment.objects.get(enterprise=ent_a.enterprise)
     standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
     assert sum(s.comparable for s in standings) >= 10
+    # the demo officials sign in with the authenticator key the README publishes; the demo's
+    # command prints its current code (and refuses any other account)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert set(TOTPDevice.objects.values_list("user__username", flat=True)) == {
+        "city_a",
+        "expert1",
+        "expert2",
+        "expert3",
+        "province_admin",
+    }
+    out = io.StringIO()
+    call_command("demo_code", "city_a", stdout=out, stderr=io.StringIO())
+    assert TOTPDevice.objects.get(user__username="city_a").verify_token(out.getvalue().strip())
+    with pytest.raises(CommandError):
+        call_command("demo_code", "ent_a")
 
 
 @pytest.mark.django_db

@@ -56,3 +56,43 @@ def test_the_api_docs_and_the_error_pages_work_under_the_content_security_policy
     expect(page.get_by_test_id("error-status")).to_have_text("404")
     page.get_by_test_id("error-home").click()
     expect(page.get_by_role("navigation").get_by_role("link", name="场景目录")).to_be_visible()
+
+
+def test_an_official_enrols_at_the_first_sign_in_then_signs_in_with_a_recovery_code(
+    page, city_reviewer_suzhou
+):
+    """The authenticator app is played by the test: it reads the secret the page shows."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "city_sz")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form").get_by_role("button").click()
+    page.wait_for_url("**/account/two-factor/setup/**")
+    expect(page.get_by_test_id("two-factor-qr").locator("svg")).to_be_visible()
+    page.goto("/review/")  # nothing else until enrolled
+    page.wait_for_url("**/account/two-factor/setup/?next=/review/")
+    secret = page.get_by_test_id("two-factor-secret").inner_text().replace(" ", "")
+    page.fill("input[name=code]", f"{TOTP(b32decode(secret)).token():06d}")
+    page.get_by_role("button", name="确认绑定").click()
+    codes = page.get_by_test_id("recovery-codes").locator("li")
+    expect(codes).to_have_count(10)
+    recovery = codes.first.inner_text()
+    page.get_by_test_id("continue").click()
+    page.wait_for_url("**/review/")
+    expect(page.get_by_role("navigation").get_by_role("link", name="审核")).to_be_visible()
+
+    page.locator("nav form[action='/accounts/logout/'] button").click()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "city_sz")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form").get_by_role("button").click()
+    page.wait_for_url("**/account/two-factor/verify/**")
+    page.get_by_test_id("use-recovery-code").click()
+    page.fill("input[name=code]", recovery)
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_url("**/account/security/")
+    expect(page.locator(".alert-warning")).to_contain_text("还剩 9 个")
+    expect(page.get_by_test_id("two-factor-replace")).to_be_visible()

@@ -21,6 +21,7 @@ from portal.models import IdentityChangeRequest, Invitation, Notification, Role
 from reports.models import Report, ReportStatus
 from scenarios.models import Batch
 
+from ..conftest import login
 from ..factories import UserFactory
 from ..services.conftest import PDF, attach_statement
 
@@ -154,13 +155,11 @@ def world(
 
 
 def signed_in_clients(users: dict) -> dict[str, APIClient]:
-    """One client per role, signed in with a session (none for the anonymous)."""
-    clients = {"anonymous": APIClient()}
-    for role, user in users.items():
-        client = APIClient()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        clients[role] = client
-    return clients
+    """One client per role, signed in with a session, its second factor passed where the role
+    has one (none for the anonymous)."""
+    return {"anonymous": APIClient()} | {
+        role: login(APIClient(), user) for role, user in users.items()
+    }
 
 
 def rows_written() -> dict[str, int]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from ..conftest import login
 from .conftest import ROLES
 from .routes import all_routes
 from .test_permission_matrix import MATRIX, attempt, is_refusal, outcome, url_of
@@ -24,12 +25,9 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 def csrf_clients(users: dict) -> dict[str, APIClient]:
     """A client per role that checks CSRF like a browser's request would be checked."""
-    clients = {"anonymous": APIClient(enforce_csrf_checks=True)}
-    for role, user in users.items():
-        client = APIClient(enforce_csrf_checks=True)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        clients[role] = client
-    return clients
+    return {"anonymous": APIClient(enforce_csrf_checks=True)} | {
+        role: login(APIClient(enforce_csrf_checks=True), user) for role, user in users.items()
+    }
 
 
 def first_allowed(call, roles=ROLES) -> str | None:

@@ -175,6 +175,28 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}, {}),
     },
     "password_reset_complete": {"GET": Call(PUBLIC)},
+    # the second factor: every session here has passed it where it has one (the officials');
+    # the enterprise users have not enrolled
+    "account-security": {"GET": Call(SIGNED_IN)},
+    "two-factor-setup": {
+        "GET": Call(SIGNED_IN),
+        "POST": Call(web(400), data={"code": "not-a-code"}),  # refused, nothing enrolled
+    },
+    # passed already (or nothing to pass): back where the user was going
+    "two-factor-verify": {
+        "GET": Call(web(302)),
+        "POST": Call(web(302), data={"code": "000000"}),
+    },
+    "two-factor-recovery": {
+        "GET": Call(web(302)),
+        "POST": Call(web(302), data={"code": "abcdefgh"}),
+    },
+    # new recovery codes: written for the officials; refused with a message without a device
+    "two-factor-recovery-codes": {"GET": Call(SIGNED_IN), "POST": Call(web(302))},
+    # an official may not turn it off; an enterprise user may (it has nothing to remove here)
+    "two-factor-disable": {
+        "POST": Call(web(403, admin_a=302, member_a=302, admin_b=302)),
+    },
     "set_language": {
         "GET": Call(web(302, anonymous=302)),
         "POST": Call(web(302, anonymous=302), data={"language": "en", "next": "/"}),

@@ -1,18 +1,21 @@
 """Load the catalog and the demo data; running it twice changes nothing."""
 
 import json
+from base64 import b32decode
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evaluation import services
 from evaluation.models import Assessment
 from indicators.models import EnergyCarrier
 from portal.models import Enterprise, User
 from portal.services import province_admin_group_sync, user_create
+from portal.two_factor import second_factor_required
 from review.services import rubric_ensure
 from scenarios.models import Batch, CatalogVersion, TierRule
 
@@ -37,6 +40,7 @@ class Command(BaseCommand):
             self._batch(demo["batch"])
             enterprises = self._enterprises(demo["enterprises"])
             created = self._users(demo["users"], enterprises, demo["password"])
+            self._authenticators(demo["users"], demo["authenticator_key"])
             batch = Batch.objects.get(name=demo["batch"]["name"])
             rubric_ensure(batch)
             for spec in demo["assessments"]:
@@ -49,6 +53,10 @@ class Command(BaseCommand):
         for spec in demo["users"]:
             flag = " (new)" if spec["username"] in created else ""
             self.stdout.write(f"  {spec['username']:<15} {spec['role']}{flag}")
+        self.stdout.write(
+            f"Officials' second factor: an authenticator app with the key "
+            f"{demo['authenticator_key']} (time-based), or `python manage.py demo_code <username>`."
+        )
 
     def _batch(self, spec):
         version = CatalogVersion.objects.get(label=spec["catalog_version"])
@@ -81,6 +89,16 @@ class Command(BaseCommand):
             )
             enterprises[key] = enterprise
         return enterprises
+
+    def _authenticators(self, specs, key_base32):
+        """The demo officials' authenticators, all with the key the README publishes — the demo
+        only: in production each official enrols their own at the first sign-in."""
+        key = b32decode(key_base32).hex()
+        for user in User.objects.filter(username__in=[s["username"] for s in specs]):
+            if second_factor_required(user):
+                TOTPDevice.objects.get_or_create(
+                    user=user, defaults={"name": "authenticator", "key": key, "confirmed": True}
+                )
 
     def _users(self, specs, enterprises, password):
         created = []
