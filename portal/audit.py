@@ -25,6 +25,9 @@ AUDIT_ACTION_LABELS = {
     "user.create": _("创建账户"),
     "user.password_change": _("修改密码"),
     "user.password_reset": _("通过邮件重置密码"),
+    "token.create": _("创建 API 令牌"),
+    "token.revoke": _("撤销 API 令牌"),
+    "token.revoke_all": _("撤销全部 API 令牌"),
     "catalog.clone": _("复制目录版本"),
     "catalog.publish": _("发布目录版本"),
     "catalog.import": _("导入目录内容"),
@@ -54,7 +57,7 @@ AUDIT_ACTION_LABELS = {
 SYSTEM_ACTOR = _("系统")
 
 # Recorded as changed, never with their values.
-SECRET_FIELDS = frozenset({"password", "token", "key"})
+SECRET_FIELDS = frozenset({"password", "token", "key", "digest", "token_key"})
 HIDDEN = "******"
 
 
