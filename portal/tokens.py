@@ -24,11 +24,12 @@ DEFAULT_TOKEN_NAME = "API"
 
 
 class TokenChannel(models.TextChoices):
-    """How a token was asked for (recorded in the audit log)."""
+    """How a token was asked for (recorded in the audit log): a username and password, the
+    tokens page, or the API."""
 
-    PASSWORD = "password", gettext_lazy("用户名和密码换取")
-    PAGE = "page", gettext_lazy("API 令牌页面")
-    API = "api", gettext_lazy("API")
+    PASSWORD = "password"
+    PAGE = "page"
+    API = "api"
 
 
 def _clean_name(name) -> str:
