@@ -17,14 +17,13 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
 
 
 def _token() -> str:
-    from rest_framework.authtoken.models import Token
-
     from portal.models import Role, User
+    from portal.tokens import TokenChannel, token_create
 
     user, _created = User.objects.get_or_create(
         username="bench_api", defaults={"role": Role.PROVINCE_ADMIN}
     )
-    return Token.objects.get_or_create(user=user)[0].key
+    return token_create(user=user, name="bench", via=TokenChannel.API)[1]
 
 
 def _latencies(conn, method, path, body, headers, n):

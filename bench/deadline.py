@@ -72,10 +72,10 @@ def _open_batch():
 def _profiles(batch, n: int) -> list[dict]:
     """n enterprise admins, each with its own draft assessment, a session and an API token."""
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from evaluation.models import Assessment
     from portal.models import City, Enterprise, IndustryType, Role, SizeClass, User
+    from portal.tokens import TokenChannel, token_create
     from portal.validators import uscc_check_character
 
     profiles = []
@@ -112,7 +112,7 @@ def _profiles(batch, n: int) -> list[dict]:
             {
                 "assessment": assessment.pk,
                 "session": client.cookies["sessionid"].value,
-                "token": Token.objects.get_or_create(user=user)[0].key,
+                "token": token_create(user=user, name="bench", via=TokenChannel.API)[1],
                 "scenarios": sorted(rng.sample(range(1, 46), 8)),
                 "inputs": EDITED_INPUTS,
             }

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
 from .audit import audit_diff, audit_values
-from .models import AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
+from .models import ApiToken, AuditLog, Enterprise, IdentityChangeRequest, Invitation, User
 from .services import audit_log_record
 from .two_factor_services import two_factor_reset
 
@@ -274,3 +275,24 @@ class IdentityChangeRequestAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "status", "requested_by", "requested_at", "decided_by")
     list_filter = ("status",)
     search_fields = ("enterprise__name", "enterprise__credit_code")
+
+
+# knox registers its own token model, which portal.ApiToken replaces (KNOX_TOKEN_MODEL).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Who holds which API token (never the token: only its hash is kept); the province may
+    revoke one here (delete). Tokens are issued by their owners: the tokens page or the API."""
+
+    list_display = ("name", "user", "created", "expiry", "last_used_at")
+    search_fields = ("name", "user__username")
+    fields = ("user", "name", "created", "expiry", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,51 +1,92 @@
-"""The ground floor's endpoints: the API token, the enterprises, the caller's notifications."""
+"""The ground floor's endpoints: API tokens, the enterprises, the caller's notifications."""
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import Throttled
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import selectors, services, two_factor
+from . import selectors, services, tokens
 from .models import Notification
+from .openapi import CONFLICT
 from .serializers import (
+    ApiTokenIssuedSerializer,
+    ApiTokenSerializer,
     EnterpriseSerializer,
     NotificationMarkedSerializer,
     NotificationReadSerializer,
     NotificationSerializer,
+    TokenObtainSerializer,
 )
 from .throttling import ScopedRateThrottle
 
 
-class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for the API token used by scripts and MES/ERP pushes."""
+def _issued(token, raw: str) -> dict:
+    return ApiTokenIssuedSerializer(token, context={"token": raw}).data
 
+
+class TokenApi(APIView):
+    """Exchange a username and password for a named API token, for scripts and MES/ERP pushes
+    (django-axes locks the account after repeated failures, as on the login page)."""
+
+    permission_classes = ()
     throttle_scope = "auth"
-    throttle_classes = [ScopedRateThrottle]  # ObtainAuthToken turns throttling off
+    throttle_classes = [ScopedRateThrottle]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        request=TokenObtainSerializer,
+        responses={200: ApiTokenIssuedSerializer, 409: CONFLICT},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        credentials = {"username": request.data.get("username", "")}
-        if AxesProxyHandler.is_locked(request._request, credentials):
+        data = request.data if isinstance(request.data, dict) else {}
+        if AxesProxyHandler.is_locked(request._request, {"username": data.get("username", "")}):
             raise Throttled(detail=_("连续多次密码错误，该账号已被暂时锁定，请稍后再试。"))
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, raw = tokens.token_create(
+            user=serializer.validated_data["user"],
+            name=serializer.validated_data["name"],
+            via=tokens.TokenChannel.PASSWORD,
+            request=request,
+        )
+        return Response(_issued(token, raw))
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's own API tokens: list them, issue a named one (the token itself is in that
+    answer only), revoke one. Another user's token is a 404."""
+
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return selectors.api_tokens_for(self.request.user)
+
+    @extend_schema(responses={201: ApiTokenIssuedSerializer})
+    def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not two_factor.password_token_allowed(serializer.validated_data["user"]):
-            raise PermissionDenied(two_factor.PASSWORD_TOKEN_REFUSED)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, raw = tokens.token_create(
+            user=request.user,
+            name=serializer.validated_data["name"],
+            via=tokens.TokenChannel.API,
+            request=request,
+        )
+        return Response(_issued(token, raw), status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        tokens.token_revoke(token=instance, actor=self.request.user, request=self.request)
 
 
 class EnterpriseViewSet(

@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("门户与账户")
 
+    def ready(self):
+        from . import tokens  # noqa: F401  (revokes API tokens when the credentials change)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin app with the portal's site (``portal.admin_site``): second factor required.

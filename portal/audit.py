@@ -30,6 +30,9 @@ AUDIT_ACTION_LABELS = {
     "two_factor.recovery_codes": _("重新生成恢复码"),
     "two_factor.disable": _("停用双因素认证"),
     "two_factor.reset": _("重置双因素认证"),
+    "token.create": _("创建 API 令牌"),
+    "token.revoke": _("撤销 API 令牌"),
+    "token.revoke_all": _("撤销全部 API 令牌"),
     "catalog.clone": _("复制目录版本"),
     "catalog.publish": _("发布目录版本"),
     "catalog.import": _("导入目录内容"),
@@ -59,7 +62,7 @@ AUDIT_ACTION_LABELS = {
 SYSTEM_ACTOR = _("系统")
 
 # Recorded as changed, never with their values.
-SECRET_FIELDS = frozenset({"password", "token", "key"})
+SECRET_FIELDS = frozenset({"password", "token", "key", "digest", "token_key"})
 HIDDEN = "******"
 
 

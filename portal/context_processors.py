@@ -43,6 +43,7 @@ def navigation(request):
     if signed_in and not pending:
         if user.is_province_admin or user.is_enterprise_admin:
             items.append((_("审计日志"), reverse("audit-log"), "bi-journal-text"))
+        items.append((_("API 令牌"), reverse("account-tokens"), "bi-key"))
         if user.is_province_admin:
             items.append((_("管理后台"), reverse("admin:index"), "bi-gear"))
 

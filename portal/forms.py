@@ -2,13 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .identity import IDENTITY_FIELDS
-from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, ApiToken, Enterprise
 
 
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_PROFILE_FIELDS
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("name",)
+        help_texts = {
+            "name": _("用途，如 MES、ERP。同名的原令牌将被替换（原令牌立即失效）。"),
+        }
 
 
 class InvitationForm(forms.Form):

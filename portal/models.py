@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX
 from simple_history.models import HistoricalRecords
 
 from .audit import audit_action_label, audit_changes
@@ -187,6 +189,29 @@ class User(AbstractUser):
     @property
     def is_province_admin(self) -> bool:
         return self.role == Role.PROVINCE_ADMIN or self.is_superuser
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one user's integration (an MES/ERP push, a script), by name. knox keeps
+    only its hash (``digest``) and its first characters (``token_key``, to find it); the token
+    itself is shown once, when issued (``portal.tokens.token_create``)."""
+
+    # knox keys tokens by their hash; a plain number names one in pages and the API instead
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=KNOX.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_api_token_per_name")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.name}"
 
 
 def _invitation_token() -> str:

@@ -3,13 +3,16 @@
 drf-spectacular documents only the success; the error statuses follow from the view itself
 (DESIGN §6): 400 for bad input, 401/403 for authentication and permission, 404 for an object
 outside the caller's reach, 409 for a stale version or a transition not allowed, 429 when a
-throttle applies (and 415 for a body in a format not accepted). An operation keeps whatever it declares itself for a status.
+throttle applies (and 415 for a body in a format not accepted). An operation keeps whatever it declares
+itself for a status.
+The API token's security scheme is drf-spectacular's own for django-rest-knox.
 """
 
 import copy
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -38,6 +41,14 @@ CONFLICT = OpenApiResponse(
 )
 UNSUPPORTED_MEDIA_TYPE = _detail("UnsupportedMediaTypeError", "A body in a format not accepted.")
 THROTTLED = _detail("ThrottledError", "Too many requests, or a locked account.")
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """knox's scheme (``Authorization: Token <token>``) for the portal's subclass of its
+    authentication, under the name the schema has always given it."""
+
+    target_class = "portal.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
 
 
 def _model_field(field):

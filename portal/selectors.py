@@ -6,8 +6,10 @@ the rows to what that user may see.
 """
 
 from django.db.models import Case, Q, QuerySet, When
+from django.utils import timezone
 
 from .models import (
+    ApiToken,
     AuditLog,
     Enterprise,
     IdentityChangeRequest,
@@ -72,6 +74,13 @@ def user_can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     return user.is_authenticated and (
         user.is_province_admin or (user.is_enterprise_admin and user.enterprise_id == enterprise.pk)
     )
+
+
+def api_tokens_for(user) -> QuerySet[ApiToken]:
+    """The user's own API tokens still valid, newest first: nobody sees or revokes another's."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created", "-pk")
 
 
 def city_reviewers(city: str) -> QuerySet[User]:

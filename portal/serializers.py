@@ -1,7 +1,9 @@
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import ENTERPRISE_PROFILE_FIELDS, Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, ApiToken, Enterprise
+from .tokens import DEFAULT_TOKEN_NAME
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -35,3 +37,51 @@ class NotificationReadSerializer(serializers.Serializer):
 
 class NotificationMarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it, without the token itself (only its hash is kept)."""
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "created", "expiry", "last_used_at")
+        read_only_fields = ("id", "created", "expiry", "last_used_at")
+
+
+class ApiTokenIssuedSerializer(ApiTokenSerializer):
+    """A token just issued, with the token itself: shown in this answer only."""
+
+    token = serializers.SerializerMethodField(
+        help_text=_("令牌本身，仅在此次返回；请求时以 Authorization: Token <令牌> 发送")
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "token")
+
+    def get_token(self, obj) -> str:
+        return self.context["token"]
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    """A username and password (checked as the login page checks them, lockout included)."""
+
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    name = serializers.CharField(
+        max_length=ApiToken._meta.get_field("name").max_length,
+        required=False,
+        default=DEFAULT_TOKEN_NAME,
+        help_text=_("令牌名称，如 MES、ERP；同名的原令牌被替换"),
+    )
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context["request"],
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(_("用户名或密码不正确。"), code="authorization")
+        return {**attrs, "user": user}

@@ -1,6 +1,7 @@
 """The ground floor's pages and API: health probes, enterprises and their members, invitations,
-notifications, the account pages and the account's security (the second factor), the API token
-(the audit log's page is the reports app's: it filters by batch)."""
+notifications, the account pages (the API tokens' among them), the account's security (the
+second factor) and the API's token endpoints (the audit log's page is the reports app's: it
+filters by batch)."""
 
 from django.contrib.auth import urls as auth_urls
 from django.urls import path
@@ -48,7 +49,7 @@ urlpatterns = [
 ]
 
 # Django's account pages (under accounts/), ours where they do more: the password reset is
-# throttled, and the two pages that set a password record it.
+# throttled, and the two pages that set a password record it; and the user's API tokens.
 _OURS = {
     "password_reset": views.PasswordResetView,
     "password_change": views.PasswordChangeView,
@@ -57,9 +58,13 @@ _OURS = {
 account_urlpatterns = [
     path(str(p.pattern), _OURS[p.name].as_view(), name=p.name) if p.name in _OURS else p
     for p in auth_urls.urlpatterns
+] + [
+    path("tokens/", views.account_tokens, name="account-tokens"),
+    path("tokens/<int:pk>/revoke/", views.account_token_revoke, name="account-token-revoke"),
 ]
 
 api_router = SimpleRouter()
+api_router.register("auth/tokens", apis.ApiTokenViewSet, basename="auth-token")
 api_router.register("enterprises", apis.EnterpriseViewSet, basename="enterprise")
 api_router.register("notifications", apis.NotificationViewSet, basename="notification-api")
 

@@ -1,5 +1,6 @@
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -11,11 +12,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import identity_services, selectors, services, throttling
+from . import identity_services, selectors, services, throttling, tokens
 from .exceptions import StateConflict
 from .forms import (
+    ApiTokenForm,
     EnterpriseForm,
     IdentityChangeForm,
     IdentityDecisionForm,
@@ -308,3 +311,47 @@ def identity_change_decide(request, pk):
     else:
         messages.error(request, _("请选择确认变更或不同意。"))
     return redirect("identity-changes")
+
+
+@never_cache
+@login_required
+def account_tokens(request):
+    """The user's own API tokens, and a form issuing a named one: the token itself is shown in
+    the answer to that form only (never stored, so never shown again)."""
+    form = ApiTokenForm(request.POST or None)
+    issued, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                issued = tokens.token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    via=tokens.TokenChannel.PAGE,
+                    request=request,
+                )
+            except ValidationError as exc:
+                status = refusal_status(exc)
+                apply_validation_error(form, exc)
+            else:
+                form, status = ApiTokenForm(), 200
+    return render(
+        request,
+        "portal/account_tokens.html",
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": selectors.api_tokens_for(request.user),
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def account_token_revoke(request, pk):
+    token = get_object_or_404(selectors.api_tokens_for(request.user), pk=pk)
+    tokens.token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, _("已撤销 API 令牌「%(name)s」。") % {"name": token.name})
+    return redirect("account-tokens")

@@ -153,6 +153,13 @@ def api_client():
     return APIClient()
 
 
+def api_token(user, name: str = "tests") -> str:
+    """A new API token of ``user``'s: the token itself, as its owner is given it (once)."""
+    from portal.tokens import TokenChannel, token_create
+
+    return token_create(user=user, name=name, via=TokenChannel.API)[1]
+
+
 def login(client, user):
     """Signed in as after the password and, for whoever signs in with a second factor, its code:
     an official without an authenticator is given one (tests of the verify step itself sign in

@@ -66,7 +66,7 @@ def test_token_endpoint_returns_a_token_that_authenticates(api_client, admin_a):
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert set(response.json()) == {"token"}
+    assert {"token", "name", "expiry"} <= set(response.json())
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/enterprises/").status_code == 200
     bad = api_client.post("/api/v1/auth/token/", {"username": "admin_a"}, format="json")

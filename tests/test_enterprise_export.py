@@ -11,15 +11,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from evaluation import services as evaluation_services
 from evaluation.models import Evidence
-from portal.models import AuditLog, Notification
+from portal.models import ApiToken, AuditLog, Notification
 from reports.models import Report, ReportStatus
 from review import services as review_services
 
-from .conftest import complete_review, draft_assessment, login
+from .conftest import api_token, complete_review, draft_assessment, login
 from .services.conftest import DECLARED, IMPL, PNG
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +185,8 @@ def test_the_archive_holds_nothing_of_another_enterprise_nor_any_secret(
     experts,
     other_enterprise,
 ):
-    tokens = [Token.objects.create(user=u).key for u in (admin_a, member_a, admin_b)]
+    tokens = [api_token(u) for u in (admin_a, member_a, admin_b)]
+    tokens += [t.digest for t in ApiToken.objects.all()]
     archive = _archive(_export(client, admin_a, enterprise_a))
     everything = _everything(archive)
     text = everything.decode("utf-8", errors="replace")

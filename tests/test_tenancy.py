@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, Enterprise
 
-from .conftest import login
+from .conftest import api_token, login
 
 
 @pytest.mark.django_db
@@ -48,10 +48,7 @@ def test_api_lists_only_the_callers_enterprise(api_client, admin_a, enterprise_a
 
 @pytest.mark.django_db
 def test_api_with_token_is_scoped_the_same(api_client, admin_b, enterprise_a):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=admin_b)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(admin_b)}")
     assert api_client.get(f"/api/v1/enterprises/{enterprise_a.pk}/").status_code == 404
 
 

@@ -14,12 +14,11 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from portal import two_factor_services
-from portal.models import AuditLog, Role
+from portal.models import ApiToken, AuditLog, Role
 
-from .conftest import authenticator_for, login, totp_code
+from .conftest import api_token, authenticator_for, login, totp_code
 from .factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -280,9 +279,9 @@ def test_the_api_refuses_a_session_that_has_not_passed_the_second_factor(
     api_client.force_login(admin_a, backend="django.contrib.auth.backends.ModelBackend")
     assert api_client.get("/api/v1/notifications/").status_code == 200
     # a token (created from a verified session) authenticates on its own
-    token = Token.objects.create(user=city_reviewer_suzhou)
+    token = api_token(city_reviewer_suzhou)
     api_client.logout()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/review/assessments/").status_code == 200
 
 
@@ -294,7 +293,7 @@ def test_the_token_endpoint_gives_an_official_no_token_for_a_password_alone(api_
     )
     assert response.status_code == 403
     assert "token" not in response.json() and "双因素认证" in response.json()["detail"]
-    assert not Token.objects.filter(user=official).exists()
+    assert not ApiToken.objects.filter(user=official).exists()
 
 
 # --- enterprise users: optional --------------------------------------------------------------

@@ -11,9 +11,9 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from ..conftest import api_token
 from ..outages import terminate_app_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def page_client(admin_a):
 @pytest.fixture
 def token_client(admin_a):
     client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_a).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(admin_a)}")
     return client
 
 
@@ -92,7 +92,7 @@ def fetch(url: str, token: str | None = None) -> tuple[int, dict, str]:
 def test_over_http_requests_fail_cleanly_while_the_database_is_away_then_recover(
     live_server, database_down, open_batch, admin_a
 ):
-    token = Token.objects.create(user=admin_a).key
+    token = api_token(admin_a)
     page, api = f"{live_server.url}/public/lists/", f"{live_server.url}/api/v1/catalog/"
     assert fetch(page)[0] == 200 and fetch(api, token)[0] == 200
 

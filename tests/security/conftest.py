@@ -13,15 +13,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from evaluation import services
 from portal.models import IdentityChangeRequest, Invitation, Notification, Role
+from portal.tokens import TokenChannel, token_create
 from reports.models import Report, ReportStatus
 from scenarios.models import Batch
 
-from ..conftest import login
+from ..conftest import api_token, login
 from ..factories import UserFactory
 from ..services.conftest import PDF, attach_statement
 
@@ -148,7 +148,9 @@ def world(
         notification=Notification.objects.create(
             recipient=admin_a, kind="test", title="测试通知", url="/"
         ),
-        token=Token.objects.create(user=admin_a),
+        token=api_token(admin_a),  # the token itself
+        # a token of A's admin's to list and revoke, besides the one the API is called with
+        erp_token=token_create(user=admin_a, name="ERP", via=TokenChannel.API)[0],
         users=users,
         clients=signed_in_clients(users),
     )

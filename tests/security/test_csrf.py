@@ -77,7 +77,7 @@ def test_every_web_post_needs_the_token_and_changes_nothing_without_it(world):
 def test_the_api_checks_the_token_of_a_session_but_not_a_token_request(world):
     session_clients = csrf_clients(world.users)
     token_client = APIClient(enforce_csrf_checks=True)
-    token_client.credentials(HTTP_AUTHORIZATION=f"Token {world.token.key}")  # admin_a's
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {world.token}")  # admin_a's
     signed_in = [role for role in ROLES if role != "anonymous"]
     failures, token_writes = [], 0
     for route in (r for r in all_routes().values() if r.is_api):

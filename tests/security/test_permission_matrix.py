@@ -252,6 +252,11 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(403, admin_a=200, admin_b=200, province=200), data={}),
     },
     "audit-log-export": {"GET": Call(web(403, admin_a=200, admin_b=200, province=200), fmt())},
+    # API tokens: everyone signed in holds their own; another's is a 404
+    "account-tokens": {"GET": Call(SIGNED_IN), "POST": Call(SIGNED_IN, data={"name": "ERP 接口"})},
+    "account-token-revoke": {
+        "POST": Call(web(404, admin_a=302), lambda w: {"pk": w.erp_token.pk}, {})
+    },
     "notifications": {"GET": Call(SIGNED_IN), "POST": Call(SIGNED_IN, data={})},
     "notifications-read": {
         "POST": Call(web(404, admin_a=302), data=lambda w: {"id": w.notification.pk})
@@ -442,6 +447,11 @@ MATRIX: dict[str, dict[str, Call]] = {
     "api-token": {
         "POST": Call(API_PUBLIC, data={"username": "admin_a", "password": "pass-for-tests-2026"})
     },
+    "auth-token-list": {
+        "GET": Call(API_SIGNED_IN),
+        "POST": Call(api(201), data={"name": "ERP 接口"}),
+    },
+    "auth-token-detail": {"DELETE": Call(api(404, admin_a=204), lambda w: {"pk": w.erp_token.pk})},
     "api-catalog": {"GET": Call(API_PUBLIC)},
     "api-public-list": {"GET": Call(API_PUBLIC, PUBLISHED)},
     "api-compute": {"POST": Call(API_SIGNED_IN, data={"industry_type": "discrete", "inputs": {}})},
