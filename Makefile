@@ -22,10 +22,11 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-secret DATABASE_URL=$(TEST_DATABASE
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	CHROMIUM_PATH=$${CHROMIUM_PATH:-/usr/bin/chromium}
 
-.PHONY: help install demo test lint bench backup restore system-deps-demo system-deps-test messages clean
+.PHONY: help install demo demo-code test lint bench backup restore system-deps-demo system-deps-test messages clean
 
 help:
 	@echo "make demo   install, migrate an SQLite database, load the catalog and demo data, serve on http://127.0.0.1:8000"
+	@echo "make demo-code USER_NAME=city_a   the demo official's current second-factor code"
 	@echo "make test   install, then run the whole suite against PostgreSQL, Redis, a Celery worker and Chromium"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff, the layering contract (import-linter) and the migrations check"
@@ -59,6 +60,10 @@ demo: system-deps-demo install
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The current sign-in code of a demo official (their authenticator's key is the published demo key).
+demo-code:
+	@$(DEMO_ENV) $(PY) manage.py demo_code $(or $(USER_NAME),city_a)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
