@@ -7,17 +7,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.admin import OTPAdminSite
+
+from .views import safe_url
 
 
 class PortalAdminSite(OTPAdminSite):
-    def __init__(self, name="admin"):
+    def __init__(self, name="admin"):  # OTPAdminSite's own default is "otpadmin"
         super().__init__(name)
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        if not safe_url(request, next_url):
             next_url = reverse("admin:index", current_app=self.name)
         if self.has_permission(request):
             return redirect(next_url)

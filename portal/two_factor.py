@@ -36,15 +36,17 @@ def second_factor_required(user) -> bool:
     )
 
 
+def _authenticators(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True)
+
+
 def totp_device(user) -> TOTPDevice | None:
     """The user's confirmed authenticator, if any."""
-    if not user.is_authenticated:
-        return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return _authenticators(user).first() if user.is_authenticated else None
 
 
 def has_second_factor(user) -> bool:
-    return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return user.is_authenticated and _authenticators(user).exists()
 
 
 def recovery_codes_left(user) -> int:

@@ -18,7 +18,7 @@ from django_otp.util import random_hex
 from .models import User
 from .rules import may_change_account
 from .services import audit_log_record
-from .two_factor import second_factor_required
+from .two_factor import has_second_factor, second_factor_required
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -74,7 +74,7 @@ def two_factor_enrol(*, user: User, key: str, code: str, request=None) -> tuple:
     totp.time = time.time()
     if token is None or not totp.verify(token, tolerance=1):
         raise ValidationError({"code": _("验证码不正确：请输入验证器应用当前显示的 6 位数字。")})
-    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    replacing = has_second_factor(user)
     TOTPDevice.objects.filter(user=user).delete()
     # last_t: the code just typed cannot sign in a second time
     device = TOTPDevice.objects.create(
@@ -132,7 +132,7 @@ def second_factor_verify(*, user: User, code: str, recovery: bool = False, reque
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User, request=None) -> list[str]:
     """Ten new recovery codes replace the old ones (used or not)."""
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if not has_second_factor(user):
         raise ValidationError(_("尚未启用双因素认证，没有恢复码。"))
     codes = _recovery_codes_issue(user)
     _audit(user, "two_factor.recovery_codes", _("重新生成恢复码"), request=request)
