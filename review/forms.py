@@ -3,6 +3,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from scenarios.models import Batch, Tier
 
 from .models import Decision
 from .services import BATCH_REVIEW_FIELDS, DEFAULT_RUBRIC
+from .services.common import clean_comment
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -31,6 +33,16 @@ class ReturnForm(CommentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = _("退回意见（必填）")
+
+    def clean(self):
+        """The service's rule for a return's comment, asked before the confirmation."""
+        data = super().clean()
+        if "comment" in data:
+            try:
+                data["comment"] = clean_comment(data["comment"], required=True)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 class AssignForm(forms.Form):

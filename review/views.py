@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.models import State
+from portal.confirmation import confirmation_page, is_confirmed
 from portal.views import apply_validation_error, refusal_status
 from scenarios.models import Batch, Tier
 
-from . import rules, services
+from . import confirmations, rules, services
 from .filters import review_queue_filter
 from .forms import (
     AssignForm,
@@ -160,6 +162,8 @@ def _render_detail(
         "rounds": review_rounds(assessment),
         "decision": decision_of(assessment),
         "can_recommend": rules.can_recommend(user, assessment),
+        "recommend_confirmation": confirmations.recommend(request.user, assessment),
+        "return_confirmation": confirmations.return_to_applicant(request.user, assessment),
         "can_return": rules.can_return(user, assessment),
         "recommend_form": bound.get("recommend") or CommentForm(auto_id="recommend_%s"),
         "return_form": bound.get("return") or ReturnForm(auto_id="return_%s"),
@@ -181,10 +185,15 @@ def review_detail(request, pk: int):
     return _render_detail(request, assessment)
 
 
-def _act(request, assessment, key: str, form, call, success: str):
+def _act(request, assessment, key: str, form, call, success: str, confirmation=None):
     """Run a service with a valid form; on success back to the detail page with a message,
-    else the page again with the error next to the field (400, 409 or 403)."""
+    else the page again with the error next to the field (400, 409 or 403). With a
+    ``confirmation``, a valid form not yet confirmed gets the confirmation page first."""
     status = 400
+    if form.is_valid() and confirmation and not is_confirmed(request):
+        return confirmation_page(
+            request, confirmation, cancel_url=reverse("review-detail", args=[assessment.pk])
+        )
     if form.is_valid():
         try:
             call(form.cleaned_data)
@@ -214,6 +223,7 @@ def review_recommend(request, pk: int):
             assessment=assessment, actor=request.user, comment=data["comment"]
         ),
         _("已推荐至省级。"),
+        confirmations.recommend(request.user, assessment),
     )
 
 
@@ -231,6 +241,7 @@ def review_return(request, pk: int):
             assessment=assessment, actor=request.user, comment=data["comment"]
         ),
         _("已退回企业修改。"),
+        confirmations.return_to_applicant(request.user, assessment),
     )
 
 

@@ -159,14 +159,16 @@ def test_the_city_recommends_through_the_page(client, evaluated, city_reviewer_s
     report = f"/assessments/{evaluated.pk}/report/"
     assert f'href="{report}"' in html  # the application report, one click away
     assert client.get(report).status_code == 200
-    response = client.post(f"{detail(evaluated)}recommend/", {"comment": "同意推荐。"})
+    response = client.post(
+        f"{detail(evaluated)}recommend/", {"comment": "同意推荐。", "confirmed": "1"}
+    )
     assert response.status_code == 302 and response["Location"] == detail(evaluated)
     assert refreshed(evaluated).state == State.CITY_RECOMMENDED
     html = html_of(client.get(detail(evaluated)))
     assert "已推荐至省级。" in html and "同意推荐。" in html
     assert 'data-testid="recommend-form"' not in html
     # once recommended, recommending again is a state conflict
-    response = client.post(f"{detail(evaluated)}recommend/", {"comment": ""})
+    response = client.post(f"{detail(evaluated)}recommend/", {"comment": "", "confirmed": "1"})
     assert response.status_code == 409 and "不能推荐" in html_of(response)
     assert Recommendation.objects.count() == 1
 
@@ -176,7 +178,7 @@ def test_a_return_needs_a_comment_then_reopens_the_assessment(
     client, evaluated, city_reviewer_suzhou, admin_a
 ):
     login(client, city_reviewer_suzhou)
-    response = client.post(f"{detail(evaluated)}return/", {"comment": "  "})
+    response = client.post(f"{detail(evaluated)}return/", {"comment": "  ", "confirmed": "1"})
     assert response.status_code == 400
     html = html_of(response)
     form = html[html.index('data-testid="return-form"') :]
@@ -184,7 +186,9 @@ def test_a_return_needs_a_comment_then_reopens_the_assessment(
     assert refreshed(evaluated).state == State.SUBMITTED
     assert Recommendation.objects.count() == 0
 
-    response = client.post(f"{detail(evaluated)}return/", {"comment": "请补充场景 4 的证明材料。"})
+    response = client.post(
+        f"{detail(evaluated)}return/", {"comment": "请补充场景 4 的证明材料。", "confirmed": "1"}
+    )
     assert response.status_code == 302
     a = refreshed(evaluated)
     assert a.state == State.RETURNED and a.is_editable
@@ -197,10 +201,14 @@ def test_the_province_may_return_but_not_recommend(client, recommended, province
     login(client, province_admin)
     html = html_of(client.get(detail(recommended)))
     assert 'data-testid="return-form"' in html and 'data-testid="recommend-form"' not in html
-    response = client.post(f"{detail(recommended)}recommend/", {"comment": "越级推荐"})
+    response = client.post(
+        f"{detail(recommended)}recommend/", {"comment": "越级推荐", "confirmed": "1"}
+    )
     assert response.status_code == 403 and "只有企业所在市的主管部门可以推荐" in html_of(response)
     assert refreshed(recommended).state == State.CITY_RECOMMENDED
-    response = client.post(f"{detail(recommended)}return/", {"comment": "请补充财务报表。"})
+    response = client.post(
+        f"{detail(recommended)}return/", {"comment": "请补充财务报表。", "confirmed": "1"}
+    )
     assert response.status_code == 302
     assert refreshed(recommended).state == State.RETURNED
     assert Recommendation.objects.filter(reviewer=province_admin, outcome="returned").exists()
@@ -209,15 +217,17 @@ def test_the_province_may_return_but_not_recommend(client, recommended, province
 @pytest.mark.django_db
 def test_a_resubmission_shows_both_rounds(client, evaluated, city_reviewer_suzhou, admin_a):
     login(client, city_reviewer_suzhou)
-    client.post(f"{detail(evaluated)}return/", {"comment": "第一轮：请补充材料。"})
+    client.post(
+        f"{detail(evaluated)}return/", {"comment": "第一轮：请补充材料。", "confirmed": "1"}
+    )
     with transaction.atomic():
         services.assessment_submit(
             assessment=refreshed(evaluated), actor=admin_a, declarations=DECLARED
         )
     assert refreshed(evaluated).state == State.SUBMITTED
-    assert client.post(f"{detail(evaluated)}recommend/", {"comment": "第二轮：同意推荐。"})[
-        "Location"
-    ] == detail(evaluated)
+    assert client.post(
+        f"{detail(evaluated)}recommend/", {"comment": "第二轮：同意推荐。", "confirmed": "1"}
+    )["Location"] == detail(evaluated)
     html = html_of(client.get(detail(evaluated)))
     rounds = html[html.index('data-testid="rounds"') :]
     assert rounds.count('data-testid="round"') == 2
@@ -540,7 +550,10 @@ def test_every_post_is_refused_to_the_wrong_roles(
         (batch_url(batch, "publish"), {"action": "publish"}),
         (batch_url(batch, "settings"), settings_data(batch, ROWS, reviewers_per_assessment=1)),
     ]
-    city = [(f"{a}recommend/", {"comment": "x"}), (f"{a}return/", {"comment": "x"})]
+    city = [
+        (f"{a}recommend/", {"comment": "x", "confirmed": "1"}),
+        (f"{a}return/", {"comment": "x", "confirmed": "1"}),
+    ]
     before = snapshot_of_db(reviewed)
     refusals = {
         city_reviewer_suzhou: province_only,

@@ -144,3 +144,13 @@ def sign_in(page, username, password):
         page.fill("input[name=code]", totp_code(device))
         page.locator("main form").get_by_role("button").click()
         page.wait_for_url(lambda url: "/account/two-factor/" not in url)
+
+
+def confirm(page, says: str) -> None:
+    """An irreversible action's dialog: it says ``says``; confirm it."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(says)
+    dialog.get_by_test_id("confirm-dialog-ok").click()

@@ -12,7 +12,7 @@ from evaluation.models import Assessment, State
 from review.models import AssignmentStatus, ExpertAssignment
 
 from ..factories import PASSWORD
-from .conftest import sign_in
+from .conftest import confirm, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +70,7 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     expect(page.get_by_test_id("scenario-1")).to_be_visible()
     page.get_by_test_id("return-form").get_by_role("textbox").fill("请补充场景 30 的验收报告。")
     page.get_by_test_id("return-form").get_by_role("button").click()
+    confirm(page, "企业将看到退回意见")
     expect(page.get_by_test_id("rounds")).to_contain_text("请补充场景 30 的验收报告。")
     sign_out(page)
 
@@ -84,7 +85,14 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     sign_in(page, "city_sz", PASSWORD)
     page.goto(f"/review/assessments/{assessment.pk}/")
     expect(page.get_by_test_id("round")).to_have_count(1)
+    # the dialog says what will happen; cancelled, nothing does
     page.get_by_test_id("recommend-form").get_by_role("button").click()
+    expect(page.get_by_test_id("confirm-dialog")).to_contain_text("提交省级评审")
+    page.get_by_test_id("confirm-dialog-cancel").click()
+    expect(page.get_by_test_id("confirm-dialog")).to_have_count(0)
+    expect(page.get_by_test_id("state")).not_to_have_text("市级已推荐")
+    page.get_by_test_id("recommend-form").get_by_role("button").click()
+    confirm(page, "提交省级评审")
     expect(page.get_by_test_id("state")).to_have_text("市级已推荐")
     expect(page.get_by_test_id("round")).to_have_count(2)
     sign_out(page)

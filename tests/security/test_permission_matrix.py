@@ -218,9 +218,7 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     # A's submission is in review: its admin asks the province to confirm a new identity
     "identity-change-request": {
-        "GET": Call(
-            web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A
-        ),
+        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A),
         "POST": Call(
             web(404, admin_a=302, member_a=403, city_sz=403, province=403),
             ENTERPRISE_A,
@@ -384,12 +382,16 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     "review-recommend": {
         "POST": Call(
-            web(403, city_nj=404, city_sz=409, province=403), SUBMITTED, {"comment": "同意"}
+            web(403, city_nj=404, city_sz=409, province=403),
+            SUBMITTED,
+            {"comment": "同意", "confirmed": "1"},
         )
     },
     "review-return": {
         "POST": Call(
-            web(403, city_nj=404, city_sz=409, province=409), SUBMITTED, {"comment": "退回"}
+            web(403, city_nj=404, city_sz=409, province=409),
+            SUBMITTED,
+            {"comment": "退回", "confirmed": "1"},
         )
     },
     "review-assign": {

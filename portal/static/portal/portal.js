@@ -11,4 +11,65 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
   });
+  // <form data-confirm-title=…>: an irreversible action asks first, saying what will happen
+  // (portal/confirmation.py). Confirmed, the form is sent with confirmed=1; without JavaScript
+  // the server answers a confirmation page instead.
+  function confirmDialog(form, submitter) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog border rounded shadow p-0";
+    dialog.setAttribute("data-testid", "confirm-dialog");
+    var warn = form.dataset.confirmWarning === "1";
+    var body = document.createElement("div");
+    body.className = "p-4";
+    var title = document.createElement("h2");
+    title.className = "h5 mb-3";
+    title.textContent = form.dataset.confirmTitle;
+    body.appendChild(title);
+    form.dataset.confirmText.split("\n").forEach(function (line) {
+      var p = document.createElement("p");
+      p.className = "mb-2";
+      p.textContent = line;
+      body.appendChild(p);
+    });
+    var buttons = document.createElement("div");
+    buttons.className = "d-flex gap-2 justify-content-end mt-3";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-outline-secondary";
+    cancel.textContent = document.documentElement.lang.indexOf("en") === 0 ? "Cancel" : "取消";
+    cancel.setAttribute("data-testid", "confirm-dialog-cancel");
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.className = "btn " + (warn ? "btn-warning" : "btn-primary");
+    ok.textContent = form.dataset.confirmAction;
+    ok.setAttribute("data-testid", "confirm-dialog-ok");
+    buttons.appendChild(cancel);
+    buttons.appendChild(ok);
+    body.appendChild(buttons);
+    dialog.appendChild(body);
+    document.body.appendChild(dialog);
+    cancel.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    ok.addEventListener("click", function () {
+      var field = form.querySelector("input[name=confirmed]");
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "confirmed";
+        form.appendChild(field);
+      }
+      field.value = "1";
+      form.dataset.confirmed = "1";
+      dialog.close();
+      if (submitter && submitter.form === form) form.requestSubmit(submitter);
+      else form.requestSubmit();
+    });
+    dialog.showModal();
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-confirm-title]") || form.dataset.confirmed === "1") return;
+    event.preventDefault();
+    confirmDialog(form, event.submitter);
+  });
 })();
