@@ -33,3 +33,17 @@ def return_to_applicant(actor, assessment) -> Confirmation | None:
         ),
         action=_("确认退回"),
     )
+
+
+def review_submit(actor, assignment) -> Confirmation | None:
+    """The expert's review: final once submitted."""
+    if not rules.can_review(actor, assignment):
+        return None
+    return Confirmation(
+        title=_("提交对 %(reference)s 的评审意见？") % {"reference": assignment.reference},
+        consequences=(
+            _("提交后评审意见和评分不能再修改。"),
+            _("系统将按评分标准的权重计算总分，省级管理员将看到您的评审意见。"),
+        ),
+        action=_("确认提交评审"),
+    )

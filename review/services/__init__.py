@@ -30,8 +30,10 @@ from .decisions import (
     batch_list_publish,
 )
 from .expert_reviews import (
+    ReviewErrors,
     claimed_in,
     claimed_scenarios,
+    review_problems,
     review_save,
     review_submit,
 )
@@ -39,6 +41,7 @@ from .expert_reviews import (
 __all__ = [
     "BATCH_REVIEW_FIELDS",
     "DEFAULT_RUBRIC",
+    "ReviewErrors",
     "assessment_decide",
     "assessment_recommend",
     "assessment_return",
@@ -51,6 +54,7 @@ __all__ = [
     "claimed_in",
     "claimed_scenarios",
     "conflict_declare",
+    "review_problems",
     "review_save",
     "review_submit",
     "rubric_ensure",

@@ -111,6 +111,7 @@ def review_data(w) -> dict:
         "recommended_tier": "workshop",
         **{f"verdict-{no}-accepted": "1" for no in claimed},
         **{f"score-{c.pk}": "8" for c in w.batch.rubric.all()},
+        "confirmed": "1",  # the submit asks first; a draft save ignores it
     }
 
 

@@ -875,11 +875,11 @@ def test_partial_drafts_merge(mine, experts):
         ({"opinion": "长" * 5001}, "opinion"),
     ],
 )
-def test_bad_review_input_saves_nothing(mine, experts, data, field):
+def test_a_bad_review_value_is_refused_alone(mine, experts, data, field):
     first = criteria(mine.assessment.batch)[0]
     rs.review_save(assignment=mine, actor=experts[0], data={"opinion": "草稿"})
-    # Replace the placeholder with the first criterion's id; add a valid part that must not
-    # be saved either.
+    # Replace the placeholder with the first criterion's id; add a valid part, saved all the
+    # same (unless the bad value is the opinion itself).
     data = {
         k: (
             {kk.replace("C1", str(first.pk)): vv for kk, vv in v.items()}
@@ -890,8 +890,30 @@ def test_bad_review_input_saves_nothing(mine, experts, data, field):
     }
     field = field.replace("C1", str(first.pk))
     data.setdefault("opinion", "新的意见")
-    with refused(ValidationError, field):
+    before = {k: v for k, v in db_state().items() if k != "ExpertAssignment"}
+    with pytest.raises(rs.ReviewErrors) as info:
         rs.review_save(assignment=mine, actor=experts[0], data=data)
+    assert set(info.value.message_dict) == {field}
+    mine.refresh_from_db()
+    assert mine.scores == {} and mine.verdicts == {} and mine.recommended_tier == ""
+    assert mine.opinion == ("草稿" if field == "opinion" else "新的意见")
+    assert info.value.assignment.version == mine.version == (2 if field == "opinion" else 3)
+    assert {k: v for k, v in db_state().items() if k != "ExpertAssignment"} == before
+
+
+def test_a_bad_score_keeps_the_one_stored(mine, experts):
+    first, second = criteria(mine.assessment.batch)[:2]
+    rs.review_save(assignment=mine, actor=experts[0], data={"scores": {str(first.pk): 6}})
+    with pytest.raises(rs.ReviewErrors) as info:
+        rs.review_save(
+            assignment=mine,
+            actor=experts[0],
+            data={"scores": {str(first.pk): 12, str(second.pk): "7.5"}},
+        )
+    message = info.value.message_dict[f"scores.{first.pk}"][0]
+    assert first.name in message and "0–10" in message
+    mine.refresh_from_db()
+    assert mine.scores == {str(first.pk): 6.0, str(second.pk): 7.5}
 
 
 def test_stale_version_refused(mine, experts):
@@ -927,7 +949,7 @@ def test_incomplete_review_lists_every_missing_part(mine, experts):
             "scores": {str(first.pk): 6},
         },
     )
-    with refused(ValidationError) as info:
+    with refused(rs.ReviewErrors) as info:
         rs.review_submit(assignment=mine, actor=experts[0])
     errors = info.value.message_dict
     assert set(errors) == {
@@ -939,6 +961,33 @@ def test_incomplete_review_lists_every_missing_part(mine, experts):
     }
     mine.refresh_from_db()
     assert mine.status == AssignmentStatus.ACTIVE and mine.submitted_at is None
+
+
+def test_a_refused_submit_lists_bad_values_with_the_missing_parts(mine, experts):
+    first, second, *others = criteria(mine.assessment.batch)
+    data = {
+        "scores": {str(first.pk): 6, str(second.pk): 99},
+        "verdicts": {"1": {"accepted": "yes"}},
+        "opinion": "意见",
+    }
+    expected = {
+        *(f"verdicts.{no}.accepted" for no in rs.claimed_scenarios(mine.assessment)),
+        f"scores.{second.pk}",
+        *(f"scores.{c.pk}" for c in others),
+        "recommended_tier",
+    }
+    assert rs.review_problems(assignment=mine, data=data).keys() == expected
+    mine.refresh_from_db()
+    assert mine.version == 1  # asking changes nothing
+    with pytest.raises(rs.ReviewErrors) as info:
+        rs.review_submit(assignment=mine, actor=experts[0], data=data)
+    errors = info.value.message_dict
+    assert errors.keys() == expected
+    assert "99" not in str(errors) and "0–10" in errors[f"scores.{second.pk}"][0]
+    assert errors["verdicts.1.accepted"] == ["请选择认可或不认可。"]
+    mine.refresh_from_db()
+    assert mine.status == AssignmentStatus.ACTIVE
+    assert mine.scores == {str(first.pk): 6.0} and mine.opinion == "意见"
 
 
 def test_complete_review_is_totalled_and_final(mine, experts):
