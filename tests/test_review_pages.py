@@ -1,5 +1,6 @@
 """The city reviewers' and the province admin's review pages, through the Django test client."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,13 @@ from evaluation import services
 from evaluation.models import Assessment, State
 from portal.models import City, IndustryType, Role
 from review import services as services_review
-from review.models import AssignmentStatus, Decision, ExpertAssignment, Recommendation
+from review.models import (
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    ExpertAssignment,
+    Recommendation,
+)
 from scenarios.models import Batch, RubricCriterion
 
 from .conftest import complete_review, login
@@ -383,7 +390,25 @@ def test_auto_assign_names_the_submissions_still_short(client, recommended, expe
 @pytest.mark.django_db
 def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, province_admin):
     colleague = UserFactory(username="colleague", role=Role.EXPERT, employer="甲企业")
+    declared = UserFactory(username="declared", role=Role.EXPERT, employer="某研究院")
+    ConflictDeclaration.objects.create(
+        expert=declared, enterprise=recommended.enterprise, reason="亲属任职"
+    )
     login(client, province_admin)
+    html = html_of(client.get(detail(recommended)))
+    select = html[html.index('name="expert"') :]
+    select = select[: select.index("</select>")]
+    # conflicted experts are listed, disabled, saying why; the others may be chosen
+    assert re.search(
+        rf'<option value="{colleague.pk}"[^>]* disabled>colleague（甲企业）'
+        r" — 不可指派：专家的工作单位即申报企业</option>",
+        select,
+    ), select
+    assert re.search(
+        rf'<option value="{declared.pk}"[^>]* disabled>[^<]*不可指派：专家已申报与该企业存在利益冲突',
+        select,
+    )
+    assert re.search(rf'<option value="{expert.pk}">[^<]*</option>', select)
     response = client.post(f"{detail(recommended)}assign/", {"expert": colleague.pk})
     assert response.status_code == 400
     html = html_of(response)
@@ -399,6 +424,10 @@ def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, 
     assert refreshed(recommended).state == State.UNDER_REVIEW
     response = client.post(f"{detail(recommended)}assign/", {"expert": expert.pk})
     assert response.status_code == 400 and "该专家已分配过这份申报" in html_of(response)
+    assert re.search(
+        rf'<option value="{expert.pk}"[^>]* disabled>[^<]*不可指派：已分配过这份申报',
+        html_of(response),
+    )
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ log and notifies the users it concerns (in the portal, and by email through a wo
 
 from .assignment import (
     assignment_add,
+    assignment_refusals,
     assignment_remove,
     assignments_auto,
     awaiting_experts,
@@ -46,6 +47,7 @@ __all__ = [
     "assessment_recommend",
     "assessment_return",
     "assignment_add",
+    "assignment_refusals",
     "assignment_remove",
     "assignments_auto",
     "awaiting_experts",

@@ -162,6 +162,31 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
     return {"created": created, "short": short}
 
 
+def assignment_refusals(assessment: Assessment, candidates) -> dict[int, list[str]]:
+    """Why ``assignment_add`` would refuse each of these experts for the assessment (those it
+    would accept are left out): the conflicts of interest, or already assigned. The manual
+    choice lists them disabled with these reasons."""
+    applicant, declared = _applicant(assessment), _declared_conflicts()
+    taken = set(
+        assessment.assignments.exclude(status=AssignmentStatus.REMOVED).values_list(
+            "expert_id", flat=True
+        )
+    )
+    refusals = {}
+    for expert in candidates:
+        reasons = conflicts(
+            _profile(expert),
+            applicant,
+            declared=declared,
+            avoid_same_city=assessment.batch.avoid_same_city,
+        )
+        if expert.pk in taken:
+            reasons.append(_("已分配过这份申报"))
+        if reasons:
+            refusals[expert.pk] = reasons
+    return refusals
+
+
 @transaction.atomic
 def assignment_add(*, assessment: Assessment, expert, actor) -> ExpertAssignment:
     """The province admin assigns a chosen expert (overriding the automatic choice); a
