@@ -719,6 +719,25 @@ def test_balance_with_conflicts(seven, five, open_batch, province_admin):
     assert max(counted.values()) - min(counted.values()) <= 1
 
 
+def test_loads_end_within_one_review_when_a_late_conflict_narrows_the_choice(
+    seven, five, open_batch, province_admin
+):
+    # Three submissions, four experts; the fourth may not review the third. Picking the
+    # least loaded submission by submission ends 3/3/2/1.
+    for a in seven[3:]:
+        Assessment.objects.filter(pk=a.pk).update(state=State.DRAFT)
+    ConflictDeclaration.objects.create(
+        expert=five[3], enterprise=seven[2].enterprise, reason="亲属"
+    )
+    five[4].is_active = False
+    five[4].save()
+    result = rs.assignments_auto(batch=open_batch, actor=province_admin)
+    assert len(result["created"]) == 9 and result["short"] == []
+    assert sorted(loads(open_batch).values()) == [2, 2, 2, 3]
+    assert live(seven[2]) == ["pool1", "pool2", "pool3"]
+    assert all(len(live(a)) == 3 for a in seven[:2])
+
+
 def test_too_few_eligible_experts(seven, five, open_batch, province_admin):
     # Only two experts may review the first enterprise: three work for it.
     for e in five[:3]:
