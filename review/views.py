@@ -440,6 +440,7 @@ def batch_assignments(request, pk: int):
             "batch": batch,
             "loads": expert_loads(batch),
             "waiting": waiting_for_experts(batch),
+            "auto_assign_confirmation": confirmations.auto_assign(request.user, batch),
         },
     )
 
@@ -448,6 +449,11 @@ def batch_assignments(request, pk: int):
 @require_POST
 def batch_auto_assign(request, pk: int):
     batch = province_batch(request, pk)
+    confirmation = confirmations.auto_assign(request.user, batch)
+    if confirmation and not is_confirmed(request):
+        return confirmation_page(
+            request, confirmation, cancel_url=reverse("batch-assignments", args=[batch.pk])
+        )
     try:
         result = services.assignments_auto(batch=batch, actor=request.user)
     except ValidationError as exc:

@@ -366,7 +366,16 @@ def test_auto_assign_through_the_page_gives_three_experts(
     login(client, province_admin)
     html = html_of(client.get(batch_url(recommended.batch, "assignments")))
     assert f'data-testid="waiting-{recommended.pk}"' in html and "东南大学" in html
-    response = client.post(batch_url(recommended.batch, "assignments/auto"), follow=True)
+    form = html[html.index('data-testid="auto-assign-form"') :].split(">", 1)[0]
+    assert "为 1 份待分配的申报补足评审专家（每份 3 位），从 3 位评审专家中" in form
+    # without JavaScript: the page asks first, saying as much; nothing is assigned yet
+    response = client.post(batch_url(recommended.batch, "assignments/auto"))
+    assert response.status_code == 200 and 'data-testid="confirmation"' in html_of(response)
+    assert "评分标准将从首次分配起固定" in html_of(response)
+    assert not ExpertAssignment.objects.exists()
+    response = client.post(
+        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+    )
     assert "已分配 3 项，0 份申报仍缺少专家" in html_of(response)
     live = ExpertAssignment.objects.filter(assessment=recommended, status=AssignmentStatus.ACTIVE)
     assert sorted(live.values_list("expert__username", flat=True)) == [
@@ -383,7 +392,9 @@ def test_auto_assign_through_the_page_gives_three_experts(
 @pytest.mark.django_db
 def test_auto_assign_names_the_submissions_still_short(client, recommended, expert, province_admin):
     login(client, province_admin)
-    response = client.post(batch_url(recommended.batch, "assignments/auto"), follow=True)
+    response = client.post(
+        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+    )
     assert "已分配 1 项，1 份申报仍缺少专家：甲企业" in html_of(response)
 
 
@@ -575,7 +586,7 @@ def test_every_post_is_refused_to_the_wrong_roles(
         (f"{a}assign/", {"expert": expert.pk}),
         (f"{a}decide/", {"outcome": "approved", "tier": "workshop", "reason": "x"}),
         (f"/review/assignments/{assignment.pk}/remove/", {}),
-        (batch_url(batch, "assignments/auto"), {}),
+        (batch_url(batch, "assignments/auto"), {"confirmed": "1"}),
         (batch_url(batch, "publish"), {"action": "publish"}),
         (batch_url(batch, "settings"), settings_data(batch, ROWS, reviewers_per_assessment=1)),
     ]

@@ -49,6 +49,7 @@ def score(page, assignment, points: int, tier_label: str):
     page.get_by_label("建议认定层级").select_option(label=tier_label)
     page.get_by_test_id("save-draft").click()
     page.get_by_test_id("submit-review").click()
+    confirm(page, "不能再修改")
     expect(page.get_by_test_id("review-final")).to_be_visible()
     expect(page.get_by_test_id("review-total")).to_have_text(f"{points * 10:.2f}")
 
@@ -101,6 +102,7 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     sign_in(page, "prov", ADMIN_PASSWORD)
     page.goto(f"/review/batches/{batch.pk}/assignments/")
     page.get_by_test_id("auto-assign").click()
+    confirm(page, "从 3 位评审专家中")
     for expert in experts:
         expect(page.get_by_test_id(f"load-{expert.pk}")).to_contain_text("1")
     sign_out(page)

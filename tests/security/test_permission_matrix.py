@@ -434,7 +434,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
     },
-    "batch-auto-assign": {"POST": Call(web(403, province=302), BATCH, {})},
+    "batch-auto-assign": {"POST": Call(web(403, province=302), BATCH, {"confirmed": "1"})},
     "batch-decisions": {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
