@@ -12,6 +12,7 @@ from evaluation.models import Assessment, State
 from review.models import Recommendation
 
 from .conftest import login
+from .services.conftest import DECLARED
 
 
 def detail(a) -> str:
@@ -114,3 +115,24 @@ def test_the_expert_is_asked_before_a_review_becomes_final(client, under_review)
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == "submitted" and float(assignment.total) == 80.0
+
+
+# --- the enterprise's submit ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_enterprise_is_told_what_submitting_does_before_it_does(client, assessment, admin_a):
+    url = f"/assessments/{assessment.pk}/submit/"
+    login(client, admin_a)
+    html = client.get(url).content.decode()
+    form = unescape(html[html.index('data-testid="submit-form"') :].split(">", 1)[0])
+    assert "data-confirm-title=" in form and "冻结" in form and "主管部门" in form
+    assert 'data-confirm-warning=""' in form  # a first submission: nothing to warn about
+    post = {**DECLARED, "version": assessment.version}
+    response = client.post(url, post)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="confirmation"' in html
+    assert Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
+    response = client.post(url, hidden_fields(html))
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).state == State.SUBMITTED

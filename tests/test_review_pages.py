@@ -21,7 +21,7 @@ from scenarios.models import Batch, RubricCriterion
 
 from .conftest import complete_review, login
 from .factories import EnterpriseFactory, UserFactory
-from .services.conftest import DECLARED
+from .services.conftest import DECLARED, answers_to
 
 
 def detail(a) -> str:
@@ -229,7 +229,10 @@ def test_a_resubmission_shows_both_rounds(client, evaluated, city_reviewer_suzho
     )
     with transaction.atomic():
         services.assessment_submit(
-            assessment=refreshed(evaluated), actor=admin_a, declarations=DECLARED
+            assessment=refreshed(evaluated),
+            actor=admin_a,
+            declarations=DECLARED,
+            answers=answers_to(evaluated),
         )
     assert refreshed(evaluated).state == State.SUBMITTED
     assert client.post(
@@ -239,6 +242,42 @@ def test_a_resubmission_shows_both_rounds(client, evaluated, city_reviewer_suzho
     rounds = html[html.index('data-testid="rounds"') :]
     assert rounds.count('data-testid="round"') == 2
     assert rounds.index("第二轮：同意推荐。") < rounds.index("第一轮：请补充材料。")
+
+
+@pytest.mark.django_db
+def test_the_enterprise_answers_each_return_comment_and_the_city_reads_the_answers(
+    client, evaluated, city_reviewer_suzhou, admin_a
+):
+    services_review.assessment_return(
+        assessment=evaluated, actor=city_reviewer_suzhou, comment="请补充场景 30 的验收报告。"
+    )
+    returned = Recommendation.objects.get()
+    login(client, admin_a)
+    url = f"/assessments/{evaluated.pk}/submit/"
+    html = html_of(client.get(url))
+    assert f'data-testid="return-answer-{returned.pk}"' in html
+    assert "请补充场景 30 的验收报告。" in html and f'name="answer-{returned.pk}"' in html
+    data = {**DECLARED, "version": refreshed(evaluated).version}
+    response = client.post(url, {**data, f"answer-{returned.pk}": "  ", "confirmed": "1"})
+    assert response.status_code == 422
+    assert "请答复退回意见“请补充场景 30 的验收报告。”" in html_of(response)
+    assert refreshed(evaluated).state == State.RETURNED
+    # nothing changed since the return: the confirmation warns before resubmitting
+    data[f"answer-{returned.pk}"] = "验收报告已补充上传。"
+    response = client.post(url, data)
+    html = html_of(response)
+    assert response.status_code == 200 and 'data-testid="confirmation-warning"' in html
+    assert "没有任何修改" in html and "对退回意见的答复将随申报提交" in html
+    assert refreshed(evaluated).state == State.RETURNED
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 302 and refreshed(evaluated).state == State.SUBMITTED
+
+    login(client, city_reviewer_suzhou)
+    html = html_of(client.get(detail(evaluated)))
+    rounds = html[html.index('data-testid="rounds"') :]
+    answer = rounds[rounds.index('data-testid="round-answer"') :]
+    assert "请补充场景 30 的验收报告。" in rounds[: rounds.index('data-testid="round-answer"')]
+    assert "验收报告已补充上传。" in answer[: answer.index("</li>")]
 
 
 # --- the province: settings and rubric ------------------------------------------------------------

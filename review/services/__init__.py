@@ -24,6 +24,7 @@ from .batches import (
 from .city import (
     assessment_recommend,
     assessment_return,
+    return_answers_record,
     submission_notify,
 )
 from .decisions import (
@@ -56,6 +57,7 @@ __all__ = [
     "claimed_in",
     "claimed_scenarios",
     "conflict_declare",
+    "return_answers_record",
     "review_problems",
     "review_save",
     "review_submit",

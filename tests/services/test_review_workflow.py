@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from evaluation import services
 from evaluation.models import Assessment, State
-from evaluation.selectors import assessment_history
+from evaluation.selectors import assessment_history, resubmission_unchanged
 from evaluation.snapshot import build_snapshot, snapshot_digest
 from portal.exceptions import StateConflict
 from portal.models import AuditLog, City, Notification, Role
@@ -554,13 +554,37 @@ def test_return_edit_and_resubmit(
     assert submitted.state == State.RETURNED and submitted.is_editable
     assert [r.comment for r in sel.returned_comments(submitted)] == [comment]
 
+    assert resubmission_unchanged(submitted)  # nothing changed since the return yet
     services.scenario_answer_set(
         assessment=submitted, actor=admin_a, scenario_no=30, data={"status": "in_progress"}
     )
+    assert not resubmission_unchanged(submitted)
+    returned = sel.returns_awaiting_answer(submitted).get()
+    # each return comment needs an answer, the error naming the comment
+    with refused(ValidationError, f"answers.{returned.pk}") as info:
+        services.assessment_submit(
+            assessment=submitted, actor=admin_a, declarations=DECLARED, answers={returned.pk: " "}
+        )
+    assert "场景 30 的证明材料不足" in info.value.message_dict[f"answers.{returned.pk}"][0]
+    with refused(ValidationError, f"answers.{returned.pk}", "answers.999999"):
+        services.assessment_submit(
+            assessment=submitted, actor=admin_a, declarations=DECLARED, answers={999999: "?"}
+        )
+    answer = "场景 30 尚在建设，已改为“建设中”。"
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_submit(assessment=submitted, actor=admin_a, declarations=DECLARED)
+        services.assessment_submit(
+            assessment=submitted,
+            actor=admin_a,
+            declarations=DECLARED,
+            answers={str(returned.pk): f" {answer} "},
+        )
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
+    returned.refresh_from_db()
+    assert returned.answer == answer and returned.answered_at is not None
+    assert not sel.returns_awaiting_answer(submitted).exists()
+    logged = AuditLog.objects.filter(action="assessment.submit").latest("pk")
+    assert logged.data["answers"] == {str(returned.pk): answer}
     assert submitted.snapshot_sha256 not in ("", first_sha)
     assert submitted.snapshot_sha256 == snapshot_digest(submitted.snapshot)
     assert submitted.snapshot["scenarios"]["30"]["status"] == "in_progress"
