@@ -11,21 +11,22 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
   });
-  // <form data-confirm-title=…>: an irreversible action asks first, saying what will happen
-  // (portal/confirmation.py). Confirmed, the form is sent with confirmed=1; without JavaScript
-  // the server answers a confirmation page instead.
-  function confirmDialog(form, submitter) {
+  // <form data-confirm-title=…>, or its <button data-confirm-title=…> when only that button's
+  // action is irreversible: it asks first, saying what will happen (portal/confirmation.py).
+  // Confirmed, the form is sent with confirmed=1; without JavaScript the server answers a
+  // confirmation page instead.
+  function confirmDialog(form, source, submitter) {
     var dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog border rounded shadow p-0";
     dialog.setAttribute("data-testid", "confirm-dialog");
-    var warn = form.dataset.confirmWarning === "1";
+    var warn = source.dataset.confirmWarning === "1";
     var body = document.createElement("div");
     body.className = "p-4";
     var title = document.createElement("h2");
     title.className = "h5 mb-3";
-    title.textContent = form.dataset.confirmTitle;
+    title.textContent = source.dataset.confirmTitle;
     body.appendChild(title);
-    form.dataset.confirmText.split("\n").forEach(function (line) {
+    source.dataset.confirmText.split("\n").forEach(function (line) {
       var p = document.createElement("p");
       p.className = "mb-2";
       p.textContent = line;
@@ -41,7 +42,7 @@
     var ok = document.createElement("button");
     ok.type = "button";
     ok.className = "btn " + (warn ? "btn-warning" : "btn-primary");
-    ok.textContent = form.dataset.confirmAction;
+    ok.textContent = source.dataset.confirmAction;
     ok.setAttribute("data-testid", "confirm-dialog-ok");
     buttons.appendChild(cancel);
     buttons.appendChild(ok);
@@ -68,8 +69,12 @@
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-confirm-title]") || form.dataset.confirmed === "1") return;
+    // held back by the page's own script (it submits again later), or confirmed already
+    if (event.defaultPrevented || form.dataset.confirmed === "1") return;
+    var submitter = event.submitter;
+    var source = submitter && submitter.dataset.confirmTitle ? submitter : form;
+    if (!source.dataset.confirmTitle) return;
     event.preventDefault();
-    confirmDialog(form, event.submitter);
+    confirmDialog(form, source, submitter);
   });
 })();
