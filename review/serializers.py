@@ -22,6 +22,7 @@ from .models import (
     ExpertAssignment,
     Recommendation,
 )
+from .publicity_serializers import PublicitySerializer
 from .services import BATCH_REVIEW_FIELDS
 
 
@@ -349,6 +350,11 @@ class ReviewBatchSerializer(serializers.ModelSerializer):
             "catalog_version",
             *BATCH_REVIEW_FIELDS,
             "list_published_at",
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "publicity_contact_department",
+            "publicity_contact_phone",
+            "publicity_contact_email",
             "rubric",
         )
         read_only_fields = fields
@@ -413,10 +419,6 @@ class DecisionRowSerializer(serializers.Serializer):
     decided_tier = serializers.CharField(source="assessment.decided_tier", allow_blank=True)
 
 
-class PublishInputSerializer(serializers.Serializer):
-    publish = serializers.BooleanField(required=False, default=True)
-
-
 # --- the public list ----------------------------------------------------------
 
 
@@ -437,4 +439,5 @@ class PublicListRowSerializer(serializers.Serializer):
 
 class PublicListSerializer(serializers.Serializer):
     batch = PublicBatchSerializer()
+    publicity = PublicitySerializer(help_text=_("公示期、联系方式和公示状态"))
     results = PublicListRowSerializer(many=True)

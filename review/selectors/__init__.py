@@ -11,6 +11,17 @@ from .public import (
     public_list,
     published_batches,
 )
+from .publicity import (
+    Publicity,
+    PublicityStatus,
+    listed_count_filter,
+    objections_for,
+    on_public_list,
+    pending_objections,
+    publication_defaults,
+    publicity_of,
+    undecided,
+)
 from .queues import (
     REVIEW_STATES,
     assignments_for,
@@ -41,6 +52,8 @@ __all__ = [
     "DecisionRow",
     "Dossier",
     "ExpertLoad",
+    "Publicity",
+    "PublicityStatus",
     "REVIEW_STATES",
     "ReviewSummary",
     "assignments_for",
@@ -51,6 +64,12 @@ __all__ = [
     "dossier",
     "expert_loads",
     "expert_summary",
+    "listed_count_filter",
+    "objections_for",
+    "on_public_list",
+    "pending_objections",
+    "publication_defaults",
+    "publicity_of",
     "province_batches",
     "public_list",
     "published_batches",
@@ -61,5 +80,6 @@ __all__ = [
     "review_rounds",
     "review_summary",
     "tier_label",
+    "undecided",
     "waiting_for_experts",
 ]

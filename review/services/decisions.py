@@ -1,17 +1,15 @@
-"""The province's decision on a submission and the public list (公示名单)."""
+"""The province's decision on a submission."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation.models import Assessment, State
 from portal.exceptions import StateConflict
 from portal.selectors import city_reviewers, enterprise_users
-from portal.services import audit_log_record, notify
-from scenarios.models import Batch, Tier
+from portal.services import notify
+from scenarios.models import Tier
 
 from .. import rules
 from ..models import (
@@ -79,33 +77,3 @@ def assessment_decide(
         url=review_url(assessment),
     )
     return decision
-
-
-@transaction.atomic
-def batch_list_publish(*, batch: Batch, actor, publish: bool = True) -> Batch:
-    """Publish (or withdraw) the batch's public list of approved enterprises (公示名单)."""
-    require_province_admin(actor)
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    approved = Assessment.objects.filter(batch=batch, state=State.APPROVED)
-    if publish and not approved.exists():
-        raise ValidationError({"batch": _("该批次还没有认定通过的企业，不能发布公示名单。")})
-    batch.list_published_at = timezone.now() if publish else None
-    batch.save(update_fields=["list_published_at"])
-    audit_log_record(
-        actor=actor,
-        action="batch.publish" if publish else "batch.unpublish",
-        target=batch,
-        summary=_("发布公示名单") if publish else _("撤回公示名单"),
-        data={"approved": approved.count()},
-    )
-    if publish:
-        for assessment in approved.select_related("enterprise"):
-            notify(
-                recipients=enterprise_users(assessment.enterprise_id),
-                kind="batch.publish",
-                title=gettext_lazy("%(batch)s 公示名单已发布"),
-                body=gettext_lazy("贵企业列入公示名单，认定层级：%(tier)s。"),
-                params={"batch": batch.name, "tier": Tier(assessment.decided_tier).label},
-                url=reverse("public-list", args=[batch.pk]),
-            )
-    return batch
