@@ -181,6 +181,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # A report request still queued after this many seconds is queued again (a lost message).
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
+# seconds a colleague stays shown as editing an assessment after their last save or page view
+PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "evaluation.storage.PrivateStorage"},
