@@ -709,7 +709,6 @@ def assignments_page(request, assessment):
     if request.method == "POST" and not may_assign:
         raise PermissionDenied
     shown = sections.assessment_sections(assessment)
-    members = {str(m.pk): m for m in sections.assignable_members(assessment)}
     errors = []
     if request.method == "POST":
         for section in shown:
@@ -724,7 +723,7 @@ def assignments_page(request, assessment):
                     assessment=assessment,
                     actor=request.user,
                     section=section.key,
-                    assignee=members.get(chosen) if chosen else None,
+                    assignee_id=chosen or None,
                 )
             except ValidationError as exc:
                 errors += [f"{section.label}：{m}" for m in exc.messages]
@@ -738,7 +737,7 @@ def assignments_page(request, assessment):
         "evaluation/editor/assignments.html",
         "assignments",
         sections=shown,
-        members=members.values(),
+        members=sections.assignable_members(assessment),
         may_assign=may_assign,
         errors=errors,
         autosaves=False,

@@ -296,15 +296,16 @@ def support_answer_set(*, assessment, actor, element_no: int, data: dict, expect
 
 
 @transaction.atomic
-def section_assign(*, assessment: Assessment, actor, section: str, assignee=None):
-    """Give a section of the assessment to one of the enterprise's users (``None`` takes it
-    back); only the enterprise's admin, while the assessment is editable. The assignee is told."""
+def section_assign(*, assessment: Assessment, actor, section: str, assignee_id=None):
+    """Give a section of the assessment to one of the enterprise's users, by id (``None`` takes
+    it back); only the enterprise's admin, while the assessment is editable. The assignee is
+    told."""
     if not can_assign_sections(actor, assessment):
         raise PermissionDenied(_("只有本企业管理员可以在填报期间分配填报任务。"))
     if section not in section_keys(assessment):
         raise ValidationError({"section": _("没有这个部分：%(section)s") % {"section": section}})
     current = SectionAssignment.objects.filter(assessment=assessment, section=section).first()
-    if assignee is None:
+    if assignee_id in (None, ""):
         if current is not None:
             current.delete()
             audit_log_record(
@@ -315,7 +316,9 @@ def section_assign(*, assessment: Assessment, actor, section: str, assignee=None
                 data={"section": section},
             )
         return None
-    if not assignable_members(assessment).filter(pk=assignee.pk).exists():
+    members = assignable_members(assessment)
+    assignee = members.filter(pk=assignee_id).first() if str(assignee_id).isdigit() else None
+    if assignee is None:
         raise ValidationError({"assignee": _("只能分配给本企业的成员。")})
     if current is not None and current.assignee_id == assignee.pk:
         return current
