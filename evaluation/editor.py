@@ -96,7 +96,11 @@ def _section(request) -> str | None:
     return ENDPOINT_SECTIONS.get(name)
 
 
-EVIDENCE_SECTIONS = {"scenario": "scenarios", "support_element": "support", "financial_year": "submit"}
+EVIDENCE_SECTIONS = {
+    "scenario": "scenarios",
+    "support_element": "support",
+    "financial_year": "submit",
+}
 
 
 def _presence(request, assessment, oob: bool = False) -> str:

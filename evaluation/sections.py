@@ -100,15 +100,15 @@ def _done_items(assessment: Assessment) -> set[str]:
     """The items with an answer other than 未开展, or an input with a value in both years."""
     done = {
         scenario_key(no)
-        for no in assessment.scenario_answers.exclude(
-            status=AnswerStatus.NOT_STARTED
-        ).values_list("scenario__no", flat=True)
+        for no in assessment.scenario_answers.exclude(status=AnswerStatus.NOT_STARTED).values_list(
+            "scenario__no", flat=True
+        )
     }
     done |= {
         support_key(no)
-        for no in assessment.support_answers.exclude(
-            status=AnswerStatus.NOT_STARTED
-        ).values_list("support_element__no", flat=True)
+        for no in assessment.support_answers.exclude(status=AnswerStatus.NOT_STARTED).values_list(
+            "support_element__no", flat=True
+        )
     }
     base, current = (set(assessment.inputs_for(p)) for p in Period.values)
     done |= {input_key(code) for code in base & current}
@@ -120,9 +120,7 @@ def assessment_sections(assessment: Assessment) -> list[Section]:
     sections = _catalog_sections(assessment)
     given = {
         a.section: a.assignee
-        for a in SectionAssignment.objects.filter(assessment=assessment).select_related(
-            "assignee"
-        )
+        for a in SectionAssignment.objects.filter(assessment=assessment).select_related("assignee")
     }
     done = _done_items(assessment)
     for section in sections:
@@ -145,9 +143,7 @@ def members_progress(assessment: Assessment, sections=None) -> list[MemberProgre
             members.setdefault(
                 section.assignee.pk, MemberProgress(section.assignee)
             ).sections.append(section)
-    for revision in assessment.item_revisions.exclude(updated_by=None).select_related(
-        "updated_by"
-    ):
+    for revision in assessment.item_revisions.exclude(updated_by=None).select_related("updated_by"):
         members.setdefault(revision.updated_by_id, MemberProgress(revision.updated_by)).changed += 1
     return sorted(members.values(), key=lambda m: m.member.username)
 

@@ -16,6 +16,7 @@ from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
+from .item_versions import input_key, scenario_key, support_key
 from .models import (
     EDITABLE_STATES,
     AnswerStatus,
@@ -28,7 +29,6 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .item_versions import input_key, scenario_key, support_key
 from .recommendations import recommend
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reader_assessment_ids
@@ -280,8 +280,7 @@ def editor_item(assessment: Assessment, kind: str, no: int) -> EditorItem:
     else:
         item = version.support_elements.get(no=no)
         answers = {
-            a.support_element_id: a
-            for a in assessment.support_answers.filter(support_element=item)
+            a.support_element_id: a for a in assessment.support_answers.filter(support_element=item)
         }
         model, key = SupportElementAnswer, support_key
     evidence = _evidence_by(assessment, f"{kind}_id")
@@ -330,9 +329,7 @@ def editor_support(assessment: Assessment) -> list[dict]:
     elements = assessment.batch.catalog_version.support_elements.order_by("no")
     groups = {}
     revisions = revisions_by_key(assessment)
-    for entry in _items(
-        elements, answers, evidence, SupportElementAnswer, revisions, support_key
-    ):
+    for entry in _items(elements, answers, evidence, SupportElementAnswer, revisions, support_key):
         groups.setdefault(entry.item.category, []).append(entry)
     return [
         {"category": SupportCategory(category).label, "elements": entries}
@@ -476,7 +473,6 @@ def assessment_results(assessment: Assessment) -> Results | None:
             outcome=tiers,
         ),
     )
-
 
 
 def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[dict]:

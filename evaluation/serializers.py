@@ -6,8 +6,8 @@ from rest_framework import serializers
 from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
-from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .item_versions import person
+from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
 from .snapshot import ANSWER_FIELDS
@@ -147,7 +147,7 @@ def _versions_field():
     return serializers.DictField(
         child=serializers.IntegerField(min_value=0),
         required=False,
-        help_text='The versions of the items as the client read them (item_versions), by item key: '
+        help_text="The versions of the items as the client read them (item_versions), by item key: "
         '{"input:<code>": 3, "years": 1}. An item changed by someone else since is refused '
         "(409, with its current value); an item not named is not checked.",
     )
@@ -166,8 +166,8 @@ class AnswerSerializer(serializers.Serializer):
         required=False,
         min_value=0,
         write_only=True,
-        help_text="The answer's version as read (item_versions[\"scenario:<no>\"] or "
-        "[\"support_element:<no>\"], 0 if absent).",
+        help_text='The answer\'s version as read (item_versions["scenario:<no>"] or '
+        '["support_element:<no>"], 0 if absent).',
     )
 
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import peers, review_hooks, sections, selectors, services
-from .presence import presence_others, presence_touch
 from .models import State
+from .presence import presence_others, presence_touch
 
 
 def tier_rules(request):

@@ -6,43 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0009_fix_tier_rules_of_batches_with_submissions'),
+        ("evaluation", "0009_fix_tier_rules_of_batches_with_submissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ItemRevision',
+            name="ItemRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, verbose_name='条目')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='最后修改时间')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='item_revisions', to='evaluation.assessment')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, verbose_name="条目")),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="最后修改时间")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="item_revisions",
+                        to="evaluation.assessment",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="最后修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '条目版本',
-                'verbose_name_plural': '条目版本',
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'key'), name='uniq_item_revision')],
+                "verbose_name": "条目版本",
+                "verbose_name_plural": "条目版本",
+                "constraints": [
+                    models.UniqueConstraint(fields=("assessment", "key"), name="uniq_item_revision")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SectionAssignment',
+            name="SectionAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(max_length=40, verbose_name='部分')),
-                ('assigned_at', models.DateTimeField(auto_now=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section_assignments', to='evaluation.assessment')),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section_assignments', to=settings.AUTH_USER_MODEL, verbose_name='负责人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section", models.CharField(max_length=40, verbose_name="部分")),
+                ("assigned_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_assignments",
+                        to="evaluation.assessment",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="负责人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分工',
-                'verbose_name_plural': '分工',
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'section'), name='uniq_section_assignment')],
+                "verbose_name": "分工",
+                "verbose_name_plural": "分工",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "section"), name="uniq_section_assignment"
+                    )
+                ],
             },
         ),
     ]
