@@ -11,8 +11,9 @@ else is editing (an out-of-band swap of ``#presence``). Without JavaScript the s
 redirect back with the messages.
 """
 
+import json
 import re
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,7 @@ from .forms import (
     YearsForm,
     table_rows,
 )
-from .item_versions import YEARS, input_key
+from .item_versions import YEARS, input_key, same_rows
 from .models import AnswerStatus, Period
 from .presence import SECTIONS, presence_others, presence_touch
 
@@ -450,9 +451,13 @@ def input_save(request, assessment, code: str):
     form = (PeriodForm if table else ScalarInputForm)(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
+    loaded, done = None, None
     if table:
-        values = {code: table_rows(request.POST, definition.fields)}
-        data = {f"{form.cleaned_data['period']}_inputs": values}
+        period, rows = form.cleaned_data["period"], table_rows(request.POST, definition.fields)
+        data = {f"{period}_inputs": {code: rows}}
+        was = _loaded_rows(request.POST.get("loaded"))
+        loaded = {code: {period: was}} if was is not None else None
+        done = partial(_table_saved, request, assessment, definition, period, rows)
     else:
         data = form.inputs(code)
     return _save(
@@ -463,12 +468,40 @@ def input_save(request, assessment, code: str):
             actor=request.user,
             data=data,
             versions={input_key(code): form.cleaned_data["version"]},
+            loaded=loaded,
         ),
         back,
         label=lambda key: str(Period(key).label) if key in Period.values else label(key),
         item=input_key(code),
         fresh=lambda: _input_form(request, assessment, definition),
+        done=done,
     )
+
+
+def _loaded_rows(posted: str | None) -> list | None:
+    """A table form's rows as it loaded them (JSON); None when absent or not a list of rows."""
+    try:
+        rows = json.loads(posted or "null")
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    return rows
+
+
+def _table_saved(request, assessment, definition, period: str, posted: list):
+    """After a table's save, its form's loaded rows become the saved ones; when a colleague's
+    rows were merged in, the whole table is shown again as saved (out of band)."""
+    assessment.refresh_from_db()
+    stored = assessment.inputs_for(period).get(definition.code) or []
+    context = {"assessment": assessment, "editable": assessment.is_editable, "oob": True}
+    if same_rows(stored, posted):
+        context.update(
+            code=definition.code, period=period, loaded=json.dumps(stored, ensure_ascii=False)
+        )
+        return render(request, "evaluation/editor/_rows_loaded.html", context)
+    context["f"] = selectors.input_field(assessment, definition)
+    return render(request, "evaluation/editor/_table_input.html", context)
 
 
 @require_POST

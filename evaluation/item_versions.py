@@ -7,6 +7,8 @@ the one place where staleness is decided. Keys name items in the API: ``scenario
 ``support_element:<no>``, ``input:<code>`` (both years of one input), ``years``.
 """
 
+from collections import Counter
+
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -76,14 +78,10 @@ def item_check(assessment: Assessment, key: str, expected, *, actor, yours, thei
     actor's own later change is no conflict (a second tab, the calculator filling an input)."""
     if expected is None or yours == theirs:
         return
-    revision = (
-        ItemRevision.objects.filter(assessment=assessment, key=key)
-        .select_related("updated_by")
-        .first()
-    )
-    current = revision.version if revision else 0
-    if int(expected) == current or (revision and revision.updated_by_id == actor.pk):
+    revision = _revision(assessment, key)
+    if not _stale(revision, expected, actor):
         return
+    current = revision.version if revision else 0
     label = item_label(assessment, key)
     by = revision.updated_by if revision else None
     at = revision.updated_at if revision else None
@@ -105,6 +103,58 @@ def item_check(assessment: Assessment, key: str, expected, *, actor, yours, thei
         by=person(by) if revision else None,
         at=at,
     )
+
+
+def _revision(assessment: Assessment, key: str):
+    return (
+        ItemRevision.objects.filter(assessment=assessment, key=key)
+        .select_related("updated_by")
+        .first()
+    )
+
+
+def _stale(revision, expected, actor) -> bool:
+    current = revision.version if revision else 0
+    return int(expected) != current and not (revision and revision.updated_by_id == actor.pk)
+
+
+def item_stale(assessment: Assessment, key: str, expected, *, actor) -> bool:
+    """Someone else changed the item since its editor loaded version ``expected``."""
+    return expected is not None and _stale(_revision(assessment, key), expected, actor)
+
+
+def _row(row: dict, columns: list[str]) -> tuple:
+    return tuple(str((row or {}).get(c) or "").strip() for c in columns)
+
+
+def same_rows(a: list, b: list) -> bool:
+    """The same rows, in any order, whatever the blank cells and the spaces."""
+    columns = sorted({c for rows in (a, b) for row in rows or [] for c in row})
+    return Counter(_row(r, columns) for r in a or []) == Counter(_row(r, columns) for r in b or [])
+
+
+def rows_merged(loaded: list, mine: list, theirs: list) -> list | None:
+    """A table input's rows (warehouses, R&D projects) saved by a colleague meanwhile, merged
+    with an editor's: the rows the editor removed or changed since loading (``loaded``) leave
+    the colleague's table, the rows they added or changed join it. None when a row the editor
+    changed or removed was changed or removed by the colleague too: that is a conflict."""
+    columns = sorted({c for rows in (loaded, mine, theirs) for row in rows or [] for c in row})
+    base = Counter(_row(r, columns) for r in loaded or [])
+    kept = Counter(_row(r, columns) for r in mine or [])
+    removed, added = base - kept, kept - base
+    if removed - Counter(_row(r, columns) for r in theirs or []):
+        return None
+    merged = []
+    for row in theirs or []:
+        if removed[_row(row, columns)]:
+            removed[_row(row, columns)] -= 1
+        else:
+            merged.append(row)
+    for row in mine or []:
+        if added[_row(row, columns)]:
+            added[_row(row, columns)] -= 1
+            merged.append(row)
+    return merged
 
 
 def item_touch(assessment: Assessment, key: str, actor) -> int:

@@ -1,5 +1,6 @@
 """Reads of assessments. ``assessments_for`` is the tenancy gate for everything below it."""
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -367,12 +368,14 @@ class InputField:
         ]
 
     def periods(self) -> list[tuple]:
-        """For a table input: (period, label, rows as [(column, value)]) for both years."""
+        """For a table input: (period, label, rows as [(column, value)], the rows as saved in
+        JSON — what its form loaded, for merging a colleague's rows) for both years."""
         columns = [c for c, _blank in self.columns()]
         shown = []
         for period, saved in ((Period.BASE, self.base), (Period.CURRENT, self.current)):
             rows = [[(c, (row or {}).get(c["code"]) or "") for c in columns] for row in saved or []]
-            shown.append((period.value, period.label, rows))
+            loaded = json.dumps(saved or [], ensure_ascii=False)
+            shown.append((period.value, period.label, rows, loaded))
         return shown
 
 

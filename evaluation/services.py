@@ -30,7 +30,16 @@ from scenarios.services import batch_rules_fix
 
 from .computation import EvaluationContext, evaluate
 from .excel import inputs_from_workbook
-from .item_versions import YEARS, input_key, item_check, item_touch, scenario_key, support_key
+from .item_versions import (
+    YEARS,
+    input_key,
+    item_check,
+    item_stale,
+    item_touch,
+    rows_merged,
+    scenario_key,
+    support_key,
+)
 from .models import (
     APPLICANT_FIELDS,
     DECLARATIONS,
@@ -132,12 +141,36 @@ def _inputs_merged(
     return serialize_inputs(cleaned)
 
 
-def _inputs_write(assessment: Assessment, actor, new: dict, versions: dict | None) -> bool:
+def _rows_merged(assessment, actor, stored, after, versions, loaded) -> None:
+    """A table input saved by a colleague since its editor loaded it: merge the rows each side
+    changed into ``after`` (rows are items of their own); a row both changed stays a conflict."""
+    for code, periods in (loaded or {}).items():
+        if not item_stale(
+            assessment, input_key(code), (versions or {}).get(input_key(code)), actor=actor
+        ):
+            continue
+        merged = {
+            period: rows_merged(rows, after[period].get(code), stored[period].get(code))
+            for period, rows in periods.items()
+            if period in after and after[period] is not stored[period]
+        }
+        if merged and None not in merged.values():
+            for period, rows in merged.items():
+                after[period] = {k: v for k, v in {**after[period], code: rows}.items() if v}
+            versions.pop(input_key(code))  # merged: nothing of the colleague's is overwritten
+
+
+def _inputs_write(
+    assessment: Assessment, actor, new: dict, versions: dict | None, loaded: dict | None = None
+) -> bool:
     """Store the periods' inputs given in ``new`` on the locked assessment, each changed input
-    checked against the version its editor loaded (``versions`` by item key); True if anything
-    changed. The same values again change nothing, not even a version."""
+    checked against the version its editor loaded (``versions`` by item key; a table's rows
+    merged when its editor says which rows it loaded, ``loaded`` by code and period); True if
+    anything changed. The same values again change nothing, not even a version."""
     stored = {period: assessment.inputs_for(period) for period in Period.values}
     after = {**stored, **new}
+    versions = dict(versions or {})
+    _rows_merged(assessment, actor, stored, after, versions, loaded)
     changed = sorted(
         {
             code
@@ -150,7 +183,7 @@ def _inputs_write(assessment: Assessment, actor, new: dict, versions: dict | Non
         item_check(
             assessment,
             input_key(code),
-            (versions or {}).get(input_key(code)),
+            versions.get(input_key(code)),
             actor=actor,
             yours={period: after[period].get(code) for period in Period.values},
             theirs={period: stored[period].get(code) for period in Period.values},
@@ -195,9 +228,12 @@ def assessment_update(
     data: dict,
     versions: dict | None = None,
     replace: bool = False,
+    loaded: dict | None = None,
 ) -> Assessment:
     """Years and both periods' inputs at once: each changed item checked against its version in
     ``versions`` (by item key: ``input:<code>``, ``years``), one new assessment version, or none.
+    ``loaded``: a table input's rows as its editor loaded them, by code and period, so that
+    rows colleagues changed are merged rather than refused.
 
     Inputs are merged by code, or with ``replace`` set as given (blank clears)."""
     _require_enterprise_editor(actor, assessment)
@@ -219,7 +255,7 @@ def assessment_update(
         errors["base_year"] = [_("基准年应早于当年。")]
     if errors:
         raise ValidationError(errors)
-    changed = _inputs_write(assessment, actor, new, versions)
+    changed = _inputs_write(assessment, actor, new, versions, loaded)
     if years != stored_years:
         item_check(
             assessment,

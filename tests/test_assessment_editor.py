@@ -247,6 +247,36 @@ def test_table_rows_are_added_removed_and_checked_cell_by_cell(as_member, assess
 
 
 @pytest.mark.django_db
+def test_a_colleagues_rows_are_merged_into_the_table_and_shown(as_member, assessment, admin_a):
+    loaded = "[]"  # the page was loaded on an empty table
+    services.assessment_update(
+        assessment=assessment,
+        actor=admin_a,
+        data={"current_inputs": {"warehouses": [{"name": "原料库", "outbound": "1"}]}},
+    )
+    mine = {
+        "period": "current",
+        "version": 0,
+        "loaded": loaded,
+        "col-name": ["成品库"],
+        "col-outbound": ["2"],
+        "col-average_inventory": [""],
+    }
+    r = as_member.post(url(assessment, "inputs/warehouses/"), mine, **HX)
+    html = r.content.decode()
+    assert r.status_code == 200 and r["X-Item-Version"] == "2"
+    assert 'id="table-input-warehouses" data-testid="input-warehouses" hx-swap-oob="true"' in html
+    assert "原料库" in html and "成品库" in html  # the merged table, shown again
+    assessment.refresh_from_db()
+    assert [w["name"] for w in assessment.current_inputs["warehouses"]] == ["原料库", "成品库"]
+    # a save that merged nothing only refreshes what the form loaded
+    again = {**mine, "version": 2, "loaded": "x", "col-name": ["原料库", "成品库"]}
+    again |= {"col-outbound": ["1", "3"], "col-average_inventory": ["", ""]}
+    html = as_member.post(url(assessment, "inputs/warehouses/"), again, **HX).content.decode()
+    assert 'id="loaded-warehouses-current"' in html and "table-input-warehouses" not in html
+
+
+@pytest.mark.django_db
 def test_calculator_computes_and_fills_the_input(as_member, assessment, factors):
     data = {"code": ["electricity", "natural_gas"], "quantity": ["10000", "1000"]}
     r = as_member.post(url(assessment, "calculators/energy/"), data, **HX)

@@ -148,3 +148,47 @@ def test_submission_still_refuses_a_state_its_submitter_did_not_see(assessment, 
         )
     assert info.value.code == "stale_version" and "版本" not in info.value.messages[0]
     assert Assessment.objects.get(pk=assessment.pk).state == "draft"
+
+
+WAREHOUSE_A = {"name": "原料库", "outbound": "100", "average_inventory": "20"}
+WAREHOUSE_B = {"name": "成品库", "outbound": "50", "average_inventory": "10"}
+
+
+def _rows(assessment, actor, rows, loaded, version=0):
+    return services.assessment_update(
+        assessment=assessment,
+        actor=actor,
+        data={"current_inputs": {"warehouses": rows}},
+        versions={"input:warehouses": version},
+        loaded={"warehouses": {"current": loaded}},
+    )
+
+
+def test_rows_of_one_table_added_or_changed_by_two_colleagues_are_merged(
+    assessment, admin_a, member_a
+):
+    _rows(assessment, admin_a, [WAREHOUSE_A], loaded=[])
+    first = Assessment.objects.get(pk=assessment.pk).current_inputs["warehouses"]
+    # the member loaded the empty table before: their new row joins the admin's
+    _rows(assessment, member_a, [WAREHOUSE_B], loaded=[])
+    both = Assessment.objects.get(pk=assessment.pk).current_inputs["warehouses"]
+    assert [r["name"] for r in both] == ["原料库", "成品库"]
+    # the admin, still on the first save, changes their row; the member's stays
+    _rows(assessment, admin_a, [{**WAREHOUSE_A, "outbound": "120"}], loaded=first, version=1)
+    merged = Assessment.objects.get(pk=assessment.pk).current_inputs["warehouses"]
+    assert sorted((r["name"], r["outbound"]) for r in merged) == [
+        ("原料库", "120"),
+        ("成品库", "50"),
+    ]
+
+
+def test_the_same_row_changed_by_two_colleagues_conflicts(assessment, admin_a, member_a):
+    _rows(assessment, admin_a, [WAREHOUSE_A], loaded=[])
+    loaded = Assessment.objects.get(pk=assessment.pk).current_inputs["warehouses"]
+    _rows(assessment, admin_a, [{**WAREHOUSE_A, "outbound": "120"}], loaded=loaded, version=1)
+    with pytest.raises(EditConflict) as info:
+        _rows(assessment, member_a, [{**WAREHOUSE_A, "outbound": "90"}], loaded=loaded, version=1)
+    assert info.value.theirs["current"][0]["outbound"] == "120"
+    assert info.value.yours["current"][0]["outbound"] == "90"
+    saved = Assessment.objects.get(pk=assessment.pk).current_inputs["warehouses"]
+    assert [r["outbound"] for r in saved] == ["120"]
