@@ -372,7 +372,7 @@ def section_assign(*, assessment: Assessment, actor, section: str, assignee_id=N
     )
     notify(
         recipients=[assignee],
-        kind="section_assigned",
+        kind="section.assign",
         title=gettext_lazy("您被分配了自评估的填报任务：%(section)s"),
         params={"section": section_label(assessment, section)},
         url=reverse("assessment-overview", args=[assessment.pk]),

@@ -33,7 +33,7 @@ def test_the_admin_assigns_sections_and_the_member_sees_them_with_progress(
         ("link:1", member_a.pk),
     }
     assert AuditLog.objects.filter(action="section.assign").count() == 2
-    assert Notification.objects.filter(recipient=member_a, kind="section_assigned").count() == 2
+    assert Notification.objects.filter(recipient=member_a, kind="section.assign").count() == 2
     client.logout()
     login(client, member_a)
     support = client.get(url(assessment, "support/")).content.decode()
