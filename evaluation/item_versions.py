@@ -4,7 +4,9 @@ edit of another item never does.
 The write services call ``item_check`` before they change an item and ``item_touch`` after; the
 web editor, the API and the workbook import all reach items through those services, so this is
 the one place where staleness is decided. Keys name items in the API: ``scenario:<no>``,
-``support_element:<no>``, ``input:<code>`` (both years of one input), ``years``.
+``support_element:<no>``, ``input:<code>`` (both years of one input), ``years``. The rows of a
+table input are merged rather than refused when its editor says which rows it loaded
+(``rows_merged``): only a row two colleagues both changed conflicts.
 """
 
 from collections import Counter
