@@ -32,8 +32,6 @@ APPLICANT_FIELDS = tuple(f"applicant_{field}" for field in IDENTITY_FIELDS)
 def applicant_identity(enterprise: Enterprise) -> dict:
     """The enterprise's identity as the ``applicant_*`` fields of its assessments."""
     return {f"applicant_{field}": getattr(enterprise, field) for field in IDENTITY_FIELDS}
-
-
 FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
 
 
