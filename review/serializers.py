@@ -340,6 +340,8 @@ class ReviewBatchSerializer(serializers.ModelSerializer):
     assigned (which creates the default rubric)."""
 
     catalog_version = serializers.CharField(source="catalog_version.label", read_only=True)
+    # a string, empty when no address was given (not documented as an e-mail address then)
+    publicity_contact_email = serializers.CharField(read_only=True)
     rubric = serializers.SerializerMethodField()
 
     class Meta:

@@ -43,7 +43,7 @@ def test_the_page_submits_while_the_broker_is_down(
     with caplog.at_level(logging.ERROR, logger="portal.task_queue"):
         response = client.post(
             reverse("editor-submit", args=[assessment.pk]),
-            {**DECLARED, "version": assessment.version},
+            {**DECLARED, "version": assessment.version, "confirmed": "1"},
         )
     assert response.status_code == 302
     assert response["Location"] == reverse("assessment-overview", args=[assessment.pk])
