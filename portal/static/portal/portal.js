@@ -14,18 +14,35 @@
   // <form data-confirm-title=…>: an irreversible action asks first, saying what will happen
   // (portal/confirmation.py). Confirmed, the form is sent with confirmed=1; without JavaScript
   // the server answers a confirmation page instead.
+  // With data-confirm-fields, what is said depends on those fields' values as chosen now
+  // (portal.confirmation.Choices): data-confirm-choices maps the values, joined by "|".
+  function whatIsSaid(form) {
+    var said = {
+      title: form.dataset.confirmTitle,
+      text: form.dataset.confirmText,
+      action: form.dataset.confirmAction,
+      warning: form.dataset.confirmWarning
+    };
+    if (!form.dataset.confirmFields) return said;
+    var data = new FormData(form);
+    var key = form.dataset.confirmFields.split(" ").map(function (name) {
+      return data.get(name) || "";
+    }).join("|");
+    return JSON.parse(form.dataset.confirmChoices)[key] || said;
+  }
   function confirmDialog(form, submitter) {
+    var said = whatIsSaid(form);
     var dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog border rounded shadow p-0";
     dialog.setAttribute("data-testid", "confirm-dialog");
-    var warn = form.dataset.confirmWarning === "1";
+    var warn = said.warning === "1";
     var body = document.createElement("div");
     body.className = "p-4";
     var title = document.createElement("h2");
     title.className = "h5 mb-3";
-    title.textContent = form.dataset.confirmTitle;
+    title.textContent = said.title;
     body.appendChild(title);
-    form.dataset.confirmText.split("\n").forEach(function (line) {
+    said.text.split("\n").forEach(function (line) {
       var p = document.createElement("p");
       p.className = "mb-2";
       p.textContent = line;
@@ -41,7 +58,7 @@
     var ok = document.createElement("button");
     ok.type = "button";
     ok.className = "btn " + (warn ? "btn-warning" : "btn-primary");
-    ok.textContent = form.dataset.confirmAction;
+    ok.textContent = said.action;
     ok.setAttribute("data-testid", "confirm-dialog-ok");
     buttons.appendChild(cancel);
     buttons.appendChild(ok);
