@@ -6,6 +6,12 @@ from .dossier import (
     Dossier,
     dossier,
 )
+from .proposals import (
+    pending_proposal,
+    pending_proposals,
+    proposals_for,
+    proposals_for_assessment,
+)
 from .public import (
     decision_of,
     public_list,
@@ -18,6 +24,11 @@ from .queues import (
     review_batches,
     review_queue_for,
     review_rounds,
+)
+from .reviews import (
+    ExpertReview,
+    batch_expert_reviews,
+    expert_reviews,
 )
 from .scores import (
     DecisionRow,
@@ -38,18 +49,25 @@ from .summaries import (
 
 __all__ = [
     "DecisionRow",
+    "ExpertReview",
     "Dossier",
     "ExpertLoad",
     "REVIEW_STATES",
     "ReviewSummary",
     "assignments_for",
     "batch_aggregates",
+    "batch_expert_reviews",
     "city_summary",
     "decision_of",
     "decision_rows",
     "dossier",
     "expert_loads",
+    "expert_reviews",
     "expert_summary",
+    "pending_proposal",
+    "pending_proposals",
+    "proposals_for",
+    "proposals_for_assessment",
     "province_batches",
     "public_list",
     "published_batches",

@@ -1,7 +1,7 @@
 """Writes of the review workflow, one module per concern: the city's verdicts (``city``), a
 batch's settings and rubric (``batches``), expert assignment and declared conflicts
-(``assignment``), the experts' reviews (``expert_reviews``), the province's decision and the
-public list (``decisions``).
+(``assignment``), the experts' reviews (``expert_reviews``), the province's decision, its
+confirmation by a second admin and the public list (``decisions``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -28,6 +28,10 @@ from .city import (
 from .decisions import (
     assessment_decide,
     batch_list_publish,
+    decision_check,
+    decision_facts,
+    decision_proposal_confirm,
+    decision_proposal_reject,
 )
 from .expert_reviews import (
     claimed_in,
@@ -51,6 +55,10 @@ __all__ = [
     "claimed_in",
     "claimed_scenarios",
     "conflict_declare",
+    "decision_check",
+    "decision_facts",
+    "decision_proposal_confirm",
+    "decision_proposal_reject",
     "review_save",
     "review_submit",
     "rubric_ensure",

@@ -51,6 +51,7 @@ NOT_SHOWN = {
     "SecondFactorCodeForm.code": "a one-time or recovery code, checked; never shown but in its "
     "own field, escaped by the widget",
     "ApiTokenForm.name": "typed hostile, shown escaped: tests/test_api_tokens.py",
+    "ProposalRejectForm.reason": "typed hostile, shown escaped: tests/test_decision_pages.py",
 }
 # Where the story below types each of the others.
 TYPED = {
@@ -71,6 +72,7 @@ TYPED = {
     "ConflictForm.reason",
     "ReviewForm.opinion",
     "DecideForm.reason",
+    "DecideForm.justification",
 }
 EXTRA = ["recommendation", "support.description", "verdict.comment", "evidence.name"]
 # What must never reach a page unescaped.
@@ -219,6 +221,7 @@ def hostile(
         outcome="approved",
         tier="workshop",
         reason=p("DecideForm.reason"),
+        justification=p("DecideForm.justification"),
     )
     review_services.batch_list_publish(batch=open_batch, actor=province_admin)
     a.refresh_from_db()
