@@ -424,9 +424,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         )
     },
     # a proposal under the four-eyes rule: A's reviews are not all in, so confirming is a 409
-    "review-proposal-confirm": {
-        "POST": Call(web(403, province=409), PROPOSAL, {"confirmed": "1"})
-    },
+    "review-proposal-confirm": {"POST": Call(web(403, province=409), PROPOSAL, {"confirmed": "1"})},
     "review-proposal-reject": {
         "POST": Call(web(403, province=302), PROPOSAL, {"reason": "理由不充分"})
     },
