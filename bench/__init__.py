@@ -35,3 +35,15 @@ def setup_database() -> None:
         call_command("loaddata", "fixtures/catalog.json", verbosity=0)
     if not TierRule.objects.filter(batch=None).exists():
         call_command("loaddata", "fixtures/tier_rules.json", verbosity=0)
+
+
+def fresh_statistics() -> None:
+    """VACUUM ANALYZE the benchmark database before measuring: the benchmark PostgreSQL may run
+    with autovacuum off, and successive runs bloat the tables until the planner picks plans
+    for data that is no longer there (the overview's peer query became a nested loop)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")

@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench import fresh_statistics
 from bench.synthetic import assessment_data, snapshot_of
 
 LARGE = int(os.environ.get("BENCH_DASHBOARD_ASSESSMENTS", "10000"))
@@ -160,6 +161,7 @@ def run() -> dict:
     from portal.models import City, Role
 
     small, large = _batch(SMALL), _batch(LARGE)
+    fresh_statistics()
     province = _user("bench_dashboard", role=Role.PROVINCE_ADMIN)
     city = _user("bench_dashboard_city", role=Role.CITY_REVIEWER, city=City.SUZHOU)
     client = Client(HTTP_HOST="localhost")

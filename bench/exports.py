@@ -15,6 +15,7 @@ import time
 
 from django.db import connection
 
+from bench import fresh_statistics
 from bench.recompute import _stored_batch
 from bench.synthetic import assessment_data
 
@@ -57,6 +58,7 @@ def run() -> dict:
     _with_descriptions(batch)
     if Evaluation.objects.filter(assessment__batch=batch).count() != N:
         batch_recompute(batch=batch)
+    fresh_statistics()
     province = User(username="bench", role=Role.PROVINCE_ADMIN)
 
     frame, read_s = _timed(lambda: batch_data_frame(user=province, batch=batch))

@@ -250,7 +250,8 @@ class AssessmentViewSet(
     @extend_schema(request=SubmitSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Check completeness and declarations, freeze the snapshot, evaluate in the background."""
+        """Check completeness and declarations (and, after a return, an answer to each return
+        comment), freeze the snapshot, evaluate in the background."""
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -258,6 +259,7 @@ class AssessmentViewSet(
             assessment=self.get_object(),
             actor=request.user,
             declarations=data["declarations"],
+            answers=data["answers"],
             expected_version=data.get("version"),
         )
         return self._detail(assessment)

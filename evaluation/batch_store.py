@@ -48,6 +48,11 @@ def store_evaluations(context, computed, stored: list[dict], *, progress=None) -
         write(computed, ids, stored, range(start, min(start + CHUNK, total)), common)
         if progress:
             progress(min(start + CHUNK, total), total)
+    if connection.vendor == "postgresql":
+        # Thousands of rows just replaced: the planner's statistics are stale until the next
+        # autovacuum, which may be off (the queues and the overview read this table).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Evaluation._meta.db_table)}")
 
 
 def _bulk_upsert(computed, ids, stored, positions, common) -> None:

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.calculators import CALCULATORS
 from indicators.models import InputDefinition, InputKind
+from portal.confirmation import confirmation_page, is_confirmed
 from portal.exceptions import StateConflict
 
-from . import selectors, services
+from . import confirmations, review_hooks, selectors, services
 from .excel import inputs_template_download
 from .forms import (
     AnswerForm,
@@ -504,14 +505,23 @@ def import_page(request, assessment):
 
 @editor_view
 def submit_page(request, assessment):
-    form = SubmitForm(request.POST or None)
+    """The declarations, an answer to each return comment after a return, and the submit,
+    which asks first (the dialog, or without JavaScript the confirmation page)."""
+    returns = review_hooks.returns_awaiting_answer(assessment)
+    form = SubmitForm(request.POST or None, returns=returns)
+    confirmation = confirmations.submit(request.user, assessment)
     errors = []
     if request.method == "POST" and form.is_valid():
+        if confirmation and not is_confirmed(request):
+            return confirmation_page(
+                request, confirmation, cancel_url=reverse("editor-submit", args=[assessment.pk])
+            )
         try:
             services.assessment_submit(
                 assessment=assessment,
                 actor=request.user,
                 declarations=form.declarations(),
+                answers=form.answers(),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:  # a StateConflict too
@@ -526,6 +536,7 @@ def submit_page(request, assessment):
         "submit",
         form=form,
         errors=errors,
+        confirmation=confirmation,
         progress=selectors.assessment_progress(assessment),
         statements=selectors.financial_statements(assessment),
     )

@@ -1,9 +1,11 @@
 """The self-assessment editor's forms: they parse a browser's POST into what the services take."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import DECLARATIONS, AnswerStatus, Period
+from .services import ANSWER_MAX_LENGTH, return_answers_check
 
 
 class VersionedForm(forms.Form):
@@ -86,14 +88,50 @@ class WorkbookForm(VersionedForm):
     )
 
 
+def _answer_field(round_) -> str:
+    return f"answer-{round_.pk}"
+
+
 class SubmitForm(VersionedForm):
+    """The declarations and, after a return, an answer to each return comment (``returns``:
+    the rounds ``review_hooks.returns_awaiting_answer`` gives). An unanswered comment is the
+    service's error, asked here before the confirmation."""
+
     signer = forms.CharField(label=_("承诺人（法定代表人或授权人）姓名"), max_length=50)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, returns=(), **kwargs):
         super().__init__(*args, **kwargs)
         for key, text in DECLARATIONS.items():
             self.fields[key] = forms.BooleanField(label=text, required=True)
+        self.returns = list(returns)
+        for round_ in self.returns:
+            self.fields[_answer_field(round_)] = forms.CharField(
+                label=_("您的答复"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": ANSWER_MAX_LENGTH}),
+            )
         self.order_fields([*DECLARATIONS, "signer"])
+
+    @property
+    def declaration_fields(self) -> list:
+        return [self[key] for key in DECLARATIONS]
+
+    @property
+    def answer_fields(self) -> list:
+        """(the return round, its answer's field), oldest first."""
+        return [(round_, self[_answer_field(round_)]) for round_ in self.returns]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            return_answers_check(self.returns, self.answers())
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(f"answer-{key.removeprefix('answers.')}", messages)
+        return data
 
     def declarations(self) -> dict:
         return {key: self.cleaned_data[key] for key in [*DECLARATIONS, "signer"]}
+
+    def answers(self) -> dict:
+        return {r.pk: self.cleaned_data.get(_answer_field(r), "") for r in self.returns}

@@ -7,6 +7,8 @@ starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
   which assessments' evidence it may download, and under what file name.
 - An ``ApplicantOutcome`` is what the applicant learns of the review on its own pages: the
   comments of a return and the province's decision (never the experts or their scores).
+- ``ReturnAnswers``: the return comments a resubmission must answer, and where the answers
+  are kept (beside the comments, for the reviewers to read).
 """
 
 from collections.abc import Callable
@@ -31,8 +33,15 @@ class ApplicantOutcome:
     decision: Callable  # (assessment) -> the decision or None
 
 
+@dataclass(frozen=True)
+class ReturnAnswers:
+    awaiting: Callable  # (assessment) -> the return rounds its next submission answers
+    record: Callable  # (assessment, {round id: answer}) -> None, in the submission's transaction
+
+
 _readers: list[Reader] = []
 _outcome: list[ApplicantOutcome] = []
+_answers: list[ReturnAnswers] = []
 
 
 def reader_register(reader: Reader) -> None:
@@ -65,3 +74,18 @@ def returned_comments(assessment) -> list:
 
 def decision_of(assessment):
     return _outcome[0].decision(assessment) if _outcome else None
+
+
+def return_answers_register(answers: ReturnAnswers) -> None:
+    _answers[:] = [answers]
+
+
+def returns_awaiting_answer(assessment) -> list:
+    """The return rounds (``pk``, ``comment``, ``created_at``…) a resubmission must answer,
+    oldest first; none for a first submission."""
+    return list(_answers[0].awaiting(assessment)) if _answers else []
+
+
+def return_answers_record(assessment, answers: dict) -> None:
+    if _answers and answers:
+        _answers[0].record(assessment, answers)

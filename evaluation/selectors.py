@@ -30,6 +30,7 @@ from .models import (
 from .recommendations import recommend
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reader_assessment_ids
+from .snapshot import build_snapshot, content_digest
 from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 
 
@@ -85,6 +86,14 @@ def submission_problems(assessment: Assessment) -> list[str]:
         if answer.scenario_id not in with_evidence and not answer.systems.strip():
             problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
     return problems
+
+
+def resubmission_unchanged(assessment: Assessment) -> bool:
+    """Returned, and submitting now would freeze the very data of the submission that was
+    returned (declarations aside): nothing has been changed since."""
+    if assessment.state != State.RETURNED or not assessment.snapshot:
+        return False
+    return content_digest(build_snapshot(assessment)) == content_digest(assessment.snapshot)
 
 
 @dataclass(frozen=True)
@@ -413,7 +422,6 @@ def assessment_results(assessment: Assessment) -> Results | None:
             outcome=tiers,
         ),
     )
-
 
 
 def assessment_history(assessment: Assessment, viewer, limit: int = 50) -> list[dict]:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
+from . import review_hooks
 from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
@@ -231,6 +232,30 @@ class SubmitSerializer(serializers.Serializer):
     declarations = serializers.DictField(
         help_text="no_major_accident, not_dishonest, truthful: true; signer: name"
     )
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        default=dict,
+        help_text='After a return: {"<return id>": "answer"}, one for each of the '
+        "assessment's returns awaiting an answer (``returns``); 400 naming answers.<id> "
+        "for each one left out.",
+    )
+
+
+class ReturnRoundSerializer(serializers.Serializer):
+    """A return of the assessment to the enterprise: the comment and the enterprise's answer."""
+
+    id = serializers.IntegerField(source="pk")
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    answer = serializers.CharField(help_text="Empty until the resubmission answers it.")
+    answered_at = serializers.DateTimeField(allow_null=True)
+    awaiting_answer = serializers.SerializerMethodField(
+        help_text="The next submission must answer it (``answers`` of the submit call)."
+    )
+
+    def get_awaiting_answer(self, obj) -> bool:
+        return obj.pk in self.context["awaiting"]
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):
@@ -238,6 +263,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     support_answers = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
     declarations = serializers.JSONField(read_only=True)
+    returns = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
         fields = (
@@ -246,8 +272,17 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "scenario_answers",
             "support_answers",
             "evidence",
+            "returns",
         )
         read_only_fields = fields
+
+    @extend_schema_field(ReturnRoundSerializer(many=True))
+    def get_returns(self, obj) -> list[dict]:
+        """Every return of the assessment, newest first, with the enterprise's answers."""
+        awaiting = {r.pk for r in review_hooks.returns_awaiting_answer(obj)}
+        return ReturnRoundSerializer(
+            review_hooks.returned_comments(obj), many=True, context={"awaiting": awaiting}
+        ).data
 
     @staticmethod
     def _answers(queryset, number: str) -> list[dict]:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
@@ -37,7 +38,11 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .review_hooks import assessment_submitted
+from .review_hooks import (
+    assessment_submitted,
+    return_answers_record,
+    returns_awaiting_answer,
+)
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
@@ -45,8 +50,13 @@ from .uploads import checked_upload
 logger = logging.getLogger(__name__)
 
 
+def is_enterprise_editor(actor, assessment: Assessment) -> bool:
+    """A user of the assessment's enterprise: who fills it in and submits it."""
+    return actor.is_enterprise_user and actor.enterprise_id == assessment.enterprise_id
+
+
 def _require_enterprise_editor(actor, assessment: Assessment) -> None:
-    if not (actor.is_enterprise_user and actor.enterprise_id == assessment.enterprise_id):
+    if not is_enterprise_editor(actor, assessment):
         raise PermissionDenied(_("只有本企业的用户可以填写自评估。"))
 
 
@@ -246,20 +256,65 @@ def _checked_declarations(declarations: dict) -> dict:
     return {**{key: True for key in DECLARATIONS}, "signer": signer[:50]}
 
 
+ANSWER_MAX_LENGTH = 2000
+
+
+def return_answers_check(returns, answers: dict | None) -> dict[int, str]:
+    """An answer to each return comment in ``returns`` (those ``returns_awaiting_answer``
+    gives), by round id; an error names each comment left unanswered (``answers.<id>``)."""
+    given = {str(key): value for key, value in (answers or {}).items()}
+    expected = {str(r.pk): r for r in returns}
+    errors, checked = {}, {}
+    for key in given.keys() - expected.keys():
+        errors[f"answers.{key}"] = [_("没有需要答复的这条退回意见。")]
+    for key, round_ in expected.items():
+        answer = str(given.get(key) or "").strip()
+        excerpt = Truncator(round_.comment).chars(40)
+        if not answer:
+            errors[f"answers.{key}"] = [_("请答复退回意见“%(comment)s”。") % {"comment": excerpt}]
+        elif len(answer) > ANSWER_MAX_LENGTH:
+            errors[f"answers.{key}"] = [
+                _("对退回意见“%(comment)s”的答复不能超过 %(max)s 字。")
+                % {"comment": excerpt, "max": ANSWER_MAX_LENGTH}
+            ]
+        else:
+            checked[round_.pk] = answer
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
 @transaction.atomic
 def assessment_submit(
-    *, assessment: Assessment, actor, declarations: dict, expected_version=None
+    *,
+    assessment: Assessment,
+    actor,
+    declarations: dict,
+    answers: dict | None = None,
+    expected_version=None,
 ) -> Assessment:
-    """Check completeness and the declarations, freeze the data into a snapshot, move to
-    submitted, fix the batch's tier rules (at its first submission) and evaluate once
+    """Check completeness, the declarations and, after a return, an answer to each return
+    comment; freeze the data into a snapshot, move to submitted, keep the answers beside the
+    comments, fix the batch's tier rules (at its first submission) and evaluate once
     committed."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
     problems = submission_problems(assessment)
     if problems:
         raise ValidationError(problems)
+    errors, checked, answered = {}, {}, {}
+    try:
+        checked = _checked_declarations(declarations)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        answered = return_answers_check(returns_awaiting_answer(assessment), answers)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     assessment.declarations = {
-        **_checked_declarations(declarations),
+        **checked,
         "at": timezone.now().isoformat(),
         "by": actor.get_username(),
     }
@@ -281,7 +336,11 @@ def assessment_submit(
             *APPLICANT_FIELDS,
         ]
     )
-    _bump_and_log(assessment, actor, "assessment.submit", {"sha256": assessment.snapshot_sha256})
+    return_answers_record(assessment, answered)
+    logged = {"sha256": assessment.snapshot_sha256}
+    if answered:
+        logged["answers"] = {str(pk): answer for pk, answer in answered.items()}
+    _bump_and_log(assessment, actor, "assessment.submit", logged)
     batch_rules_fix(batch=assessment.batch, actor=actor)
     evaluation_enqueue(assessment=assessment)
     assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)

@@ -62,3 +62,9 @@ def build_snapshot(assessment: Assessment) -> dict:
 def snapshot_digest(snapshot: dict) -> str:
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_digest(snapshot: dict) -> str:
+    """The digest of what was submitted, the declarations aside: they are signed and dated
+    anew at every submission, so two snapshots of unchanged data differ only there."""
+    return snapshot_digest({k: v for k, v in snapshot.items() if k != "declarations"})

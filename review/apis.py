@@ -35,6 +35,7 @@ from .serializers import (
     DecisionProposalSerializer,
     DecisionRowSerializer,
     ExpertLoadSerializer,
+    ExpertReviewSerializer,
     ProposalRejectSerializer,
     PublicListSerializer,
     PublishInputSerializer,
@@ -286,27 +287,47 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         }
         return Response(AssignmentDetailSerializer(assignment, context=context).data)
 
+    @staticmethod
+    def _refused(exc: review_services.ReviewErrors) -> Response:
+        """400: each refused part named, with the draft as it now stands (``review``: what
+        was valid is saved, and its ``version`` is the one to send next)."""
+        body = {**exc.message_dict, "review": ExpertReviewSerializer(exc.assignment).data}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
     @extend_schema(request=ReviewInputSerializer, responses=AssignmentReviewSerializer)
     @action(detail=True, methods=["patch"])
     def review(self, request, pk=None):
-        """Save a draft of the review (any part of it)."""
+        """Save a draft of the review (any part of it). A bad value is refused alone: the
+        answer is 400 naming it (``scores.12``…), the rest saved, and ``review`` the draft
+        as saved."""
         data, version = self._review_input(request)
-        assignment = review_services.review_save(
-            assignment=self.get_object(), actor=request.user, data=data, expected_version=version
-        )
+        try:
+            assignment = review_services.review_save(
+                assignment=self.get_object(),
+                actor=request.user,
+                data=data,
+                expected_version=version,
+            )
+        except review_services.ReviewErrors as exc:
+            return self._refused(exc)
         return self._with_review(assignment)
 
     @extend_schema(request=ReviewInputSerializer, responses=AssignmentReviewSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Save what is given, check the review is complete and make it final."""
+        """Save what is given, check the review is complete and make it final. Otherwise 400
+        naming every bad value and every missing part at once (each under its field), with
+        ``review``, the draft as saved."""
         data, version = self._review_input(request)
-        assignment = review_services.review_submit(
-            assignment=self.get_object(),
-            actor=request.user,
-            data=data or None,
-            expected_version=version,
-        )
+        try:
+            assignment = review_services.review_submit(
+                assignment=self.get_object(),
+                actor=request.user,
+                data=data or None,
+                expected_version=version,
+            )
+        except review_services.ReviewErrors as exc:
+            return self._refused(exc)
         return self._with_review(assignment)
 
     @extend_schema(request=ConflictInputSerializer, responses=ConflictResultSerializer)

@@ -138,6 +138,12 @@ class ReviewForm(forms.Form):
 
     # --- the services' errors ----------------------------------------------------------------
 
+    def saved_as(self, assignment) -> None:
+        """The draft was saved in part: the page shows what was posted, on the new version."""
+        self.assignment = assignment
+        self.data = self.data.copy()
+        self.data["version"] = str(assignment.version)
+
     @staticmethod
     def field_for(key: str) -> str | None:
         """The form field a service's error key names (``verdicts.4.accepted``, ``scores.12``)."""

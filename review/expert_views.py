@@ -13,14 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.confirmation import confirmation_page, is_confirmed
 from portal.exceptions import StateConflict
 
+from . import confirmations
 from . import selectors as review_selectors
 from . import services as review_services
 from .anonymity import identity_visible_to
@@ -103,6 +106,7 @@ def _page(
     conflict_form=None,
     conflict_message="",
     submitting=False,
+    partly_saved=False,
     status=200,
 ):
     """The scoring page: the dossier with a verdict per claimed scenario, the rubric, the
@@ -129,6 +133,8 @@ def _page(
             "form": form,
             "errors": form.error_summary() if form.is_bound else [],
             "submitting": submitting,
+            "partly_saved": partly_saved,
+            "submit_confirmation": confirmations.review_submit(request.user, assignment),
             "rubric": [(c, form[f"score-{c.pk}"]) for c in form.criteria],
             "readonly": readonly,
             "conflict_form": None if readonly else (conflict_form or ConflictForm()),
@@ -139,9 +145,17 @@ def _page(
     )
 
 
-def _saved_fragment(request, assignment, *, errors=(), conflict="", status=200):
-    """The answer to an htmx autosave: where the draft stands, and on success the new version
-    for the form's hidden field (swapped out of band)."""
+def _version_field(assignment):
+    """The form's hidden version, swapped out of band: the next save is made on it."""
+    return format_html(
+        '<input type="hidden" name="version" value="{}" id="id_version" hx-swap-oob="true">',
+        assignment.version,
+    )
+
+
+def _saved_fragment(request, assignment, *, errors=(), conflict="", partly_saved=False, status=200):
+    """The answer to an htmx autosave: where the draft stands, and when it was saved (even in
+    part) the new version for the form's hidden field."""
     if conflict:
         body = format_html(
             '<div class="alert alert-danger py-2 mb-0" role="alert" data-testid="save-conflict">'
@@ -153,26 +167,29 @@ def _saved_fragment(request, assignment, *, errors=(), conflict="", status=200):
     elif errors:
         body = format_html(
             '<div class="alert alert-danger py-2 mb-0" role="alert" data-testid="save-errors">'
-            '<div class="fw-medium">{}</div><ul class="mb-0 ps-3">{}</ul></div>',
-            _("草稿未保存："),
+            '<div class="fw-medium">{}</div><ul class="mb-0 ps-3">{}</ul></div>{}',
+            _("草稿其余内容已保存，以下内容未保存：") if partly_saved else _("草稿未保存："),
             format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
+            _version_field(assignment) if partly_saved else "",
         )
     else:
         body = format_html(
             '<span class="badge save-state save-state-saved" data-testid="save-state">{} {}</span>'
-            '<input type="hidden" name="version" value="{}" id="id_version" hx-swap-oob="true">',
+            "{}",
             _("草稿已自动保存"),
             date_format(timezone.localtime(), "H:i:s"),
-            assignment.version,
+            _version_field(assignment),
         )
     return HttpResponse(body, status=status)
 
 
 def _write(request, assignment, service, success_message: str, submitting=False):
     """Parse the review form, run a review service on it and answer: the page again with the
-    errors (400), the stale-version or final-review message (409), or a redirect back."""
+    errors (400; what was valid in the post is saved all the same), the stale-version or
+    final-review message (409), or a redirect back."""
     form = _review_form(assignment, request.POST)
     htmx = _is_htmx(request)
+    partly_saved = False
     if form.is_valid():
         try:
             service(
@@ -187,6 +204,11 @@ def _write(request, assignment, service, success_message: str, submitting=False)
             if htmx:
                 return _saved_fragment(request, assignment, conflict=message, status=409)
             return _page(request, assignment, form=form, conflict_message=message, status=409)
+        except review_services.ReviewErrors as exc:
+            partly_saved = exc.assignment.version != assignment.version
+            assignment = exc.assignment
+            form.saved_as(assignment)
+            form.add_service_errors(exc)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -196,8 +218,18 @@ def _write(request, assignment, service, success_message: str, submitting=False)
             messages.success(request, success_message)
             return redirect("assignment-page", pk=assignment.pk)
     if htmx:
-        return _saved_fragment(request, assignment, errors=form.error_summary(), status=400)
-    return _page(request, assignment, form=form, submitting=submitting, status=400)
+        errors = form.error_summary()
+        return _saved_fragment(
+            request, assignment, errors=errors, partly_saved=partly_saved, status=400
+        )
+    return _page(
+        request,
+        assignment,
+        form=form,
+        submitting=submitting,
+        partly_saved=partly_saved,
+        status=400,
+    )
 
 
 @expert_view
@@ -212,7 +244,18 @@ def assignment_page(request, pk):
 @expert_view
 @require_POST
 def assignment_submit(request, pk):
+    """Submit the review. Unconfirmed (no JavaScript), a review that would be accepted gets
+    the confirmation page first; one that would not gets its errors straight away."""
     assignment = _own_assignment(request, pk)
+    confirmation = confirmations.review_submit(request.user, assignment)
+    if confirmation and not is_confirmed(request):
+        form = _review_form(assignment, request.POST)
+        if form.is_valid() and not review_services.review_problems(
+            assignment=assignment, data=form.review_data()
+        ):
+            return confirmation_page(
+                request, confirmation, cancel_url=reverse("assignment-page", args=[pk])
+            )
     return _write(
         request,
         assignment,

@@ -11,7 +11,12 @@ from portal.selectors import experts
 from scenarios.models import Batch, Tier
 
 from .models import Decision
-from .services import BATCH_REVIEW_FIELDS, DEFAULT_RUBRIC, decision_check
+from .services import (
+    BATCH_REVIEW_FIELDS,
+    DEFAULT_RUBRIC,
+    assignment_refusals,
+    decision_check,
+)
 from .services.common import clean_comment
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -45,14 +50,41 @@ class ReturnForm(CommentForm):
         return data
 
 
+class ExpertSelect(forms.Select):
+    """The experts to choose from; those who may not be assigned stay listed, disabled, with
+    the reason (``refusals``: expert id → reasons)."""
+
+    def __init__(self, *args, refusals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusals = refusals or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reasons = self.refusals.get(getattr(value, "value", value))
+        if reasons:
+            option["attrs"]["disabled"] = True
+            option["label"] = _("%(expert)s — 不可指派：%(reasons)s") % {
+                "expert": label,
+                "reasons": "；".join(reasons),
+            }
+        return option
+
+
 class AssignForm(forms.Form):
+    """The province's manual choice of an expert for ``assessment``: those the service would
+    refuse (``assignment_refusals``) are listed disabled, saying why; posted all the same,
+    the service refuses them."""
+
     expert = forms.ModelChoiceField(
         label=_("评审专家"), queryset=experts(), empty_label=_("请选择专家")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].label_from_instance = expert_label
+        field = self.fields["expert"]
+        field.label_from_instance = expert_label
+        refusals = assignment_refusals(assessment, field.queryset)
+        field.widget = ExpertSelect(choices=field.choices, refusals=refusals)
 
 
 def expert_label(user) -> str:

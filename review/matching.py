@@ -2,6 +2,8 @@
 load-balancing choice of experts. Plain functions over plain data, so the rules are tested
 without a request."""
 
+from collections import deque
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,8 @@ def conflicts(
     """Why this expert must not review this applicant (empty: no conflict)."""
     reasons = []
     if any(
-        same_organisation(expert.employer, name) for name in (applicant.name, *applicant.other_names)
+        same_organisation(expert.employer, name)
+        for name in (applicant.name, *applicant.other_names)
     ):
         reasons.append(str(_("专家的工作单位即申报企业")))
     if (expert.id, applicant.enterprise_id) in declared:
@@ -58,6 +61,23 @@ def conflicts(
     if avoid_same_city and expert.city and expert.city == applicant.city:
         reasons.append(str(_("本批次要求回避同市专家")))
     return reasons
+
+
+def eligible_experts(
+    candidates: list[ExpertProfile],
+    *,
+    excluded: set[int],
+    applicant: Applicant,
+    declared: set[tuple[int, int]],
+    avoid_same_city: bool,
+) -> list[ExpertProfile]:
+    """The candidates not excluded (already assigned) and without a conflict of interest."""
+    return [
+        e
+        for e in candidates
+        if e.id not in excluded
+        and not conflicts(e, applicant, declared=declared, avoid_same_city=avoid_same_city)
+    ]
 
 
 def pick_experts(
@@ -72,13 +92,74 @@ def pick_experts(
 ) -> list[ExpertProfile]:
     """The ``needed`` least-loaded eligible experts (ties by id, so a run is repeatable);
     ``load`` is updated in place so the next applicant sees these picks."""
-    eligible = [
-        e
-        for e in candidates
-        if e.id not in excluded
-        and not conflicts(e, applicant, declared=declared, avoid_same_city=avoid_same_city)
-    ]
+    eligible = eligible_experts(
+        candidates,
+        excluded=excluded,
+        applicant=applicant,
+        declared=declared,
+        avoid_same_city=avoid_same_city,
+    )
     chosen = sorted(eligible, key=lambda e: (load.get(e.id, 0), e.id))[:needed]
     for expert in chosen:
         load[expert.id] = load.get(expert.id, 0) + 1
     return chosen
+
+
+def balance_picks(
+    picks: dict[Hashable, list[int]],
+    eligible: dict[Hashable, set[int]],
+    load: dict[int, int],
+) -> None:
+    """Even out a run's picks (applicant → expert ids) in place, ``load`` with them.
+
+    Picking the least-loaded experts applicant by applicant can end uneven once conflicts
+    narrow the choice (3/3/2/1 reviews where 3/2/2/2 was possible): an early applicant took
+    an expert only a later one could not do without. So while some expert has at least two
+    reviews more than another who could take one over — directly, or along a chain of
+    reviews each handed to an expert eligible for that applicant — one review moves down the
+    chain. When no such chain is left, the loads are as even as the conflicts allow (within
+    one review whenever that is possible). Each applicant keeps its number of reviewers, and
+    never gets the same expert twice; ``eligible`` holds, per applicant, the experts it may
+    have (not conflicted, not already assigned to it).
+    """
+    while True:
+        for source in sorted(load, key=lambda e: (-load[e], e)):
+            chain = _chain_down(source, picks, eligible, load)
+            if chain:
+                break
+        else:
+            return
+        for key, giver, taker in chain:
+            picks[key][picks[key].index(giver)] = taker
+        load[chain[0][1]] -= 1
+        load[chain[-1][2]] = load.get(chain[-1][2], 0) + 1
+
+
+def _chain_down(source: int, picks, eligible, load) -> list[tuple]:
+    """The shortest chain of hand-overs (applicant, from, to) taking one review of
+    ``source`` to an expert with at least two fewer (the least loaded such), or []."""
+    holds: dict[int, list] = {}
+    for key in sorted(picks):
+        for expert in picks[key]:
+            holds.setdefault(expert, []).append(key)
+    came_from = {source: None}
+    queue, found = deque([source]), []
+    while queue:
+        expert = queue.popleft()
+        for key in holds.get(expert, ()):
+            for other in sorted(eligible[key] - set(picks[key])):
+                if other in came_from:
+                    continue
+                came_from[other] = (key, expert)
+                queue.append(other)
+                if load.get(other, 0) <= load[source] - 2:
+                    found.append(other)
+    if not found:
+        return []
+    target = min(found, key=lambda e: (load.get(e, 0), e))
+    chain = []
+    while came_from[target] is not None:
+        key, giver = came_from[target]
+        chain.append((key, giver, target))
+        target = giver
+    return chain[::-1]

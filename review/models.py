@@ -17,7 +17,8 @@ TIER_RECOMMENDATIONS = [*Tier.choices, (NO_TIER, _("不予认定"))]
 
 class Recommendation(models.Model):
     """One round's verdict before the experts: recommended to the province, or returned to the
-    enterprise with comments. Every round is kept."""
+    enterprise with comments, which the enterprise answers when it submits again (``answer``,
+    beside the comment it answers). Every round is kept."""
 
     class Outcome(models.TextChoices):
         RECOMMENDED = "recommended", _("推荐至省级")
@@ -36,6 +37,8 @@ class Recommendation(models.Model):
     comment = models.TextField(_("审核意见"), blank=True)
     snapshot_sha256 = models.CharField(_("所审快照"), max_length=64)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    answer = models.TextField(_("企业答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("市级审核")

@@ -1,13 +1,13 @@
 """The review side plugged into the assessment side (``evaluation.review_hooks``) when the app
-starts: news of a submission, experts reading what is assigned to them, and what the applicant
-learns of its review."""
+starts: news of a submission, experts reading what is assigned to them, what the applicant
+learns of its review, and the answers to a return it gives when it submits again."""
 
 from django.dispatch import receiver
 
 from evaluation import review_hooks
 
 from . import anonymity, selectors
-from .services import submission_notify
+from .services import return_answers_record, submission_notify
 
 
 @receiver(review_hooks.assessment_submitted, dispatch_uid="review.submission_notify")
@@ -25,5 +25,10 @@ review_hooks.reader_register(
 review_hooks.applicant_outcome_register(
     review_hooks.ApplicantOutcome(
         returns=selectors.returned_comments, decision=selectors.decision_of
+    )
+)
+review_hooks.return_answers_register(
+    review_hooks.ReturnAnswers(
+        awaiting=selectors.returns_awaiting_answer, record=return_answers_record
     )
 )

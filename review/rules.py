@@ -95,6 +95,11 @@ def can_review_proposal(actor, proposal) -> bool:
     )
 
 
+def can_review(actor, assignment) -> bool:
+    """The assigned expert, while the review is a draft (submitted, it is final)."""
+    return assignment.expert_id == actor.pk and assignment.status == AssignmentStatus.ACTIVE
+
+
 def rubric_locked(batch) -> bool:
     """The batch's rubric is fixed from its first expert assignment (whatever became of that
     assignment since): experts are given a submission to score against a known rubric."""

@@ -4,7 +4,6 @@ Output serializers only shape what the selectors return; the input serializers c
 leave every rule of the workflow to ``review.services`` (whose errors name the field, e.g.
 ``comment``, ``scores.12``, ``verdicts.4.accepted``)."""
 
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -98,10 +97,13 @@ class ReviewItemSerializer(serializers.ModelSerializer):
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username")
+    answer = serializers.CharField(
+        read_only=True, help_text=_("企业重新提交时对退回意见的答复（退回的轮次）")
+    )
 
     class Meta:
         model = Recommendation
-        fields = ("outcome", "comment", "reviewer", "created_at")
+        fields = ("id", "outcome", "comment", "reviewer", "created_at", "answer", "answered_at")
         read_only_fields = fields
 
 
@@ -581,7 +583,6 @@ class PublishInputSerializer(serializers.Serializer):
 
 
 # --- the public list ----------------------------------------------------------
-
 
 
 class PublicBatchSerializer(serializers.Serializer):

@@ -73,7 +73,6 @@ def require_province(user) -> None:
         raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
 
 
-
 def _reviewed(request, pk: int):
     """A submission in the reviewer's queue: other roles are refused (403) before any lookup,
     another city's submission is a 404."""
@@ -142,6 +141,10 @@ def _province_context(request_user, assessment, the_dossier, bound: dict) -> dic
     suggested = next(
         (t for t in (summary.accepted_tier, summary.computed_tier) if t in Tier.values), ""
     )
+    can_assign = rules.can_assign(request_user, assessment)
+    assign_form = bound.get("assign")
+    if assign_form is None and can_assign:
+        assign_form = AssignForm(assessment=assessment)
     return {
         **_proposal_context(request_user, assessment, bound),
         "summary": summary,
@@ -153,9 +156,9 @@ def _province_context(request_user, assessment, the_dossier, bound: dict) -> dic
         "accepted_tier_label": tier_label(summary.accepted_tier)
         if summary.accepted_tier is not None
         else "",
-        "can_assign": rules.can_assign(request_user, assessment),
+        "can_assign": can_assign,
         "can_decide": rules.can_decide(request_user, assessment),
-        "assign_form": bound.get("assign") or AssignForm(),
+        "assign_form": assign_form,
         "decide_form": bound.get("decide")
         or DecideForm(initial={"outcome": "approved", "tier": suggested}, assessment=assessment),
         "active_status": AssignmentStatus.ACTIVE,
@@ -286,7 +289,7 @@ def review_return(request, pk: int):
 def review_assign(request, pk: int):
     require_province(request.user)
     assessment = _reviewed(request, pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, assessment=assessment)
     return _act(
         request,
         assessment,
@@ -528,6 +531,7 @@ def batch_assignments(request, pk: int):
             "batch": batch,
             "loads": expert_loads(batch),
             "waiting": waiting_for_experts(batch),
+            "auto_assign_confirmation": confirmations.auto_assign(request.user, batch),
         },
     )
 
@@ -536,6 +540,11 @@ def batch_assignments(request, pk: int):
 @require_POST
 def batch_auto_assign(request, pk: int):
     batch = province_batch(request, pk)
+    confirmation = confirmations.auto_assign(request.user, batch)
+    if confirmation and not is_confirmed(request):
+        return confirmation_page(
+            request, confirmation, cancel_url=reverse("batch-assignments", args=[batch.pk])
+        )
     try:
         result = services.assignments_auto(batch=batch, actor=request.user)
     except ValidationError as exc:

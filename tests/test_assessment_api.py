@@ -295,3 +295,35 @@ def test_removing_evidence_after_a_return_keeps_the_submitted_file(client_a, ope
         "报表.pdf",
     ]
     assert io.BytesIO(kept.file.open("rb").read()).read() == PDF
+
+
+@pytest.mark.django_db
+def test_a_returned_assessment_is_resubmitted_with_an_answer_to_each_comment(
+    client_a, submitted, city_reviewer_suzhou
+):
+    from rest_framework.test import APIClient
+
+    from review import services as review_services
+
+    review_services.assessment_return(
+        assessment=submitted, actor=city_reviewer_suzhou, comment="请核实场景 30。"
+    )
+    url = f"/api/v1/assessments/{submitted.pk}/"
+    (returned,) = client_a.get(url).json()["returns"]
+    assert returned["comment"] == "请核实场景 30。" and returned["awaiting_answer"]
+    key = f"answers.{returned['id']}"
+    r = client_a.post(url + "submit/", {"declarations": DECLARED}, format="json")
+    assert r.status_code == 400 and "请核实场景 30。" in r.json()[key][0]
+    answers = {str(returned["id"]): "已核实，场景 30 已投用。"}
+    r = client_a.post(
+        url + "submit/", {"declarations": DECLARED, "answers": answers}, format="json"
+    )
+    assert r.status_code == 200 and r.json()["state"] == "submitted", r.content
+    (answered,) = r.json()["returns"]
+    assert answered["answer"] == "已核实，场景 30 已投用。" and not answered["awaiting_answer"]
+    city = APIClient()
+    city.force_authenticate(city_reviewer_suzhou)
+    rounds = city.get(f"/api/v1/review/assessments/{submitted.pk}/").json()["rounds"]
+    assert [(r["comment"], r["answer"]) for r in rounds] == [
+        ("请核实场景 30。", "已核实，场景 30 已投用。")
+    ]

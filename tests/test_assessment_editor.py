@@ -277,7 +277,8 @@ def test_submit_page_requires_every_declaration_then_freezes_the_assessment(
     data = {key: "on" for key in DECLARED if key != "signer"}
     with django_capture_on_commit_callbacks(execute=True):
         r = as_member.post(
-            url(assessment, "submit/"), {**data, "signer": "李四", "version": version(assessment)}
+            url(assessment, "submit/"),
+            {**data, "signer": "李四", "version": version(assessment), "confirmed": "1"},
         )
     assert r.status_code == 302 and r["Location"] == url(assessment)
     submitted = Assessment.objects.get(pk=assessment.pk)

@@ -19,7 +19,7 @@ from reports.models import Report, ReportStatus
 from review import services as review_services
 
 from .conftest import api_token, complete_review, draft_assessment, login
-from .services.conftest import DECLARED, IMPL, PNG
+from .services.conftest import DECLARED, IMPL, PNG, answers_to
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,10 @@ def decided(
     )
     with capture(execute=True):
         evaluation_services.assessment_submit(
-            assessment=submitted, actor=admin_a, declarations=DECLARED
+            assessment=submitted,
+            actor=admin_a,
+            declarations=DECLARED,
+            answers=answers_to(submitted),
         )
         review_services.assessment_recommend(
             assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"

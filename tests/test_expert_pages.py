@@ -38,6 +38,7 @@ def _complete_post(assignment, score="8", version=None):
         data[f"score-{c.pk}"] = score
     data["opinion"] = "场景建设扎实，数据可信。"
     data["recommended_tier"] = "workshop"
+    data["confirmed"] = "1"  # the submit asks first (the save ignores it)
     return data
 
 
@@ -157,9 +158,10 @@ def test_evidence_file_names_do_not_reveal_a_hidden_applicant(
     assert neutral in {e["name"] for e in detail.json()["snapshot"]["evidence"]}
     # the city sees the file as it was named; so does an expert when the batch shows identities
     login(client, city_reviewer_suzhou)
-    assert "甲企业-MES验收报告.pdf" in client.get(
-        f"/review/assessments/{under_review.pk}/"
-    ).content.decode()
+    assert (
+        "甲企业-MES验收报告.pdf"
+        in client.get(f"/review/assessments/{under_review.pk}/").content.decode()
+    )
     under_review.batch.experts_see_identity = True
     under_review.batch.save()
     login(client, assignment.expert)
@@ -211,27 +213,35 @@ def test_a_partial_draft_is_saved_and_the_version_bumped(client, mine):
 
 
 @pytest.mark.django_db
-def test_an_out_of_range_score_is_refused_naming_the_criterion(client, mine):
-    criterion = _criteria(mine.assessment)[0]
+def test_an_out_of_range_score_is_refused_alone_naming_the_criterion(client, mine):
+    first, second = _criteria(mine.assessment)[:2]
     login(client, mine.expert)
     response = client.post(
         page_url(mine),
-        {"version": 1, f"score-{criterion.pk}": "11", "opinion": "草稿意见"},
+        {
+            "version": 1,
+            f"score-{first.pk}": "11",
+            f"score-{second.pk}": "7",
+            "opinion": "草稿意见",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="review-errors"' in html
-    assert f"{criterion.name}：分数应在 0–10 之间" in html
-    assert 'data-testid="score-error"' in html
+    assert 'data-testid="review-errors"' in html and "其余内容已保存为草稿" in html
+    assert f"{first.name}：分数应在 0–10 之间" in html
+    assert html.count('data-testid="score-error"') == 1
+    # the page keeps what was typed, on the version the partial save made
+    assert 'value="11"' in html and 'name="version" value="2"' in html
     mine.refresh_from_db()
-    assert mine.scores == {} and mine.opinion == "" and mine.version == 1
+    assert mine.scores == {str(second.pk): 7.0} and mine.opinion == "草稿意见"
+    assert mine.version == 2
 
-    response = client.post(page_url(mine), {"version": 1, f"score-{criterion.pk}": "abc"})
+    response = client.post(page_url(mine), {"version": 2, f"score-{first.pk}": "abc"})
     assert response.status_code == 400 and "请输入数字" in response.content.decode()
-    response = client.post(page_url(mine), {"version": 1, "verdict-1-accepted": "maybe"})
+    response = client.post(page_url(mine), {"version": 2, "verdict-1-accepted": "maybe"})
     assert response.status_code == 400 and "场景 1" in response.content.decode()
     mine.refresh_from_db()
-    assert mine.verdicts == {} and mine.version == 1
+    assert mine.verdicts == {} and mine.version == 2
 
 
 @pytest.mark.django_db
@@ -259,33 +269,51 @@ def test_htmx_autosave_answers_with_the_new_version(client, mine):
     response = client.post(
         page_url(mine), {"version": 2, f"score-{criterion.pk}": "60"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 400 and "分数应在" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and "分数应在" in html and "草稿未保存" in html
+    assert 'hx-swap-oob="true"' not in html  # nothing saved: the version stays
+    # the rest of a post with a bad score is saved: the form is given the new version
+    response = client.post(
+        page_url(mine),
+        {"version": 2, f"score-{criterion.pk}": "60", "opinion": "初稿"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "草稿其余内容已保存" in html and "分数应在" in html
+    assert 'name="version" value="3"' in html and 'hx-swap-oob="true"' in html
     response = client.post(page_url(mine), {"version": 1, "opinion": "x"}, HTTP_HX_REQUEST="true")
     assert (
         response.status_code == 409 and 'data-testid="save-conflict"' in response.content.decode()
     )
     mine.refresh_from_db()
-    assert mine.scores == {str(criterion.pk): 6.0} and mine.opinion == "" and mine.version == 2
+    assert mine.scores == {str(criterion.pk): 6.0} and mine.opinion == "初稿"
+    assert mine.version == 3
 
 
 # --- submitting -------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_an_incomplete_review_is_not_submitted(client, mine):
+def test_an_incomplete_review_is_not_submitted_and_every_problem_is_listed(client, mine):
     criteria = _criteria(mine.assessment)
     login(client, mine.expert)
     response = client.post(
-        page_url(mine) + "submit/", {"version": 1, f"score-{criteria[0].pk}": "8"}
+        page_url(mine) + "submit/",
+        {"version": 1, f"score-{criteria[0].pk}": "8", f"score-{criteria[1].pk}": "11"},
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert f"{criteria[1].name}：请评分" in html
+    assert f"{criteria[1].name}：分数应在 0–10 之间" in html  # invalid, not merely missing
+    assert all(f"{c.name}：请评分" in html for c in criteria[2:])
     assert "请填写总体评审意见" in html and "请选择建议认定的层级" in html
-    assert "场景 1：请选择认可或不认可" in html
+    claimed = review_services.claimed_scenarios(mine.assessment)
+    assert all(f"场景 {no}：请选择认可或不认可" in html for no in claimed)
+    assert 'data-testid="confirmation"' not in html  # nothing to confirm yet
     mine.refresh_from_db()
     assert mine.status == AssignmentStatus.ACTIVE and mine.total is None
-    assert mine.scores == {} and mine.version == 1  # nothing of a refused submit is kept
+    # what was valid is kept as the draft; the page goes on from its version
+    assert mine.scores == {str(criteria[0].pk): 8.0} and mine.version == 2
+    assert 'data-testid="partly-saved"' in html and 'name="version" value="2"' in html
 
 
 @pytest.mark.django_db

@@ -361,14 +361,18 @@ def test_the_decisions_export(client, under_review, province_admin, fmt):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_the_expert_loads_export(client, under_review, experts, province_admin, fmt):
+def test_the_expert_loads_export(client, under_review, experts, expert, province_admin, fmt):
     complete_review(under_review.assignments.get(expert=experts[0]))
     login(client, province_admin)
     rows = by_name(
         table(client.get(f"/review/batches/{under_review.batch.pk}/assignments.{fmt}"), fmt),
         "评审专家",
     )
-    assert set(rows) == {"expert1", "expert2", "expert3"}
+    # every expert the page lists, the one without any review in the batch too
+    page = client.get(f"/review/batches/{under_review.batch.pk}/assignments/").content.decode()
+    listed = {e.username for e in [*experts, expert] if f'data-testid="load-{e.pk}"' in page}
+    assert set(rows) == listed == {"expert1", "expert2", "expert3", "expert_x"}
+    assert [number(rows["expert_x"][k]) for k in ("待评审", "已提交", "工作量")] == [0, 0, 0]
     first, second = rows["expert1"], rows["expert2"]
     assert first["工作单位"] == "东南大学" and first["所在市"] == "南京市"
     assert [number(first[k]) for k in ("待评审", "已提交", "已回避", "工作量")] == [0, 1, 0, 1]

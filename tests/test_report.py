@@ -18,7 +18,7 @@ from reports.models import Report, ReportStatus
 from scenarios.models import Scenario
 
 from .conftest import complete_review, login
-from .services.conftest import DECLARED, IMPL
+from .services.conftest import DECLARED, IMPL, answers_to
 
 
 def pdf_text(content: bytes, mode: str = "-layout") -> str:
@@ -54,7 +54,10 @@ def resubmitted(assessment, admin, city_reviewer, capture):
     )
     with capture(execute=True):
         evaluation_services.assessment_submit(
-            assessment=assessment, actor=admin, declarations=DECLARED
+            assessment=assessment,
+            actor=admin,
+            declarations=DECLARED,
+            answers=answers_to(assessment),
         )
     assessment.refresh_from_db()
 

@@ -379,14 +379,15 @@ def test_recommending_twice_is_409(submitted, city_reviewer_suzhou):
 
 
 @pytest.mark.django_db
-def test_review_errors_name_the_field_and_save_nothing(under_review):
+def test_review_errors_name_the_field_and_save_only_the_rest(under_review):
     assignment = assignments_of(under_review)[0]
-    criterion = under_review.batch.rubric.order_by("no").first()
+    criterion, other = under_review.batch.rubric.order_by("no")[:2]
     client = client_for(assignment.expert)
     url = f"{API}/review/assignments/{assignment.pk}/"
 
     r = client.patch(url + "review/", {"scores": {str(criterion.pk): 11}}, format="json")
     assert r.status_code == 400 and f"scores.{criterion.pk}" in r.json(), r.content
+    assert r.json()["review"]["version"] == 1  # nothing else given: nothing saved
     r = client.patch(url + "review/", {"scores": {"999999": 5}}, format="json")
     assert r.status_code == 400 and "scores.999999" in r.json()
     r = client.patch(url + "review/", {"verdicts": {"3": {"accepted": True}}}, format="json")
@@ -403,10 +404,27 @@ def test_review_errors_name_the_field_and_save_nothing(under_review):
     assignment.refresh_from_db()
     assert assignment.opinion == "初稿" and assignment.version == 2
 
-    incomplete = client.post(url + "submit/", {}, format="json")
-    assert incomplete.status_code == 400 and "recommended_tier" in incomplete.json()
+    # one bad score among good ones: refused alone, the rest saved, the new version given
+    r = client.patch(
+        url + "review/",
+        {"scores": {str(criterion.pk): 11, str(other.pk): 7}, "version": 2},
+        format="json",
+    )
+    assert r.status_code == 400 and set(r.json()) == {f"scores.{criterion.pk}", "review"}
+    assert "0–10" in r.json()[f"scores.{criterion.pk}"][0]
+    assert r.json()["review"]["scores"] == {str(other.pk): 7.0}
+    assert r.json()["review"]["version"] == 3
+
+    incomplete = client.post(
+        url + "submit/", {"scores": {str(criterion.pk): -1}, "version": 3}, format="json"
+    )
+    errors = incomplete.json()
+    assert incomplete.status_code == 400 and "recommended_tier" in errors
+    assert "verdicts.1.accepted" in errors and "0–10" in errors[f"scores.{criterion.pk}"][0]
+    assert errors["review"]["version"] == 3
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ACTIVE
+    assert assignment.scores == {str(other.pk): 7.0}
 
     done = client.post(url + "submit/", review_payload(under_review), format="json")
     assert done.status_code == 200 and done.json()["status"] == "submitted", done.content

@@ -1,5 +1,6 @@
 """The city reviewers' and the province admin's review pages, through the Django test client."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,12 +10,18 @@ from evaluation import services
 from evaluation.models import Assessment, State
 from portal.models import City, IndustryType, Role
 from review import services as services_review
-from review.models import AssignmentStatus, Decision, ExpertAssignment, Recommendation
+from review.models import (
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    ExpertAssignment,
+    Recommendation,
+)
 from scenarios.models import Batch, RubricCriterion
 
 from .conftest import complete_review, login
 from .factories import EnterpriseFactory, UserFactory
-from .services.conftest import DECLARED
+from .services.conftest import DECLARED, answers_to
 
 
 def detail(a) -> str:
@@ -222,7 +229,10 @@ def test_a_resubmission_shows_both_rounds(client, evaluated, city_reviewer_suzho
     )
     with transaction.atomic():
         services.assessment_submit(
-            assessment=refreshed(evaluated), actor=admin_a, declarations=DECLARED
+            assessment=refreshed(evaluated),
+            actor=admin_a,
+            declarations=DECLARED,
+            answers=answers_to(evaluated),
         )
     assert refreshed(evaluated).state == State.SUBMITTED
     assert client.post(
@@ -232,6 +242,42 @@ def test_a_resubmission_shows_both_rounds(client, evaluated, city_reviewer_suzho
     rounds = html[html.index('data-testid="rounds"') :]
     assert rounds.count('data-testid="round"') == 2
     assert rounds.index("第二轮：同意推荐。") < rounds.index("第一轮：请补充材料。")
+
+
+@pytest.mark.django_db
+def test_the_enterprise_answers_each_return_comment_and_the_city_reads_the_answers(
+    client, evaluated, city_reviewer_suzhou, admin_a
+):
+    services_review.assessment_return(
+        assessment=evaluated, actor=city_reviewer_suzhou, comment="请补充场景 30 的验收报告。"
+    )
+    returned = Recommendation.objects.get()
+    login(client, admin_a)
+    url = f"/assessments/{evaluated.pk}/submit/"
+    html = html_of(client.get(url))
+    assert f'data-testid="return-answer-{returned.pk}"' in html
+    assert "请补充场景 30 的验收报告。" in html and f'name="answer-{returned.pk}"' in html
+    data = {**DECLARED, "version": refreshed(evaluated).version}
+    response = client.post(url, {**data, f"answer-{returned.pk}": "  ", "confirmed": "1"})
+    assert response.status_code == 422
+    assert "请答复退回意见“请补充场景 30 的验收报告。”" in html_of(response)
+    assert refreshed(evaluated).state == State.RETURNED
+    # nothing changed since the return: the confirmation warns before resubmitting
+    data[f"answer-{returned.pk}"] = "验收报告已补充上传。"
+    response = client.post(url, data)
+    html = html_of(response)
+    assert response.status_code == 200 and 'data-testid="confirmation-warning"' in html
+    assert "没有任何修改" in html and "对退回意见的答复将随申报提交" in html
+    assert refreshed(evaluated).state == State.RETURNED
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 302 and refreshed(evaluated).state == State.SUBMITTED
+
+    login(client, city_reviewer_suzhou)
+    html = html_of(client.get(detail(evaluated)))
+    rounds = html[html.index('data-testid="rounds"') :]
+    answer = rounds[rounds.index('data-testid="round-answer"') :]
+    assert "请补充场景 30 的验收报告。" in rounds[: rounds.index('data-testid="round-answer"')]
+    assert "验收报告已补充上传。" in answer[: answer.index("</li>")]
 
 
 # --- the province: settings and rubric ------------------------------------------------------------
@@ -360,7 +406,16 @@ def test_auto_assign_through_the_page_gives_three_experts(
     login(client, province_admin)
     html = html_of(client.get(batch_url(recommended.batch, "assignments")))
     assert f'data-testid="waiting-{recommended.pk}"' in html and "东南大学" in html
-    response = client.post(batch_url(recommended.batch, "assignments/auto"), follow=True)
+    form = html[html.index('data-testid="auto-assign-form"') :].split(">", 1)[0]
+    assert "为 1 份待分配的申报补足评审专家（每份 3 位），从 3 位评审专家中" in form
+    # without JavaScript: the page asks first, saying as much; nothing is assigned yet
+    response = client.post(batch_url(recommended.batch, "assignments/auto"))
+    assert response.status_code == 200 and 'data-testid="confirmation"' in html_of(response)
+    assert "评分标准将从首次分配起固定" in html_of(response)
+    assert not ExpertAssignment.objects.exists()
+    response = client.post(
+        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+    )
     assert "已分配 3 项，0 份申报仍缺少专家" in html_of(response)
     live = ExpertAssignment.objects.filter(assessment=recommended, status=AssignmentStatus.ACTIVE)
     assert sorted(live.values_list("expert__username", flat=True)) == [
@@ -377,14 +432,34 @@ def test_auto_assign_through_the_page_gives_three_experts(
 @pytest.mark.django_db
 def test_auto_assign_names_the_submissions_still_short(client, recommended, expert, province_admin):
     login(client, province_admin)
-    response = client.post(batch_url(recommended.batch, "assignments/auto"), follow=True)
+    response = client.post(
+        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+    )
     assert "已分配 1 项，1 份申报仍缺少专家：甲企业" in html_of(response)
 
 
 @pytest.mark.django_db
 def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, province_admin):
     colleague = UserFactory(username="colleague", role=Role.EXPERT, employer="甲企业")
+    declared = UserFactory(username="declared", role=Role.EXPERT, employer="某研究院")
+    ConflictDeclaration.objects.create(
+        expert=declared, enterprise=recommended.enterprise, reason="亲属任职"
+    )
     login(client, province_admin)
+    html = html_of(client.get(detail(recommended)))
+    select = html[html.index('name="expert"') :]
+    select = select[: select.index("</select>")]
+    # conflicted experts are listed, disabled, saying why; the others may be chosen
+    assert re.search(
+        rf'<option value="{colleague.pk}"[^>]* disabled>colleague（甲企业）'
+        r" — 不可指派：专家的工作单位即申报企业</option>",
+        select,
+    ), select
+    assert re.search(
+        rf'<option value="{declared.pk}"[^>]* disabled>[^<]*不可指派：专家已申报与该企业存在利益冲突',
+        select,
+    )
+    assert re.search(rf'<option value="{expert.pk}">[^<]*</option>', select)
     response = client.post(f"{detail(recommended)}assign/", {"expert": colleague.pk})
     assert response.status_code == 400
     html = html_of(response)
@@ -400,6 +475,10 @@ def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, 
     assert refreshed(recommended).state == State.UNDER_REVIEW
     response = client.post(f"{detail(recommended)}assign/", {"expert": expert.pk})
     assert response.status_code == 400 and "该专家已分配过这份申报" in html_of(response)
+    assert re.search(
+        rf'<option value="{expert.pk}"[^>]* disabled>[^<]*不可指派：已分配过这份申报',
+        html_of(response),
+    )
 
 
 @pytest.mark.django_db
@@ -547,7 +626,7 @@ def test_every_post_is_refused_to_the_wrong_roles(
         (f"{a}assign/", {"expert": expert.pk}),
         (f"{a}decide/", {"outcome": "approved", "tier": "workshop", "reason": "x"}),
         (f"/review/assignments/{assignment.pk}/remove/", {}),
-        (batch_url(batch, "assignments/auto"), {}),
+        (batch_url(batch, "assignments/auto"), {"confirmed": "1"}),
         (batch_url(batch, "publish"), {"action": "publish"}),
         (batch_url(batch, "settings"), settings_data(batch, ROWS, reviewers_per_assessment=1)),
     ]

@@ -52,3 +52,16 @@ def review_rounds(assessment: Assessment) -> QuerySet[Recommendation]:
 def returned_comments(assessment: Assessment) -> QuerySet[Recommendation]:
     """What the enterprise is told: the comments of each round its submission was returned."""
     return assessment.recommendations.filter(outcome=Recommendation.Outcome.RETURNED)
+
+
+def returns_awaiting_answer(assessment: Assessment) -> QuerySet[Recommendation]:
+    """The returns the enterprise answers when it submits again: those of its latest
+    submission (made since it was submitted), not answered yet; none unless returned."""
+    if assessment.state != State.RETURNED or assessment.submitted_at is None:
+        return Recommendation.objects.none()
+    return (
+        returned_comments(assessment)
+        .filter(answer="", created_at__gte=assessment.submitted_at)
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    )

@@ -9,6 +9,7 @@ log and notifies the users it concerns (in the portal, and by email through a wo
 
 from .assignment import (
     assignment_add,
+    assignment_refusals,
     assignment_remove,
     assignments_auto,
     awaiting_experts,
@@ -23,6 +24,7 @@ from .batches import (
 from .city import (
     assessment_recommend,
     assessment_return,
+    return_answers_record,
     submission_notify,
 )
 from .decisions import (
@@ -34,8 +36,10 @@ from .decisions import (
     decision_proposal_reject,
 )
 from .expert_reviews import (
+    ReviewErrors,
     claimed_in,
     claimed_scenarios,
+    review_problems,
     review_save,
     review_submit,
 )
@@ -43,10 +47,12 @@ from .expert_reviews import (
 __all__ = [
     "BATCH_REVIEW_FIELDS",
     "DEFAULT_RUBRIC",
+    "ReviewErrors",
     "assessment_decide",
     "assessment_recommend",
     "assessment_return",
     "assignment_add",
+    "assignment_refusals",
     "assignment_remove",
     "assignments_auto",
     "awaiting_experts",
@@ -59,6 +65,8 @@ __all__ = [
     "decision_facts",
     "decision_proposal_confirm",
     "decision_proposal_reject",
+    "return_answers_record",
+    "review_problems",
     "review_save",
     "review_submit",
     "rubric_ensure",

@@ -14,7 +14,14 @@ from portal.services import audit_log_record, notify
 from scenarios.models import Batch
 
 from .. import rules
-from ..matching import Applicant, ExpertProfile, conflicts, pick_experts
+from ..matching import (
+    Applicant,
+    ExpertProfile,
+    balance_picks,
+    conflicts,
+    eligible_experts,
+    pick_experts,
+)
 from ..models import (
     LIVE_ASSIGNMENT_STATES,
     AssignmentStatus,
@@ -89,26 +96,41 @@ def _assign(assessment, expert, actor, method, replaces=None) -> ExpertAssignmen
     return assignment
 
 
-def _fill(assessment, actor, pool, load, declared, replaces=None) -> list[ExpertAssignment]:
+def _needed(assessment) -> tuple[int, set[int]]:
+    """How many reviewers the assessment still needs, and the experts it ever had."""
     taken = set(assessment.assignments.values_list("expert_id", flat=True))
     live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
-    needed = assessment.batch.reviewers_per_assessment - live
+    return assessment.batch.reviewers_per_assessment - live, taken
+
+
+def _pick(assessment, pool, load, declared) -> tuple[list[int], set[int]]:
+    """The least-loaded experts free of conflicts the assessment still needs (``load``
+    updated), and every expert it may have."""
+    needed, taken = _needed(assessment)
     if needed <= 0:
-        return []
-    chosen = pick_experts(
-        needed,
-        list(pool),
-        load,
-        excluded=taken,
-        applicant=_applicant(assessment),
-        declared=declared,
-        avoid_same_city=assessment.batch.avoid_same_city,
-    )
-    users = {u.pk: u for u in experts().filter(pk__in=[c.id for c in chosen])}
+        return [], set()
+    rules_of = {
+        "excluded": taken,
+        "applicant": _applicant(assessment),
+        "declared": declared,
+        "avoid_same_city": assessment.batch.avoid_same_city,
+    }
+    chosen = pick_experts(needed, list(pool), load, **rules_of)
+    eligible = {e.id for e in eligible_experts(list(pool), **rules_of)}
+    return [c.id for c in chosen], eligible
+
+
+def _assign_picks(assessment, expert_ids, actor, replaces=None) -> list[ExpertAssignment]:
+    users = {u.pk: u for u in experts().filter(pk__in=expert_ids)}
     return [
-        _assign(assessment, users[c.id], actor, ExpertAssignment.Method.AUTO, replaces)
-        for c in chosen
+        _assign(assessment, users[pk], actor, ExpertAssignment.Method.AUTO, replaces)
+        for pk in expert_ids
     ]
+
+
+def _fill(assessment, actor, pool, load, declared, replaces=None) -> list[ExpertAssignment]:
+    chosen, _eligible = _pick(assessment, pool, load, declared)
+    return _assign_picks(assessment, chosen, actor, replaces)
 
 
 def _notify_experts(created: list[ExpertAssignment]) -> None:
@@ -129,11 +151,12 @@ def _notify_experts(created: list[ExpertAssignment]) -> None:
 @transaction.atomic
 def assignments_auto(*, batch: Batch, actor) -> dict:
     """Give every assessment waiting for experts as many reviewers as the batch asks for,
-    each time picking the least-loaded experts without a conflict of interest. Returns the
-    assignments made and the assessments still short of reviewers."""
+    experts without a conflict of interest, the batch's loads as even as the conflicts allow
+    (within one review whenever possible: ``balance_picks``). Returns the assignments made
+    and the assessments still short of reviewers."""
     require_province_admin(actor)
     fixes_rubric = rubric_assignment_start(batch)
-    waiting = (
+    waiting = list(
         Assessment.objects.select_for_update(of=("self",))
         .select_related("enterprise", "batch")
         .filter(batch=batch)
@@ -142,10 +165,13 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
     )
     pool = [_profile(u) for u in experts()]
     load, declared = _batch_load(batch), _declared_conflicts()
+    picks, eligible = {}, {}
+    for assessment in waiting:
+        picks[assessment.pk], eligible[assessment.pk] = _pick(assessment, pool, load, declared)
+    balance_picks(picks, eligible, load)
     created, short = [], []
     for assessment in waiting:
-        made = _fill(assessment, actor, pool, load, declared)
-        created += made
+        created += _assign_picks(assessment, picks[assessment.pk], actor)
         live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
         if live < batch.reviewers_per_assessment:
             short.append(assessment)
@@ -160,6 +186,31 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
         data={"created": len(created), "short": [a.pk for a in short]},
     )
     return {"created": created, "short": short}
+
+
+def assignment_refusals(assessment: Assessment, candidates) -> dict[int, list[str]]:
+    """Why ``assignment_add`` would refuse each of these experts for the assessment (those it
+    would accept are left out): the conflicts of interest, or already assigned. The manual
+    choice lists them disabled with these reasons."""
+    applicant, declared = _applicant(assessment), _declared_conflicts()
+    taken = set(
+        assessment.assignments.exclude(status=AssignmentStatus.REMOVED).values_list(
+            "expert_id", flat=True
+        )
+    )
+    refusals = {}
+    for expert in candidates:
+        reasons = conflicts(
+            _profile(expert),
+            applicant,
+            declared=declared,
+            avoid_same_city=assessment.batch.avoid_same_city,
+        )
+        if expert.pk in taken:
+            reasons.append(_("已分配过这份申报"))
+        if reasons:
+            refusals[expert.pk] = reasons
+    return refusals
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ enterprise with comments; and the news of a new submission."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,6 +97,18 @@ def assessment_return(*, assessment: Assessment, actor, comment: str) -> Assessm
         url=overview_url(assessment),
     )
     return assessment
+
+
+def return_answers_record(assessment: Assessment, answers: dict) -> None:
+    """The enterprise's answers to the return comments, kept beside each comment; part of
+    its submission (its transaction, its audit entry)."""
+    now = timezone.now()
+    for round_ in Recommendation.objects.filter(
+        assessment=assessment, outcome=Recommendation.Outcome.RETURNED, pk__in=list(answers)
+    ):
+        round_.answer = answers[round_.pk]
+        round_.answered_at = now
+        round_.save(update_fields=["answer", "answered_at"])
 
 
 def submission_notify(assessment: Assessment) -> None:

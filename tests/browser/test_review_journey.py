@@ -1,7 +1,7 @@
 """The annual cycle across every role, in Chromium: the enterprise submits, its city returns it
-with comments, the enterprise resubmits, the city recommends, the province assigns three
-experts, they score, the province decides and publishes, and the public list shows the
-enterprise without a login."""
+with comments, the enterprise resubmits answering them, the city recommends, the province
+assigns three experts, they score, the province decides and publishes, and the public list
+shows the enterprise without a login. Each irreversible step confirms its dialog."""
 
 import re
 
@@ -24,13 +24,18 @@ def sign_out(page):
     expect(page.get_by_role("link", name="登录")).to_be_visible()
 
 
-def submit(page, assessment):
+def submit(page, assessment, says="冻结", answer=""):
+    """The enterprise submits (``answer``: its answer to the return comment), confirming the
+    dialog that says ``says``."""
     page.goto(f"/assessments/{assessment.pk}/submit/")
     form = page.get_by_test_id("submit-form")
+    if answer:
+        form.locator("textarea[name^=answer-]").fill(answer)
     for checkbox in form.locator("input[type=checkbox]").all():
         checkbox.check()
     form.locator("input[name=signer]").fill("王总")
     form.get_by_role("button", name=re.compile("提交")).click()
+    confirm(page, says)
     expect(page.get_by_test_id("state")).to_have_text("已提交")
 
 
@@ -49,6 +54,7 @@ def score(page, assignment, points: int, tier_label: str):
     page.get_by_label("建议认定层级").select_option(label=tier_label)
     page.get_by_test_id("save-draft").click()
     page.get_by_test_id("submit-review").click()
+    confirm(page, "不能再修改")
     expect(page.get_by_test_id("review-final")).to_be_visible()
     expect(page.get_by_test_id("review-total")).to_have_text(f"{points * 10:.2f}")
 
@@ -74,17 +80,19 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     expect(page.get_by_test_id("rounds")).to_contain_text("请补充场景 30 的验收报告。")
     sign_out(page)
 
-    # the enterprise reads the comments in the portal, edits and resubmits
+    # the enterprise reads the comments in the portal and resubmits, answering them (warned
+    # that nothing else changed)
     sign_in(page, "member_a", PASSWORD)
     page.goto(f"/assessments/{assessment.pk}/")
     expect(page.locator("main")).to_contain_text("请补充场景 30 的验收报告。")
-    submit(page, assessment)
+    submit(page, assessment, says="没有任何修改", answer="验收报告已随场景 1 的材料上传。")
     sign_out(page)
 
-    # the city recommends the second round
+    # the city reads the answer beside its comment and recommends the second round
     sign_in(page, "city_sz", PASSWORD)
     page.goto(f"/review/assessments/{assessment.pk}/")
     expect(page.get_by_test_id("round")).to_have_count(1)
+    expect(page.get_by_test_id("round-answer")).to_contain_text("验收报告已随场景 1 的材料上传。")
     # the dialog says what will happen; cancelled, nothing does
     page.get_by_test_id("recommend-form").get_by_role("button").click()
     expect(page.get_by_test_id("confirm-dialog")).to_contain_text("提交省级评审")
@@ -101,6 +109,7 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     sign_in(page, "prov", ADMIN_PASSWORD)
     page.goto(f"/review/batches/{batch.pk}/assignments/")
     page.get_by_test_id("auto-assign").click()
+    confirm(page, "从 3 位评审专家中")
     for expert in experts:
         expect(page.get_by_test_id(f"load-{expert.pk}")).to_contain_text("1")
     sign_out(page)

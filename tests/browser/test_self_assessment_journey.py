@@ -11,7 +11,7 @@ from evaluation.models import Assessment, State
 
 from ..factories import PASSWORD
 from ..services.conftest import PDF
-from .conftest import sign_in
+from .conftest import confirm, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -154,6 +154,7 @@ def test_an_enterprise_goes_from_login_to_a_submitted_and_evaluated_assessment(
         page.get_by_label(re.compile(label)).check()
     page.get_by_label(re.compile("承诺人")).fill("陈晓明")
     page.get_by_test_id("submit-button").click()
+    confirm(page, "所在市主管部门")
 
     expect(page.get_by_test_id("state")).to_have_text("已提交")
     expect(page.get_by_test_id("preview-highest")).to_have_text("智能车间")

@@ -22,7 +22,7 @@ from review.models import ExpertAssignment
 
 from ..conftest import login
 from ..factories import PASSWORD, UserFactory
-from ..services.conftest import DECLARED, IMPL, PDF, PNG
+from ..services.conftest import DECLARED, IMPL, PDF, PNG, answers_to
 from ..test_report import file_bytes, pdf_text, requested
 
 # --- markup in every text field ------------------------------------------------------------
@@ -74,7 +74,13 @@ TYPED = {
     "DecideForm.reason",
     "DecideForm.justification",
 }
-EXTRA = ["recommendation", "support.description", "verdict.comment", "evidence.name"]
+EXTRA = [
+    "recommendation",
+    "support.description",
+    "verdict.comment",
+    "evidence.name",
+    "return.answer",  # SubmitForm's answer-<return id>, one field per return comment
+]
 # What must never reach a page unescaped.
 RAW = ["<script>alert(", "<svg onload=", '<img src="file:', 'href="javascript:', "</textarea><"]
 
@@ -190,8 +196,11 @@ def hostile(
             assessment=a, actor=city_reviewer_suzhou, comment=p("ReturnForm.comment")
         )
     a.refresh_from_db()
+    answers = {pk: p("return.answer") for pk in answers_to(a)}
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_submit(assessment=a, actor=admin_a, declarations=declarations)
+        services.assessment_submit(
+            assessment=a, actor=admin_a, declarations=declarations, answers=answers
+        )
     review_services.assessment_recommend(
         assessment=a, actor=city_reviewer_suzhou, comment=p("recommendation")
     )

@@ -130,6 +130,7 @@ def review_data(w) -> dict:
         "recommended_tier": "workshop",
         **{f"verdict-{no}-accepted": "1" for no in claimed},
         **{f"score-{c.pk}": "8" for c in w.batch.rubric.all()},
+        "confirmed": "1",  # the submit asks first; a draft save ignores it
     }
 
 
@@ -457,7 +458,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
     },
-    "batch-auto-assign": {"POST": Call(web(403, province=302), BATCH, {})},
+    "batch-auto-assign": {"POST": Call(web(403, province=302), BATCH, {"confirmed": "1"})},
     "batch-decisions": {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),

@@ -1,4 +1,4 @@
-"""Shared test data: an implemented answer and the submit declarations."""
+"""Shared test data: an implemented answer, the submit declarations and answers to a return."""
 
 IMPL = {"status": "implemented", "description": "已建成并投用。", "systems": "MES（某软件公司）"}
 DECLARED = {"no_major_accident": True, "not_dishonest": True, "truthful": True, "signer": "张三"}
@@ -19,3 +19,12 @@ def attach_statement(assessment, actor):
         uploaded=SimpleUploadedFile("财务报表.pdf", PDF),
         financial_year=assessment.current_year,
     )
+
+
+def answers_to(assessment, text: str = "已按退回意见修改。") -> dict:
+    """An answer to each return comment a resubmission of ``assessment`` must answer."""
+    from evaluation import review_hooks
+    from evaluation.models import Assessment
+
+    fresh = Assessment.objects.get(pk=assessment.pk)  # returned since it was read, maybe
+    return {r.pk: text for r in review_hooks.returns_awaiting_answer(fresh)}

@@ -7,6 +7,7 @@ from review.matching import (
     MIN_NAME_MATCH,
     Applicant,
     ExpertProfile,
+    balance_picks,
     conflicts,
     pick_experts,
     same_organisation,
@@ -184,3 +185,42 @@ def test_repeated_picks_balance_the_load():
         assert len(set(chosen)) == 3
     assert sum(load.values()) == 21
     assert max(load.values()) - min(load.values()) <= 1
+
+
+# --- balance_picks ---------------------------------------------------------------------------
+
+
+def test_a_conflict_late_in_the_run_no_longer_leaves_the_loads_uneven():
+    """Three applicants × 3 reviewers over 4 experts; expert 4 may not review the third.
+    Least-loaded picks, applicant by applicant, end 3/3/2/1; balanced, 3/2/2/2."""
+    pool = [profile(i) for i in range(1, 5)]
+    applicants = [Applicant(100 + n, f"某某制造有限公司{n}号", "320500") for n in range(3)]
+    declared = {(4, 102)}
+    load, picks, eligible = {}, {}, {}
+    for a in applicants:
+        picks[a.enterprise_id] = pick(3, pool, load, applicant=a, declared=declared)
+        eligible[a.enterprise_id] = {1, 2, 3} if a.enterprise_id == 102 else {1, 2, 3, 4}
+    assert sorted(load.values()) == [1, 2, 3, 3]  # what the picks alone give
+    balance_picks(picks, eligible, load)
+    assert sorted(load.values()) == [2, 2, 2, 3]
+    assert set(picks[102]) == {1, 2, 3}
+    for key, chosen in picks.items():
+        assert len(set(chosen)) == 3 and set(chosen) <= eligible[key]
+    assert load == {e: sum(e in chosen for chosen in picks.values()) for e in range(1, 5)}
+
+
+def test_reviews_move_along_a_chain_and_earlier_loads_count():
+    """Loads within one review (expert 3's two from earlier runs counted) stay as they are;
+    two more on expert 1 than on expert 3, one review moves along the chain 1 → 2 → 3 (A
+    from 1 to 2, B from 2 to 3): no applicant could give it to 3 directly."""
+    load = {1: 1, 2: 1, 3: 2}
+    picks = {"A": [1], "B": [2]}
+    eligible = {"A": {1, 2}, "B": {2, 3}}
+    balance_picks(picks, eligible, load)
+    assert picks == {"A": [1], "B": [2]} and load == {1: 1, 2: 1, 3: 2}
+    load = {1: 2, 2: 1}
+    picks = {"A": [1], "B": [2], "C": [1]}
+    eligible = {"A": {1, 2}, "B": {2, 3}, "C": {1}}
+    balance_picks(picks, eligible, load)
+    assert picks == {"A": [2], "B": [3], "C": [1]}
+    assert load == {1: 1, 2: 1, 3: 1}

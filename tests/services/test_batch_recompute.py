@@ -102,3 +102,21 @@ def test_a_single_refresh_after_a_batch_recomputes(submitted, open_batch):
     batch_recompute(batch=open_batch)
     refreshed = services.evaluation_refresh(assessment=submitted)
     assert refreshed.computed_by == "single" and len(refreshed.input_fingerprint) == 64
+
+
+@pytest.mark.django_db
+def test_the_planner_knows_the_rows_a_batch_recompute_wrote(submitted, draft, open_batch):
+    """Statistics are taken right after the bulk write, not left to an autovacuum that may be
+    off: the table's row estimate is the rows it now holds."""
+    from django.db import connection
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [Evaluation._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    batch_recompute(batch=open_batch)
+    assert estimated_rows() == Evaluation.objects.count() >= 2

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from evaluation import services
 from evaluation.models import Assessment, State
-from evaluation.selectors import assessment_history
+from evaluation.selectors import assessment_history, resubmission_unchanged
 from evaluation.snapshot import build_snapshot, snapshot_digest
 from portal.exceptions import StateConflict
 from portal.models import AuditLog, City, Notification, Role
@@ -554,13 +554,37 @@ def test_return_edit_and_resubmit(
     assert submitted.state == State.RETURNED and submitted.is_editable
     assert [r.comment for r in sel.returned_comments(submitted)] == [comment]
 
+    assert resubmission_unchanged(submitted)  # nothing changed since the return yet
     services.scenario_answer_set(
         assessment=submitted, actor=admin_a, scenario_no=30, data={"status": "in_progress"}
     )
+    assert not resubmission_unchanged(submitted)
+    returned = sel.returns_awaiting_answer(submitted).get()
+    # each return comment needs an answer, the error naming the comment
+    with refused(ValidationError, f"answers.{returned.pk}") as info:
+        services.assessment_submit(
+            assessment=submitted, actor=admin_a, declarations=DECLARED, answers={returned.pk: " "}
+        )
+    assert "场景 30 的证明材料不足" in info.value.message_dict[f"answers.{returned.pk}"][0]
+    with refused(ValidationError, f"answers.{returned.pk}", "answers.999999"):
+        services.assessment_submit(
+            assessment=submitted, actor=admin_a, declarations=DECLARED, answers={999999: "?"}
+        )
+    answer = "场景 30 尚在建设，已改为“建设中”。"
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_submit(assessment=submitted, actor=admin_a, declarations=DECLARED)
+        services.assessment_submit(
+            assessment=submitted,
+            actor=admin_a,
+            declarations=DECLARED,
+            answers={str(returned.pk): f" {answer} "},
+        )
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
+    returned.refresh_from_db()
+    assert returned.answer == answer and returned.answered_at is not None
+    assert not sel.returns_awaiting_answer(submitted).exists()
+    logged = AuditLog.objects.filter(action="assessment.submit").latest("pk")
+    assert logged.data["answers"] == {str(returned.pk): answer}
     assert submitted.snapshot_sha256 not in ("", first_sha)
     assert submitted.snapshot_sha256 == snapshot_digest(submitted.snapshot)
     assert submitted.snapshot["scenarios"]["30"]["status"] == "in_progress"
@@ -719,6 +743,25 @@ def test_balance_with_conflicts(seven, five, open_batch, province_admin):
     assert max(counted.values()) - min(counted.values()) <= 1
 
 
+def test_loads_end_within_one_review_when_a_late_conflict_narrows_the_choice(
+    seven, five, open_batch, province_admin
+):
+    # Three submissions, four experts; the fourth may not review the third. Picking the
+    # least loaded submission by submission ends 3/3/2/1.
+    for a in seven[3:]:
+        Assessment.objects.filter(pk=a.pk).update(state=State.DRAFT)
+    ConflictDeclaration.objects.create(
+        expert=five[3], enterprise=seven[2].enterprise, reason="亲属"
+    )
+    five[4].is_active = False
+    five[4].save()
+    result = rs.assignments_auto(batch=open_batch, actor=province_admin)
+    assert len(result["created"]) == 9 and result["short"] == []
+    assert sorted(loads(open_batch).values()) == [2, 2, 2, 3]
+    assert live(seven[2]) == ["pool1", "pool2", "pool3"]
+    assert all(len(live(a)) == 3 for a in seven[:2])
+
+
 def test_too_few_eligible_experts(seven, five, open_batch, province_admin):
     # Only two experts may review the first enterprise: three work for it.
     for e in five[:3]:
@@ -875,11 +918,11 @@ def test_partial_drafts_merge(mine, experts):
         ({"opinion": "长" * 5001}, "opinion"),
     ],
 )
-def test_bad_review_input_saves_nothing(mine, experts, data, field):
+def test_a_bad_review_value_is_refused_alone(mine, experts, data, field):
     first = criteria(mine.assessment.batch)[0]
     rs.review_save(assignment=mine, actor=experts[0], data={"opinion": "草稿"})
-    # Replace the placeholder with the first criterion's id; add a valid part that must not
-    # be saved either.
+    # Replace the placeholder with the first criterion's id; add a valid part, saved all the
+    # same (unless the bad value is the opinion itself).
     data = {
         k: (
             {kk.replace("C1", str(first.pk)): vv for kk, vv in v.items()}
@@ -890,8 +933,30 @@ def test_bad_review_input_saves_nothing(mine, experts, data, field):
     }
     field = field.replace("C1", str(first.pk))
     data.setdefault("opinion", "新的意见")
-    with refused(ValidationError, field):
+    before = {k: v for k, v in db_state().items() if k != "ExpertAssignment"}
+    with pytest.raises(rs.ReviewErrors) as info:
         rs.review_save(assignment=mine, actor=experts[0], data=data)
+    assert set(info.value.message_dict) == {field}
+    mine.refresh_from_db()
+    assert mine.scores == {} and mine.verdicts == {} and mine.recommended_tier == ""
+    assert mine.opinion == ("草稿" if field == "opinion" else "新的意见")
+    assert info.value.assignment.version == mine.version == (2 if field == "opinion" else 3)
+    assert {k: v for k, v in db_state().items() if k != "ExpertAssignment"} == before
+
+
+def test_a_bad_score_keeps_the_one_stored(mine, experts):
+    first, second = criteria(mine.assessment.batch)[:2]
+    rs.review_save(assignment=mine, actor=experts[0], data={"scores": {str(first.pk): 6}})
+    with pytest.raises(rs.ReviewErrors) as info:
+        rs.review_save(
+            assignment=mine,
+            actor=experts[0],
+            data={"scores": {str(first.pk): 12, str(second.pk): "7.5"}},
+        )
+    message = info.value.message_dict[f"scores.{first.pk}"][0]
+    assert first.name in message and "0–10" in message
+    mine.refresh_from_db()
+    assert mine.scores == {str(first.pk): 6.0, str(second.pk): 7.5}
 
 
 def test_stale_version_refused(mine, experts):
@@ -927,7 +992,7 @@ def test_incomplete_review_lists_every_missing_part(mine, experts):
             "scores": {str(first.pk): 6},
         },
     )
-    with refused(ValidationError) as info:
+    with refused(rs.ReviewErrors) as info:
         rs.review_submit(assignment=mine, actor=experts[0])
     errors = info.value.message_dict
     assert set(errors) == {
@@ -939,6 +1004,33 @@ def test_incomplete_review_lists_every_missing_part(mine, experts):
     }
     mine.refresh_from_db()
     assert mine.status == AssignmentStatus.ACTIVE and mine.submitted_at is None
+
+
+def test_a_refused_submit_lists_bad_values_with_the_missing_parts(mine, experts):
+    first, second, *others = criteria(mine.assessment.batch)
+    data = {
+        "scores": {str(first.pk): 6, str(second.pk): 99},
+        "verdicts": {"1": {"accepted": "yes"}},
+        "opinion": "意见",
+    }
+    expected = {
+        *(f"verdicts.{no}.accepted" for no in rs.claimed_scenarios(mine.assessment)),
+        f"scores.{second.pk}",
+        *(f"scores.{c.pk}" for c in others),
+        "recommended_tier",
+    }
+    assert rs.review_problems(assignment=mine, data=data).keys() == expected
+    mine.refresh_from_db()
+    assert mine.version == 1  # asking changes nothing
+    with pytest.raises(rs.ReviewErrors) as info:
+        rs.review_submit(assignment=mine, actor=experts[0], data=data)
+    errors = info.value.message_dict
+    assert errors.keys() == expected
+    assert "99" not in str(errors) and "0–10" in errors[f"scores.{second.pk}"][0]
+    assert errors["verdicts.1.accepted"] == ["请选择认可或不认可。"]
+    mine.refresh_from_db()
+    assert mine.status == AssignmentStatus.ACTIVE
+    assert mine.scores == {str(first.pk): 6.0} and mine.opinion == "意见"
 
 
 def test_complete_review_is_totalled_and_final(mine, experts):

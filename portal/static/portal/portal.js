@@ -11,27 +11,28 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
   });
-  // <form data-confirm-title=…>: an irreversible action asks first, saying what will happen
-  // (portal/confirmation.py). Confirmed, the form is sent with confirmed=1; without JavaScript
-  // the server answers a confirmation page instead.
+  // <form data-confirm-title=…>, or its <button data-confirm-title=…> when only that button's
+  // action is irreversible: it asks first, saying what will happen (portal/confirmation.py).
+  // Confirmed, the form is sent with confirmed=1; without JavaScript the server answers a
+  // confirmation page instead.
   // With data-confirm-fields, what is said depends on those fields' values as chosen now
   // (portal.confirmation.Choices): data-confirm-choices maps the values, joined by "|".
-  function whatIsSaid(form) {
+  function whatIsSaid(form, source) {
     var said = {
-      title: form.dataset.confirmTitle,
-      text: form.dataset.confirmText,
-      action: form.dataset.confirmAction,
-      warning: form.dataset.confirmWarning
+      title: source.dataset.confirmTitle,
+      text: source.dataset.confirmText,
+      action: source.dataset.confirmAction,
+      warning: source.dataset.confirmWarning
     };
-    if (!form.dataset.confirmFields) return said;
+    if (!source.dataset.confirmFields) return said;
     var data = new FormData(form);
-    var key = form.dataset.confirmFields.split(" ").map(function (name) {
+    var key = source.dataset.confirmFields.split(" ").map(function (name) {
       return data.get(name) || "";
     }).join("|");
-    return JSON.parse(form.dataset.confirmChoices)[key] || said;
+    return JSON.parse(source.dataset.confirmChoices)[key] || said;
   }
-  function confirmDialog(form, submitter) {
-    var said = whatIsSaid(form);
+  function confirmDialog(form, source, submitter) {
+    var said = whatIsSaid(form, source);
     var dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog border rounded shadow p-0";
     dialog.setAttribute("data-testid", "confirm-dialog");
@@ -85,8 +86,12 @@
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-confirm-title]") || form.dataset.confirmed === "1") return;
+    // held back by the page's own script (it submits again later), or confirmed already
+    if (event.defaultPrevented || form.dataset.confirmed === "1") return;
+    var submitter = event.submitter;
+    var source = submitter && submitter.dataset.confirmTitle ? submitter : form;
+    if (!source.dataset.confirmTitle) return;
     event.preventDefault();
-    confirmDialog(form, event.submitter);
+    confirmDialog(form, source, submitter);
   });
 })();

@@ -1,6 +1,7 @@
 // The expert's review form. A draft autosave may still be on its way when a button submits
 // the form: wait for it, so the form leaves with the version that save returned; once the form
-// has left, no autosave still waiting for its delay goes out after it.
+// has left (the submit confirmed, if it asks first), no autosave still waiting for its delay
+// goes out after it.
 (function () {
   "use strict";
   var form = document.getElementById("review-form");
@@ -16,6 +17,10 @@
       form.addEventListener("htmx:afterRequest", function () {
         window.setTimeout(function () { form.requestSubmit(submitter); }, 0);
       }, { once: true });
+      return;
+    }
+    // a button that asks first (portal.js): the form leaves only once it is confirmed
+    if (evt.submitter && evt.submitter.dataset.confirmTitle && form.dataset.confirmed !== "1") {
       return;
     }
     leaving = true;
