@@ -4,7 +4,7 @@ The defaults are safe for the demo: an SQLite file, DEBUG off unless asked,
 Celery eager only when CELERY_TASK_ALWAYS_EAGER=1.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -179,6 +179,28 @@ STATICFILES_DIRS = [
 # that checks the user's right to see them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+
+
+def _iso_dates(name: str) -> frozenset:
+    try:
+        return frozenset(date.fromisoformat(d.strip()) for d in env.list(name, default=[]))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list ISO dates (2026-10-01,…): {error}") from None
+
+
+# The 公示 period of a published list: PUBLICITY_WORKING_DAYS working days by default (Monday
+# to Friday, less the public holidays listed, plus the weekend days worked in their place), and
+# the contact the public list names by default; the province edits both when publishing.
+PUBLICITY_WORKING_DAYS = env.int("PUBLICITY_WORKING_DAYS", default=5)
+if PUBLICITY_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("PUBLICITY_WORKING_DAYS must be at least 1.")
+PUBLICITY_HOLIDAYS = _iso_dates("PUBLICITY_HOLIDAYS")
+PUBLICITY_MAKEUP_WORKDAYS = _iso_dates("PUBLICITY_MAKEUP_WORKDAYS")
+PUBLICITY_CONTACT_DEPARTMENT = env.str(
+    "PUBLICITY_CONTACT_DEPARTMENT", default="江苏省工业和信息化厅"
+)
+PUBLICITY_CONTACT_PHONE = env.str("PUBLICITY_CONTACT_PHONE", default="")
+PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 # A report request still queued after this many seconds is queued again (a lost message).
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
 STORAGES = {
@@ -264,6 +286,7 @@ REST_FRAMEWORK = {
         "compute": env.str("THROTTLE_COMPUTE", default="1200/minute"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
         "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
+        "objection": env.str("THROTTLE_OBJECTION", default="10/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
 }
@@ -335,6 +358,7 @@ CELERY_BEAT_SCHEDULE = {
         ("sweep-evaluations", "evaluation.tasks.sweep_evaluations"),
         ("sweep-reports", "reports.tasks.sweep_reports"),
         ("sweep-notification-emails", "portal.tasks.sweep_notification_emails"),
+        ("sweep-objection-emails", "review.tasks.sweep_objection_emails"),
     ]
 }
 

@@ -1,5 +1,5 @@
-"""Rate limits counted per client as ``portal.client_ip`` resolves it: the API's throttles and the
-password-reset page's."""
+"""Rate limits counted per client as ``portal.client_ip`` resolves it: the API's throttles, the
+password-reset page's and the public forms'."""
 
 import hashlib
 import math
@@ -48,6 +48,16 @@ def password_reset_wait(request, *, email: str) -> int | None:
         _KeyedThrottle("password_reset", client_ip(request) or ""),
         _KeyedThrottle("password_reset_email", address),
     ]
+    return _wait(request, throttles)
+
+
+def client_wait(request, *, scope: str) -> int | None:
+    """None when the client may go on now; else the seconds to wait. Counted per client at
+    ``scope``'s rate (a public form's, e.g. ``objection``)."""
+    return _wait(request, [_KeyedThrottle(scope, client_ip(request) or "")])
+
+
+def _wait(request, throttles) -> int | None:
     refused = [throttle for throttle in throttles if not throttle.allow_request(request, None)]
     if not refused:
         return None

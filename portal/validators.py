@@ -1,6 +1,7 @@
 """Validators for Chinese registration data."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -55,4 +56,26 @@ def validate_manufacturing_industry_code(value: str) -> None:
         raise ValidationError(
             _("行业代码应为国民经济行业分类（GB/T 4754-2017）制造业代码，如 C3311（C13–C43）。"),
             code="industry_code",
+        )
+
+
+# A mainland mobile number (11 digits from 13x to 19x), a landline with its area code (010,
+# 025, 0512 …; a hyphen between them and an extension allowed) or a 400/800 service number.
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4})$")
+
+
+def normalize_phone(value: str) -> str:
+    """Spaces and a leading +86 dropped; full-width digits and hyphens made plain."""
+    text = unicodedata.normalize("NFKC", value or "").replace(" ", "").replace("－", "-")
+    text = text.replace("—", "-").replace("–", "-")
+    if text.startswith("+86"):
+        text = text[3:].lstrip("-")
+    return text
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE_PATTERN.match(normalize_phone(value)):
+        raise ValidationError(
+            _("请填写有效的电话号码：11 位手机号码，或带区号的固定电话（如 025-83331234）。"),
+            code="phone",
         )

@@ -25,6 +25,7 @@ from . import selectors as review_selectors
 from . import services as review_services
 from .filters import ReviewQueueFilter
 from .models import AssignmentStatus, DecisionProposal, ExpertAssignment
+from .publicity_serializers import PublishInputSerializer
 from .serializers import (
     AssignmentDetailSerializer,
     AssignmentReviewSerializer,
@@ -38,7 +39,6 @@ from .serializers import (
     ExpertReviewSerializer,
     ProposalRejectSerializer,
     PublicListSerializer,
-    PublishInputSerializer,
     ReviewAssignSerializer,
     ReviewBatchSerializer,
     ReviewBatchUpdateSerializer,
@@ -421,13 +421,13 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(request=PublishInputSerializer, responses=ReviewBatchSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        """Publish (or, with ``"publish": false``, withdraw) the public list."""
+        """Publish the public list for its 公示 period with a contact (missing ones take their
+        defaults), or, with ``"publish": false``, withdraw it. 409 naming ``partial`` while a
+        recommended application is undecided, unless ``"partial": true`` publishes without it."""
         serializer = PublishInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         batch = review_services.batch_list_publish(
-            batch=self.get_object(),
-            actor=request.user,
-            publish=serializer.validated_data["publish"],
+            batch=self.get_object(), actor=request.user, **serializer.validated_data
         )
         return self._detail(batch)
 
@@ -436,8 +436,8 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class PublicListApi(APIView):
-    """The published list of a batch (公示名单): enterprise, city and tier; no login needed.
-    404 while the batch's list is not published."""
+    """The published list of a batch (公示名单): enterprise, city and tier, and its 公示 period,
+    contact and status; no login needed. 404 while the batch's list is not published."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -445,5 +445,9 @@ class PublicListApi(APIView):
     @extend_schema(responses=PublicListSerializer, auth=[])
     def get(self, request, pk):
         batch = get_object_or_404(review_selectors.published_batches(), pk=pk)
-        payload = {"batch": batch, "results": review_selectors.public_list(batch)}
+        payload = {
+            "batch": batch,
+            "publicity": review_selectors.publicity_of(batch),
+            "results": review_selectors.public_list(batch),
+        }
         return Response(PublicListSerializer(payload).data)

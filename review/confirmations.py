@@ -84,6 +84,61 @@ def auto_assign(actor, batch) -> Confirmation | None:
     )
 
 
+def publish_list(actor, batch, *, approved: int, undecided: int) -> Confirmation | None:
+    """Publishing the list; a partial publication (applications still undecided) warns."""
+    if not rules.can_publish(actor, batch, approved):
+        return None
+    warnings = ()
+    if undecided:
+        warnings = (
+            _(
+                "部分发布：还有 %(n)s 份推荐的申报尚未作出认定决定，它们不在本次公示名单中；"
+                "之后作出的决定须撤回并重新发布名单才会公示。"
+            )
+            % {"n": undecided},
+        )
+    return Confirmation(
+        title=_("发布“%(batch)s”公示名单？") % {"batch": batch.name},
+        consequences=(
+            _("%(n)s 家认定企业的名称、所在地区和认定层级将在公示页面向社会公开。")
+            % {"n": approved},
+            _("公示期内，任何个人或单位可实名提交书面异议。"),
+            _("列入名单的企业将收到通知。"),
+        ),
+        action=_("确认部分发布") if undecided else _("确认发布"),
+        warnings=warnings,
+    )
+
+
+def withdraw_list(actor, batch) -> Confirmation | None:
+    if not rules.can_withdraw(actor, batch):
+        return None
+    return Confirmation(
+        title=_("撤回“%(batch)s”公示名单？") % {"batch": batch.name},
+        consequences=(
+            _("公示页面将不再显示该名单，公示期随之结束，不再受理异议。"),
+            _("已收到的异议仍须处理；重新发布时将开始新的公示期。"),
+        ),
+        action=_("确认撤回"),
+    )
+
+
+def resolve_objection(actor, objection) -> Confirmation | None:
+    if not rules.can_resolve(actor, objection):
+        return None
+    return Confirmation(
+        title=_("处理对“%(enterprise)s”的公示异议？")
+        % {"enterprise": objection.assessment.applicant_name},
+        consequences=(
+            _("异议不成立：公示结果不变。"),
+            _("处理结果和理由将告知企业（不告知异议人身份），留有邮箱的异议人将收到邮件。"),
+            _("处理后不能更改。"),
+        ),
+        warnings=(_("异议成立：该企业的认定决定将撤回，从公示名单中移除，由省级重新作出决定。"),),
+        action=_("确认处理"),
+    )
+
+
 def _decision_said(assessment, outcome: str, tier: str) -> tuple[str, tuple[str, ...]]:
     """The question and what happens once a decision takes effect."""
     name = assessment.applicant_name

@@ -25,13 +25,15 @@ def tier_rank(tier: str | None) -> int:
 
 
 def decision_flags(
-    *, approved: bool, tier: str, computed_tier: str, recommended: Sequence[str]
+    *, approved: bool, tier: str, computed_tier: str | None, recommended: Sequence[str]
 ) -> list[dict]:
-    """Why a decision needs a justification (empty when it needs none). ``recommended``:
-    the tier each submitted review recommends (``none`` for no approval)."""
+    """Why a decision needs a justification (empty when it needs none). ``computed_tier``:
+    blank when the evaluation reaches no tier, None when there is no evaluation yet (nothing
+    to compare with); ``recommended``: the tier each submitted review recommends (``none``
+    for no approval)."""
     flags = []
     decided = tier_rank(tier) if approved else 0
-    if approved and decided > tier_rank(computed_tier):
+    if approved and computed_tier is not None and decided > tier_rank(computed_tier):
         flags.append({"code": ABOVE_COMPUTED, "tier": tier, "computed_tier": computed_tier or ""})
     total = len(recommended)
     ranks = [tier_rank(t) for t in recommended]

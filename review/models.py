@@ -1,13 +1,17 @@
 """The review of submitted assessments: the city's verdicts, expert assignments with their
-scores, declared conflicts of interest and the province's decisions."""
+scores, declared conflicts of interest, the province's decisions (proposed ones under a batch's
+four-eyes rule) and the objections to the published list."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from evaluation.models import Assessment
+from evaluation.models import Assessment, private_storage
 from portal.models import Enterprise
-from scenarios.models import Tier
+from scenarios.models import Batch, Tier
 
 from .guards import flag_texts
 
@@ -185,6 +189,10 @@ class Decision(DecisionTerms):
     """The province's decision on an assessment, with the figures it was taken on. Under a
     batch's four-eyes rule ``decided_by`` proposed it and ``confirmed_by`` confirmed it."""
 
+    # What the applicant never reads of its decision, wherever a record of it reaches the
+    # enterprise: the scores it was taken on, and why it departs from the experts' advice.
+    PROVINCE_ONLY_FIELDS = ("figures", "flags", "justification")
+
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="decision")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -258,3 +266,77 @@ class DecisionProposal(DecisionTerms):
 
     def __str__(self):
         return f"{self.assessment_id} · {self.get_outcome_display()} · {self.get_status_display()}"
+
+
+def objection_letter_path(instance, filename: str) -> str:
+    """A fresh folder per letter: names never collide and never come from the objector alone."""
+    return f"objections/{instance.batch_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Objection(models.Model):
+    """A written objection (异议) to an enterprise on a published list, lodged during the 公示
+    period by a named person or organisation with a signed (or sealed) letter, and the
+    province's resolution. Anonymous objections are not accepted. The letter is stored
+    privately; the objector's identity is never shown to the enterprise."""
+
+    class ObjectorType(models.TextChoices):
+        PERSON = "person", _("个人")
+        ORGANISATION = "organisation", pgettext_lazy("objector", "单位")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="objections", verbose_name=_("申报批次")
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="objections",
+        verbose_name=_("异议涉及的企业"),
+    )
+    objector_type = models.CharField(_("异议人类型"), max_length=12, choices=ObjectorType.choices)
+    objector_name = models.CharField(_("异议人姓名或单位名称"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=30)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    grounds = models.TextField(_("异议理由"))
+    letter = models.FileField(
+        _("书面异议材料"), upload_to=objection_letter_path, storage=private_storage, max_length=300
+    )
+    letter_name = models.CharField(_("文件名"), max_length=120)
+    letter_content_type = models.CharField(_("文件类型"), max_length=100)
+    letter_size = models.PositiveBigIntegerField(_("大小（字节）"))
+    letter_sha256 = models.CharField(max_length=64)
+    lodged_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    status = models.CharField(
+        _("处理状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    resolution = models.TextField(_("处理理由"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    objector_emailed_at = models.DateTimeField(_("结果邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["-lodged_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.batch_id} · {self.assessment_id} · {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

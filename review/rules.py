@@ -2,6 +2,8 @@
 asked by the services before they act and by the pages before they offer the action (a
 button, a form), so a page never offers what its service refuses."""
 
+from django.utils import timezone
+
 from evaluation.models import State
 from scenarios.models import DecisionConfirmation
 
@@ -104,3 +106,33 @@ def rubric_locked(batch) -> bool:
     """The batch's rubric is fixed from its first expert assignment (whatever became of that
     assignment since): experts are given a submission to score against a known rubric."""
     return ExpertAssignment.objects.filter(assessment__batch=batch).exists()
+
+
+# --- the public list, its 公示 period and the objections ----------------------------------------
+
+
+def objections_open(batch, today=None) -> bool:
+    """The list is published and today is in its 公示 period (first and last day included):
+    the only time objections are received. The public page offers its form by this, the
+    service refuses by it."""
+    today = today or timezone.localdate()
+    return (
+        batch.list_published_at is not None
+        and batch.publicity_starts_on is not None
+        and batch.publicity_ends_on is not None
+        and batch.publicity_starts_on <= today <= batch.publicity_ends_on
+    )
+
+
+def can_publish(actor, batch, approved: int) -> bool:
+    """The province publishes a list not yet published, once it has an approved enterprise."""
+    return actor.is_province_admin and batch.list_published_at is None and approved > 0
+
+
+def can_withdraw(actor, batch) -> bool:
+    return actor.is_province_admin and batch.list_published_at is not None
+
+
+def can_resolve(actor, objection) -> bool:
+    """The province resolves each objection once."""
+    return actor.is_province_admin and objection.is_pending

@@ -23,6 +23,7 @@ from .models import (
     ExpertAssignment,
     Recommendation,
 )
+from .publicity_serializers import PublicitySerializer
 from .services import BATCH_REVIEW_FIELDS
 
 
@@ -493,6 +494,11 @@ class ReviewBatchSerializer(serializers.ModelSerializer):
             "catalog_version",
             *BATCH_REVIEW_FIELDS,
             "list_published_at",
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "publicity_contact_department",
+            "publicity_contact_phone",
+            "publicity_contact_email",
             "rubric",
         )
         read_only_fields = fields
@@ -578,10 +584,6 @@ class DecisionRowSerializer(serializers.Serializer):
         return ExpertReviewFullSerializer(reviews, many=True).data
 
 
-class PublishInputSerializer(serializers.Serializer):
-    publish = serializers.BooleanField(required=False, default=True)
-
-
 # --- the public list ----------------------------------------------------------
 
 
@@ -602,4 +604,5 @@ class PublicListRowSerializer(serializers.Serializer):
 
 class PublicListSerializer(serializers.Serializer):
     batch = PublicBatchSerializer()
+    publicity = PublicitySerializer(help_text=_("公示期、联系方式和公示状态"))
     results = PublicListRowSerializer(many=True)

@@ -4,7 +4,7 @@ province's batches, decisions and public list; the review API."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, expert_views, home_views, public_views, views
+from . import apis, expert_views, home_views, public_views, publicity_apis, publicity_views, views
 
 review = [
     path("", views.review_queue, name="review-queue"),
@@ -45,7 +45,23 @@ review = [
         name="batch-auto-assign",
     ),
     path("batches/<int:pk>/decisions/", views.batch_decisions, name="batch-decisions"),
-    path("batches/<int:pk>/publish/", views.batch_publish, name="batch-publish"),
+    path("batches/<int:pk>/publish/", publicity_views.batch_publish, name="batch-publish"),
+    path(
+        "batches/<int:pk>/objections/",
+        publicity_views.batch_objections,
+        name="batch-objections",
+    ),
+    path("objections/<int:pk>/", publicity_views.objection_detail, name="objection-detail"),
+    path(
+        "objections/<int:pk>/resolve/",
+        publicity_views.objection_resolve,
+        name="objection-resolve",
+    ),
+    path(
+        "objections/<int:pk>/letter/",
+        publicity_views.objection_letter,
+        name="objection-letter",
+    ),
 ]
 
 urlpatterns = [
@@ -53,6 +69,11 @@ urlpatterns = [
     path("review/", include(review)),
     path("public/lists/", public_views.public_lists, name="public-lists"),
     path("public/lists/<int:pk>/", public_views.public_list, name="public-list"),
+    path(
+        "public/lists/<int:pk>/objections/",
+        public_views.public_objection,
+        name="public-objection",
+    ),
 ]
 
 api_router = SimpleRouter()
@@ -63,6 +84,9 @@ api_router.register("review/assignments", apis.AssignmentViewSet, basename="revi
 api_router.register("review/batches", apis.ReviewBatchViewSet, basename="review-api-batch")
 api_router.register(
     "review/proposals", apis.DecisionProposalViewSet, basename="review-api-proposal"
+)
+api_router.register(
+    "review/objections", publicity_apis.ObjectionViewSet, basename="review-api-objection"
 )
 
 api_urlpatterns = [

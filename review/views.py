@@ -587,17 +587,3 @@ def batch_decisions(request, pk: int):
             "approved": sum(r["assessment"].state == State.APPROVED for r in rows),
         },
     )
-
-
-@login_required
-@require_POST
-def batch_publish(request, pk: int):
-    batch = province_batch(request, pk)
-    publish = request.POST.get("action") != "withdraw"
-    try:
-        services.batch_list_publish(batch=batch, actor=request.user, publish=publish)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已发布公示名单。") if publish else _("已撤回公示名单。"))
-    return redirect("batch-decisions", batch.pk)

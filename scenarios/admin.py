@@ -268,7 +268,16 @@ class BatchAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("year",)
     search_fields = ("name",)
     filter_horizontal = ("direct_enterprises",)
-    readonly_fields = ("list_published_at", "rules_fixed_at")
+    # publication and its 公示 period go through the publishing service (checked, audited)
+    readonly_fields = (
+        "list_published_at",
+        "publicity_starts_on",
+        "publicity_ends_on",
+        "publicity_contact_department",
+        "publicity_contact_phone",
+        "publicity_contact_email",
+        "rules_fixed_at",
+    )
     inlines = [RubricCriterionInline]
 
     def get_readonly_fields(self, request, obj=None):

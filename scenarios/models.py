@@ -327,6 +327,13 @@ class Batch(models.Model):
         help_text=_("这些企业的申报不经市级推荐，直接进入省级评审。"),
     )
     list_published_at = models.DateTimeField(_("公示名单发布时间"), null=True, blank=True)
+    # The 公示 period of the published list (objections are received from its first to its last
+    # day, both included) and whom the public contacts; set when the list is published.
+    publicity_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    publicity_contact_department = models.CharField(_("公示联系单位"), max_length=100, blank=True)
+    publicity_contact_phone = models.CharField(_("公示联系电话"), max_length=30, blank=True)
+    publicity_contact_email = models.EmailField(_("公示联系邮箱"), blank=True)
     rules_fixed_at = models.DateTimeField(
         _("层级规则固定时间"),
         null=True,

@@ -58,6 +58,13 @@ def _fresh_catalog_memos():
 
 
 @pytest.fixture(autouse=True)
+def _publicity_contact(settings):
+    """A list is published with a contact phone, which a deployment sets
+    (PUBLICITY_CONTACT_PHONE has no default number)."""
+    settings.PUBLICITY_CONTACT_PHONE = "025-83331234"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Throttling and lockouts live in the (Redis) cache: start every test clean."""
     from django.core.cache import cache

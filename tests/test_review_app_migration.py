@@ -136,7 +136,7 @@ def test_the_move_keeps_every_row_and_every_audit_target(full_cycle):
         assert not {f"review_{m._meta.model_name}" for m in MODELS} & tables()
         for name, before in expected_rows.items():
             assert count(f"evaluation_{name}") == len(before)
-        # (models added to review since keep their content types: only the moved ones count)
+        # (a model the review app gained later keeps its content type: not one of the moved)
         assert not ContentType.objects.filter(app_label="review", model__in=expected_rows).exists()
         moved = ContentType.objects.filter(app_label="evaluation", model__in=expected_rows)
         assert moved.count() == len(MODELS)

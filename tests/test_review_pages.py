@@ -574,21 +574,27 @@ def test_decide_before_the_reviews_are_in_is_a_conflict(client, under_review, pr
 def test_publish_and_withdraw_the_list(client, reviewed, province_admin):
     login(client, province_admin)
     batch = reviewed.batch
-    response = client.post(batch_url(batch, "publish"), {"action": "publish"}, follow=True)
-    assert "该批次还没有认定通过的企业" in html_of(response)
+    publish = {
+        "action": "publish",
+        "contact_department": "省工信厅",
+        "contact_phone": "025-1234567",
+    }
+    response = client.post(batch_url(batch, "publish"), publish)
+    assert response.status_code == 400 and "该批次还没有认定通过的企业" in html_of(response)
     assert Batch.objects.get(pk=batch.pk).list_published_at is None
 
     client.post(
         f"{detail(reviewed)}decide/",
         {"outcome": "approved", "tier": "workshop", "reason": "专家一致认可。", "confirmed": "1"},
     )
-    response = client.post(batch_url(batch, "publish"), {"action": "publish"})
-    assert response.status_code == 302 and response["Location"] == batch_url(batch, "decisions")
+    response = client.post(batch_url(batch, "publish"), publish | {"confirmed": "1"})
+    assert response.status_code == 302 and response["Location"] == batch_url(batch, "publish")
     assert Batch.objects.get(pk=batch.pk).list_published_at is not None
-    html = html_of(client.get(batch_url(batch, "decisions")))
+    html = html_of(client.get(batch_url(batch, "publish")))
     assert "已发布公示名单。" in html and f"/public/lists/{batch.pk}/" in html
+    assert f"/public/lists/{batch.pk}/" in html_of(client.get(batch_url(batch, "decisions")))
 
-    client.post(batch_url(batch, "publish"), {"action": "withdraw"})
+    client.post(batch_url(batch, "publish"), {"action": "withdraw", "confirmed": "1"})
     assert Batch.objects.get(pk=batch.pk).list_published_at is None
 
 

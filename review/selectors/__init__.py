@@ -17,6 +17,17 @@ from .public import (
     public_list,
     published_batches,
 )
+from .publicity import (
+    Publicity,
+    PublicityStatus,
+    listed_count_filter,
+    objections_for,
+    on_public_list,
+    pending_objections,
+    publication_defaults,
+    publicity_of,
+    undecided,
+)
 from .queues import (
     REVIEW_STATES,
     assignments_for,
@@ -53,6 +64,8 @@ __all__ = [
     "ExpertReview",
     "Dossier",
     "ExpertLoad",
+    "Publicity",
+    "PublicityStatus",
     "REVIEW_STATES",
     "ReviewSummary",
     "assignments_for",
@@ -69,6 +82,12 @@ __all__ = [
     "pending_proposals",
     "proposals_for",
     "proposals_for_assessment",
+    "listed_count_filter",
+    "objections_for",
+    "on_public_list",
+    "pending_objections",
+    "publication_defaults",
+    "publicity_of",
     "province_batches",
     "public_list",
     "published_batches",
@@ -79,5 +98,6 @@ __all__ = [
     "review_rounds",
     "review_summary",
     "tier_label",
+    "undecided",
     "waiting_for_experts",
 ]

@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
-from evaluation.models import Assessment, State
+from evaluation.models import Assessment
 from scenarios.models import Batch, Tier
 
 from ..models import Decision
+from .publicity import on_public_list
 
 
 def published_batches() -> QuerySet[Batch]:
@@ -13,14 +14,12 @@ def published_batches() -> QuerySet[Batch]:
 
 
 def public_list(batch: Batch) -> list[dict]:
-    """The approved enterprises of a published batch: name, city and tier, nothing else."""
+    """The enterprises a published batch lists (``on_public_list``): name, city and tier,
+    nothing else."""
     if batch.list_published_at is None:
         return []
     order = {t: i for i, t in enumerate(reversed(Tier.values))}
-    rows = (
-        Assessment.objects.filter(batch=batch, state=State.APPROVED)
-        .only("decided_tier", "applicant_name", "applicant_city")
-    )
+    rows = on_public_list(batch).only("decided_tier", "applicant_name", "applicant_city")
     shown = [
         {
             "enterprise": a.applicant_name,

@@ -1,7 +1,9 @@
 """Writes of the review workflow, one module per concern: the city's verdicts (``city``), a
 batch's settings and rubric (``batches``), expert assignment and declared conflicts
-(``assignment``), the experts' reviews (``expert_reviews``), the province's decision, its
-confirmation by a second admin and the public list (``decisions``).
+(``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
+its confirmation by a second admin (``decisions``), the public list with its 公示 period
+(``publication``), the objections to it (``objections``) and the reopening of a decision an
+upheld objection asks (``reopen``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -29,7 +31,6 @@ from .city import (
 )
 from .decisions import (
     assessment_decide,
-    batch_list_publish,
     decision_check,
     decision_facts,
     decision_proposal_confirm,
@@ -42,6 +43,20 @@ from .expert_reviews import (
     review_problems,
     review_save,
     review_submit,
+)
+from .objections import (
+    objection_emails_sweep,
+    objection_lodge,
+    objection_outcome_email_send,
+    objection_resolve,
+    objections_closed_message,
+)
+from .publication import (
+    batch_list_publish,
+    batch_list_withdraw,
+)
+from .reopen import (
+    decision_reopen,
 )
 
 __all__ = [
@@ -57,6 +72,7 @@ __all__ = [
     "assignments_auto",
     "awaiting_experts",
     "batch_list_publish",
+    "batch_list_withdraw",
     "batch_settings_update",
     "claimed_in",
     "claimed_scenarios",
@@ -67,6 +83,12 @@ __all__ = [
     "decision_proposal_reject",
     "return_answers_record",
     "review_problems",
+    "decision_reopen",
+    "objection_emails_sweep",
+    "objection_lodge",
+    "objection_outcome_email_send",
+    "objection_resolve",
+    "objections_closed_message",
     "review_save",
     "review_submit",
     "rubric_ensure",

@@ -1,5 +1,4 @@
-"""The province's decision on a submission, its confirmation by a second admin, and the public
-list (公示名单).
+"""The province's decision on a submission and its confirmation by a second admin.
 
 A decision above the tier the indicator engine computed, or against most of the experts
 (``review.guards``), needs a written justification and is kept flagged. Under the batch's
@@ -11,7 +10,6 @@ from dataclasses import asdict, dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from evaluation.models import Assessment, Evaluation, State
 from portal.exceptions import StateConflict
 from portal.selectors import city_reviewers, enterprise_users, province_admins
-from portal.services import audit_log_record, notify
-from scenarios.models import Batch, Tier
+from portal.services import notify
+from scenarios.models import Tier
 
 from .. import guards, rules
 from ..models import (
@@ -45,9 +43,10 @@ class CheckedTerms:
     flags: list
 
 
-def decision_facts(assessment: Assessment) -> tuple[str, list[str]]:
+def decision_facts(assessment: Assessment) -> tuple[str | None, list[str]]:
     """What a decision is measured against: the tier the indicator engine computed (blank when
-    the evaluation reaches none) and the tier each submitted review recommends."""
+    the evaluation reaches none, None while there is no evaluation, as ``rules.reaches_no_tier``
+    reads it) and the tier each submitted review recommends."""
     computed = (
         Evaluation.objects.filter(assessment=assessment)
         .values_list("highest_tier", flat=True)
@@ -56,7 +55,7 @@ def decision_facts(assessment: Assessment) -> tuple[str, list[str]]:
     recommended = ExpertAssignment.objects.filter(
         assessment=assessment, status=AssignmentStatus.SUBMITTED
     ).values_list("recommended_tier", flat=True)
-    return computed or "", list(recommended)
+    return computed, list(recommended)
 
 
 def decision_check(
@@ -327,33 +326,3 @@ def decision_proposal_reject(*, proposal: DecisionProposal, actor, reason: str) 
         url=review_url(proposal.assessment),
     )
     return proposal
-
-
-@transaction.atomic
-def batch_list_publish(*, batch: Batch, actor, publish: bool = True) -> Batch:
-    """Publish (or withdraw) the batch's public list of approved enterprises (公示名单)."""
-    require_province_admin(actor)
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    approved = Assessment.objects.filter(batch=batch, state=State.APPROVED)
-    if publish and not approved.exists():
-        raise ValidationError({"batch": _("该批次还没有认定通过的企业，不能发布公示名单。")})
-    batch.list_published_at = timezone.now() if publish else None
-    batch.save(update_fields=["list_published_at"])
-    audit_log_record(
-        actor=actor,
-        action="batch.publish" if publish else "batch.unpublish",
-        target=batch,
-        summary=_("发布公示名单") if publish else _("撤回公示名单"),
-        data={"approved": approved.count()},
-    )
-    if publish:
-        for assessment in approved.select_related("enterprise"):
-            notify(
-                recipients=enterprise_users(assessment.enterprise_id),
-                kind="batch.publish",
-                title=gettext_lazy("%(batch)s 公示名单已发布"),
-                body=gettext_lazy("贵企业列入公示名单，认定层级：%(tier)s。"),
-                params={"batch": batch.name, "tier": Tier(assessment.decided_tier).label},
-                url=reverse("public-list", args=[batch.pk]),
-            )
-    return batch

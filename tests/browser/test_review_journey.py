@@ -138,9 +138,11 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     confirm(page, "为智能车间？")  # the dialog of the outcome and tier chosen
     expect(page.get_by_test_id("decision")).to_contain_text("智能车间")
 
-    # and publishes the list
+    # and publishes the list for its 公示 period, asked first
     page.goto(f"/review/batches/{batch.pk}/decisions/")
+    page.get_by_test_id("publish-link").click()
     page.get_by_test_id("publish-button").click()
+    confirm(page, "公示期内")
     expect(page.get_by_test_id("publish-state")).to_contain_text("已发布")
     sign_out(page)
 

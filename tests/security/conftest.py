@@ -16,9 +16,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluation import services
+from evaluation.models import Assessment, State
 from portal.models import IdentityChangeRequest, Invitation, Notification, Role
 from portal.tokens import TokenChannel, token_create
 from reports.models import Report, ReportStatus
+from review.models import Objection
 from scenarios.models import Batch
 
 from ..conftest import api_token, login
@@ -93,14 +95,42 @@ def world(
     )
     draft = services.assessment_create(enterprise=enterprise_a, batch=second_batch, actor=admin_a)
     draft_evidence = attach_statement(draft, admin_a)
+    today = timezone.localdate()
     published = Batch.objects.create(
         year=now.year - 1,
         name="已公示批次",
         catalog_version=catalog,
         opens_at=now - timedelta(days=400),
         closes_at=now - timedelta(days=300),
-        list_published_at=now - timedelta(days=200),
+        list_published_at=now - timedelta(days=1),
+        publicity_starts_on=today - timedelta(days=1),  # its 公示 period runs
+        publicity_ends_on=today + timedelta(days=6),
+        publicity_contact_department="江苏省工业和信息化厅",
+        publicity_contact_phone="025-83331234",
     )
+    listed = Assessment.objects.create(  # B's enterprise, on the published list
+        enterprise=enterprise_b,
+        batch=published,
+        current_year=published.year - 1,
+        base_year=published.year - 2,
+        state=State.APPROVED,
+        decided_tier="workshop",
+        decided_at=now - timedelta(days=2),
+    )
+    objection = Objection(
+        batch=published,
+        assessment=listed,
+        objector_type=Objection.ObjectorType.PERSON,
+        objector_name="王五",
+        phone="13812345678",
+        grounds="场景未投用。",
+        letter_name="异议书.pdf",
+        letter_content_type="application/pdf",
+        letter_size=len(PDF),
+        letter_sha256="0" * 64,
+    )
+    objection.letter.save("异议书.pdf", ContentFile(PDF), save=False)
+    objection.save()
     report = Report(
         assessment=submitted,
         cache_key="security-matrix",
@@ -129,6 +159,8 @@ def world(
         batch=submitted.batch,
         second_batch=second_batch,
         published=published,
+        listed=listed,
+        objection=objection,
         submitted=submitted,
         evidence=submitted.evidence.order_by("pk").first(),
         draft=draft,

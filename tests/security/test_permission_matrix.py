@@ -66,11 +66,12 @@ def pk(name: str) -> Callable:
 
 
 SUBMITTED, DRAFT = pk("submitted"), pk("draft")
-ENTERPRISE_A, BATCH, PUBLISHED, ASSIGNMENT = (
+ENTERPRISE_A, BATCH, PUBLISHED, ASSIGNMENT, OBJECTION = (
     pk("enterprise_a"),
     pk("batch"),
     pk("published"),
     pk("assignment"),
+    pk("objection"),
 )
 
 
@@ -121,6 +122,18 @@ def PROPOSAL(w) -> dict:
     return {"pk": w.proposal.pk}
 
 
+def objection(w) -> dict:
+    """A named objection with its signed letter to the enterprise on the published list."""
+    return {
+        "objector_type": "organisation",
+        "objector_name": "某某科技有限公司",
+        "phone": "025-83331234",
+        "assessment": str(w.listed.pk),
+        "grounds": "该企业的场景尚未投用。",
+        "letter": SimpleUploadedFile("异议书.pdf", PDF, content_type="application/pdf"),
+    }
+
+
 def review_data(w) -> dict:
     from review import services as review_services
 
@@ -166,6 +179,10 @@ MATRIX: dict[str, dict[str, Call]] = {
     "health-worker": {"GET": Call(web(503, anonymous=503))},
     "public-list": {"GET": Call(PUBLIC, PUBLISHED)},
     "public-list-export": {"GET": Call(PUBLIC, fmt(PUBLISHED))},
+    # during the list's 公示 period anyone, signed in or not, lodges a named objection
+    "public-objection": {
+        "POST": Call(web(302, anonymous=302), PUBLISHED, objection, multipart=True)
+    },
     "invitation-accept": {
         "GET": Call(PUBLIC, lambda w: {"token": w.invitation.token}),
         "POST": Call(
@@ -463,7 +480,22 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
     },
-    "batch-publish": {"POST": Call(web(403, province=302), BATCH, {"action": "publish"})},
+    # nothing approved yet: refused naming the batch
+    "batch-publish": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=400), BATCH, {"action": "publish"}),
+    },
+    # objections name the objector: the province's only
+    "batch-objections": {"GET": Call(web(403, province=200), BATCH)},
+    "objection-detail": {"GET": Call(web(403, province=200), OBJECTION)},
+    "objection-letter": {"GET": Call(web(403, province=200), OBJECTION)},
+    "objection-resolve": {
+        "POST": Call(
+            web(403, province=302),
+            OBJECTION,
+            {"outcome": "dismissed", "reason": "经核查不属实。", "confirmed": "1"},
+        )
+    },
     "batch-data-export": {"GET": Call(web(403, **REVIEWERS), fmt(BATCH))},
     "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
@@ -637,6 +669,13 @@ MATRIX: dict[str, dict[str, Call]] = {
     "review-api-batch-decisions": {"GET": Call(api(403, province=200), BATCH)},
     # nothing approved yet: a field error
     "review-api-batch-publish": {"POST": Call(api(403, province=400), BATCH, {"publish": True})},
+    "review-api-objection-list": {"GET": Call(api(403, province=200))},
+    "review-api-objection-detail": {"GET": Call(api(403, province=200), OBJECTION)},
+    "review-api-objection-resolve": {
+        "POST": Call(
+            api(403, province=200), OBJECTION, {"outcome": "dismissed", "reason": "不属实。"}
+        )
+    },
     "api-batch-data-export": {"GET": Call(api(403, **REVIEWERS), BATCH, query="?format=csv")},
     "notification-api-list": {"GET": Call(API_SIGNED_IN)},
     "notification-api-read": {"POST": Call(API_SIGNED_IN, data={})},

@@ -206,6 +206,7 @@ def test_recommending_what_reaches_no_tier_asks_to_be_sure(submitted, city_revie
         ),
         (False, "", "", ["workshop", "workshop", "none"], [guards.EXPERTS_APPROVE]),
         (False, "", "workshop", ["none", "none", "workshop"], []),
+        (True, "benchmark", None, ["benchmark"], []),  # no evaluation yet: nothing to compare
     ],
 )
 def test_which_decisions_are_flagged(approved, tier, computed, recommended, codes):

@@ -1201,7 +1201,9 @@ def test_public_list(reviewed, open_batch, experts, province_admin):
     assert sel.public_list(open_batch) == []  # not yet published
     assert list(sel.published_batches()) == []
 
-    rs.batch_list_publish(batch=open_batch, actor=province_admin)
+    with refused(StateConflict, "partial"):  # the waiting application is undecided
+        rs.batch_list_publish(batch=open_batch, actor=province_admin)
+    rs.batch_list_publish(batch=open_batch, actor=province_admin, partial=True)
     open_batch.refresh_from_db()
     assert open_batch.list_published_at is not None
     assert sel.public_list(open_batch) == [
@@ -1216,7 +1218,9 @@ def test_public_list(reviewed, open_batch, experts, province_admin):
     assert list(sel.published_batches()) == [open_batch]
     assert waiting.enterprise.name not in str(sel.public_list(open_batch))
     log = AuditLog.objects.get(action="batch.publish")
-    assert log.target_id == str(open_batch.pk) and log.data == {"approved": 1}
+    assert log.target_id == str(open_batch.pk) and log.data["approved"] == 1
+    assert log.data["partial"] is True
+    assert log.data["undecided"] == [[waiting.pk, "无锡丙精密有限公司"]]
     assert notified("batch.publish") == ["admin_a"]
 
     rs.batch_list_publish(batch=open_batch, actor=province_admin, publish=False)

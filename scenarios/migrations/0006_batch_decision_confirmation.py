@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scenarios', '0004_batch_rules_fixed_at'),
+        ('scenarios', '0005_batch_publicity_period'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('evaluation', '0009_fix_tier_rules_of_batches_with_submissions'),
-        ('review', '0003_return_answers'),
+        ('review', '0004_objection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
