@@ -4,10 +4,11 @@ Run as its own process, ``python bench/deadline_load.py PLAN OUT``: locust's gev
 monkey-patching stays out of the Django process. It imports nothing of the portal; PLAN (JSON)
 names the server, how many users for how long, and each user's assessment, session cookie and
 API token. Each user does what the browser does on the editor pages: it loads a page (which
-sets the CSRF cookie; the page carries the token in ``hx-headers`` and the version in
-``data-version``), then autosaves a field as htmx posts the form — the whole form with the
-CSRF token and the version, ``HX-Request`` and ``X-CSRFToken`` headers — takes the new version
-from ``X-Assessment-Version`` and lets the side panel refresh the preview. OUT (JSON) receives
+sets the CSRF cookie; the page carries the token in ``hx-headers`` and the assessment's version
+in ``data-version``), then autosaves a field as htmx posts the form — the whole form with the
+CSRF token and the item's own version, ``HX-Request`` and ``X-CSRFToken`` headers — takes the
+item's new version from ``X-Item-Version`` and the assessment's from ``X-Assessment-Version``,
+and lets the side panel refresh the preview. OUT (JSON) receives
 every request (kind, milliseconds, status, error) and every acknowledged save.
 """
 
@@ -67,6 +68,7 @@ class EnterpriseUser(FastHttpUser):
         self.rng = random.Random(f"{PLAN['run']}-{self.profile['assessment']}")
         self.saves = 0  # numbers every value this run saves: each save is a change
         self.version = None
+        self.item_versions = {}  # form path → the item's version its last save returned
         self.csrf = None
         self.view_scenarios()
 
@@ -114,7 +116,8 @@ class EnterpriseUser(FastHttpUser):
         """Post one form as htmx does; on 200 record each changed field's acknowledged value."""
         if self.csrf is None:
             return self.view_scenarios()
-        body = urlencode({"csrfmiddlewaretoken": self.csrf, "version": self.version, **fields})
+        item_version = self.item_versions.get(path, 0)
+        body = urlencode({"csrfmiddlewaretoken": self.csrf, "version": item_version, **fields})
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "HX-Request": "true",
@@ -131,6 +134,7 @@ class EnterpriseUser(FastHttpUser):
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return
             self.version = int(version)
+            self.item_versions[path] = int(response.headers.get("X-Item-Version") or 0)
             for field, value in changes.items():
                 acknowledged.append(
                     {

@@ -203,6 +203,8 @@ PUBLICITY_CONTACT_PHONE = env.str("PUBLICITY_CONTACT_PHONE", default="")
 PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 # A report request still queued after this many seconds is queued again (a lost message).
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
+# seconds a colleague stays shown as editing an assessment after their last save or page view
+PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "evaluation.storage.PrivateStorage"},

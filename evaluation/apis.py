@@ -100,8 +100,11 @@ class AssessmentViewSet(
 ):
     """The caller's assessments (another enterprise's are 404).
 
-    Writes take an optional ``version``: when given and stale the answer is 409
-    and nothing is saved. Sending the same update twice changes nothing.
+    Each item (an answer, an input, the years) has its own version (``item_versions``): a
+    write may name the versions it read (``version`` for an answer, ``versions`` by item key for
+    inputs and years); an item someone else changed since is refused with 409 naming the item
+    and giving its current value, and nothing is saved. Writes of other items never conflict.
+    Submission takes the assessment's ``version``. Sending the same update twice changes nothing.
     """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -142,9 +145,9 @@ class AssessmentViewSet(
         serializer = AssessmentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        versions = data.pop("versions", None)
         assessment = services.assessment_update(
-            assessment=self.get_object(), actor=request.user, data=data, expected_version=version
+            assessment=self.get_object(), actor=request.user, data=data, versions=versions
         )
         return self._detail(assessment)
 
@@ -161,7 +164,7 @@ class AssessmentViewSet(
             period=data["period"],
             values=data["values"],
             replace=data["replace"],
-            expected_version=data.get("version"),
+            versions=data.get("versions"),
         )
         return self._detail(assessment)
 
@@ -181,7 +184,6 @@ class AssessmentViewSet(
             assessment=self.get_object(),
             actor=request.user,
             uploaded=serializer.validated_data["file"],
-            expected_version=serializer.validated_data.get("version"),
         )
         return self._detail(assessment)
 

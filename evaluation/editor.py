@@ -1,20 +1,26 @@
 """The enterprise's self-assessment editor: its pages and the endpoints they autosave to.
 
-Saves come from htmx (``HX-Request``): a success answers 200 with the new version
-in ``X-Assessment-Version``; a refused save answers 422 (bad input, each message
-naming its field) or 409 (someone saved first, or the assessment is no longer
-editable) with the messages as an HTML fragment. Without JavaScript the same
-endpoints redirect back with the messages.
+Each form edits one item and names the item's version it was loaded with. Saves come from
+htmx (``HX-Request``): a success answers 200 with the item's new version in ``X-Item-Version``
+(and the assessment's in ``X-Assessment-Version``, for the submission form); a refused save
+answers 422 (bad input, each message naming its field) or 409 with an HTML fragment: for a
+colleague's newer save of the same item (``X-Conflict: item``) both values and the choice —
+keep mine (save again on the current version) or take theirs (the item as it is now) —, else
+(the assessment is no longer editable) the messages. Every response to htmx also carries who
+else is editing (an out-of-band swap of ``#presence``). Without JavaScript the same endpoints
+redirect back with the messages.
 """
 
+import json
 import re
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,9 +28,9 @@ from django.views.decorators.http import require_GET, require_POST
 from indicators.calculators import CALCULATORS
 from indicators.models import InputDefinition, InputKind
 from portal.confirmation import confirmation_page, is_confirmed
-from portal.exceptions import StateConflict
+from portal.exceptions import EditConflict, StateConflict
 
-from . import confirmations, review_hooks, selectors, services
+from . import confirmations, review_hooks, sections, selectors, services
 from .excel import inputs_template_download
 from .forms import (
     AnswerForm,
@@ -36,7 +42,9 @@ from .forms import (
     YearsForm,
     table_rows,
 )
+from .item_versions import YEARS, input_key, same_rows
 from .models import AnswerStatus, Period
+from .presence import SECTIONS, presence_others, presence_touch
 
 ROW_KEY = re.compile(
     r"^(?:(?P<period>base|current)_inputs\.)?(?P<code>[\w-]+)(?:\[(?P<row>\d+)\]\.(?P<col>\w+))?$"
@@ -53,9 +61,59 @@ def editor_view(view):
         if not request.user.is_enterprise_user:
             raise PermissionDenied
         assessment = get_object_or_404(selectors.editable_assessments_for(request.user), pk=pk)
-        return view(request, assessment, *args, **kwargs)
+        section = _section(request)
+        if section:
+            presence_touch(assessment_id=assessment.pk, user=request.user, section=section)
+        response = view(request, assessment, *args, **kwargs)
+        if _is_htmx(request) and response.get("Content-Type", "").startswith("text/html"):
+            response.content += _presence(request, assessment, oob=True).encode()
+        return response
 
     return wrapper
+
+
+# Which section of the editor each endpoint belongs to (who else is where).
+ENDPOINT_SECTIONS = {
+    "editor-scenarios": "scenarios",
+    "editor-scenario-save": "scenarios",
+    "editor-support": "support",
+    "editor-support-save": "support",
+    "editor-indicators": "indicators",
+    "editor-years-save": "indicators",
+    "editor-input-save": "indicators",
+    "editor-calculator": "indicators",
+    "editor-import": "import",
+    "editor-submit": "submit",
+    "editor-assignments": "assignments",
+}
+
+
+def _section(request) -> str | None:
+    name = request.resolver_match.url_name if request.resolver_match else None
+    if name == "editor-preview":
+        shown = request.GET.get("section")
+        return shown if shown in SECTIONS else None
+    if name == "editor-evidence-add":
+        return next((EVIDENCE_SECTIONS[f] for f in EVIDENCE_SECTIONS if request.POST.get(f)), None)
+    return ENDPOINT_SECTIONS.get(name)
+
+
+EVIDENCE_SECTIONS = {
+    "scenario": "scenarios",
+    "support_element": "support",
+    "financial_year": "submit",
+}
+
+
+def _presence(request, assessment, oob: bool = False) -> str:
+    return render_to_string(
+        "evaluation/editor/_presence.html",
+        {
+            "others": presence_others(assessment_id=assessment.pk, user=request.user),
+            "oob": oob,
+        },
+        request=request,
+    )
 
 
 def _is_htmx(request) -> bool:
@@ -73,6 +131,7 @@ def _page(request, assessment, template: str, section: str, **context):
             "tabs": True,
             "autosaves": True,
             "status_choices": AnswerStatus.choices,
+            "others": presence_others(assessment_id=assessment.pk, user=request.user),
             **context,
         },
     )
@@ -96,41 +155,62 @@ def _refused(request, errors: list[str], status: int, back: str):
     return render(request, "evaluation/editor/_errors.html", {"errors": errors}, status=status)
 
 
-def _saved(request, assessment, back: str, response=None):
+def _saved(request, assessment, back: str, response=None, item: str | None = None):
     assessment.refresh_from_db(fields=["version"])
     if not _is_htmx(request):
         messages.success(request, _("已保存。"))
         return redirect(back)
     response = response or HttpResponse("")
     response["X-Assessment-Version"] = str(assessment.version)
+    if item:
+        response["X-Item-Version"] = str(selectors.item_version(assessment, item))
     return response
 
 
-def _save(request, assessment, write, back: str, label=str, done=None):
-    """Run a service write and answer as the module docstring says."""
+def _save(request, assessment, write, back: str, label=str, done=None, item=None, fresh=None):
+    """Run a service write and answer as the module docstring says; ``item`` is the key of the
+    item written, ``fresh`` renders it as it is now (for "take theirs")."""
     try:
         write()
+    except EditConflict as exc:
+        return _conflicted(request, exc, back, label, fresh)
     except StateConflict as exc:
         return _refused(request, list(exc.messages), 409, back)
     except ValidationError as exc:
         return _refused(request, _messages(exc, label), 422, back)
-    return _saved(request, assessment, back, done() if done else None)
+    return _saved(request, assessment, back, done() if done else None, item)
 
 
-def _versioned_save(request, assessment, form, service, back: str, label, **data):
-    """A service write made on the version the form was loaded with."""
-    return _save(
+def _shown(value) -> str:
+    """A value of either side of a conflict, as words."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, list):  # a table input's rows
+        return "；".join(" / ".join(str(v) for v in row.values() if v) for row in value) or "—"
+    if value in AnswerStatus.values:
+        return str(AnswerStatus(value).label)
+    return str(value)
+
+
+def _conflicted(request, exc: EditConflict, back: str, label, fresh):
+    """Both values of the item, side by side, with the choice; nothing was saved."""
+    if not _is_htmx(request):
+        messages.error(request, exc.messages[0])
+        return redirect(back)
+    rows = [
+        (label(name), _shown(exc.theirs.get(name)), _shown(exc.yours.get(name)))
+        for name in exc.yours
+        if exc.yours.get(name) != exc.theirs.get(name)
+    ]
+    replace, html = fresh() if fresh else ("", "")
+    response = render(
         request,
-        assessment,
-        lambda: service(
-            assessment=assessment,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            **data,
-        ),
-        back,
-        label=label,
+        "evaluation/editor/_conflict.html",
+        {"conflict": exc, "rows": rows, "replace": replace, "fresh": html},
+        status=409,
     )
+    response["X-Conflict"] = "item"
+    return response
 
 
 def _field_labels(form):
@@ -146,15 +226,20 @@ def _form_refused(request, form, back: str):
 # Pages
 
 
+def _sections(assessment) -> dict:
+    return {s.key: s for s in sections.assessment_sections(assessment)}
+
+
 @require_GET
 @editor_view
 def scenarios_page(request, assessment):
+    given = _sections(assessment)
+    dimensions = selectors.editor_scenarios(assessment)
+    for dimension in dimensions:
+        for link in dimension["links"]:
+            link["section"] = given.get(f"link:{link['link'].no}")
     return _page(
-        request,
-        assessment,
-        "evaluation/editor/scenarios.html",
-        "scenarios",
-        dimensions=selectors.editor_scenarios(assessment),
+        request, assessment, "evaluation/editor/scenarios.html", "scenarios", dimensions=dimensions
     )
 
 
@@ -167,18 +252,24 @@ def support_page(request, assessment):
         "evaluation/editor/support.html",
         "support",
         groups=selectors.editor_support(assessment),
+        support_section=_sections(assessment).get(sections.SUPPORT),
     )
 
 
 @require_GET
 @editor_view
 def indicators_page(request, assessment):
+    given = _sections(assessment)
+    indicators = selectors.editor_indicators(assessment)
+    for entry in indicators:
+        entry["section"] = given.get(f"indicators:{entry['indicator'].category}")
     return _page(
         request,
         assessment,
         "evaluation/editor/indicators.html",
         "indicators",
-        indicators=selectors.editor_indicators(assessment),
+        indicators=indicators,
+        years_revision=selectors.revisions_by_key(assessment).get(YEARS),
     )
 
 
@@ -196,37 +287,73 @@ def preview(request, assessment):
 # Answers
 
 
-def _answer_save(request, assessment, setter, number_name: str, number: int, section: str):
-    back = reverse(section, args=[assessment.pk])
+ANSWER_KINDS = {  # kind → (the service, its number argument, the page, the save URL)
+    "scenario": (
+        services.scenario_answer_set,
+        "scenario_no",
+        "editor-scenarios",
+        "editor-scenario-save",
+    ),
+    "support_element": (
+        services.support_answer_set,
+        "element_no",
+        "editor-support",
+        "editor-support-save",
+    ),
+}
+
+
+def _answer_card(request, assessment, kind: str, no: int) -> tuple[str, str]:
+    """The answer's card as it is saved now: (its element's id, its HTML)."""
+    save_url = reverse(ANSWER_KINDS[kind][3], args=[assessment.pk, no])
+    html = render_to_string(
+        "evaluation/editor/_answer.html",
+        {
+            "assessment": assessment,
+            "editable": assessment.is_editable,
+            "status_choices": AnswerStatus.choices,
+            "entry": selectors.editor_item(assessment, kind, no),
+            "kind": kind,
+            "save_url": save_url,
+        },
+        request=request,
+    )
+    return f"{kind}-{no}", html
+
+
+def _answer_save(request, assessment, kind: str, no: int):
+    setter, number_name, page, _url = ANSWER_KINDS[kind]
+    back = reverse(page, args=[assessment.pk])
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
-    return _versioned_save(
+    return _save(
         request,
         assessment,
-        form,
-        setter,
+        lambda: setter(
+            assessment=assessment,
+            actor=request.user,
+            data=form.answer(),
+            expected_version=form.cleaned_data["version"],
+            **{number_name: no},
+        ),
         back,
-        _field_labels(form),
-        data=form.answer(),
-        **{number_name: number},
+        label=_field_labels(form),
+        item=f"{kind}:{no}",
+        fresh=lambda: _answer_card(request, assessment, kind, no),
     )
 
 
 @require_POST
 @editor_view
 def scenario_save(request, assessment, no: int):
-    return _answer_save(
-        request, assessment, services.scenario_answer_set, "scenario_no", no, "editor-scenarios"
-    )
+    return _answer_save(request, assessment, "scenario", no)
 
 
 @require_POST
 @editor_view
 def support_save(request, assessment, no: int):
-    return _answer_save(
-        request, assessment, services.support_answer_set, "element_no", no, "editor-support"
-    )
+    return _answer_save(request, assessment, "support_element", no)
 
 
 # Indicator data
@@ -268,9 +395,47 @@ def years_save(request, assessment):
     if not form.is_valid():
         return _form_refused(request, form, back)
     data = {k: form.cleaned_data[k] for k in ("base_year", "current_year")}
-    return _versioned_save(
-        request, assessment, form, services.assessment_update, back, _field_labels(form), data=data
+    return _save(
+        request,
+        assessment,
+        lambda: services.assessment_update(
+            assessment=assessment,
+            actor=request.user,
+            data=data,
+            versions={YEARS: form.cleaned_data["version"]},
+        ),
+        back,
+        label=_field_labels(form),
+        item=YEARS,
+        fresh=lambda: _years_form(request, assessment),
     )
+
+
+def _years_form(request, assessment) -> tuple[str, str]:
+    assessment.refresh_from_db()
+    html = render_to_string(
+        "evaluation/editor/_years.html",
+        {
+            "assessment": assessment,
+            "editable": assessment.is_editable,
+            "years_revision": selectors.revisions_by_key(assessment).get(YEARS),
+        },
+        request=request,
+    )
+    return "years", html
+
+
+def _input_form(request, assessment, definition) -> tuple[str, str]:
+    """An input's form(s) as saved now: (the element's id, its HTML)."""
+    assessment.refresh_from_db()
+    field = selectors.input_field(assessment, definition)
+    table = definition.kind == InputKind.TABLE
+    html = render_to_string(
+        "evaluation/editor/_table_input.html" if table else "evaluation/editor/_input_row.html",
+        {"assessment": assessment, "editable": assessment.is_editable, "f": field},
+        request=request,
+    )
+    return f"{'table-input' if table else 'input'}-{definition.code}", html
 
 
 @require_POST
@@ -283,26 +448,61 @@ def input_save(request, assessment, code: str):
     if definition is None:
         raise Http404
     label = _input_label(definitions)
-    if definition.kind == InputKind.TABLE:
-        form = PeriodForm(request.POST)
-        if not form.is_valid():
-            return _form_refused(request, form, back)
-        return _versioned_save(
-            request,
-            assessment,
-            form,
-            services.assessment_inputs_update,
-            back,
-            label,
-            period=form.cleaned_data["period"],
-            values={code: table_rows(request.POST, definition.fields)},
-        )
-    form = ScalarInputForm(request.POST)
+    table = definition.kind == InputKind.TABLE
+    form = (PeriodForm if table else ScalarInputForm)(request.POST)
     if not form.is_valid():
         return _form_refused(request, form, back)
-    return _versioned_save(
-        request, assessment, form, services.assessment_update, back, label, data=form.inputs(code)
+    loaded, done = None, None
+    if table:
+        period, rows = form.cleaned_data["period"], table_rows(request.POST, definition.fields)
+        data = {f"{period}_inputs": {code: rows}}
+        was = _loaded_rows(request.POST.get("loaded"))
+        loaded = {code: {period: was}} if was is not None else None
+        done = partial(_table_saved, request, assessment, definition, period, rows)
+    else:
+        data = form.inputs(code)
+    return _save(
+        request,
+        assessment,
+        lambda: services.assessment_update(
+            assessment=assessment,
+            actor=request.user,
+            data=data,
+            versions={input_key(code): form.cleaned_data["version"]},
+            loaded=loaded,
+        ),
+        back,
+        label=lambda key: str(Period(key).label) if key in Period.values else label(key),
+        item=input_key(code),
+        fresh=lambda: _input_form(request, assessment, definition),
+        done=done,
     )
+
+
+def _loaded_rows(posted: str | None) -> list | None:
+    """A table form's rows as it loaded them (JSON); None when absent or not a list of rows."""
+    try:
+        rows = json.loads(posted or "null")
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    return rows
+
+
+def _table_saved(request, assessment, definition, period: str, posted: list):
+    """After a table's save, its form's loaded rows become the saved ones; when a colleague's
+    rows were merged in, the whole table is shown again as saved (out of band)."""
+    assessment.refresh_from_db()
+    stored = assessment.inputs_for(period).get(definition.code) or []
+    context = {"assessment": assessment, "editable": assessment.is_editable, "oob": True}
+    if same_rows(stored, posted):
+        context.update(
+            code=definition.code, period=period, loaded=json.dumps(stored, ensure_ascii=False)
+        )
+        return render(request, "evaluation/editor/_rows_loaded.html", context)
+    context["f"] = selectors.input_field(assessment, definition)
+    return render(request, "evaluation/editor/_table_input.html", context)
 
 
 @require_POST
@@ -332,6 +532,7 @@ def calculator(request, assessment, kind: str):
     back = reverse("editor-indicators", args=[assessment.pk])
     context["applied"] = Period(period).label
     definitions = _definitions(assessment)
+    label = _input_label(definitions)
 
     def done():
         assessment.refresh_from_db()
@@ -350,11 +551,13 @@ def calculator(request, assessment, kind: str):
             actor=request.user,
             period=period,
             values={calc.input_code: str(total)},
-            expected_version=request.POST.get("version") or None,
+            versions={input_key(calc.input_code): request.POST.get("version") or None},
         ),
         back,
-        label=_input_label(definitions),
+        label=lambda key: str(Period(key).label) if key in Period.values else label(key),
         done=done,
+        item=input_key(calc.input_code),
+        fresh=lambda: _input_form(request, assessment, definitions[calc.input_code]),
     )
 
 
@@ -482,7 +685,6 @@ def import_page(request, assessment):
                 assessment=assessment,
                 actor=request.user,
                 uploaded=form.cleaned_data["file"],
-                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:  # a StateConflict too: the same list of messages
             errors = _messages(exc, str)
@@ -541,5 +743,53 @@ def submit_page(request, assessment):
         statements=selectors.financial_statements(assessment),
     )
     if request.method == "POST":
+        response.status_code = 422
+    return response
+
+
+# Sections given to colleagues
+
+
+@editor_view
+def assignments_page(request, assessment):
+    """The enterprise's admin gives sections to its users; everyone sees who has which."""
+    may_assign = sections.can_assign_sections(request.user, assessment)
+    if request.method == "POST" and not may_assign:
+        raise PermissionDenied
+    shown = sections.assessment_sections(assessment)
+    errors = []
+    if request.method == "POST":
+        for section in shown:
+            chosen = request.POST.get(f"section-{section.key}")
+            if chosen is None:
+                continue  # not in the form: left as it is
+            now = str(section.assignee.pk) if section.assignee else ""
+            if chosen == now:
+                continue
+            try:
+                services.section_assign(
+                    assessment=assessment,
+                    actor=request.user,
+                    section=section.key,
+                    assignee_id=chosen or None,
+                )
+            except ValidationError as exc:
+                errors += [f"{section.label}：{m}" for m in exc.messages]
+        if not errors:
+            messages.success(request, _("分工已保存。"))
+            return redirect("editor-assignments", assessment.pk)
+        shown = sections.assessment_sections(assessment)
+    response = _page(
+        request,
+        assessment,
+        "evaluation/editor/assignments.html",
+        "assignments",
+        sections=shown,
+        members=sections.assignable_members(assessment),
+        may_assign=may_assign,
+        errors=errors,
+        autosaves=False,
+    )
+    if errors:
         response.status_code = 422
     return response

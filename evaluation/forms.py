@@ -9,9 +9,10 @@ from .services import ANSWER_MAX_LENGTH, return_answers_check
 
 
 class VersionedForm(forms.Form):
-    """Every save names the version it was made on; a stale one is refused (409)."""
+    """Every save names the version it was made on (an item's own version for the editor's
+    forms, the assessment's for submission); a stale one is refused (409)."""
 
-    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
 class AnswerForm(VersionedForm):
@@ -81,7 +82,7 @@ class EvidenceForm(forms.Form):
     financial_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
-class WorkbookForm(VersionedForm):
+class WorkbookForm(forms.Form):
     file = forms.FileField(
         label=_("填好的模板（.xlsx）"),
         help_text=_("导入将替换两个年度的全部指标数据；文件中有任何错误时不导入任何数据。"),

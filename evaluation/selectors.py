@@ -1,5 +1,6 @@
 """Reads of assessments. ``assessments_for`` is the tenancy gate for everything below it."""
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,12 +17,14 @@ from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
+from .item_versions import input_key, scenario_key, support_key
 from .models import (
     EDITABLE_STATES,
     AnswerStatus,
     Assessment,
     Evaluation,
     Evidence,
+    ItemRevision,
     Period,
     ScenarioAnswer,
     State,
@@ -239,22 +242,59 @@ def editable_assessments_for(user) -> QuerySet[Assessment]:
 
 @dataclass
 class EditorItem:
-    """A scenario or support element with this assessment's answer and evidence files."""
+    """A scenario or support element with this assessment's answer and evidence files, and its
+    item version (``revision``: the version an edit names, and who changed it last)."""
 
     item: object
     answer: object
     evidence: list
+    revision: object = None
 
 
-def _items(items, answers: dict, evidence: dict, model) -> list[EditorItem]:
+def _items(items, answers: dict, evidence: dict, model, revisions: dict, key) -> list[EditorItem]:
     return [
         EditorItem(
             item,
             answers.get(item.pk) or model(status=AnswerStatus.NOT_STARTED),
             evidence.get(item.pk, []),
+            revisions.get(key(item.no)),
         )
         for item in items
     ]
+
+
+def revisions_by_key(assessment: Assessment) -> dict:
+    """Each changed item's ``ItemRevision`` (version, last editor), by item key."""
+    return {
+        r.key: r
+        for r in ItemRevision.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+
+
+def item_version(assessment: Assessment, key: str) -> int:
+    """An item's version now (0: never changed): what its next edit names."""
+    found = ItemRevision.objects.filter(assessment=assessment, key=key).values_list(
+        "version", flat=True
+    )
+    return next(iter(found), 0)
+
+
+def editor_item(assessment: Assessment, kind: str, no: int) -> EditorItem:
+    """One scenario or support element as its editor card shows it (``kind``: ``scenario`` or
+    ``support_element``)."""
+    version = assessment.batch.catalog_version
+    if kind == "scenario":
+        item = version.scenarios.get(no=no)
+        answers = {a.scenario_id: a for a in assessment.scenario_answers.filter(scenario=item)}
+        model, key = ScenarioAnswer, scenario_key
+    else:
+        item = version.support_elements.get(no=no)
+        answers = {
+            a.support_element_id: a for a in assessment.support_answers.filter(support_element=item)
+        }
+        model, key = SupportElementAnswer, support_key
+    evidence = _evidence_by(assessment, f"{kind}_id")
+    return _items([item], answers, evidence, model, revisions_by_key(assessment), key)[0]
 
 
 def _evidence_by(assessment: Assessment, attname: str) -> dict:
@@ -269,13 +309,21 @@ def editor_scenarios(assessment: Assessment) -> list[dict]:
     """Dimensions → links → scenarios, each with its answer and evidence, in catalog order."""
     answers = {a.scenario_id: a for a in assessment.scenario_answers.all()}
     evidence = _evidence_by(assessment, "scenario_id")
+    revisions = revisions_by_key(assessment)
     return [
         {
             "dimension": dimension,
             "links": [
                 {
                     "link": link,
-                    "scenarios": _items(link.scenarios.all(), answers, evidence, ScenarioAnswer),
+                    "scenarios": _items(
+                        link.scenarios.all(),
+                        answers,
+                        evidence,
+                        ScenarioAnswer,
+                        revisions,
+                        scenario_key,
+                    ),
                 }
                 for link in dimension.links.all()
             ],
@@ -290,7 +338,8 @@ def editor_support(assessment: Assessment) -> list[dict]:
     evidence = _evidence_by(assessment, "support_element_id")
     elements = assessment.batch.catalog_version.support_elements.order_by("no")
     groups = {}
-    for entry in _items(elements, answers, evidence, SupportElementAnswer):
+    revisions = revisions_by_key(assessment)
+    for entry in _items(elements, answers, evidence, SupportElementAnswer, revisions, support_key):
         groups.setdefault(entry.item.category, []).append(entry)
     return [
         {"category": SupportCategory(category).label, "elements": entries}
@@ -313,6 +362,7 @@ class InputField:
     current: object
     applicable: bool
     calculator: object  # indicators.calculators.Calculator or None
+    revision: object = None  # its ItemRevision: the version an edit names, the last editor
 
     def scalar_periods(self) -> list[tuple]:
         return [(Period.BASE.value, self.base), (Period.CURRENT.value, self.current)]
@@ -327,23 +377,30 @@ class InputField:
         ]
 
     def periods(self) -> list[tuple]:
-        """For a table input: (period, label, rows as [(column, value)]) for both years."""
+        """For a table input: (period, label, rows as [(column, value)], the rows as saved in
+        JSON — what its form loaded, for merging a colleague's rows) for both years."""
         columns = [c for c, _blank in self.columns()]
         shown = []
         for period, saved in ((Period.BASE, self.base), (Period.CURRENT, self.current)):
             rows = [[(c, (row or {}).get(c["code"]) or "") for c in columns] for row in saved or []]
-            shown.append((period.value, period.label, rows))
+            loaded = json.dumps(saved or [], ensure_ascii=False)
+            shown.append((period.value, period.label, rows, loaded))
         return shown
 
 
-def input_field(assessment: Assessment, definition, *, applicable: bool = True) -> InputField:
+def input_field(
+    assessment: Assessment, definition, *, applicable: bool = True, revisions=None
+) -> InputField:
     code = definition.code
+    if revisions is None:
+        revisions = revisions_by_key(assessment)
     return InputField(
         definition,
         assessment.base_inputs.get(code),
         assessment.current_inputs.get(code),
         applicable,
         CALCULATOR_FOR_INPUT.get(code),
+        revisions.get(input_key(code)),
     )
 
 
@@ -361,6 +418,7 @@ def editor_indicators(assessment: Assessment) -> list[dict]:
         for code in indicator.inputs:
             owner.setdefault(code, indicator.code)
     applicable_inputs = {c for i in indicators if applies[i.code] for c in i.inputs}
+    revisions = revisions_by_key(assessment)
     shown = []
     for indicator in indicators:
         own = [c for c in indicator.inputs if owner[c] == indicator.code and c in inputs]
@@ -369,7 +427,12 @@ def editor_indicators(assessment: Assessment) -> list[dict]:
                 "indicator": indicator,
                 "applicable": applies[indicator.code],
                 "inputs": [
-                    input_field(assessment, inputs[c], applicable=c in applicable_inputs)
+                    input_field(
+                        assessment,
+                        inputs[c],
+                        applicable=c in applicable_inputs,
+                        revisions=revisions,
+                    )
                     for c in own
                 ],
                 "shared": [inputs[c] for c in indicator.inputs if c not in own and c in inputs],

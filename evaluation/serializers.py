@@ -7,6 +7,7 @@ from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
 from . import review_hooks
+from .item_versions import person
 from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
@@ -143,15 +144,32 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _versions_field():
+    return serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text="The versions of the items as the client read them (item_versions), by item key: "
+        '{"input:<code>": 3, "years": 1}. An item changed by someone else since is refused '
+        "(409, with its current value); an item not named is not checked.",
+    )
+
+
 class AnswerSerializer(serializers.Serializer):
-    """One scenario's or support element's answer; ``version`` optional (409 when stale)."""
+    """One scenario's or support element's answer; ``version`` optional: the answer's item
+    version as read (409 when someone else changed the answer since)."""
 
     status = serializers.ChoiceField(choices=AnswerStatus.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     systems = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     started_on = serializers.DateField(required=False, allow_null=True)
     completed_on = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(required=False, min_value=1, write_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        write_only=True,
+        help_text='The answer\'s version as read (item_versions["scenario:<no>"] or '
+        '["support_element:<no>"], 0 if absent).',
+    )
 
 
 class AnswerOutSerializer(serializers.Serializer):
@@ -201,7 +219,6 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class WorkbookImportSerializer(serializers.Serializer):
     file = serializers.FileField(use_url=False)
-    version = serializers.IntegerField(required=False, min_value=1)
 
 
 class AssessmentCreateSerializer(serializers.Serializer):
@@ -211,7 +228,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
 
 
 class AssessmentUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1)
+    versions = _versions_field()
     base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     base_inputs = serializers.DictField(required=False)
@@ -224,7 +241,7 @@ class InputsUpdateSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=Period.choices)
     values = serializers.DictField()
     replace = serializers.BooleanField(default=False)
-    version = serializers.IntegerField(required=False, min_value=1)
+    versions = _versions_field()
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -258,12 +275,23 @@ class ReturnRoundSerializer(serializers.Serializer):
         return obj.pk in self.context["awaiting"]
 
 
+class ItemVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    updated_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     scenario_answers = serializers.SerializerMethodField()
     support_answers = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
     declarations = serializers.JSONField(read_only=True)
     returns = serializers.SerializerMethodField()
+    item_versions = serializers.SerializerMethodField(
+        help_text="Each item changed at least once, by key (scenario:<no>, support_element:<no>, "
+        "input:<code>, years): its version, to send back with an edit of it, and who changed it "
+        "last. An item not listed is at version 0."
+    )
 
     class Meta(AssessmentSerializer.Meta):
         fields = (
@@ -273,6 +301,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "support_answers",
             "evidence",
             "returns",
+            "item_versions",
         )
         read_only_fields = fields
 
@@ -283,6 +312,17 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         return ReturnRoundSerializer(
             review_hooks.returned_comments(obj), many=True, context={"awaiting": awaiting}
         ).data
+
+    @extend_schema_field(serializers.DictField(child=ItemVersionSerializer()))
+    def get_item_versions(self, obj) -> dict:
+        return {
+            r.key: {
+                "version": r.version,
+                "updated_by": person(r.updated_by) if r.updated_by else None,
+                "updated_at": r.updated_at,
+            }
+            for r in obj.item_revisions.select_related("updated_by").order_by("key")
+        }
 
     @staticmethod
     def _answers(queryset, number: str) -> list[dict]:

@@ -1,8 +1,10 @@
 """Writes of assessments: create, record answers and indicator data, submit, evaluate.
 
-State changes of an assessment happen only here. Every write that changes an
-assessment's data bumps its ``version``; a caller that read an older version
-is refused (StateConflict → HTTP 409), so nothing is silently overwritten.
+State changes of an assessment happen only here. Every item (an answer, an input, the
+years) has its own version (``item_versions``): an edit made on an older version of the same
+item is refused with both values (EditConflict → HTTP 409, the editor's choice), an edit of
+another item goes through. Every write also bumps the assessment's ``version``, which only
+submission compares: it submits the state its submitter saw.
 """
 
 import hashlib
@@ -13,20 +15,32 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.models import Enterprise
-from portal.services import audit_log_record
+from portal.services import audit_log_record, notify
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 from scenarios.services import batch_rules_fix
 
 from .computation import EvaluationContext, evaluate
 from .excel import inputs_from_workbook
+from .item_versions import (
+    YEARS,
+    input_key,
+    item_check,
+    item_stale,
+    item_touch,
+    rows_merged,
+    scenario_key,
+    support_key,
+)
 from .models import (
     APPLICANT_FIELDS,
     DECLARATIONS,
@@ -35,6 +49,7 @@ from .models import (
     Evidence,
     Period,
     ScenarioAnswer,
+    SectionAssignment,
     State,
     SupportElementAnswer,
 )
@@ -43,6 +58,7 @@ from .review_hooks import (
     return_answers_record,
     returns_awaiting_answer,
 )
+from .sections import assignable_members, can_assign_sections, section_keys, section_label
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
 from .uploads import checked_upload
@@ -69,8 +85,7 @@ def _lock_for_edit(assessment: Assessment, expected_version: int | None) -> Asse
         )
     if expected_version is not None and int(expected_version) != locked.version:
         raise StateConflict(
-            _("数据已被他人修改（您的版本 %(mine)s，当前版本 %(now)s），请刷新后再保存。")
-            % {"mine": expected_version, "now": locked.version},
+            _("您打开页面后，这份自评估又有了修改，请刷新页面查看最新内容后再操作。"),
             code="stale_version",
         )
     return locked
@@ -113,10 +128,11 @@ def assessment_create(*, enterprise, batch, actor, base_year=None, current_year=
     return assessment
 
 
-def _inputs_apply(
+def _inputs_merged(
     assessment: Assessment, spec: InputSpec, period: str, values: dict, replace: bool
-) -> bool:
-    """Merge (or replace) one period's inputs on a locked assessment; True if anything changed.
+) -> dict:
+    """One period's inputs with ``values`` merged in by code (or replacing them all), checked
+    and serialized; not saved.
 
     A blank value clears that input. Every value is checked together with the
     ones already stored (a part may not exceed its whole); on any error nothing
@@ -132,12 +148,64 @@ def _inputs_apply(
     cleaned, errors = clean_inputs(merged, spec)
     if errors:
         raise ValidationError(errors)
-    field = "base_inputs" if period == Period.BASE else "current_inputs"
-    serialized = serialize_inputs(cleaned)
-    if serialized == getattr(assessment, field):
-        return False  # the same update again changes nothing, not even the version
-    setattr(assessment, field, serialized)
-    assessment.save(update_fields=[field])
+    return serialize_inputs(cleaned)
+
+
+def _rows_merged(assessment, actor, stored, after, versions, loaded) -> None:
+    """A table input saved by a colleague since its editor loaded it: merge the rows each side
+    changed into ``after`` (rows are items of their own); a row both changed stays a conflict."""
+    for code, periods in (loaded or {}).items():
+        if not item_stale(
+            assessment, input_key(code), (versions or {}).get(input_key(code)), actor=actor
+        ):
+            continue
+        merged = {
+            period: rows_merged(rows, after[period].get(code), stored[period].get(code))
+            for period, rows in periods.items()
+            if period in after and after[period] is not stored[period]
+        }
+        if merged and None not in merged.values():
+            for period, rows in merged.items():
+                after[period] = {k: v for k, v in {**after[period], code: rows}.items() if v}
+            versions.pop(input_key(code))  # merged: nothing of the colleague's is overwritten
+
+
+def _inputs_write(
+    assessment: Assessment, actor, new: dict, versions: dict | None, loaded: dict | None = None
+) -> bool:
+    """Store the periods' inputs given in ``new`` on the locked assessment, each changed input
+    checked against the version its editor loaded (``versions`` by item key; a table's rows
+    merged when its editor says which rows it loaded, ``loaded`` by code and period); True if
+    anything changed. The same values again change nothing, not even a version."""
+    stored = {period: assessment.inputs_for(period) for period in Period.values}
+    after = {**stored, **new}
+    versions = dict(versions or {})
+    _rows_merged(assessment, actor, stored, after, versions, loaded)
+    changed = sorted(
+        {
+            code
+            for period in new
+            for code in set(stored[period]) | set(after[period])
+            if stored[period].get(code) != after[period].get(code)
+        }
+    )
+    for code in changed:
+        item_check(
+            assessment,
+            input_key(code),
+            versions.get(input_key(code)),
+            actor=actor,
+            yours={period: after[period].get(code) for period in Period.values},
+            theirs={period: stored[period].get(code) for period in Period.values},
+        )
+    if not changed:
+        return False
+    fields = [f"{period}_inputs" for period in new]
+    for period in new:
+        setattr(assessment, f"{period}_inputs", after[period])
+    assessment.save(update_fields=fields)
+    for code in changed:
+        item_touch(assessment, input_key(code), actor)
     return True
 
 
@@ -148,14 +216,16 @@ def assessment_inputs_update(
     actor,
     period: str,
     values: dict,
-    expected_version: int | None = None,
+    versions: dict | None = None,
     replace: bool = False,
 ) -> Assessment:
-    """Merge indicator input values of one period by code (``replace`` sets the whole period)."""
+    """Merge indicator input values of one period by code (``replace`` sets the whole period);
+    ``versions`` (by item key, ``input:<code>``) are those the caller loaded."""
     _require_enterprise_editor(actor, assessment)
-    assessment = _lock_for_edit(assessment, expected_version)
+    assessment = _lock_for_edit(assessment, None)
     spec = InputSpec.for_version(assessment.batch.catalog_version)
-    if _inputs_apply(assessment, spec, period, values, replace):
+    new = {period: _inputs_merged(assessment, spec, period, values, replace)}
+    if _inputs_write(assessment, actor, new, versions):
         _bump(assessment)
     return assessment
 
@@ -166,54 +236,81 @@ def assessment_update(
     assessment: Assessment,
     actor,
     data: dict,
-    expected_version: int | None = None,
+    versions: dict | None = None,
     replace: bool = False,
+    loaded: dict | None = None,
 ) -> Assessment:
-    """Years and both periods' inputs at once: one version check, one new version, or none.
+    """Years and both periods' inputs at once: each changed item checked against its version in
+    ``versions`` (by item key: ``input:<code>``, ``years``), one new assessment version, or none.
+    ``loaded``: a table input's rows as its editor loaded them, by code and period, so that
+    rows colleagues changed are merged rather than refused.
 
     Inputs are merged by code, or with ``replace`` set as given (blank clears)."""
     _require_enterprise_editor(actor, assessment)
-    assessment = _lock_for_edit(assessment, expected_version)
+    assessment = _lock_for_edit(assessment, None)
     spec = InputSpec.for_version(assessment.batch.catalog_version)
-    changed, errors = False, {}
+    new, errors = {}, {}
     for period in Period.values:
         if f"{period}_inputs" not in data:
             continue
         try:
-            changed |= _inputs_apply(assessment, spec, period, data[f"{period}_inputs"], replace)
+            new[period] = _inputs_merged(
+                assessment, spec, period, data[f"{period}_inputs"], replace
+            )
         except ValidationError as exc:
             errors.update({f"{period}_inputs.{k}": v for k, v in exc.message_dict.items()})
-    years = {k: data[k] for k in ("base_year", "current_year") if k in data}
-    if years:
-        for name, value in years.items():
-            setattr(assessment, name, value)
-        base, current = assessment.base_year, assessment.current_year
-        if base and current and base >= current:
-            errors["base_year"] = [_("基准年应早于当年。")]
+    stored_years = {k: getattr(assessment, k) for k in ("base_year", "current_year")}
+    years = {**stored_years, **{k: data[k] for k in stored_years if k in data}}
+    if years["base_year"] and years["current_year"] and years["base_year"] >= years["current_year"]:
+        errors["base_year"] = [_("基准年应早于当年。")]
     if errors:
         raise ValidationError(errors)
-    if years:
+    changed = _inputs_write(assessment, actor, new, versions, loaded)
+    if years != stored_years:
+        item_check(
+            assessment,
+            YEARS,
+            (versions or {}).get(YEARS),
+            actor=actor,
+            yours=years,
+            theirs=stored_years,
+        )
+        for name, value in years.items():
+            setattr(assessment, name, value)
         assessment.save(update_fields=list(years))
+        item_touch(assessment, YEARS, actor)
         changed = True
     if changed:
         _bump(assessment)
     return assessment
 
 
-def _answer_set(model, lookup: dict, *, assessment, actor, expected_version, data: dict):
+def _answer_values(answer) -> dict:
+    """An answer as JSON: what a conflict shows of each side."""
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in ((n, getattr(answer, n)) for n in ANSWER_FIELDS)
+    }
+
+
+def _answer_set(model, lookup: dict, key: str, *, assessment, actor, expected_version, data):
+    """Set an answer's fields; ``expected_version`` is the answer's version its editor loaded."""
     _require_enterprise_editor(actor, assessment)
-    assessment = _lock_for_edit(assessment, expected_version)
+    assessment = _lock_for_edit(assessment, None)
     answer, created = model.objects.get_or_create(assessment=assessment, **lookup)
-    before = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+    before = _answer_values(answer)
     for name in ANSWER_FIELDS:
         if name in data:
             setattr(answer, name, data[name])
     answer.full_clean(exclude=["assessment", *lookup])
     if answer.started_on and answer.completed_on and answer.completed_on < answer.started_on:
         raise ValidationError({"completed_on": _("完成日期不能早于开始日期。")})
-    if not created and before == {name: getattr(answer, name) for name in ANSWER_FIELDS}:
+    after = _answer_values(answer)
+    if not created and before == after:
         return answer  # idempotent: the same answer again is not a change
+    item_check(assessment, key, expected_version, actor=actor, yours=after, theirs=before)
     answer.save()
+    item_touch(assessment, key, actor)
     _bump(assessment)
     return answer
 
@@ -223,6 +320,7 @@ def scenario_answer_set(*, assessment, actor, scenario_no: int, data: dict, expe
     return _answer_set(
         ScenarioAnswer,
         {"scenario": _scenario(assessment, scenario_no)},
+        scenario_key(scenario_no),
         assessment=assessment,
         actor=actor,
         expected_version=expected_version,
@@ -235,11 +333,61 @@ def support_answer_set(*, assessment, actor, element_no: int, data: dict, expect
     return _answer_set(
         SupportElementAnswer,
         {"support_element": _support_element(assessment, element_no)},
+        support_key(element_no),
         assessment=assessment,
         actor=actor,
         expected_version=expected_version,
         data=data,
     )
+
+
+@transaction.atomic
+def section_assign(*, assessment: Assessment, actor, section: str, assignee_id=None):
+    """Give a section of the assessment to one of the enterprise's users, by id (``None`` takes
+    it back); only the enterprise's admin, while the assessment is editable. The assignee is
+    told."""
+    if not can_assign_sections(actor, assessment):
+        raise PermissionDenied(_("只有本企业管理员可以在填报期间分配填报任务。"))
+    if section not in section_keys(assessment):
+        raise ValidationError({"section": _("没有这个部分：%(section)s") % {"section": section}})
+    current = SectionAssignment.objects.filter(assessment=assessment, section=section).first()
+    if assignee_id in (None, ""):
+        if current is not None:
+            current.delete()
+            audit_log_record(
+                actor=actor,
+                action="section.unassign",
+                target=assessment,
+                enterprise=assessment.enterprise,
+                data={"section": section},
+            )
+        return None
+    members = assignable_members(assessment)
+    assignee = members.filter(pk=assignee_id).first() if str(assignee_id).isdigit() else None
+    if assignee is None:
+        raise ValidationError({"assignee": _("只能分配给本企业的成员。")})
+    if current is not None and current.assignee_id == assignee.pk:
+        return current
+    assignment, _created = SectionAssignment.objects.update_or_create(
+        assessment=assessment,
+        section=section,
+        defaults={"assignee": assignee, "assigned_by": actor},
+    )
+    audit_log_record(
+        actor=actor,
+        action="section.assign",
+        target=assessment,
+        enterprise=assessment.enterprise,
+        data={"section": section, "name": assignee.get_username()},
+    )
+    notify(
+        recipients=[assignee],
+        kind="section.assign",
+        title=gettext_lazy("您被分配了自评估的填报任务：%(section)s"),
+        params={"section": section_label(assessment, section)},
+        url=reverse("assessment-overview", args=[assessment.pk]),
+    )
+    return assignment
 
 
 def _checked_declarations(declarations: dict) -> dict:
@@ -508,10 +656,10 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
 
 
 @transaction.atomic
-def assessment_inputs_import(
-    *, assessment: Assessment, actor, uploaded, expected_version: int | None = None
-) -> Assessment:
-    """Both years' inputs from a filled template; every bad cell named, all or nothing."""
+def assessment_inputs_import(*, assessment: Assessment, actor, uploaded) -> Assessment:
+    """Both years' inputs from a filled template; every bad cell named, all or nothing. An
+    import replaces every value by design (the page says so): no item's version is compared,
+    and each input it changes is recorded as changed by the importer."""
     _require_enterprise_editor(actor, assessment)
     values, cells = inputs_from_workbook(assessment, uploaded)
     data = {f"{period}_inputs": found for period, found in values.items()}
@@ -520,7 +668,6 @@ def assessment_inputs_import(
             assessment=assessment,
             actor=actor,
             data=data,
-            expected_version=expected_version,
             replace=True,
         )
     except StateConflict:

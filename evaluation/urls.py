@@ -25,6 +25,7 @@ assessment_editor = [
     path("import/", editor.import_page, name="editor-import"),
     path("inputs.xlsx", editor.inputs_workbook, name="editor-workbook"),
     path("submit/", editor.submit_page, name="editor-submit"),
+    path("assignments/", editor.assignments_page, name="editor-assignments"),
 ]
 
 urlpatterns = [

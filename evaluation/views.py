@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import peers, review_hooks, selectors, services
+from . import peers, review_hooks, sections, selectors, services
 from .models import State
+from .presence import presence_others, presence_touch
 
 
 def tier_rules(request):
@@ -62,6 +63,8 @@ def assessment_overview(request, pk: int):
     own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
     decided = assessment.state in (State.APPROVED, State.REJECTED)
     results = selectors.assessment_results(assessment)
+    if own:
+        presence_touch(assessment_id=assessment.pk, user=request.user, section="overview")
     return render(
         request,
         "evaluation/assessment_detail.html",
@@ -80,5 +83,18 @@ def assessment_overview(request, pk: int):
             "history": selectors.assessment_history(assessment, request.user),
             "returns": review_hooks.returned_comments(assessment),
             "decision": review_hooks.decision_of(assessment) if decided else None,
+            **(_teamwork(request.user, assessment) if own else {}),
         },
     )
+
+
+def _teamwork(user, assessment) -> dict:
+    """For the enterprise's own users: who else is in it now, each member's sections and
+    progress, mine among them, and who changed each item last."""
+    shown = sections.assessment_sections(assessment)
+    return {
+        "others": presence_others(assessment_id=assessment.pk, user=user),
+        "members_progress": sections.members_progress(assessment, shown),
+        "my_sections": list(sections.sections_of(user, shown).values()),
+        "changes": sections.recent_changes(assessment),
+    }

@@ -4,9 +4,10 @@ the field, a StateConflict (frozen or stale data) a 409."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import StateConflict
+from .exceptions import EditConflict, StateConflict
 
 
 class Conflict(APIException):
@@ -22,7 +23,12 @@ def _django_validation_detail(exc: DjangoValidationError):
 
 
 def exception_handler(exc, context):
-    """Turn the services' Django ValidationErrors into 400s (409 for frozen or stale data)."""
+    """Turn the services' Django ValidationErrors into 400s (409 for frozen or stale data; a
+    stale edit of one item answers which item, what it holds now and the version to send)."""
+    if isinstance(exc, EditConflict):
+        return Response(
+            {"detail": exc.messages[0], "conflict": exc.as_json()}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DjangoValidationError):
         detail = _django_validation_detail(exc)
         if isinstance(exc, StateConflict):

@@ -40,6 +40,8 @@ AUDIT_ACTION_LABELS = {
     "assessment.submit": _("提交"),
     "evidence.upload": _("上传证明材料"),
     "evidence.remove": _("移除证明材料"),
+    "section.assign": _("分配填报任务"),
+    "section.unassign": _("收回填报任务"),
     "review.recommend": _("市级推荐至省级"),
     "review.return": _("退回修改"),
     "review.assign": _("分配评审专家"),

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,9 +8,22 @@ from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, ApiToken, Enter
 
 
 class EnterpriseForm(forms.ModelForm):
+    # the fields as this page loaded them (JSON): only what the editor changed is saved
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_PROFILE_FIELDS
+
+    def loaded_values(self) -> dict | None:
+        try:
+            loaded = json.loads(self.cleaned_data.get("loaded") or "null")
+        except ValueError:
+            return None
+        return loaded if isinstance(loaded, dict) else None
+
+    def profile(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "loaded"}
 
 
 class ApiTokenForm(forms.ModelForm):

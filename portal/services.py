@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .audit import HIDDEN, audit_diff, audit_values
 from .client_ip import client_ip
+from .exceptions import EditConflict
 from .models import (
     ENTERPRISE_PROFILE_FIELDS,
     AuditLog,
@@ -56,20 +57,79 @@ def audit_log_record(
     )
 
 
+def _as_loaded(value) -> str:
+    return "" if value is None else str(value)
+
+
+def enterprise_profile_loaded(enterprise: Enterprise) -> dict:
+    """The profile's fields as an editor loads them: what ``enterprise_update`` compares with."""
+    return {field: _as_loaded(getattr(enterprise, field)) for field in ENTERPRISE_PROFILE_FIELDS}
+
+
+def _profile_merged(stored: Enterprise, data: dict, loaded: dict) -> dict:
+    """Each field as its editor loaded it decides: one the editor left as loaded keeps what is
+    stored (a colleague's newer value survives); one both changed differently since is a
+    conflict, refused with both values."""
+    data, yours, theirs = dict(data), {}, {}
+    for field in ENTERPRISE_PROFILE_FIELDS:
+        if field not in data or field not in loaded:
+            continue
+        mine, now = _as_loaded(data[field]), _as_loaded(getattr(stored, field))
+        if mine == loaded[field]:
+            data[field] = getattr(stored, field)
+        elif now != loaded[field] and mine != now:
+            yours[field], theirs[field] = mine, now
+    if yours:
+        last = (
+            AuditLog.objects.filter(
+                action="enterprise.update",
+                target_type=ContentType.objects.get_for_model(Enterprise),
+                target_id=str(stored.pk),
+            )
+            .select_related("actor")
+            .order_by("-pk")
+            .first()
+        )
+        who = last.actor if last and last.actor else None
+        raise EditConflict(
+            _(
+                "企业信息在您打开页面后已被 %(who)s 修改，您的修改没有保存。请对照双方的内容："
+                "再次保存将保留您的内容，也可以逐项采用对方的内容。"
+            )
+            % {"who": (who.get_full_name() or who.get_username()) if who else _("他人")},
+            item="profile",
+            label=_("企业信息"),
+            yours=yours,
+            theirs=theirs,
+            version=0,
+            by=(who.get_full_name() or who.get_username()) if who else None,
+            at=last.created_at if last else None,
+        )
+    return data
+
+
 @transaction.atomic
 def enterprise_update(
-    *, enterprise: Enterprise, actor: User, data: dict, request=None
+    *, enterprise: Enterprise, actor: User, data: dict, request=None, loaded: dict | None = None
 ) -> Enterprise:
-    """Update the profile; only the enterprise's own admin or the province admin may."""
+    """Update the profile; only the enterprise's own admin or the province admin may.
+
+    ``loaded``: the fields as the editor loaded them (``enterprise_profile_loaded``); then only
+    the fields the editor changed are written, and a field a colleague changed differently since
+    is refused (EditConflict, both values) — colleagues editing different fields never conflict.
+    """
     if not user_can_edit_enterprise(actor, enterprise):
         raise PermissionDenied(_("只有本企业管理员可以修改企业信息。"))
     # locked, so that a submission freezing this profile meanwhile is seen by the identity lock
-    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if loaded is not None:
+        data = _profile_merged(stored, data, loaded)
     changed = {}
     for field in ENTERPRISE_PROFILE_FIELDS:
-        if field in data and getattr(enterprise, field) != data[field]:
-            changed[field] = [getattr(enterprise, field), data[field]]
-            setattr(enterprise, field, data[field])
+        value = data[field] if field in data else getattr(stored, field)
+        if getattr(stored, field) != value:
+            changed[field] = [getattr(stored, field), value]
+        setattr(enterprise, field, value)
     enterprise.full_clean()
     enterprise.save()
     if changed:

@@ -1,3 +1,4 @@
+import json
 import math
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import identity_services, selectors, services, throttling, tokens
-from .exceptions import StateConflict
+from .exceptions import EditConflict, StateConflict
 from .forms import (
     ApiTokenForm,
     EnterpriseForm,
@@ -26,7 +27,7 @@ from .forms import (
     InvitationForm,
 )
 from .identity import IDENTITY_FIELDS, identity_lock_reason
-from .models import IdentityChangeRequest, Invitation
+from .models import Enterprise, IdentityChangeRequest, Invitation
 
 
 def refusal_status(exc: Exception) -> int:
@@ -66,13 +67,24 @@ def enterprise_detail(request, pk):
 
 @login_required
 def enterprise_edit(request, pk):
+    """The profile form. It carries the values it was loaded with, so that only the fields the
+    editor changed are saved; a field a colleague changed meanwhile is shown with both values:
+    saving again keeps mine, "take theirs" keeps the colleague's (``take``)."""
     enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    loaded = json.dumps(services.enterprise_profile_loaded(enterprise), ensure_ascii=False)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, initial={"loaded": loaded})
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data, was = form.profile(), form.loaded_values()
+        for field in request.POST.getlist("take"):
+            if was is not None and field in was:
+                data[field] = was[field]  # as loaded: the stored value stays
         try:
             services.enterprise_update(
-                enterprise=enterprise, actor=request.user, data=form.cleaned_data, request=request
+                enterprise=enterprise, actor=request.user, data=data, request=request, loaded=was
             )
+        except EditConflict as exc:
+            conflict = _profile_conflict(form, exc, pk, was)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -80,7 +92,36 @@ def enterprise_edit(request, pk):
             return redirect("enterprise-page", pk=enterprise.pk)
     elif not selectors.user_can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied
-    return render(request, "portal/enterprise_form.html", {"form": form, "enterprise": enterprise})
+    return render(
+        request,
+        "portal/enterprise_form.html",
+        {"form": form, "enterprise": enterprise, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _profile_conflict(form, exc: EditConflict, pk, was: dict) -> dict:
+    """Both values of each field a colleague changed. The form now holds the stored values as
+    loaded, and the colleague's values in the fields the editor left alone, so that saving again
+    keeps the editor's changes and nothing of the colleague's but what conflicts."""
+    stored = Enterprise.objects.get(pk=pk)
+    now = services.enterprise_profile_loaded(stored)
+    form.data = form.data.copy()
+    for field, value in now.items():
+        if form.data.get(field, "") == was.get(field):
+            form.data[field] = value
+    form.data["loaded"] = json.dumps(now, ensure_ascii=False)
+    rows = []
+    for field, mine in exc.yours.items():
+        model_field = Enterprise._meta.get_field(field)
+        theirs = (
+            getattr(stored, f"get_{field}_display")() if model_field.choices else exc.theirs[field]
+        )
+        shown = dict(model_field.choices).get(mine, mine) if model_field.choices else mine
+        rows.append(
+            {"field": field, "label": model_field.verbose_name, "theirs": theirs, "yours": shown}
+        )
+    return {"message": exc.messages[0], "rows": rows}
 
 
 def _member_page(request, enterprise, form=None, status=200):
@@ -167,6 +208,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
                 user=form.user, actor=form.user, reset=True, request=self.request
             )
         return response
+
 
 def invitation_accept(request, token):
     invitation = get_object_or_404(Invitation, token=token)

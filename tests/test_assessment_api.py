@@ -39,9 +39,8 @@ def test_from_creation_to_an_evaluated_submission_through_the_api_alone(
     r = client_a.post(url + "inputs/", {"period": "base", "values": FULL}, format="json")
     assert r.status_code == 200, r.content
     current = dict(FULL, gross_output_value="15000")
-    r = client_a.patch(
-        url, {"current_inputs": current, "version": r.json()["version"]}, format="json"
-    )
+    versions = {key: v["version"] for key, v in r.json()["item_versions"].items()}
+    r = client_a.patch(url, {"current_inputs": current, "versions": versions}, format="json")
     assert r.status_code == 200 and r.json()["current_inputs"]["gross_output_value"] == "15000"
     for no in (1, 2, 4, 5, 11, 13):
         r = client_a.put(url + f"scenarios/{no}/", IMPL, format="json")
@@ -72,22 +71,56 @@ def test_from_creation_to_an_evaluated_submission_through_the_api_alone(
 
 
 @pytest.mark.django_db
-def test_a_stale_version_is_409_and_saves_nothing(client_a, open_batch):
+def test_a_stale_write_of_the_same_item_is_409_naming_it_and_saves_nothing(
+    client_a, api_client, member_a, open_batch
+):
     body = create(client_a, open_batch)
     url = f"/api/v1/assessments/{body['id']}/"
     first = client_a.post(
         url + "inputs/",
-        {"period": "base", "values": {"avg_employees": "10"}, "version": 1},
+        {"period": "base", "values": {"avg_employees": "10"}, "versions": {}},
         format="json",
     )
     assert first.status_code == 200 and first.json()["version"] == 2
-    stale = client_a.post(
+    assert first.json()["item_versions"]["input:avg_employees"]["version"] == 1
+    assert first.json()["item_versions"]["input:avg_employees"]["updated_by"] == "admin_a"
+    colleague = api_client.__class__()
+    colleague.force_authenticate(member_a)
+    stale = colleague.post(
         url + "inputs/",
-        {"period": "base", "values": {"avg_employees": "99"}, "version": 1},
+        {
+            "period": "base",
+            "values": {"avg_employees": "99"},
+            "versions": {"input:avg_employees": 0},
+        },
         format="json",
     )
-    assert stale.status_code == 409 and "刷新" in str(stale.json())
+    assert stale.status_code == 409
+    conflict = stale.json()["conflict"]
+    assert conflict["item"] == "input:avg_employees" and conflict["version"] == 1
+    assert conflict["current"] == {"base": "10", "current": None}
+    assert conflict["yours"] == {"base": "99", "current": None}
+    assert conflict["updated_by"] == "admin_a" and conflict["updated_at"]
+    assert "admin_a" in stale.json()["detail"] and "版本" not in stale.json()["detail"]
     assert client_a.get(url).json()["base_inputs"]["avg_employees"] == "10"
+    # another item, on the same stale read: no conflict; the same item on the version it names
+    other = colleague.put(url + "scenarios/3/", {**IMPL, "version": 0}, format="json")
+    assert other.status_code == 200
+    again = colleague.post(
+        url + "inputs/",
+        {
+            "period": "base",
+            "values": {"avg_employees": "99"},
+            "versions": {"input:avg_employees": 1},
+        },
+        format="json",
+    )
+    assert again.status_code == 200 and again.json()["base_inputs"]["avg_employees"] == "99"
+    answer = client_a.patch(
+        url + "scenarios/3/", {"description": "改", "version": 0}, format="json"
+    )
+    assert answer.status_code == 409 and answer.json()["conflict"]["item"] == "scenario:3"
+    assert answer.json()["conflict"]["current"]["description"] == IMPL["description"]
 
 
 @pytest.mark.django_db

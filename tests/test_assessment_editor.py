@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluation import services
-from evaluation.models import Assessment, Evidence, ScenarioAnswer, State
+from evaluation.models import Assessment, Evidence, ItemRevision, ScenarioAnswer, State
 
 from .conftest import login
 from .services.conftest import DECLARED, IMPL, PDF
@@ -34,6 +34,12 @@ def url(assessment, path=""):
 
 def version(assessment) -> int:
     return Assessment.objects.get(pk=assessment.pk).version
+
+
+def item_version(assessment, key: str) -> int:
+    """The item's own version (0: never changed), which its editor form names."""
+    found = ItemRevision.objects.filter(assessment=assessment, key=key).first()
+    return found.version if found else 0
 
 
 @pytest.fixture
@@ -88,32 +94,87 @@ def test_members_open_every_page_in_both_languages(as_member, assessment):
 @pytest.mark.django_db
 def test_scenario_autosave_returns_the_new_version_and_the_page_shows_it(as_member, assessment):
     v = version(assessment)
-    data = {"version": v, "status": "in_progress", "description": "立体仓库一期", "systems": ""}
+    data = {"version": 0, "status": "in_progress", "description": "立体仓库一期", "systems": ""}
     response = as_member.post(url(assessment, "scenarios/20/"), data, **HX)
     assert response.status_code == 200
+    assert int(response["X-Item-Version"]) == 1 == item_version(assessment, "scenario:20")
     assert int(response["X-Assessment-Version"]) == v + 1 == version(assessment)
     answer = ScenarioAnswer.objects.get(assessment=assessment, scenario__no=20)
     assert (answer.status, answer.description) == ("in_progress", "立体仓库一期")
-    assert "立体仓库一期" in as_member.get(url(assessment, "scenarios/")).content.decode()
-    again = as_member.post(url(assessment, "scenarios/20/"), {**data, "version": v + 1}, **HX)
-    assert again.status_code == 200 and int(again["X-Assessment-Version"]) == v + 1  # no change
+    page = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert "立体仓库一期" in page and "最后修改：member_a" in page
+    again = as_member.post(url(assessment, "scenarios/20/"), {**data, "version": 1}, **HX)
+    assert again.status_code == 200 and int(again["X-Item-Version"]) == 1  # no change
 
 
 @pytest.mark.django_db
-def test_a_stale_save_is_refused_and_overwrites_nothing(as_member, assessment, admin_a):
-    stale = version(assessment)
+def test_a_colleagues_save_of_the_same_item_offers_the_choice_and_overwrites_nothing(
+    as_member, assessment, admin_a
+):
     services.scenario_answer_set(
         assessment=assessment, actor=admin_a, scenario_no=20, data={"description": "同事写的"}
     )
     response = as_member.post(
         url(assessment, "scenarios/20/"),
-        {"version": stale, "status": "planned", "description": "我写的"},
+        {"version": 0, "status": "planned", "description": "我写的"},
         **HX,
     )
-    assert response.status_code == 409 and "已被他人修改" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 409 and response["X-Conflict"] == "item"
+    assert "admin_a" in html and "同事写的" in html and "我写的" in html
+    assert 'data-keep-mine data-version="1"' in html and "data-take-theirs" in html
+    assert 'id="scenario-20"' in html  # the card as saved now, for "take theirs"
+    assert "版本" not in html.split("<template")[0]  # no internal numbers in the message
     assert (
         ScenarioAnswer.objects.get(assessment=assessment, scenario__no=20).description == "同事写的"
     )
+    # keep mine: the same form again, on the version the colleague's save made
+    kept = as_member.post(
+        url(assessment, "scenarios/20/"),
+        {"version": 1, "status": "planned", "description": "我写的"},
+        **HX,
+    )
+    assert kept.status_code == 200
+    assert (
+        ScenarioAnswer.objects.get(assessment=assessment, scenario__no=20).description == "我写的"
+    )
+
+
+@pytest.mark.django_db
+def test_colleagues_saving_other_items_never_make_a_form_stale(as_member, assessment, admin_a):
+    services.scenario_answer_set(
+        assessment=assessment, actor=admin_a, scenario_no=20, data={"description": "同事写的"}
+    )
+    services.assessment_update(
+        assessment=assessment, actor=admin_a, data={"base_inputs": {"avg_employees": "5"}}
+    )
+    r = as_member.post(url(assessment, "scenarios/21/"), {"version": 0, "status": "planned"}, **HX)
+    assert r.status_code == 200
+    r = as_member.post(
+        url(assessment, "inputs/gross_output_value/"),
+        {"version": 0, "base": "100", "current": "120"},
+        **HX,
+    )
+    assert r.status_code == 200 and r["X-Item-Version"] == "1"
+    # and who else is editing comes with the answer (out of band), with no polling
+    assert 'id="presence"' in r.content.decode() and 'hx-swap-oob="true"' in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_presence_shows_a_colleague_on_the_page_and_on_each_autosave(
+    client, as_member, assessment, admin_a
+):
+    other = client.__class__()
+    login(other, admin_a)
+    assert other.get(url(assessment, "indicators/")).status_code == 200
+    page = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert 'data-testid="presence-person"' in page and "admin_a（指标数据）" in page
+    r = as_member.post(url(assessment, "scenarios/2/"), {"version": 0, "status": "planned"}, **HX)
+    assert "admin_a（指标数据）" in r.content.decode()
+    r = as_member.get(url(assessment, "preview/") + "?section=scenarios", **HX)
+    assert "admin_a（指标数据）" in r.content.decode()
+    mine = other.get(url(assessment, "preview/") + "?section=indicators", **HX).content.decode()
+    assert "member_a（典型场景）" in mine
 
 
 @pytest.mark.django_db
@@ -186,6 +247,36 @@ def test_table_rows_are_added_removed_and_checked_cell_by_cell(as_member, assess
 
 
 @pytest.mark.django_db
+def test_a_colleagues_rows_are_merged_into_the_table_and_shown(as_member, assessment, admin_a):
+    loaded = "[]"  # the page was loaded on an empty table
+    services.assessment_update(
+        assessment=assessment,
+        actor=admin_a,
+        data={"current_inputs": {"warehouses": [{"name": "原料库", "outbound": "1"}]}},
+    )
+    mine = {
+        "period": "current",
+        "version": 0,
+        "loaded": loaded,
+        "col-name": ["成品库"],
+        "col-outbound": ["2"],
+        "col-average_inventory": [""],
+    }
+    r = as_member.post(url(assessment, "inputs/warehouses/"), mine, **HX)
+    html = r.content.decode()
+    assert r.status_code == 200 and r["X-Item-Version"] == "2"
+    assert 'id="table-input-warehouses" data-testid="input-warehouses" hx-swap-oob="true"' in html
+    assert "原料库" in html and "成品库" in html  # the merged table, shown again
+    assessment.refresh_from_db()
+    assert [w["name"] for w in assessment.current_inputs["warehouses"]] == ["原料库", "成品库"]
+    # a save that merged nothing only refreshes what the form loaded
+    again = {**mine, "version": 2, "loaded": "x", "col-name": ["原料库", "成品库"]}
+    again |= {"col-outbound": ["1", "3"], "col-average_inventory": ["", ""]}
+    html = as_member.post(url(assessment, "inputs/warehouses/"), again, **HX).content.decode()
+    assert 'id="loaded-warehouses-current"' in html and "table-input-warehouses" not in html
+
+
+@pytest.mark.django_db
 def test_calculator_computes_and_fills_the_input(as_member, assessment, factors):
     data = {"code": ["electricity", "natural_gas"], "quantity": ["10000", "1000"]}
     r = as_member.post(url(assessment, "calculators/energy/"), data, **HX)
@@ -241,7 +332,7 @@ def upload(client, assessment, book):
     book.save(out)
     return client.post(
         url(assessment, "import/"),
-        {"file": SimpleUploadedFile("inputs.xlsx", out.getvalue()), "version": version(assessment)},
+        {"file": SimpleUploadedFile("inputs.xlsx", out.getvalue())},
     )
 
 
@@ -331,7 +422,7 @@ def test_a_returned_assessment_is_editable_again_and_keeps_its_history(
     Assessment.objects.filter(pk=assessment.pk).update(state=State.RETURNED)  # the city's return
     r = as_member.post(
         url(assessment, "scenarios/20/"),
-        {"status": "planned", "version": version(assessment)},
+        {"status": "planned", "version": item_version(assessment, "scenario:20")},
         **HX,
     )
     assert r.status_code == 200

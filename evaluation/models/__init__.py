@@ -20,6 +20,7 @@ from .assessment import (
     evidence_path,
     private_storage,
 )
+from .collaboration import ItemRevision, SectionAssignment
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -32,9 +33,11 @@ __all__ = [
     "Assessment",
     "Evaluation",
     "Evidence",
+    "ItemRevision",
     "EvidenceQuerySet",
     "Period",
     "ScenarioAnswer",
+    "SectionAssignment",
     "State",
     "SupportElementAnswer",
     "evidence_path",

@@ -166,28 +166,74 @@ def test_an_enterprise_goes_from_login_to_a_submitted_and_evaluated_assessment(
     assert submitted.evaluation.highest_tier == "workshop"
 
 
-def test_two_editors_at_once_the_stale_save_is_refused_with_a_reload(
-    new_page, assessment, member_a
-):
+def _editors(new_page, assessment, *where):
+    """Each (user, tab) signed in its own browser context, every page loaded before any save."""
     pages = []
-    for username in ("admin_a", "member_a"):
+    for username, tab in where:
         page = new_page()
         sign_in(page, username, PASSWORD)
-        page.goto(f"/assessments/{assessment.pk}/scenarios/")
+        page.goto(f"/assessments/{assessment.pk}/{tab}/")
         pages.append(page)
-    first, second = pages
-    text = first.get_by_test_id("scenario-3").locator("textarea[name=description]")
-    saved(first, lambda: first.get_by_test_id("scenario-3-status").select_option("in_progress"))
-    saved(first, lambda: (text.fill("第一位同事的内容"), text.press("Tab")))
+    return pages
+
+
+def test_two_colleagues_on_different_tabs_at_once_lose_nothing_and_see_each_other(
+    new_page, assessment, member_a
+):
+    admin, member = _editors(
+        new_page, assessment, ("admin_a", "scenarios"), ("member_a", "indicators")
+    )
+    text = admin.get_by_test_id("scenario-3").locator("textarea[name=description]")
+    saved(admin, lambda: admin.get_by_test_id("scenario-3-status").select_option("in_progress"))
+    type_value(member, "input-avg_employees-base", "321")
+    saved(admin, lambda: (text.fill("管理员写的建设内容"), text.press("Tab")))
+    type_value(member, "input-gross_output_value-current", "15000")
+    for page in (admin, member):
+        expect(page.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
+        expect(page.get_by_test_id("conflict")).to_have_count(0)
+        expect(page.get_by_test_id("save-conflict")).to_be_hidden()
+    expect(member.get_by_test_id("presence")).to_contain_text("admin_a")
+    expect(admin.get_by_test_id("presence")).to_contain_text("member_a（指标数据）")
+    saved_now = Assessment.objects.get(pk=assessment.pk)
+    answer = saved_now.scenario_answers.get(scenario__no=3)
+    assert (answer.status, answer.description) == ("in_progress", "管理员写的建设内容")
+    assert saved_now.base_inputs["avg_employees"] == "321"
+    assert saved_now.current_inputs["gross_output_value"] == "15000"
+
+
+def test_two_editors_of_the_same_field_are_offered_the_choice(new_page, assessment, member_a):
+    # scenario 1 is implemented in the draft: its description is open on both pages
+    first, second = _editors(
+        new_page, assessment, ("admin_a", "scenarios"), ("member_a", "scenarios")
+    )
+    mine = first.get_by_test_id("scenario-1").locator("textarea[name=description]")
+    saved(first, lambda: (mine.fill("第一位同事的内容"), mine.press("Tab")))
     expect(first.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
 
+    theirs = second.get_by_test_id("scenario-1").locator("textarea[name=description]")
     with second.expect_response(lambda r: r.request.method == "POST") as info:
-        second.get_by_test_id("scenario-3-status").select_option("planned")
+        theirs.fill("第二位同事的内容")
+        theirs.press("Tab")
     assert info.value.status == 409
-    expect(second.get_by_test_id("save-conflict")).to_be_visible()
+    conflict = second.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("admin_a")
+    expect(conflict.get_by_test_id("conflict-theirs")).to_have_text("第一位同事的内容")
+    expect(conflict.get_by_test_id("conflict-yours")).to_have_text("第二位同事的内容")
     expect(second.get_by_test_id("save-state")).to_have_attribute("data-state", "conflict")
-    second.get_by_test_id("reload").click()
-    expect(second.get_by_test_id("scenario-3-status")).to_have_value("in_progress")
-    expect(second.get_by_test_id("scenario-3").locator("textarea[name=description]")).to_have_value(
-        "第一位同事的内容"
+    expect(second.get_by_test_id("save-conflict")).to_be_hidden()  # no reload asked for
+    assert (
+        Assessment.objects.get(pk=assessment.pk).scenario_answers.get(scenario__no=1).description
+        == "第一位同事的内容"
+    )
+    with second.expect_response(lambda r: r.request.method == "POST" and r.status == 200):
+        second.get_by_test_id("keep-mine").click()
+    expect(second.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
+    assert (
+        Assessment.objects.get(pk=assessment.pk).scenario_answers.get(scenario__no=1).description
+        == "第二位同事的内容"
+    )
+    first.reload()
+    expect(mine).to_have_value("第二位同事的内容")
+    expect(first.get_by_test_id("scenario-1").get_by_test_id("last-changed")).to_contain_text(
+        "member_a"
     )

@@ -407,6 +407,15 @@ MATRIX: dict[str, dict[str, Call]] = {
             {},
         )
     },
+    # the enterprise's admin gives sections to its users; its members see who has which
+    "editor-assignments": {
+        "GET": Call(web(403, **EDITS_DRAFT), DRAFT),
+        "POST": Call(
+            web(403, admin_a=302, member_a=403, admin_b=404),
+            DRAFT,
+            lambda w: {"section-support": w.users["member_a"].pk},
+        ),
+    },
     # --- review: the queue and a submission -------------------------------------------------
     "review-queue": {
         "GET": Call(web(403, **REVIEWERS)),

@@ -46,13 +46,13 @@ def test_refresh_is_idempotent(assessment):
 
 @pytest.mark.django_db
 def test_stale_version_is_refused_and_nothing_is_lost(assessment, admin_a, member_a):
-    version = assessment.version
+    read = {"input:avg_employees": 0}  # both read the input before either saved it
     services.assessment_inputs_update(
         assessment=assessment,
         actor=member_a,
         period="current",
         values={"avg_employees": "410"},
-        expected_version=version,
+        versions=read,
     )
     with pytest.raises(StateConflict):
         services.assessment_inputs_update(
@@ -60,7 +60,7 @@ def test_stale_version_is_refused_and_nothing_is_lost(assessment, admin_a, membe
             actor=admin_a,
             period="current",
             values={"avg_employees": "999"},
-            expected_version=version,
+            versions=read,
         )
     assessment.refresh_from_db()
     assert assessment.current_inputs["avg_employees"] == "410"

@@ -1,10 +1,15 @@
 // Autosave for the self-assessment editor.
 //
-// Every autosaving form posts through htmx and carries the assessment's version
-// in a hidden "version" input. All requests are queued on #editor (hx-sync), so
-// each one leaves with the version the previous save returned (the server sends
-// it in X-Assessment-Version). A 409 means someone else saved first: nothing is
-// overwritten, the conflict banner offers a reload.
+// Every autosaving form edits one item and carries that item's version in a
+// hidden "version" input. All requests are queued on #editor (hx-sync), so each
+// one leaves with the version its previous save returned (X-Item-Version). A
+// colleague's save of another item changes nothing here. A 409 with
+// "X-Conflict: item" means a colleague saved the same item first: nothing is
+// overwritten, the form shows both values and the choice (keep mine: save again
+// on the current version; take theirs: the item as saved now). Another 409 (the
+// assessment was submitted meanwhile) shows the banner offering a reload. The
+// assessment's version (X-Assessment-Version) goes to the forms that are not
+// autosaved (the submission's).
 (function () {
   "use strict";
   const editor = document.getElementById("editor");
@@ -24,8 +29,18 @@
     if (!version) return;
     editor.dataset.version = version;
     document.querySelectorAll("input[name=version]").forEach(function (input) {
-      input.value = version;
+      if (!isAutosave(input)) input.value = version;
     });
+  }
+
+  function setItemVersion(form, version) {
+    const input = form.querySelector("input[name=version]");
+    if (input && version !== null && version !== undefined) input.value = version;
+  }
+
+  function recount() {
+    failed = document.querySelector("form.save-failed") !== null;
+    if (!pending) show(failed ? "failed" : "idle");
   }
 
   function isAutosave(elt) {
@@ -50,6 +65,7 @@
     if (status >= 200 && status < 300) {
       const version = xhr.getResponseHeader("X-Assessment-Version");
       setVersion(version);
+      setItemVersion(form, xhr.getResponseHeader("X-Item-Version"));
       form.classList.remove("save-failed");
       failed = document.querySelector("form.save-failed") !== null;
       if (!pending) {
@@ -62,7 +78,7 @@
       failed = true;
       form.classList.add("save-failed");
       show("conflict");
-      conflict.hidden = false;
+      if (xhr.getResponseHeader("X-Conflict") !== "item") conflict.hidden = false;
     } else {
       form.classList.add("save-failed");
       failed = failed || form.isConnected; // a swapped-out evidence form shows its own error
@@ -79,6 +95,44 @@
     if (pending || failed) {
       evt.preventDefault();
       evt.returnValue = "";
+    }
+  });
+
+  // The choice after a colleague's save of the same item.
+  function conflictForm(button) {
+    const card = button.closest(".card");
+    return button.closest("form") || (card && card.querySelector("form[data-autosave]"));
+  }
+
+  document.addEventListener("click", function (evt) {
+    const keep = evt.target.closest("[data-keep-mine]");
+    if (keep) {
+      // save again what this form holds, on the version the colleague's save made
+      const form = conflictForm(keep);
+      const box = keep.closest("[data-testid=conflict]");
+      setItemVersion(form, keep.dataset.version);
+      if (box) box.remove();
+      const submitter =
+        keep.dataset.period &&
+        form.querySelector('button[name=period][value="' + keep.dataset.period + '"]');
+      if (submitter) form.requestSubmit(submitter);
+      else form.dispatchEvent(new Event("change", { bubbles: true }));
+      return;
+    }
+    const take = evt.target.closest("[data-take-theirs]");
+    if (take) {
+      // nothing to save: the item becomes what the colleague saved, as the server has it
+      const box = take.closest("[data-testid=conflict]");
+      const target = document.getElementById(take.dataset.replace);
+      const template = box.querySelector("template[data-theirs]");
+      if (target && template) {
+        const fresh = template.content.firstElementChild.cloneNode(true);
+        target.replaceWith(fresh);
+        window.htmx.process(fresh);
+      } else if (box) {
+        box.remove();
+      }
+      recount();
     }
   });
 
