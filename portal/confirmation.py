@@ -4,7 +4,10 @@ A page's form carries its ``Confirmation`` (``{% confirm_attrs %}``): with JavaS
 asks before the form is sent and adds ``confirmed=1``. Without it, the view finds the field
 missing once the form is valid and answers the confirmation page, which posts the same fields
 again with ``confirmed=1``. The form and the view take the ``Confirmation`` from the same
-function, so the dialog and the page say the same thing.
+function, so the dialog and the page say the same thing. Where what will happen depends on
+what the form chooses (a decision's outcome and tier), a ``Choices`` holds one
+``Confirmation`` per combination of those fields' values: the dialog picks by the values
+chosen when the form is sent, the page by the values posted.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +28,18 @@ class Confirmation:
     def text(self) -> str:
         """Everything the dialog says below its title, one sentence per line."""
         return "\n".join((*self.warnings, *self.consequences))
+
+
+@dataclass(frozen=True)
+class Choices:
+    fields: tuple[str, ...]  # the form fields whose values choose
+    choices: dict[tuple[str, ...], Confirmation]  # their values, in order → what is said
+    default: Confirmation  # for any other combination
+
+    def chosen(self, data) -> Confirmation:
+        """The confirmation of the values in ``data`` (a QueryDict or a dict)."""
+        key = tuple(str(data.get(name) or "") for name in self.fields)
+        return self.choices.get(key, self.default)
 
 
 def is_confirmed(request) -> bool:

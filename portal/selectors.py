@@ -42,8 +42,19 @@ def invitations_for(user) -> QuerySet[Invitation]:
     return Invitation.objects.none()
 
 
-# Who reviews an application stays hidden from the applicant: these entries name experts.
-REVIEWER_PRIVATE_ACTIONS = ("review.assign", "review.unassign", "review.conflict", "review.submit")
+# Who reviews an application stays hidden from the applicant: these entries name experts, or
+# record the province's deliberation (a decision's flags against the experts' advice, its
+# justification, proposals under the four-eyes rule).
+REVIEWER_PRIVATE_ACTIONS = (
+    "review.assign",
+    "review.unassign",
+    "review.conflict",
+    "review.submit",
+    "review.decide_flagged",
+    "review.decision_propose",
+    "review.decision_confirm",
+    "review.decision_reject",
+)
 
 
 def audit_log_for(user) -> QuerySet[AuditLog]:

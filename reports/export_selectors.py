@@ -24,7 +24,14 @@ from portal.identity import IDENTITY_FIELDS
 from portal.models import ENTERPRISE_PROFILE_FIELDS, AuditLog, City, Enterprise, IndustryType
 from review.filters import review_queue_filter
 from review.models import Decision
-from review.selectors import decision_rows, expert_loads, public_list, tier_label
+from review.selectors import (
+    batch_expert_reviews,
+    decision_rows,
+    expert_loads,
+    pending_proposals,
+    public_list,
+    tier_label,
+)
 from scenarios.models import Batch, Tier
 
 IMPROVEMENT_DECIMALS = 2  # the improvement is a percentage; the pages show one decimal
@@ -87,12 +94,21 @@ def review_queue_frame(*, user, data) -> pd.DataFrame:
 
 
 def decisions_frame(*, batch: Batch) -> pd.DataFrame:
-    """The decisions page's table: scores, computed and recommended tiers, state, decision."""
+    """The decisions page's table: scores, computed and recommended tiers, state, decision
+    (flagged with its reasons and justification, who decided and who confirmed), a proposal
+    awaiting confirmation, then every expert's review in full — name, total, recommended
+    tier, each criterion's score, the scenario verdicts with their reasons and the opinion —
+    a group of columns per expert."""
     states = _labels(State.choices)
+    reviews, proposals = batch_expert_reviews(batch), pending_proposals(batch)
+    criteria = list(batch.rubric.order_by("no"))
+    slots = max((len(r) for r in reviews.values()), default=0)
     records = []
     for row in decision_rows(batch):
         a, agg = row.assessment, row.aggregate
         decision = getattr(a, "decision", None)
+        proposal = proposals.get(a.pk)
+        flagged = decision or proposal
         records.append(
             [
                 a.applicant_name,
@@ -109,6 +125,12 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
                 states[a.state],
                 decision.get_tier_display() if decision else "",
                 decision.reason if decision else "",
+                "".join(flagged.flag_reasons) if flagged else "",
+                flagged.justification if flagged else "",
+                _person(decision.decided_by) if decision else "",
+                _person(decision.confirmed_by) if decision else "",
+                _proposal_text(proposal),
+                *_review_cells(reviews.get(a.pk, []), criteria, slots),
             ]
         )
     return pd.DataFrame.from_records(
@@ -128,8 +150,74 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
             _label(Assessment, "state"),
             _label(Decision, "tier"),
             _("决定理由"),
+            _("标记"),
+            _("偏离说明"),
+            _("决定人"),
+            _("确认人"),
+            _("待确认的认定提议"),
+            *_review_headers(criteria, slots),
         ],
     )
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _proposal_text(proposal) -> str:
+    if proposal is None:
+        return ""
+    tier = f" · {proposal.get_tier_display()}" if proposal.tier else ""
+    return _("%(outcome)s%(tier)s（提议人 %(by)s）：%(reason)s") % {
+        "outcome": proposal.get_outcome_display(),
+        "tier": tier,
+        "by": _person(proposal.proposed_by),
+        "reason": proposal.reason,
+    }
+
+
+def _review_headers(criteria: list, slots: int) -> list[str]:
+    headers = []
+    for n in range(1, slots + 1):
+        expert = _("专家 %(n)s") % {"n": n}
+        headers += [
+            expert,
+            f"{expert} · {_('总分')}",
+            f"{expert} · {_('建议认定层级')}",
+            *(f"{expert} · {c.display_name}" for c in criteria),
+            f"{expert} · {_('场景评审意见')}",
+            f"{expert} · {_('总体评审意见')}",
+        ]
+    return headers
+
+
+def _verdicts_text(review) -> str:
+    """e.g. 场景 3 认可；场景 5 不认可：证据不足"""
+    words = {True: _("认可"), False: _("不认可"), None: _("未评")}
+    return "；".join(
+        _("场景 %(no)s %(verdict)s") % {"no": v.no, "verdict": words[v.accepted]}
+        + (f"：{v.comment}" if v.comment else "")
+        for v in review.verdicts
+    )
+
+
+def _review_cells(reviews: list, criteria: list, slots: int) -> list:
+    cells = []
+    for n in range(slots):
+        if n >= len(reviews):
+            cells += [None] * (5 + len(criteria))
+            continue
+        review = reviews[n]
+        scores = {s.criterion_id: s.score for s in review.scores}
+        cells += [
+            review.expert_name,
+            float(review.total) if review.total is not None else None,
+            review.recommended_label,
+            *(scores.get(c.pk) for c in criteria),
+            _verdicts_text(review),
+            review.opinion,
+        ]
+    return cells
 
 
 def expert_loads_frame(*, batch: Batch) -> pd.DataFrame:

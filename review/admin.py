@@ -1,6 +1,6 @@
 """The admin site's view of the review: declared conflicts of interest are recorded here too
-(e.g. an expert's known ties before any assignment); assignments and decisions are read-only,
-they change only through the review pages."""
+(e.g. an expert's known ties before any assignment); assignments, decisions and proposed
+decisions are read-only, they change only through the review pages."""
 
 from django.contrib import admin
 
@@ -9,7 +9,7 @@ from scenarios.admin import BatchAdmin, RubricCriterionInline
 from scenarios.models import Batch
 
 from . import rules
-from .models import ConflictDeclaration, Decision, ExpertAssignment
+from .models import ConflictDeclaration, Decision, DecisionProposal, ExpertAssignment
 
 
 class FixedRubricInline(RubricCriterionInline):
@@ -59,6 +59,13 @@ class ExpertAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ("assessment", "outcome", "tier", "decided_by", "decided_at")
+    list_display = ("assessment", "outcome", "tier", "decided_by", "confirmed_by", "decided_at")
     list_filter = ("outcome", "tier", "assessment__batch")
+    search_fields = ("assessment__enterprise__name",)
+
+
+@admin.register(DecisionProposal)
+class DecisionProposalAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "outcome", "tier", "status", "proposed_by", "reviewed_by")
+    list_filter = ("status", "outcome", "assessment__batch")
     search_fields = ("assessment__enterprise__name",)

@@ -24,7 +24,7 @@ from scenarios.models import Batch
 from . import selectors as review_selectors
 from . import services as review_services
 from .filters import ReviewQueueFilter
-from .models import AssignmentStatus, ExpertAssignment
+from .models import AssignmentStatus, DecisionProposal, ExpertAssignment
 from .publicity_serializers import PublishInputSerializer
 from .serializers import (
     AssignmentDetailSerializer,
@@ -33,9 +33,11 @@ from .serializers import (
     AutoAssignResultSerializer,
     ConflictInputSerializer,
     ConflictResultSerializer,
+    DecisionProposalSerializer,
     DecisionRowSerializer,
     ExpertLoadSerializer,
     ExpertReviewSerializer,
+    ProposalRejectSerializer,
     PublicListSerializer,
     ReviewAssignSerializer,
     ReviewBatchSerializer,
@@ -45,6 +47,7 @@ from .serializers import (
     ReviewDetailSerializer,
     ReviewInputSerializer,
     ReviewItemSerializer,
+    ReviewRecommendSerializer,
 )
 
 # --- who may call what --------------------------------------------------------------------------
@@ -101,27 +104,34 @@ class ReviewAssessmentViewSet(
     @extend_schema(responses=ReviewDetailSerializer)
     def retrieve(self, request, pk=None):
         """The frozen snapshot, its evaluation and the review rounds; for the province admin
-        also the experts' assignments, the aggregate of their totals and the decision."""
+        also the experts' assignments, the aggregate of their totals, every submitted review
+        in full (scores by criterion, scenario verdicts with their reasons, opinion and
+        recommended tier), the decision (with its flags and justification) and a proposal
+        awaiting confirmation."""
         assessment = self.get_object()
         user = request.user
         province = user.is_province_admin
         context = {
             "rounds": review_selectors.review_rounds(assessment),
             "summary": review_selectors.review_summary(assessment) if province else None,
+            "reviews": review_selectors.expert_reviews(assessment) if province else None,
             "decision": review_selectors.decision_of(assessment) if province else None,
+            "proposal": review_selectors.pending_proposal(assessment) if province else None,
         }
         return Response(ReviewDetailSerializer(assessment, context=context).data)
 
-    @extend_schema(request=ReviewCommentSerializer, responses=ReviewItemSerializer)
+    @extend_schema(request=ReviewRecommendSerializer, responses=ReviewItemSerializer)
     @action(detail=True, methods=["post"])
     def recommend(self, request, pk=None):
-        """The city recommends the submission to the province."""
-        serializer = ReviewCommentSerializer(data=request.data)
+        """The city recommends the submission to the province. One whose evaluation reaches
+        no tier needs ``"confirm_no_tier": true`` (else 409 naming ``confirm_no_tier``)."""
+        serializer = ReviewRecommendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = review_services.assessment_recommend(
             assessment=self.get_object(),
             actor=request.user,
             comment=serializer.validated_data["comment"],
+            confirm_no_tier=serializer.validated_data["confirm_no_tier"],
         )
         return self._item(assessment)
 
@@ -154,23 +164,73 @@ class ReviewAssessmentViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=ReviewDecideSerializer, responses=ReviewItemSerializer)
+    @extend_schema(
+        request=ReviewDecideSerializer,
+        responses={200: ReviewItemSerializer, 202: DecisionProposalSerializer},
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProvinceAdmin])
     def decide(self, request, pk=None):
-        """The province admin approves a tier or rejects, once every expert has submitted."""
+        """The province admin approves a tier or rejects, once every expert has submitted. A
+        tier above the computed tier, or a decision against most experts, needs a
+        ``justification`` and is flagged. Under the batch's four-eyes rule the answer is 202
+        with the proposal, which takes effect once a second province admin confirms it."""
         assessment = self.get_object()
         serializer = ReviewDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        review_services.assessment_decide(
+        result = review_services.assessment_decide(
             assessment=assessment,
             actor=request.user,
             outcome=data["outcome"],
             tier=data["tier"],
             reason=data["reason"],
+            justification=data["justification"],
             figures=review_selectors.review_summary(assessment).figures(),
         )
+        if isinstance(result, DecisionProposal):
+            return Response(
+                DecisionProposalSerializer(result).data, status=status.HTTP_202_ACCEPTED
+            )
         return self._item(assessment)
+
+
+# --- proposals under a batch's four-eyes rule ---------------------------------------------------
+
+
+class DecisionProposalViewSet(viewsets.GenericViewSet):
+    """A second province admin confirms or rejects a proposed decision (never its proposer:
+    403). Confirmed, the decision takes effect; rejected, the submission may be proposed
+    anew. 409 once the proposal is closed or the experts' reviews changed since."""
+
+    permission_classes = [IsAuthenticated, IsProvinceAdmin]
+    serializer_class = DecisionProposalSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DecisionProposal.objects.none()
+        return review_selectors.proposals_for(self.request.user)
+
+    @extend_schema(request=None, responses=ReviewItemSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm the proposal: the decision takes effect as proposed."""
+        proposal = self.get_object()
+        review_services.decision_proposal_confirm(proposal=proposal, actor=request.user)
+        fresh = review_selectors.review_queue_for(request.user).get(pk=proposal.assessment_id)
+        return Response(ReviewItemSerializer(fresh).data)
+
+    @extend_schema(request=ProposalRejectSerializer, responses=DecisionProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the proposal with a ``reason`` (required)."""
+        serializer = ProposalRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = review_services.decision_proposal_reject(
+            proposal=self.get_object(),
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(DecisionProposalSerializer(proposal).data)
 
 
 # --- the experts' assignments -------------------------------------------------------------------
@@ -344,10 +404,19 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(responses=DecisionRowSerializer(many=True))
     @action(detail=True, methods=["get"])
     def decisions(self, request, pk=None):
-        """Submissions in or past expert review with their aggregates, best first."""
-        rows = review_selectors.decision_rows(self.get_object())
+        """Submissions in or past expert review with their aggregates, best first; each
+        with its decision (flags, justification) or pending proposal, and every expert's
+        review in full."""
+        batch = self.get_object()
+        rows = review_selectors.decision_rows(batch)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(DecisionRowSerializer(page, many=True).data)
+        context = {
+            "reviews": review_selectors.batch_expert_reviews(batch),
+            "proposals": review_selectors.pending_proposals(batch),
+        }
+        return self.get_paginated_response(
+            DecisionRowSerializer(page, many=True, context=context).data
+        )
 
     @extend_schema(request=PublishInputSerializer, responses=ReviewBatchSerializer)
     @action(detail=True, methods=["post"])

@@ -3,10 +3,12 @@ confirmation page without JavaScript both ask these (``portal.confirmation``).""
 
 from django.utils.translation import gettext as _
 
-from portal.confirmation import Confirmation
+from portal.confirmation import Choices, Confirmation
 from portal.selectors import experts
+from scenarios.models import Tier
 
-from . import rules
+from . import guards, rules, services
+from .models import Decision
 from .selectors import waiting_for_experts
 
 
@@ -14,6 +16,9 @@ def recommend(actor, assessment) -> Confirmation | None:
     """None where the actor may not recommend: the service's refusal answers, not a question."""
     if not rules.can_recommend(actor, assessment):
         return None
+    warnings = ()
+    if rules.reaches_no_tier(assessment):
+        warnings = (_("该申报的自评估未达到任何层级（系统计算层级：未达到），仍推荐至省级？"),)
     return Confirmation(
         title=_("推荐“%(name)s”至省级？") % {"name": assessment.applicant_name},
         consequences=(
@@ -21,6 +26,7 @@ def recommend(actor, assessment) -> Confirmation | None:
             _("企业将收到推荐通知。"),
         ),
         action=_("确认推荐"),
+        warnings=warnings,
     )
 
 
@@ -130,4 +136,87 @@ def resolve_objection(actor, objection) -> Confirmation | None:
         ),
         warnings=(_("异议成立：该企业的认定决定将撤回，从公示名单中移除，由省级重新作出决定。"),),
         action=_("确认处理"),
+    )
+
+
+def _decision_said(assessment, outcome: str, tier: str) -> tuple[str, tuple[str, ...]]:
+    """The question and what happens once a decision takes effect."""
+    name = assessment.applicant_name
+    if outcome == Decision.Outcome.APPROVED:
+        title = _("认定“%(name)s”为%(tier)s？") % {"name": name, "tier": Tier(tier).label}
+        listed = (_("公示名单发布后，该企业将列入公示名单。"),)
+    else:
+        title = _("对“%(name)s”作出不予认定的决定？") % {"name": name}
+        listed = ()
+    return title, (
+        _("决定生效后申报状态随之改变，不能撤回。"),
+        _("企业和所在市主管部门将收到认定结果通知。"),
+        *listed,
+    )
+
+
+def _flag_warnings(flags, justification: str = "") -> tuple[str, ...]:
+    if not flags:
+        return ()
+    said = (_("该决定将被标记：%(why)s") % {"why": "".join(guards.flag_texts(flags))},)
+    if justification:
+        return (*said, _("偏离说明：%(text)s") % {"text": justification})
+    return (*said, _("须填写偏离说明，与决定一并记录。"))
+
+
+def decide(actor, assessment) -> Choices | None:
+    """One question per outcome and tier the form may choose: a flagged choice warns why, and
+    under the batch's four-eyes rule the decision becomes a proposal awaiting a second admin."""
+    if not rules.can_decide(actor, assessment):
+        return None
+    computed, recommended = services.decision_facts(assessment)
+    choices = {}
+    for outcome, tier in [(Decision.Outcome.APPROVED, t) for t in Tier.values] + [
+        (Decision.Outcome.REJECTED, t) for t in ("", *Tier.values)
+    ]:
+        flags = guards.decision_flags(
+            approved=outcome == Decision.Outcome.APPROVED,
+            tier=tier,
+            computed_tier=computed,
+            recommended=recommended,
+        )
+        title, effects = _decision_said(assessment, outcome, tier)
+        if rules.needs_second_admin(assessment.batch, flags):
+            said = Confirmation(
+                title=_("提出认定提议：%(title)s") % {"title": title},
+                consequences=(
+                    _(
+                        "这是一项认定提议，须由另一位省级管理员确认后才生效；确认前申报状态不变，企业不会收到通知。"
+                    ),
+                    _("确认后：%(effects)s") % {"effects": "".join(effects)},
+                ),
+                action=_("提交提议"),
+                warnings=_flag_warnings(flags),
+            )
+        else:
+            said = Confirmation(
+                title=title,
+                consequences=effects,
+                action=_("确认决定"),
+                warnings=_flag_warnings(flags),
+            )
+        choices[(outcome, tier)] = said
+    default = Confirmation(
+        title=_("作出认定决定？"),
+        consequences=(_("请先选择决定和认定层级。"),),
+        action=_("确认决定"),
+    )
+    return Choices(fields=("outcome", "tier"), choices=choices, default=default)
+
+
+def proposal_confirm(actor, proposal) -> Confirmation | None:
+    """A second admin confirming a proposal: the decision takes effect, flagged or not."""
+    if not rules.can_review_proposal(actor, proposal):
+        return None
+    title, effects = _decision_said(proposal.assessment, proposal.outcome, proposal.tier)
+    return Confirmation(
+        title=_("确认认定提议：%(title)s") % {"title": title},
+        consequences=effects,
+        action=_("确认提议"),
+        warnings=_flag_warnings(proposal.flags, proposal.justification),
     )

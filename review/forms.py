@@ -11,7 +11,12 @@ from portal.selectors import experts
 from scenarios.models import Batch, Tier
 
 from .models import Decision
-from .services import BATCH_REVIEW_FIELDS, DEFAULT_RUBRIC, assignment_refusals
+from .services import (
+    BATCH_REVIEW_FIELDS,
+    DEFAULT_RUBRIC,
+    assignment_refusals,
+    decision_check,
+)
 from .services.common import clean_comment
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -89,6 +94,10 @@ def expert_label(user) -> str:
 
 
 class DecideForm(forms.Form):
+    """A decision (or, under the batch's four-eyes rule, a proposal). With the ``assessment``
+    it asks the service's rule (``decision_check``) before the confirmation, so a flagged
+    decision without its justification is named, not confirmed."""
+
     outcome = forms.ChoiceField(
         label=_("决定"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
@@ -102,6 +111,38 @@ class DecideForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    justification = forms.CharField(
+        label=_("偏离说明"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("认定层级高于系统计算层级，或与多数专家的建议不一致时必填；该决定将被标记。"),
+    )
+
+    def __init__(self, *args, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+
+    def clean(self):
+        data = super().clean()
+        if self.assessment is not None and not self.errors:
+            try:
+                decision_check(assessment=self.assessment, **data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+class ProposalRejectForm(forms.Form):
+    """A second admin rejects a proposal; the reason is required (the service's rule)."""
+
+    reason = forms.CharField(
+        label=_("驳回理由（必填）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

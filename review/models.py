@@ -1,6 +1,6 @@
 """The review of submitted assessments: the city's verdicts, expert assignments with their
-scores, declared conflicts of interest, the province's decisions and the objections to the
-published list."""
+scores, declared conflicts of interest, the province's decisions (proposed ones under a batch's
+four-eyes rule) and the objections to the published list."""
 
 import uuid
 
@@ -12,6 +12,8 @@ from django.utils.translation import pgettext_lazy
 from evaluation.models import Assessment, private_storage
 from portal.models import Enterprise
 from scenarios.models import Batch, Tier
+
+from .guards import flag_texts
 
 NO_TIER = "none"
 TIER_RECOMMENDATIONS = [*Tier.choices, (NO_TIER, _("不予认定"))]
@@ -154,22 +156,56 @@ class ConflictDeclaration(models.Model):
         return f"{self.expert} ↔ {self.enterprise}"
 
 
-class Decision(models.Model):
-    """The province's decision on an assessment, with the figures it was taken on."""
+class DecisionTerms(models.Model):
+    """What the province decides on an assessment and why: kept on a decision, and on a
+    proposal awaiting a second admin's confirmation under a batch's four-eyes rule. A
+    decision above the computed tier or against most experts is flagged (``flags``, see
+    ``review.guards``) and carries a written justification."""
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", _("认定")
         REJECTED = "rejected", _("不予认定")
 
-    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(_("决定"), max_length=10, choices=Outcome.choices)
     tier = models.CharField(_("认定层级"), max_length=10, choices=Tier.choices, blank=True)
     reason = models.TextField(_("理由"))
+    justification = models.TextField(_("偏离说明"), blank=True)
+    flags = models.JSONField(_("标记"), default=list, blank=True)  # [{"code": …, params}]
     figures = models.JSONField(_("决定时的评分"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def flag_reasons(self) -> list[str]:
+        return flag_texts(self.flags)
+
+
+class Decision(DecisionTerms):
+    """The province's decision on an assessment, with the figures it was taken on. Under a
+    batch's four-eyes rule ``decided_by`` proposed it and ``confirmed_by`` confirmed it."""
+
+    # What the applicant never reads of its decision, wherever a record of it reaches the
+    # enterprise: the scores it was taken on, and why it departs from the experts' advice.
+    PROVINCE_ONLY_FIELDS = ("figures", "flags", "justification")
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="decision")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
 
     class Meta:
         verbose_name = _("认定决定")
@@ -177,6 +213,59 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.assessment_id} · {self.get_outcome_display()}"
+
+
+class DecisionProposal(DecisionTerms):
+    """A decision one province admin proposes under the batch's four-eyes rule: it takes
+    effect only once a second, different admin confirms it. A rejected proposal is kept with
+    the reason, and the assessment is open to a new proposal."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已驳回")
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="decision_proposals",
+        verbose_name=_("申报"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("提议人"),
+    )
+    proposed_at = models.DateTimeField(_("提议时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("复核人"),
+    )
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    rejection_reason = models.TextField(_("驳回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("认定提议")
+        verbose_name_plural = _("认定提议")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=models.Q(status="pending"),
+                name="uniq_pending_decision_proposal",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.get_outcome_display()} · {self.get_status_display()}"
 
 
 def objection_letter_path(instance, filename: str) -> str:

@@ -5,8 +5,9 @@ button, a form), so a page never offers what its service refuses."""
 from django.utils import timezone
 
 from evaluation.models import State
+from scenarios.models import DecisionConfirmation
 
-from .models import LIVE_ASSIGNMENT_STATES, AssignmentStatus, ExpertAssignment
+from .models import LIVE_ASSIGNMENT_STATES, AssignmentStatus, DecisionProposal, ExpertAssignment
 
 RECOMMENDABLE = (State.SUBMITTED,)
 RETURNABLE = (State.SUBMITTED, State.CITY_RECOMMENDED)
@@ -31,6 +32,12 @@ def can_recommend(actor, assessment) -> bool:
     return may_recommend(actor, assessment) and assessment.state in RECOMMENDABLE
 
 
+def reaches_no_tier(assessment) -> bool:
+    """The evaluation is computed and reaches no tier: recommending it asks to be sure."""
+    evaluation = getattr(assessment, "evaluation", None)
+    return evaluation is not None and not evaluation.highest_tier
+
+
 def can_return(actor, assessment) -> bool:
     return may_return(actor, assessment) and assessment.state in RETURNABLE
 
@@ -53,9 +60,40 @@ def reviews_complete(assessment) -> bool:
     return live.exists() and not live.filter(status=AssignmentStatus.ACTIVE).exists()
 
 
+def proposal_pending(assessment) -> bool:
+    return DecisionProposal.objects.filter(
+        assessment=assessment, status=DecisionProposal.Status.PENDING
+    ).exists()
+
+
 def can_decide(actor, assessment) -> bool:
+    """Decide, or propose a decision: not while a proposal awaits its confirmation."""
     return (
-        actor.is_province_admin and assessment.state in DECIDABLE and reviews_complete(assessment)
+        actor.is_province_admin
+        and assessment.state in DECIDABLE
+        and reviews_complete(assessment)
+        and not proposal_pending(assessment)
+    )
+
+
+def needs_second_admin(batch, flags) -> bool:
+    """The batch's four-eyes rule applies to this decision: every decision, or flagged ones."""
+    rule = batch.decision_confirmation
+    return rule == DecisionConfirmation.ALL or (
+        rule == DecisionConfirmation.FLAGGED and bool(flags)
+    )
+
+
+def may_review_proposal(actor, proposal) -> bool:
+    """A second province admin confirms or rejects a proposal: never the one who made it."""
+    return actor.is_province_admin and actor.pk != proposal.proposed_by_id
+
+
+def can_review_proposal(actor, proposal) -> bool:
+    return (
+        may_review_proposal(actor, proposal)
+        and proposal.status == DecisionProposal.Status.PENDING
+        and proposal.assessment.state in DECIDABLE
     )
 
 

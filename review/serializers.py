@@ -19,6 +19,7 @@ from .models import (
     TIER_RECOMMENDATIONS,
     AssignmentStatus,
     Decision,
+    DecisionProposal,
     ExpertAssignment,
     Recommendation,
 )
@@ -128,18 +129,123 @@ class ReviewAssignmentBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DecisionFlagSerializer(serializers.Serializer):
+    """Why a decision is flagged: ``above_computed_tier``, ``experts_reject``,
+    ``experts_lower``, ``experts_higher`` or ``experts_approve``, and in words."""
+
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+def _flags(terms) -> list[dict]:
+    return [
+        {"code": flag.get("code", ""), "text": text}
+        for flag, text in zip(terms.flags, terms.flag_reasons, strict=True)
+    ]
+
+
 class ReviewDecisionSerializer(serializers.ModelSerializer):
+    """``decided_by`` proposed it under the batch's four-eyes rule, ``confirmed_by`` (else
+    null) confirmed it; ``flags`` say why a justification was needed (empty if none)."""
+
     outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
     decided_by = serializers.CharField(source="decided_by.username")
+    confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True)
+    flags = serializers.SerializerMethodField()
 
     class Meta:
         model = Decision
-        fields = ("outcome", "tier", "reason", "figures", "decided_by", "decided_at")
+        fields = (
+            "outcome",
+            "tier",
+            "reason",
+            "justification",
+            "flags",
+            "figures",
+            "decided_by",
+            "confirmed_by",
+            "decided_at",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(DecisionFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        return _flags(obj)
+
+
+class DecisionProposalSerializer(serializers.ModelSerializer):
+    """A decision proposed under the batch's four-eyes rule: it takes effect once a second
+    province admin confirms it (``POST review/proposals/{id}/confirm/``)."""
+
+    status = serializers.CharField(help_text=_values(DecisionProposal.Status.choices))
+    outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
+    proposed_by = serializers.CharField(source="proposed_by.username")
+    reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DecisionProposal
+        fields = (
+            "id",
+            "assessment",
+            "status",
+            "outcome",
+            "tier",
+            "reason",
+            "justification",
+            "flags",
+            "figures",
+            "proposed_by",
+            "proposed_at",
+            "reviewed_by",
+            "reviewed_at",
+            "rejection_reason",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(DecisionFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        return _flags(obj)
+
+
+class ReviewerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    employer = serializers.CharField()
+
+
+class CriterionScoreSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+    name = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    max_score = serializers.IntegerField()
+
+
+class ScenarioVerdictSerializer(serializers.Serializer):
+    scenario = serializers.IntegerField(source="no")
+    name = serializers.CharField()
+    accepted = serializers.BooleanField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+
+
+class ExpertReviewFullSerializer(serializers.Serializer):
+    """One expert's submitted review in full, for the province deciding."""
+
+    assignment = serializers.IntegerField(source="assignment_id")
+    expert = ReviewerSerializer()
+    total = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    recommended_tier = serializers.ChoiceField(choices=TIER_RECOMMENDATIONS)
+    recommended_tier_display = serializers.CharField(source="recommended_label")
+    opinion = serializers.CharField(allow_blank=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    scores = CriterionScoreSerializer(many=True)
+    verdicts = ScenarioVerdictSerializer(many=True)
 
 
 class ReviewDetailSerializer(ReviewItemSerializer):
-    """Context: ``summary`` (``review_selectors.ReviewSummary``, for the province admin only),
+    """Context: ``summary`` (``review_selectors.ReviewSummary``), ``reviews`` (the experts'
+    reviews in full) and ``proposal`` (awaiting confirmation), for the province admin only;
     ``rounds`` and ``decision``."""
 
     snapshot = serializers.JSONField(read_only=True)
@@ -148,7 +254,9 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     rounds = serializers.SerializerMethodField()
     assignments = serializers.SerializerMethodField()
     aggregate = serializers.SerializerMethodField()
+    reviews = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
+    proposal = serializers.SerializerMethodField()
 
     class Meta(ReviewItemSerializer.Meta):
         fields = (
@@ -159,7 +267,9 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             "rounds",
             "assignments",
             "aggregate",
+            "reviews",
             "decision",
+            "proposal",
         )
         read_only_fields = fields
 
@@ -186,14 +296,35 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             return None
         return ReviewAggregateSerializer(summary.aggregate).data
 
+    @extend_schema_field(ExpertReviewFullSerializer(many=True, allow_null=True))
+    def get_reviews(self, obj) -> list[dict] | None:
+        reviews = self.context.get("reviews")
+        return None if reviews is None else ExpertReviewFullSerializer(reviews, many=True).data
+
     @extend_schema_field(ReviewDecisionSerializer(allow_null=True))
     def get_decision(self, obj) -> dict | None:
         decision = self.context.get("decision")
         return ReviewDecisionSerializer(decision).data if decision else None
 
+    @extend_schema_field(DecisionProposalSerializer(allow_null=True))
+    def get_proposal(self, obj) -> dict | None:
+        proposal = self.context.get("proposal")
+        return DecisionProposalSerializer(proposal).data if proposal else None
+
 
 class ReviewCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewRecommendSerializer(ReviewCommentSerializer):
+    confirm_no_tier = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Required true to recommend a submission whose evaluation reaches no tier "
+            "(otherwise 409 naming confirm_no_tier)."
+        ),
+    )
 
 
 class ReviewAssignSerializer(serializers.Serializer):
@@ -207,6 +338,19 @@ class ReviewDecideSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(
         choices=Tier.choices, required=False, allow_blank=True, default=""
     )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Required when the decision is flagged: a tier above the computed tier, or against "
+            "most experts' recommendations (otherwise 400 naming justification)."
+        ),
+    )
+
+
+class ProposalRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -410,6 +554,9 @@ class AutoAssignResultSerializer(serializers.Serializer):
 
 
 class DecisionRowSerializer(serializers.Serializer):
+    """Context: ``reviews`` (the experts' reviews in full) and ``proposals`` (those awaiting
+    confirmation), both by assessment id."""
+
     assessment = serializers.IntegerField(source="assessment.pk")
     enterprise = ReviewEnterpriseSerializer(source="assessment.enterprise")
     state = serializers.CharField(source="assessment.state")
@@ -419,6 +566,24 @@ class DecisionRowSerializer(serializers.Serializer):
     recommended = serializers.ListField(child=serializers.CharField())
     computed_tier = serializers.CharField(allow_blank=True)
     decided_tier = serializers.CharField(source="assessment.decided_tier", allow_blank=True)
+    decision = serializers.SerializerMethodField()
+    proposal = serializers.SerializerMethodField()
+    reviews = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReviewDecisionSerializer(allow_null=True))
+    def get_decision(self, row) -> dict | None:
+        decision = getattr(row.assessment, "decision", None)
+        return ReviewDecisionSerializer(decision).data if decision else None
+
+    @extend_schema_field(DecisionProposalSerializer(allow_null=True))
+    def get_proposal(self, row) -> dict | None:
+        proposal = self.context["proposals"].get(row.assessment.pk)
+        return DecisionProposalSerializer(proposal).data if proposal else None
+
+    @extend_schema_field(ExpertReviewFullSerializer(many=True))
+    def get_reviews(self, row) -> list[dict]:
+        reviews = self.context["reviews"].get(row.assessment.pk, [])
+        return ExpertReviewFullSerializer(reviews, many=True).data
 
 
 # --- the public list ----------------------------------------------------------

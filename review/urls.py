@@ -13,6 +13,16 @@ review = [
     path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
     path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
     path("assessments/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path(
+        "proposals/<int:pk>/confirm/",
+        views.review_proposal_confirm,
+        name="review-proposal-confirm",
+    ),
+    path(
+        "proposals/<int:pk>/reject/",
+        views.review_proposal_reject,
+        name="review-proposal-reject",
+    ),
     path("assignments/", expert_views.expert_assignments, name="expert-assignments"),
     path("assignments/<int:pk>/", expert_views.assignment_page, name="assignment-page"),
     path(
@@ -72,6 +82,9 @@ api_router.register(
 )
 api_router.register("review/assignments", apis.AssignmentViewSet, basename="review-api-assignment")
 api_router.register("review/batches", apis.ReviewBatchViewSet, basename="review-api-batch")
+api_router.register(
+    "review/proposals", apis.DecisionProposalViewSet, basename="review-api-proposal"
+)
 api_router.register(
     "review/objections", publicity_apis.ObjectionViewSet, basename="review-api-objection"
 )

@@ -1,6 +1,7 @@
 """Web pages of the city reviewers and the province admin: the review queue, a submission's
 dossier with its actions, and the batch's settings, assignments, decisions and public list."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,18 +25,25 @@ from .forms import (
     CommentForm,
     CriterionFormSet,
     DecideForm,
+    ProposalRejectForm,
     ReturnForm,
     expert_label,
     rubric_initial,
 )
-from .models import AssignmentStatus
+from .models import AssignmentStatus, DecisionProposal
 from .selectors import (
     REVIEW_STATES,
     assignments_for,
+    batch_expert_reviews,
     decision_of,
     decision_rows,
     dossier,
     expert_loads,
+    expert_reviews,
+    pending_proposal,
+    pending_proposals,
+    proposals_for,
+    proposals_for_assessment,
     review_batches,
     review_queue_for,
     review_rounds,
@@ -50,6 +58,8 @@ ACTION_FLAGS = {
     "return": "can_return",
     "assign": "can_assign",
     "decide": "can_decide",
+    "proposal_confirm": "can_review_proposal",
+    "proposal_reject": "can_review_proposal",
 }
 
 
@@ -136,7 +146,10 @@ def _province_context(request_user, assessment, the_dossier, bound: dict) -> dic
     if assign_form is None and can_assign:
         assign_form = AssignForm(assessment=assessment)
     return {
+        **_proposal_context(request_user, assessment, bound),
         "summary": summary,
+        "expert_reviews": expert_reviews(assessment),
+        "decide_confirmation": confirmations.decide(request_user, assessment),
         "votes": votes,
         "recommended": [(tier_label(t), n) for t, n in summary.recommended.items()],
         "computed_tier_label": tier_label(summary.computed_tier),
@@ -147,9 +160,27 @@ def _province_context(request_user, assessment, the_dossier, bound: dict) -> dic
         "can_decide": rules.can_decide(request_user, assessment),
         "assign_form": assign_form,
         "decide_form": bound.get("decide")
-        or DecideForm(initial={"outcome": "approved", "tier": suggested}),
+        or DecideForm(initial={"outcome": "approved", "tier": suggested}, assessment=assessment),
         "active_status": AssignmentStatus.ACTIVE,
         "submitted_status": AssignmentStatus.SUBMITTED,
+    }
+
+
+def _proposal_context(user, assessment, bound: dict) -> dict:
+    """A proposal awaiting a second admin (its confirm and reject forms for whoever may review
+    it), and the earlier ones with their outcome."""
+    proposal = pending_proposal(assessment)
+    can_review = proposal is not None and rules.can_review_proposal(user, proposal)
+    return {
+        "proposal": proposal,
+        "past_proposals": [p for p in proposals_for_assessment(assessment) if p != proposal],
+        "can_review_proposal": can_review,
+        "proposal_confirmation": confirmations.proposal_confirm(user, proposal)
+        if can_review
+        else None,
+        "proposal_confirm_form": bound.get("proposal_confirm"),
+        "proposal_reject_form": bound.get("proposal_reject")
+        or ProposalRejectForm(auto_id="proposal_reject_%s"),
     }
 
 
@@ -188,10 +219,11 @@ def review_detail(request, pk: int):
     return _render_detail(request, assessment)
 
 
-def _act(request, assessment, key: str, form, call, success: str, confirmation=None):
-    """Run a service with a valid form; on success back to the detail page with a message,
-    else the page again with the error next to the field (400, 409 or 403). With a
-    ``confirmation``, a valid form not yet confirmed gets the confirmation page first."""
+def _act(request, assessment, key: str, form, call, success, confirmation=None):
+    """Run a service with a valid form; on success back to the detail page with a message
+    (``success``, or what it says of the service's result when a function), else the page
+    again with the error next to the field (400, 409 or 403). With a ``confirmation``, a valid
+    form not yet confirmed gets the confirmation page first."""
     status = 400
     if form.is_valid() and confirmation and not is_confirmed(request):
         return confirmation_page(
@@ -199,7 +231,7 @@ def _act(request, assessment, key: str, form, call, success: str, confirmation=N
         )
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            result = call(form.cleaned_data)
         except PermissionDenied as exc:
             status = 403
             form.add_error(None, str(exc) or _("您没有执行此操作的权限。"))
@@ -207,7 +239,7 @@ def _act(request, assessment, key: str, form, call, success: str, confirmation=N
             status = refusal_status(exc)
             apply_validation_error(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("review-detail", assessment.pk)
     return _render_detail(request, assessment, status=status, bound={key: form})
 
@@ -223,7 +255,11 @@ def review_recommend(request, pk: int):
         "recommend",
         form,
         lambda data: services.assessment_recommend(
-            assessment=assessment, actor=request.user, comment=data["comment"]
+            assessment=assessment,
+            actor=request.user,
+            comment=data["comment"],
+            # asked only once the confirmation, with its warning when no tier is reached, said yes
+            confirm_no_tier=is_confirmed(request),
         ),
         _("已推荐至省级。"),
         confirmations.recommend(request.user, assessment),
@@ -269,21 +305,76 @@ def review_assign(request, pk: int):
 @login_required
 @require_POST
 def review_decide(request, pk: int):
+    """Decide, or under the batch's four-eyes rule propose a decision, once confirmed."""
     require_province(request.user)
     assessment = _reviewed(request, pk)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, assessment=assessment)
+    choices = confirmations.decide(request.user, assessment)
 
     def decide(data):
-        services.assessment_decide(
+        return services.assessment_decide(
             assessment=assessment,
             actor=request.user,
             outcome=data["outcome"],
             tier=data["tier"],
             reason=data["reason"],
+            justification=data["justification"],
             figures=review_summary(assessment).figures(),
         )
 
-    return _act(request, assessment, "decide", form, decide, _("已作出认定决定。"))
+    def said(result) -> str:
+        if isinstance(result, DecisionProposal):
+            return _("已提交认定提议，待另一位省级管理员确认后生效。")
+        return _("已作出认定决定。")
+
+    return _act(
+        request,
+        assessment,
+        "decide",
+        form,
+        decide,
+        said,
+        choices and choices.chosen(request.POST),
+    )
+
+
+def _proposal(request, pk: int) -> DecisionProposal:
+    """A proposal, for the province admin only (403 before any lookup for the other roles)."""
+    require_province(request.user)
+    return get_object_or_404(proposals_for(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def review_proposal_confirm(request, pk: int):
+    """A second province admin confirms a proposal, once confirmed: it takes effect."""
+    proposal = _proposal(request, pk)
+    return _act(
+        request,
+        proposal.assessment,
+        "proposal_confirm",
+        forms.Form(request.POST),
+        lambda data: services.decision_proposal_confirm(proposal=proposal, actor=request.user),
+        _("已确认认定提议，决定已生效。"),
+        confirmations.proposal_confirm(request.user, proposal),
+    )
+
+
+@login_required
+@require_POST
+def review_proposal_reject(request, pk: int):
+    """A second province admin rejects a proposal with a reason: it can be proposed anew."""
+    proposal = _proposal(request, pk)
+    return _act(
+        request,
+        proposal.assessment,
+        "proposal_reject",
+        ProposalRejectForm(request.POST, auto_id="proposal_reject_%s"),
+        lambda data: services.decision_proposal_reject(
+            proposal=proposal, actor=request.user, reason=data["reason"]
+        ),
+        _("已驳回认定提议。"),
+    )
 
 
 @login_required
@@ -472,6 +563,7 @@ def batch_auto_assign(request, pk: int):
 @login_required
 def batch_decisions(request, pk: int):
     batch = province_batch(request, pk)
+    reviews, proposals = batch_expert_reviews(batch), pending_proposals(batch)
     rows = []
     for row in decision_rows(batch):
         a = row.assessment
@@ -482,6 +574,8 @@ def batch_decisions(request, pk: int):
                 "computed": tier_label(row.computed_tier),
                 "recommended": [tier_label(t) for t in row.recommended],
                 "decision": getattr(a, "decision", None),
+                "proposal": proposals.get(a.pk),
+                "reviews": reviews.get(a.pk, []),
             }
         )
     return render(

@@ -255,6 +255,14 @@ class Aggregation(models.TextChoices):
     TRIMMED = "trimmed", _("去掉最高分和最低分后取平均")
 
 
+class DecisionConfirmation(models.TextChoices):
+    """The four-eyes rule of a batch's decisions: which ones a second province admin confirms."""
+
+    OFF = "off", _("不需要复核（决定即时生效）")
+    ALL = "all", _("所有决定须另一位省级管理员确认")
+    FLAGGED = "flagged", _("仅被标记的决定须另一位省级管理员确认")
+
+
 class BatchQuerySet(models.QuerySet):
     def open_now(self):
         now = timezone.now()
@@ -300,6 +308,16 @@ class Batch(models.Model):
         default=Decimal("15"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("专家总分（百分制）的极差超过该值时标记为存在分歧。"),
+    )
+    decision_confirmation = models.CharField(
+        _("认定决定复核"),
+        max_length=10,
+        choices=DecisionConfirmation.choices,
+        default=DecisionConfirmation.OFF,
+        help_text=_(
+            "需复核时，一位省级管理员提出认定提议，另一位省级管理员确认后决定才生效。"
+            "被标记的决定：认定层级高于系统计算层级，或与多数专家的建议不一致。"
+        ),
     )
     direct_enterprises = models.ManyToManyField(
         "portal.Enterprise",

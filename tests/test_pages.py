@@ -135,7 +135,7 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 8 + 30 and counts[1] == 2 + 30 and counts[3] == 45
+    assert counts[0] == 9 + 30 and counts[1] == 2 + 30 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
@@ -166,6 +166,7 @@ def test_seed_demo_is_idempotent():
         "expert2",
         "expert3",
         "province_admin",
+        "province_admin2",
     }
     out = io.StringIO()
     call_command("demo_code", "city_a", stdout=out, stderr=io.StringIO())

@@ -24,6 +24,8 @@ def _decide(assessment, province_admin, outcome="approved", tier="workshop"):
         outcome=outcome,
         tier=tier if outcome == "approved" else "",
         reason="场景建设成效显著，同意认定。",
+        # rejecting what every expert recommends is flagged: it needs a justification
+        justification="" if outcome == "approved" else "示范带动作用不足。",
     )
     assessment.refresh_from_db()
     return assessment

@@ -455,7 +455,13 @@ def test_decide_waits_for_every_review_and_approval_needs_a_tier(under_review, p
     assert not Decision.objects.exists()
     under_review.refresh_from_db()
     assert under_review.state == State.UNDER_REVIEW
-    r = client.post(url, {"outcome": "rejected", "reason": "示范性不足。"}, format="json")
+    unjustified = client.post(url, {"outcome": "rejected", "reason": "示范性不足。"}, format="json")
+    assert unjustified.status_code == 400 and "justification" in unjustified.json()
+    r = client.post(
+        url,
+        {"outcome": "rejected", "reason": "示范性不足。", "justification": "三位专家均建议认定。"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["state"] == "rejected"
     again = client.post(url, {"outcome": "rejected", "reason": "再次"}, format="json")
     assert again.status_code == 409 and Decision.objects.count() == 1
@@ -647,6 +653,7 @@ def test_the_schema_lists_the_review_endpoints_without_warnings(client, tmp_path
     served = schema.content.decode()
     for path in (
         "/api/v1/review/assessments/{id}/decide/",
+        "/api/v1/review/proposals/{id}/confirm/",
         "/api/v1/review/assignments/{id}/review/",
         "/api/v1/review/batches/{id}/auto-assign/",
         "/api/v1/notifications/read/",

@@ -291,6 +291,7 @@ def settings_data(batch, rows, **changes) -> dict:
         "reviewers_per_assessment": batch.reviewers_per_assessment,
         "aggregation": batch.aggregation,
         "disagreement_threshold": batch.disagreement_threshold,
+        "decision_confirmation": batch.decision_confirmation,
         "rubric-TOTAL_FORMS": len(rows),
         "rubric-INITIAL_FORMS": 0,
         "rubric-MIN_NUM_FORMS": 0,
@@ -540,7 +541,7 @@ def test_decide_through_the_page(client, reviewed, province_admin, city_reviewer
 
     response = client.post(
         f"{detail(reviewed)}decide/",
-        {"outcome": "approved", "tier": "workshop", "reason": "专家一致认可。"},
+        {"outcome": "approved", "tier": "workshop", "reason": "专家一致认可。", "confirmed": "1"},
     )
     assert response.status_code == 302
     a = refreshed(reviewed)
@@ -584,7 +585,7 @@ def test_publish_and_withdraw_the_list(client, reviewed, province_admin):
 
     client.post(
         f"{detail(reviewed)}decide/",
-        {"outcome": "approved", "tier": "workshop", "reason": "专家一致认可。"},
+        {"outcome": "approved", "tier": "workshop", "reason": "专家一致认可。", "confirmed": "1"},
     )
     response = client.post(batch_url(batch, "publish"), publish | {"confirmed": "1"})
     assert response.status_code == 302 and response["Location"] == batch_url(batch, "publish")

@@ -135,7 +135,10 @@ def seed_peers(batch, city_reviewer) -> int:
         services.evaluation_refresh(assessment=assessment)
         if city_reviewer and city == city_reviewer.city and i % 2 == 0:
             review_services.assessment_recommend(
-                assessment=assessment, actor=city_reviewer, comment="符合推荐条件。"
+                assessment=assessment,
+                actor=city_reviewer,
+                comment="符合推荐条件。",
+                confirm_no_tier=True,
             )
         created += 1
     return created

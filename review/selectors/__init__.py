@@ -6,6 +6,12 @@ from .dossier import (
     Dossier,
     dossier,
 )
+from .proposals import (
+    pending_proposal,
+    pending_proposals,
+    proposals_for,
+    proposals_for_assessment,
+)
 from .public import (
     decision_of,
     public_list,
@@ -31,6 +37,11 @@ from .queues import (
     review_queue_for,
     review_rounds,
 )
+from .reviews import (
+    ExpertReview,
+    batch_expert_reviews,
+    expert_reviews,
+)
 from .scores import (
     DecisionRow,
     ExpertLoad,
@@ -50,6 +61,7 @@ from .summaries import (
 
 __all__ = [
     "DecisionRow",
+    "ExpertReview",
     "Dossier",
     "ExpertLoad",
     "Publicity",
@@ -58,12 +70,18 @@ __all__ = [
     "ReviewSummary",
     "assignments_for",
     "batch_aggregates",
+    "batch_expert_reviews",
     "city_summary",
     "decision_of",
     "decision_rows",
     "dossier",
     "expert_loads",
+    "expert_reviews",
     "expert_summary",
+    "pending_proposal",
+    "pending_proposals",
+    "proposals_for",
+    "proposals_for_assessment",
     "listed_count_filter",
     "objections_for",
     "on_public_list",

@@ -1,8 +1,9 @@
 """Writes of the review workflow, one module per concern: the city's verdicts (``city``), a
 batch's settings and rubric (``batches``), expert assignment and declared conflicts
-(``assignment``), the experts' reviews (``expert_reviews``), the province's decision
-(``decisions``), the public list with its 公示 period (``publication``), the objections to it
-(``objections``) and the reopening of a decision an upheld objection asks (``reopen``).
+(``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
+its confirmation by a second admin (``decisions``), the public list with its 公示 period
+(``publication``), the objections to it (``objections``) and the reopening of a decision an
+upheld objection asks (``reopen``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -30,6 +31,10 @@ from .city import (
 )
 from .decisions import (
     assessment_decide,
+    decision_check,
+    decision_facts,
+    decision_proposal_confirm,
+    decision_proposal_reject,
 )
 from .expert_reviews import (
     ReviewErrors,
@@ -72,6 +77,10 @@ __all__ = [
     "claimed_in",
     "claimed_scenarios",
     "conflict_declare",
+    "decision_check",
+    "decision_facts",
+    "decision_proposal_confirm",
+    "decision_proposal_reject",
     "return_answers_record",
     "review_problems",
     "decision_reopen",

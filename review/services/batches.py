@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.exceptions import StateConflict
+from portal.selectors import province_admins
 from portal.services import audit_log_record
-from scenarios.models import Batch, RubricCriterion
+from scenarios.models import Batch, DecisionConfirmation, RubricCriterion
 
 from .. import rules
 from .common import (
@@ -114,6 +115,7 @@ BATCH_REVIEW_FIELDS = (
     "avoid_same_city",
     "aggregation",
     "disagreement_threshold",
+    "decision_confirmation",
 )
 
 
@@ -129,6 +131,8 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
         if field in data and getattr(batch, field) != data[field]:
             changed[field] = [str(getattr(batch, field)), str(data[field])]
             setattr(batch, field, data[field])
+    if "decision_confirmation" in changed:
+        _second_admin_exists(batch)
     if changed:  # an unchanged save would still add a row to the batch's history
         batch.full_clean()
         batch.save()
@@ -144,6 +148,18 @@ def batch_settings_update(*, batch: Batch, actor, data: dict, criteria: list[dic
             data={"changed": changed},
         )
     return batch
+
+
+def _second_admin_exists(batch: Batch) -> None:
+    """A four-eyes rule needs two province admins, or no decision could ever be confirmed."""
+    if batch.decision_confirmation != DecisionConfirmation.OFF and province_admins().count() < 2:
+        raise ValidationError(
+            {
+                "decision_confirmation": _(
+                    "认定决定复核须由两位省级管理员完成，目前只有一位省级管理员账户。"
+                )
+            }
+        )
 
 
 def _rubric_text(batch: Batch) -> list[str]:

@@ -1,13 +1,14 @@
 """The city's verdict on a submission: recommended to the province, or returned to the
 enterprise with comments; and the news of a new submission."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation.models import Assessment, State
+from portal.exceptions import StateConflict
 from portal.selectors import city_reviewers, enterprise_users, province_admins
 from portal.services import notify
 
@@ -19,12 +20,25 @@ from .common import clean_comment, lock_in_state, log, overview_url, review_url
 
 
 @transaction.atomic
-def assessment_recommend(*, assessment: Assessment, actor, comment: str = "") -> Assessment:
-    """The city recommends a submission to the province."""
+def assessment_recommend(
+    *, assessment: Assessment, actor, comment: str = "", confirm_no_tier: bool = False
+) -> Assessment:
+    """The city recommends a submission to the province; one whose evaluation reaches no tier
+    only when the city confirms it knows (``confirm_no_tier``: the page's confirmation said
+    so, the API's caller sends it), else 409 naming ``confirm_no_tier``."""
     if not rules.may_recommend(actor, assessment):
         raise PermissionDenied(_("只有企业所在市的主管部门可以推荐。"))
     assessment = lock_in_state(assessment, rules.RECOMMENDABLE, _("推荐"))
     comment = clean_comment(comment, required=False)
+    if rules.reaches_no_tier(assessment) and not confirm_no_tier:
+        raise StateConflict(
+            {
+                "confirm_no_tier": ValidationError(
+                    _("该申报的自评估未达到任何层级，须确认知悉后才能推荐。"),
+                    code="confirmation_required",
+                )
+            }
+        )
     Recommendation.objects.create(
         assessment=assessment,
         reviewer=actor,

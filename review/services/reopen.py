@@ -25,9 +25,13 @@ def decision_reopen(*, assessment: Assessment, actor, reason: str, data=None) ->
     withdrawn = {}
     if decision is not None:
         # the entry is on the enterprise's own log and export: not the score figures the
-        # decision was taken on (the applicant never sees scores); the reviews they came from
-        # stay with the assessment
-        withdrawn = {k: v for k, v in audit_values(decision).items() if k != "figures"}
+        # decision was taken on (the applicant never sees scores) nor its flags and
+        # justification; the reviews they came from stay with the assessment
+        withdrawn = {
+            k: v
+            for k, v in audit_values(decision).items()
+            if k not in Decision.PROVINCE_ONLY_FIELDS
+        }
         decision.delete()
     assessment.state = State.UNDER_REVIEW
     assessment.decided_tier = ""

@@ -135,6 +135,7 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     decide.get_by_label("认定层级").select_option("workshop")
     decide.get_by_label("决定理由").fill("三位专家一致认可，认定为智能车间。")
     decide.get_by_role("button").click()
+    confirm(page, "为智能车间？")  # the dialog of the outcome and tier chosen
     expect(page.get_by_test_id("decision")).to_contain_text("智能车间")
 
     # and publishes the list for its 公示 period, asked first

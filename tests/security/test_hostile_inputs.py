@@ -51,6 +51,7 @@ NOT_SHOWN = {
     "SecondFactorCodeForm.code": "a one-time or recovery code, checked; never shown but in its "
     "own field, escaped by the widget",
     "ApiTokenForm.name": "typed hostile, shown escaped: tests/test_api_tokens.py",
+    "ProposalRejectForm.reason": "typed hostile, shown escaped: tests/test_decision_pages.py",
     "EnterpriseForm.loaded": "the profile as the page loaded it (JSON, a hidden field): compared, "
     "never shown but escaped in its own hidden input (tests/services/test_profile_merge.py)",
 }
@@ -73,6 +74,7 @@ TYPED = {
     "ConflictForm.reason",
     "ReviewForm.opinion",
     "DecideForm.reason",
+    "DecideForm.justification",
 }
 EXTRA = [
     "recommendation",
@@ -230,6 +232,7 @@ def hostile(
         outcome="approved",
         tier="workshop",
         reason=p("DecideForm.reason"),
+        justification=p("DecideForm.justification"),
     )
     review_services.batch_list_publish(batch=open_batch, actor=province_admin)
     a.refresh_from_db()

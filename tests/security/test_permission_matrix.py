@@ -103,6 +103,25 @@ def profile(w) -> dict:
     return {f: getattr(e, f) for f in ENTERPRISE_PROFILE_FIELDS} | {"address": "星湖街 1 号"}
 
 
+def PROPOSAL(w) -> dict:
+    """A decision proposed on A's submission by a second province admin (made once per world):
+    the world's province admin may confirm or reject it."""
+    if not hasattr(w, "proposal"):
+        from portal.models import Role
+        from review.models import DecisionProposal
+
+        from ..factories import UserFactory
+
+        w.proposal = DecisionProposal.objects.create(
+            assessment=w.submitted,
+            outcome="approved",
+            tier="workshop",
+            reason="同意",
+            proposed_by=UserFactory(username="prov2", role=Role.PROVINCE_ADMIN),
+        )
+    return {"pk": w.proposal.pk}
+
+
 def objection(w) -> dict:
     """A named objection with its signed letter to the enterprise on the published list."""
     return {
@@ -431,6 +450,11 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"outcome": "approved", "tier": "workshop", "reason": "同意"},
         )
     },
+    # a proposal under the four-eyes rule: A's reviews are not all in, so confirming is a 409
+    "review-proposal-confirm": {"POST": Call(web(403, province=409), PROPOSAL, {"confirmed": "1"})},
+    "review-proposal-reject": {
+        "POST": Call(web(403, province=302), PROPOSAL, {"reason": "理由不充分"})
+    },
     # --- review: the experts -------------------------------------------------------------------
     "expert-assignments": {
         "GET": Call(web(403, **EXPERTS)),
@@ -621,6 +645,10 @@ MATRIX: dict[str, dict[str, Call]] = {
             SUBMITTED,
             {"outcome": "approved", "tier": "workshop", "reason": "同意"},
         )
+    },
+    "review-api-proposal-confirm": {"POST": Call(api(403, province=409), PROPOSAL, {})},
+    "review-api-proposal-reject": {
+        "POST": Call(api(403, province=200), PROPOSAL, {"reason": "理由不充分"})
     },
     "review-api-assignment-list": {"GET": Call(api(403, **EXPERTS, province=200))},
     "review-api-assignment-detail": {

@@ -171,6 +171,7 @@ def test_an_upheld_objection_reopens_the_decision_and_tells_both_sides(
     assert reopened.data["withdrawn_decision"]["reason"] == decision.reason
     assert reopened.enterprise_id == published.enterprise_id  # on the enterprise's own log:
     assert "figures" not in reopened.data["withdrawn_decision"]  # never the scores
+    assert not {"flags", "justification"} & set(reopened.data["withdrawn_decision"])
     assert reopened.data["objection"] == objection.pk and "王五" not in str(reopened.data)
 
     told = Notification.objects.get(kind="objection.resolve", recipient=admin_a)

@@ -1154,6 +1154,7 @@ def test_reject(reviewed, province_admin):
         outcome="rejected",
         tier="workshop",
         reason="不足",
+        justification="示范带动作用不足，不采纳专家的认定建议。",
     )
     reviewed.refresh_from_db()
     assert reviewed.state == State.REJECTED and reviewed.decided_tier == ""
@@ -1190,7 +1191,12 @@ def test_public_list(reviewed, open_batch, experts, province_admin):
         rs.batch_list_publish(batch=open_batch, actor=province_admin)
 
     rs.assessment_decide(
-        assessment=reviewed, actor=province_admin, outcome="approved", tier="factory", reason="好"
+        assessment=reviewed,
+        actor=province_admin,
+        outcome="approved",
+        tier="factory",
+        reason="好",
+        justification="现场核查确认已达到智能工厂要求。",
     )
     assert sel.public_list(open_batch) == []  # not yet published
     assert list(sel.published_batches()) == []

@@ -15,18 +15,35 @@
   // action is irreversible: it asks first, saying what will happen (portal/confirmation.py).
   // Confirmed, the form is sent with confirmed=1; without JavaScript the server answers a
   // confirmation page instead.
+  // With data-confirm-fields, what is said depends on those fields' values as chosen now
+  // (portal.confirmation.Choices): data-confirm-choices maps the values, joined by "|".
+  function whatIsSaid(form, source) {
+    var said = {
+      title: source.dataset.confirmTitle,
+      text: source.dataset.confirmText,
+      action: source.dataset.confirmAction,
+      warning: source.dataset.confirmWarning
+    };
+    if (!source.dataset.confirmFields) return said;
+    var data = new FormData(form);
+    var key = source.dataset.confirmFields.split(" ").map(function (name) {
+      return data.get(name) || "";
+    }).join("|");
+    return JSON.parse(source.dataset.confirmChoices)[key] || said;
+  }
   function confirmDialog(form, source, submitter) {
+    var said = whatIsSaid(form, source);
     var dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog border rounded shadow p-0";
     dialog.setAttribute("data-testid", "confirm-dialog");
-    var warn = source.dataset.confirmWarning === "1";
+    var warn = said.warning === "1";
     var body = document.createElement("div");
     body.className = "p-4";
     var title = document.createElement("h2");
     title.className = "h5 mb-3";
-    title.textContent = source.dataset.confirmTitle;
+    title.textContent = said.title;
     body.appendChild(title);
-    source.dataset.confirmText.split("\n").forEach(function (line) {
+    said.text.split("\n").forEach(function (line) {
       var p = document.createElement("p");
       p.className = "mb-2";
       p.textContent = line;
@@ -42,7 +59,7 @@
     var ok = document.createElement("button");
     ok.type = "button";
     ok.className = "btn " + (warn ? "btn-warning" : "btn-primary");
-    ok.textContent = source.dataset.confirmAction;
+    ok.textContent = said.action;
     ok.setAttribute("data-testid", "confirm-dialog-ok");
     buttons.appendChild(cancel);
     buttons.appendChild(ok);
