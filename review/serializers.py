@@ -137,21 +137,26 @@ class DecisionFlagSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-def _flags(terms) -> list[dict]:
-    return [
-        {"code": flag.get("code", ""), "text": text}
-        for flag, text in zip(terms.flags, terms.flag_reasons, strict=True)
-    ]
+class FlaggedTermsSerializer(serializers.ModelSerializer):
+    """The terms of a decision or a proposal: ``flags``, why a justification was needed."""
+
+    outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
+    flags = serializers.SerializerMethodField()
+
+    @extend_schema_field(DecisionFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        return [
+            {"code": flag.get("code", ""), "text": text}
+            for flag, text in zip(obj.flags, obj.flag_reasons, strict=True)
+        ]
 
 
-class ReviewDecisionSerializer(serializers.ModelSerializer):
+class ReviewDecisionSerializer(FlaggedTermsSerializer):
     """``decided_by`` proposed it under the batch's four-eyes rule, ``confirmed_by`` (else
     null) confirmed it; ``flags`` say why a justification was needed (empty if none)."""
 
-    outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
     decided_by = serializers.CharField(source="decided_by.username")
     confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True)
-    flags = serializers.SerializerMethodField()
 
     class Meta:
         model = Decision
@@ -168,20 +173,14 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(DecisionFlagSerializer(many=True))
-    def get_flags(self, obj) -> list[dict]:
-        return _flags(obj)
 
-
-class DecisionProposalSerializer(serializers.ModelSerializer):
+class DecisionProposalSerializer(FlaggedTermsSerializer):
     """A decision proposed under the batch's four-eyes rule: it takes effect once a second
     province admin confirms it (``POST review/proposals/{id}/confirm/``)."""
 
     status = serializers.CharField(help_text=_values(DecisionProposal.Status.choices))
-    outcome = serializers.CharField(help_text=_values(Decision.Outcome.choices))
     proposed_by = serializers.CharField(source="proposed_by.username")
     reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
-    flags = serializers.SerializerMethodField()
 
     class Meta:
         model = DecisionProposal
@@ -202,10 +201,6 @@ class DecisionProposalSerializer(serializers.ModelSerializer):
             "rejection_reason",
         )
         read_only_fields = fields
-
-    @extend_schema_field(DecisionFlagSerializer(many=True))
-    def get_flags(self, obj) -> list[dict]:
-        return _flags(obj)
 
 
 class ReviewerSerializer(serializers.Serializer):
