@@ -7,9 +7,13 @@ API token. Each user does what the browser does on the editor pages: it loads a 
 sets the CSRF cookie; the page carries the token in ``hx-headers`` and the assessment's version
 in ``data-version``), then autosaves a field as htmx posts the form — the whole form with the
 CSRF token and the item's own version, ``HX-Request`` and ``X-CSRFToken`` headers — takes the
-item's new version from ``X-Item-Version`` and the assessment's from ``X-Assessment-Version``,
-and lets the side panel refresh the preview. OUT (JSON) receives
-every request (kind, milliseconds, status, error) and every acknowledged save.
+item's new version from ``X-Item-Version`` and the assessment's from ``X-Assessment-Version``.
+The side panel comes back in the save's own response (``X-Editor-Preview``, PLAN ``mode``
+``one_response``) or, as the editor did before, from a second request 0.6 s after the save
+(``two_requests``). A user may share its assessment with a colleague (``colleague``), each
+editing its own section (``section``: ``scenarios`` or ``inputs``; ``all`` alone). OUT (JSON)
+receives every request (kind, milliseconds, status, error, whether a 409 was an item conflict)
+and every acknowledged save.
 """
 
 import json
@@ -37,12 +41,15 @@ profiles: list[dict] = []
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response, exception, **_kwargs):
+    status = getattr(response, "status_code", 0) or 0
+    headers = getattr(response, "headers", None) or {}
     requests.append(
         {
             "kind": name,
             "ms": response_time,
-            "status": getattr(response, "status_code", 0) or 0,
+            "status": status,
             "error": str(exception) if exception else "",
+            "conflict": status == 409 and headers.get("X-Conflict") == "item",
         }
     )
 
@@ -93,8 +100,11 @@ class EnterpriseUser(FastHttpUser):
                 self._seen_version(int(version[1]), response)
 
     def _seen_version(self, version: int, response):
-        """The version a page shows must be the one this user's last save left."""
-        if self.version is not None and version != self.version:
+        """The version a page shows must be the one this user's last save left (or a later
+        one, when a colleague edits the same assessment)."""
+        if self.version is not None and (
+            version < self.version if self.profile.get("colleague") else version != self.version
+        ):
             response.failure(f"page shows version {version}, last save acknowledged {self.version}")
         self.version = version
 
@@ -112,10 +122,11 @@ class EnterpriseUser(FastHttpUser):
 
     # autosaves
 
-    def _autosave(self, path: str, kind: str, fields: dict, changes: dict):
+    def _autosave(self, path: str, kind: str, item: str, fields: dict, changes: dict):
         """Post one form as htmx does; on 200 record each changed field's acknowledged value."""
         if self.csrf is None:
             return self.view_scenarios()
+        one_response = PLAN.get("mode", "one_response") == "one_response"
         item_version = self.item_versions.get(path, 0)
         body = urlencode({"csrfmiddlewaretoken": self.csrf, "version": item_version, **fields})
         headers = {
@@ -125,6 +136,8 @@ class EnterpriseUser(FastHttpUser):
             "X-CSRFToken": self.csrf,
             "Origin": PLAN["host"],
         }
+        if one_response:
+            headers["X-Editor-Preview"] = "true"
         with self.client.post(
             path, data=body, headers=headers, name=kind, allow_redirects=False,
             catch_response=True,
@@ -132,6 +145,9 @@ class EnterpriseUser(FastHttpUser):
             version = response.headers.get("X-Assessment-Version") if response.headers else None
             if response.status_code != 200 or not version:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            if one_response and 'id="preview" hx-swap-oob' not in response.text:
+                response.failure("no side panel in the save's response")
                 return
             self.version = int(version)
             self.item_versions[path] = int(response.headers.get("X-Item-Version") or 0)
@@ -142,15 +158,20 @@ class EnterpriseUser(FastHttpUser):
                         "field": field,
                         "value": value,
                         "version": self.version,
+                        "item": item,
+                        "item_version": self.item_versions[path],
                     }
                 )
-        gevent.sleep(0.6)  # hx-trigger="assessment-saved from:body delay:600ms"
-        self.client.get(
-            self.base + "preview/", name="preview panel", headers={"HX-Request": "true"}
-        )
+        if not one_response:
+            gevent.sleep(0.6)  # hx-trigger="assessment-saved from:body delay:600ms"
+            self.client.get(
+                self.base + "preview/", name="preview panel", headers={"HX-Request": "true"}
+            )
 
     @task(4)
     def autosave_scenario(self):
+        if self.profile.get("section") == "inputs":
+            return self.autosave_input()
         no = self.rng.choice(self.profile["scenarios"])
         self.saves += 1
         status = self.rng.choice(STATUSES)
@@ -163,17 +184,21 @@ class EnterpriseUser(FastHttpUser):
             "completed_on": "",
         }
         changes = {f"scenario:{no}:status": status, f"scenario:{no}:description": description}
-        self._autosave(self.base + f"scenarios/{no}/", "autosave: scenario", fields, changes)
+        self._autosave(
+            self.base + f"scenarios/{no}/", "autosave: scenario", f"scenario:{no}", fields, changes
+        )
 
     @task(4)
     def autosave_input(self):
+        if self.profile.get("section") == "scenarios":
+            return self.autosave_scenario()
         code = self.rng.choice(self.profile["inputs"])
         self.saves += 1
         base, current = f"{PLAN['run']}{self.saves:04d}", f"{PLAN['run']}{self.saves + 5000:04d}"
         changes = {f"input:{code}:base": base, f"input:{code}:current": current}
         self._autosave(
-            self.base + f"inputs/{code}/", "autosave: input", {"base": base, "current": current},
-            changes,
+            self.base + f"inputs/{code}/", "autosave: input", f"input:{code}",
+            {"base": base, "current": current}, changes,
         )  # fmt: skip
 
     # the API

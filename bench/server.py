@@ -15,8 +15,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int, env: dict | None = None):
-    """Start gunicorn (sync workers) on 127.0.0.1, yield its port once it accepts, stop it."""
+def gunicorn(*, workers: int, env: dict | None = None, cwd: str | None = None):
+    """Start gunicorn (sync workers) on 127.0.0.1, yield its port once it accepts, stop it;
+    ``cwd``: serve the portal from that checkout (another commit, same database)."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -32,6 +33,7 @@ def gunicorn(*, workers: int, env: dict | None = None):
             "warning",
         ],
         env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
     try:
         deadline = time.monotonic() + 30
