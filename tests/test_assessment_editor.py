@@ -478,6 +478,12 @@ def test_cached_answer_cards_are_the_cards_rendered_in_full(
     services.scenario_answer_set(
         assessment=other, actor=admin_b, scenario_no=1, data={"description": "乙企业的"}
     )
+    services.evidence_upload(
+        assessment=other,
+        actor=admin_b,
+        uploaded=SimpleUploadedFile("乙企业证明.pdf", PDF),
+        scenario_no=1,
+    )
     theirs = client.__class__()
     login(theirs, admin_b)
     shown = theirs.get(url(other, "scenarios/")).content.decode()
@@ -487,7 +493,8 @@ def test_cached_answer_cards_are_the_cards_rendered_in_full(
             as_member.get(url(assessment, "scenarios/")).content.decode()
         ) == without_tokens(cached)
     assert without_tokens(shown) == without_tokens(full)
-    assert "乙企业的" in shown and "乙企业的" not in cached
+    assert "乙企业的" in shown and "乙企业证明.pdf" in shown
+    assert "乙企业的" not in cached and "乙企业证明.pdf" not in cached
     assert f"/assessments/{other.pk}/scenarios/1/" in shown
 
 

@@ -78,7 +78,10 @@ def answer_card(context, entry, kind: str, save_url: str):
     """One scenario's or support element's card (``_answer.html``) for ``entry`` (an
     ``EditorItem``): the catalog's part from the cache, the assessment's filled in."""
     card = context.template.engine.get_template(CARD)
-    with context.push(entry=entry, kind=kind, save_url=save_url):
+    # a live block is rendered in this context, wherever it sits: the names the card's
+    # evidence block (its include's ``with``) gives _evidence.html are set here too
+    evidence = {"files": entry.evidence, "field": kind, "value": entry.item.no, "errors": None}
+    with context.push(entry=entry, kind=kind, save_url=save_url, **evidence):
         recipe = _recipe(context, card, kind, entry.item.no)
         if recipe is None:
             return card.render(context)
