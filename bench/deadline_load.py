@@ -32,6 +32,11 @@ from locust.env import Environment
 PLAN = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" else {}
 CSRF = re.compile(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'')
 VERSION = re.compile(r'id="editor" data-version="(\d+)"')
+# an autosaving form: where it posts, and the version of its item as the page was loaded
+ITEM_FORM = re.compile(
+    r'action="([^"]+)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">'
+    r'<input type="hidden" name="version" value="(\d+)">'
+)
 STATUSES = ["planned", "in_progress", "implemented"]
 
 requests: list[dict] = []
@@ -77,7 +82,10 @@ class EnterpriseUser(FastHttpUser):
         self.version = None
         self.item_versions = {}  # form path → the item's version its last save returned
         self.csrf = None
-        self.view_scenarios()
+        if self.profile.get("section") != "inputs":
+            self.view_scenarios()
+        if self.profile.get("section") != "scenarios":
+            self.view_indicators()
 
     # pages
 
@@ -98,6 +106,8 @@ class EnterpriseUser(FastHttpUser):
                 return
             if version:
                 self._seen_version(int(version[1]), response)
+            for path, item_version in ITEM_FORM.findall(text):  # as the browser's forms hold
+                self.item_versions[path] = int(item_version)
 
     def _seen_version(self, version: int, response):
         """The version a page shows must be the one this user's last save left (or a later
