@@ -56,11 +56,12 @@ def _recipe(context, card, kind: str, no: int):
     key = published_key(version) if settings.EDITOR_CARD_CACHE else None
     if key is None:
         return None
-    cards = _recipes.get((*key, kind, bool(context.get("editable"))))
+    bucket = (*key, kind, bool(context.get("editable")))
+    cards = _recipes.get(bucket)
     if cards is None:
         if len(_recipes) >= MAX_ENTRIES:
             _recipes.clear()
-        cards = _recipes.setdefault((*key, kind, bool(context.get("editable"))), {})
+        cards = _recipes.setdefault(bucket, {})
     recipe = cards.get(no)
     if recipe is None:
         with context.push({HOLES: []}):
