@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def _free_port() -> int:
@@ -15,12 +16,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int, env: dict | None = None):
-    """Start gunicorn (sync workers) on 127.0.0.1, yield its port once it accepts, stop it."""
+def gunicorn(*, workers: int, env: dict | None = None, cwd: str | None = None):
+    """Start gunicorn (sync workers) on 127.0.0.1, yield its port once it accepts, stop it;
+    ``cwd``: serve the portal from that checkout (another commit, same database) with its own
+    environment (``make install`` there: the editable install of this one would mix the two)."""
     port = _free_port()
+    python = Path(cwd, ".venv", "bin", "python") if cwd else Path(sys.executable)
+    if not python.exists():
+        raise SystemExit(f"{cwd} has no environment of its own: run make install there")
     server = subprocess.Popen(
         [
-            sys.executable,
+            str(python),
             "-m",
             "gunicorn",
             "config.wsgi:application",
@@ -32,6 +38,7 @@ def gunicorn(*, workers: int, env: dict | None = None):
             "warning",
         ],
         env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
     try:
         deadline = time.monotonic() + 30

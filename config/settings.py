@@ -205,6 +205,9 @@ PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
 # seconds a colleague stays shown as editing an assessment after their last save or page view
 PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
+# The editor's answer cards are cached per published catalog version; off only for the deadline
+# benchmark's "before" measurement (bench/deadline.py), never in production.
+EDITOR_CARD_CACHE = env.bool("EDITOR_CARD_CACHE", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "evaluation.storage.PrivateStorage"},

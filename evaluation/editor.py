@@ -9,6 +9,10 @@ keep mine (save again on the current version) or take theirs (the item as it is 
 (the assessment is no longer editable) the messages. Every response to htmx also carries who
 else is editing (an out-of-band swap of ``#presence``). Without JavaScript the same endpoints
 redirect back with the messages.
+
+A successful save asked for by a page with the side panel (``X-Editor-Preview``) carries the
+panel recomputed after the save too (out of band, ``#preview``): one request per save, not a
+save and then the panel's own request.
 """
 
 import json
@@ -66,6 +70,8 @@ def editor_view(view):
             presence_touch(assessment_id=assessment.pk, user=request.user, section=section)
         response = view(request, assessment, *args, **kwargs)
         if _is_htmx(request) and response.get("Content-Type", "").startswith("text/html"):
+            if _wants_preview(request, response):
+                response.content += _preview(request, assessment, oob=True).encode()
             response.content += _presence(request, assessment, oob=True).encode()
         return response
 
@@ -110,6 +116,30 @@ def _presence(request, assessment, oob: bool = False) -> str:
         "evaluation/editor/_presence.html",
         {
             "others": presence_others(assessment_id=assessment.pk, user=request.user),
+            "oob": oob,
+        },
+        request=request,
+    )
+
+
+def _wants_preview(request, response) -> bool:
+    """A save that changed the assessment, from a page showing the side panel."""
+    return (
+        request.headers.get("X-Editor-Preview") == "true"
+        and 200 <= response.status_code < 300
+        and response.has_header("X-Assessment-Version")
+    )
+
+
+def _preview(request, assessment, oob: bool = False) -> str:
+    """The side panel: the indicators and tier the draft would reach now."""
+    if oob:
+        assessment.refresh_from_db()  # as the save left it
+    return render_to_string(
+        "evaluation/editor/_preview.html",
+        {
+            "assessment": assessment,
+            "results": selectors.assessment_results(assessment),
             "oob": oob,
         },
         request=request,
@@ -277,11 +307,7 @@ def indicators_page(request, assessment):
 @editor_view
 def preview(request, assessment):
     """The indicators and tier the draft would reach now, for the editor's side panel."""
-    return render(
-        request,
-        "evaluation/editor/_preview.html",
-        {"assessment": assessment, "results": selectors.assessment_results(assessment)},
-    )
+    return HttpResponse(_preview(request, assessment))
 
 
 # Answers

@@ -7,11 +7,13 @@ inputs of one indicator category (``indicators:<category>``). Reads only: who ma
 
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorCategory, IndicatorDefinition
 from portal.models import ENTERPRISE_ROLES, User
-from scenarios.models import Link
+from scenarios.frozen import per_published_version
+from scenarios.models import Link, Scenario
 
 from .item_versions import input_key, item_labels, person, scenario_key, support_key
 from .models import AnswerStatus, Assessment, ItemRevision, Period, SectionAssignment
@@ -66,34 +68,43 @@ def assignable_members(assessment: Assessment):
 
 
 def _catalog_sections(assessment: Assessment) -> list[Section]:
-    version = assessment.batch.catalog_version_id
+    return [
+        Section(key, label, page, list(items))
+        for key, label, page, items in _sections_of_version(assessment.batch.catalog_version)
+    ]
+
+
+@per_published_version
+def _sections_of_version(version) -> tuple:
+    """(key, label, page, item keys) of every section of a catalog version: built once per
+    published version and language (the page of every save and every editor tab asks)."""
+    links = Link.objects.filter(version=version).order_by("no")
+    scenarios = Prefetch("scenarios", queryset=Scenario.objects.order_by("no"))
     sections = [
-        Section(
+        (
             f"link:{link.no}",
             _("环节 %(no)s · %(name)s") % {"no": link.no, "name": link.display_name},
             "editor-scenarios",
-            [scenario_key(s.no) for s in link.scenarios.order_by("no")],
+            tuple(scenario_key(s.no) for s in link.scenarios.all()),
         )
-        for link in Link.objects.filter(version_id=version)
-        .order_by("no")
-        .prefetch_related("scenarios")
+        for link in links.prefetch_related(scenarios)
     ]
-    elements = assessment.batch.catalog_version.support_elements.order_by("no")
+    elements = version.support_elements.order_by("no")
     sections.append(
-        Section(SUPPORT, _("支撑要素"), "editor-support", [support_key(e.no) for e in elements])
+        (SUPPORT, _("支撑要素"), "editor-support", tuple(support_key(e.no) for e in elements))
     )
-    indicators = IndicatorDefinition.objects.filter(version_id=version).order_by("no")
+    indicators = list(IndicatorDefinition.objects.filter(version=version).order_by("no"))
     for category in IndicatorCategory:
         codes = dict.fromkeys(c for i in indicators if i.category == category for c in i.inputs)
         sections.append(
-            Section(
+            (
                 f"indicators:{category.value}",
                 _("成效指标 · %(category)s") % {"category": category.label},
                 "editor-indicators",
-                [input_key(code) for code in codes],
+                tuple(input_key(code) for code in codes),
             )
         )
-    return sections
+    return tuple(sections)
 
 
 def _done_items(assessment: Assessment) -> set[str]:

@@ -237,7 +237,11 @@ def editable_assessments_for(user) -> QuerySet[Assessment]:
     """The assessments whose editor pages the user may open: its own enterprise's only."""
     if not user.is_authenticated or not user.is_enterprise_user:
         return Assessment.objects.none()
-    return assessments_for(user).filter(enterprise_id=user.enterprise_id)
+    return (
+        assessments_for(user)
+        .filter(enterprise_id=user.enterprise_id)
+        .select_related("batch__catalog_version")
+    )
 
 
 @dataclass

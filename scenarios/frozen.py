@@ -21,17 +21,16 @@ _memos: list[dict] = []
 def per_published_version(build):
     """Decorate ``build(version)``; ``version`` may be a CatalogVersion or its id. The key holds
     the publication time and the active language (names are read in it)."""
-    memo: dict = {}
+    memo = new_memo()
     lock = threading.Lock()
-    _memos.append(memo)
 
     @functools.wraps(build)
     def cached(version):
         if not isinstance(version, CatalogVersion):
             version = CatalogVersion.objects.only("status", "published_at").get(pk=version)
-        if version.is_draft:
+        key = published_key(version)
+        if key is None:
             return build(version)
-        key = (version.pk, version.published_at, get_language())
         value = memo.get(key)
         if value is None:
             value = build(version)
@@ -42,6 +41,21 @@ def per_published_version(build):
         return value
 
     return cached
+
+
+def published_key(version: CatalogVersion) -> tuple | None:
+    """What a memo of the version is keyed by: its id, publication time and the active
+    language; None for a draft, which is never memoised."""
+    if version.is_draft:
+        return None
+    return (version.pk, version.published_at, get_language())
+
+
+def new_memo() -> dict:
+    """An empty memo for what is built from published versions, forgotten by ``clear_all``."""
+    memo: dict = {}
+    _memos.append(memo)
+    return memo
 
 
 def clear_all() -> None:

@@ -1,15 +1,19 @@
 """The self-assessment editor's pages and autosave endpoints, through the Django test client."""
 
 import io
+import re
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from evaluation import services
 from evaluation.models import Assessment, Evidence, ItemRevision, ScenarioAnswer, State
+from scenarios.models import Batch, Scenario
+from scenarios.services import catalog_version_clone, catalog_version_publish
 
-from .conftest import login
+from .conftest import draft_assessment, login
 from .services.conftest import DECLARED, IMPL, PDF
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -431,3 +435,84 @@ def test_a_returned_assessment_is_editable_again_and_keeps_its_history(
     assert "提交" in history and "上传证明材料" in history and "财务报表.pdf" in history
     assert "创建自评估" in history
     assert Assessment.objects.get(pk=assessment.pk).snapshot is not None  # the submitted round
+
+
+PREVIEW = {"HTTP_X_EDITOR_PREVIEW": "true", **HX}
+
+
+def oob_preview(html: str) -> str | None:
+    """The side panel carried out of band by a save's response (None if absent)."""
+    _before, found, after = html.partition('<div id="preview" hx-swap-oob="innerHTML">')
+    panel = after.split('<div id="presence"')[0].strip()
+    return panel.removesuffix("</div>").strip() if found else None
+
+
+@pytest.mark.django_db
+def test_a_save_carries_the_side_panel_as_the_save_left_it(as_member, assessment):
+    data = {"version": 0, "base": "1", "current": "2"}
+    saved = as_member.post(url(assessment, "inputs/avg_employees/"), data, **PREVIEW)
+    assert saved.status_code == 200
+    panel = oob_preview(saved.content.decode())
+    assert panel and 'data-testid="preview-indicators"' in panel
+    fresh = as_member.get(url(assessment, "preview/"), **HX).content.decode()
+    assert panel == fresh.split('<div id="presence"')[0].strip()  # the panel of the new values
+    # a refused save, or a page without the panel: no panel in the response
+    bad = as_member.post(url(assessment, "inputs/avg_employees/"), {"base": "x"}, **PREVIEW)
+    assert bad.status_code == 422 and oob_preview(bad.content.decode()) is None
+    data = {"version": 1, "base": "3", "current": "4"}
+    plain = as_member.post(url(assessment, "inputs/avg_employees/"), data, **HX)
+    assert plain.status_code == 200 and oob_preview(plain.content.decode()) is None
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+@pytest.mark.django_db
+def test_cached_answer_cards_are_the_cards_rendered_in_full(
+    client, as_member, assessment, enterprise_b, admin_b
+):  # as_member logs ``client`` in
+    cached = as_member.get(url(assessment, "scenarios/")).content.decode()  # builds the cache
+    # another enterprise's page from the same cache shows its own values only
+    other = draft_assessment(enterprise_b, assessment.batch, admin_b)
+    services.scenario_answer_set(
+        assessment=other, actor=admin_b, scenario_no=1, data={"description": "乙企业的"}
+    )
+    services.evidence_upload(
+        assessment=other,
+        actor=admin_b,
+        uploaded=SimpleUploadedFile("乙企业证明.pdf", PDF),
+        scenario_no=1,
+    )
+    theirs = client.__class__()
+    login(theirs, admin_b)
+    shown = theirs.get(url(other, "scenarios/")).content.decode()
+    with override_settings(EDITOR_CARD_CACHE=False):
+        full = theirs.get(url(other, "scenarios/")).content.decode()
+        assert without_tokens(
+            as_member.get(url(assessment, "scenarios/")).content.decode()
+        ) == without_tokens(cached)
+    assert without_tokens(shown) == without_tokens(full)
+    assert "乙企业的" in shown and "乙企业证明.pdf" in shown
+    assert "乙企业的" not in cached and "乙企业证明.pdf" not in cached
+    assert f"/assessments/{other.pk}/scenarios/1/" in shown
+
+
+@pytest.mark.django_db
+def test_cached_answer_cards_follow_the_catalog_version_and_the_language(
+    as_member, assessment, province_admin
+):
+    page = as_member.get(url(assessment, "scenarios/")).content.decode()
+    name = '<div class="fw-semibold">{}</div>'.format
+    assert name("生产计划优化") in page
+    as_member.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert name("生产计划优化") not in english and name("Production plan optimization") in english
+    as_member.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    version = assessment.batch.catalog_version
+    clone = catalog_version_clone(version=version, label="2026.9", actor=province_admin)
+    Scenario.objects.filter(version=clone, name="生产计划优化").update(name="新版生产计划优化")
+    catalog_version_publish(version=clone, actor=province_admin)
+    Batch.objects.filter(pk=assessment.batch_id).update(catalog_version=clone)
+    page = as_member.get(url(assessment, "scenarios/")).content.decode()
+    assert name("新版生产计划优化") in page

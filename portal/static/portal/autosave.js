@@ -9,7 +9,9 @@
 // on the current version; take theirs: the item as saved now). Another 409 (the
 // assessment was submitted meanwhile) shows the banner offering a reload. The
 // assessment's version (X-Assessment-Version) goes to the forms that are not
-// autosaved (the submission's).
+// autosaved (the submission's). On a page with the side panel (#preview), each
+// save asks for the panel as the save leaves it (X-Editor-Preview): it comes
+// back in the same response, swapped out of band.
 (function () {
   "use strict";
   const editor = document.getElementById("editor");
@@ -47,6 +49,12 @@
     return elt && elt.closest && elt.closest("[data-autosave]");
   }
 
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    if (isAutosave(evt.detail.elt) && document.getElementById("preview")) {
+      evt.detail.headers["X-Editor-Preview"] = "true";
+    }
+  });
+
   // The end of a save is heard on the form itself: a form swapped out by its own
   // response (evidence lists) is detached, and its events no longer reach the body.
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
@@ -73,7 +81,6 @@
         else if (version) show("saved", state.dataset.saved + " " + new Date().toLocaleTimeString());
         else show("idle");
       }
-      if (version) document.body.dispatchEvent(new CustomEvent("assessment-saved"));
     } else if (status === 409) {
       failed = true;
       form.classList.add("save-failed");
