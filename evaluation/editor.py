@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.calculators import CALCULATORS
 from indicators.models import InputDefinition, InputKind
-from portal.confirmation import confirmation_page, is_confirmed
+from portal.confirmation import unconfirmed_page
 from portal.exceptions import EditConflict, StateConflict
 
 from . import confirmations, review_hooks, sections, selectors, services
@@ -740,10 +740,9 @@ def submit_page(request, assessment):
     confirmation = confirmations.submit(request.user, assessment)
     errors = []
     if request.method == "POST" and form.is_valid():
-        if confirmation and not is_confirmed(request):
-            return confirmation_page(
-                request, confirmation, cancel_url=reverse("editor-submit", args=[assessment.pk])
-            )
+        cancel_url = reverse("editor-submit", args=[assessment.pk])
+        if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+            return asked
         try:
             services.assessment_submit(
                 assessment=assessment,

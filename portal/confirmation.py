@@ -56,6 +56,14 @@ def reposted_fields(request) -> list[tuple[str, str]]:
     ]
 
 
+def unconfirmed_page(request, confirmation: Confirmation | None, *, cancel_url: str):
+    """The confirmation page if the action asks first and this post has not confirmed it;
+    None when the action may go ahead."""
+    if confirmation is None or is_confirmed(request):
+        return None
+    return confirmation_page(request, confirmation, cancel_url=cancel_url)
+
+
 def confirmation_page(request, confirmation: Confirmation, *, cancel_url: str):
     """The page that asks without JavaScript: what will happen, confirm or go back."""
     context = {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.confirmation import confirmation_page, is_confirmed
+from portal.confirmation import unconfirmed_page
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations, rules, services
@@ -63,8 +63,8 @@ def batch_publish(request, pk: int):
     cancel_url = reverse("batch-publish", args=[batch.pk])
     if request.POST.get("action") == "withdraw":
         confirmation = confirmations.withdraw_list(request.user, batch)
-        if confirmation and not is_confirmed(request):
-            return confirmation_page(request, confirmation, cancel_url=cancel_url)
+        if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+            return asked
         try:
             services.batch_list_withdraw(batch=batch, actor=request.user)
         except ValidationError as exc:
@@ -80,8 +80,8 @@ def batch_publish(request, pk: int):
     confirmation = confirmations.publish_list(
         request.user, batch, approved=approved(batch).count(), undecided=left_out
     )
-    if confirmation and not is_confirmed(request):
-        return confirmation_page(request, confirmation, cancel_url=cancel_url)
+    if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+        return asked
     try:
         services.batch_list_publish(batch=batch, actor=request.user, **form.service_kwargs())
     except ValidationError as exc:
@@ -139,10 +139,9 @@ def objection_resolve(request, pk: int):
     if not form.is_valid():
         return _objection_page(request, objection, form=form, status=400)
     confirmation = confirmations.resolve_objection(request.user, objection)
-    if confirmation and not is_confirmed(request):
-        return confirmation_page(
-            request, confirmation, cancel_url=reverse("objection-detail", args=[objection.pk])
-        )
+    cancel_url = reverse("objection-detail", args=[objection.pk])
+    if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+        return asked
     try:
         services.objection_resolve(
             objection=objection,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.models import State
-from portal.confirmation import confirmation_page, is_confirmed
+from portal.confirmation import is_confirmed, unconfirmed_page
 from portal.views import apply_validation_error, refusal_status
 from scenarios.models import Batch, Tier
 
@@ -225,11 +225,10 @@ def _act(request, assessment, key: str, form, call, success, confirmation=None):
     again with the error next to the field (400, 409 or 403). With a ``confirmation``, a valid
     form not yet confirmed gets the confirmation page first."""
     status = 400
-    if form.is_valid() and confirmation and not is_confirmed(request):
-        return confirmation_page(
-            request, confirmation, cancel_url=reverse("review-detail", args=[assessment.pk])
-        )
     if form.is_valid():
+        cancel_url = reverse("review-detail", args=[assessment.pk])
+        if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+            return asked
         try:
             result = call(form.cleaned_data)
         except PermissionDenied as exc:
@@ -541,10 +540,9 @@ def batch_assignments(request, pk: int):
 def batch_auto_assign(request, pk: int):
     batch = province_batch(request, pk)
     confirmation = confirmations.auto_assign(request.user, batch)
-    if confirmation and not is_confirmed(request):
-        return confirmation_page(
-            request, confirmation, cancel_url=reverse("batch-assignments", args=[batch.pk])
-        )
+    cancel_url = reverse("batch-assignments", args=[batch.pk])
+    if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
+        return asked
     try:
         result = services.assignments_auto(batch=batch, actor=request.user)
     except ValidationError as exc:
