@@ -24,13 +24,14 @@ def confirm_attrs(confirmation):
                 ensure_ascii=False,
             ),
         )
+    said = _said(confirmation)
     return format_html(
         'data-confirm-title="{}" data-confirm-text="{}" data-confirm-action="{}"'
         ' data-confirm-warning="{}"',
-        confirmation.title,
-        confirmation.text(),
-        confirmation.action,
-        "1" if confirmation.warnings else "",
+        said["title"],
+        said["text"],
+        said["action"],
+        said["warning"],
     )
 
 
