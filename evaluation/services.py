@@ -7,7 +7,6 @@ another item goes through. Every write also bumps the assessment's ``version``, 
 submission compares: it submits the state its submitter saw.
 """
 
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -61,7 +60,7 @@ from .review_hooks import (
 from .sections import assignable_members, can_assign_sections, section_keys, section_label
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
-from .uploads import checked_upload
+from .uploads import checked_upload, save_with_file, sha256_of
 
 logger = logging.getLogger(__name__)
 
@@ -618,25 +617,16 @@ def evidence_upload(
     assessment = _lock_for_edit(assessment, None)
     target = _evidence_target(assessment, scenario_no, element_no, financial_year)
     name, content_type = checked_upload(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
     evidence = Evidence(
         assessment=assessment,
         original_name=name,
         content_type=content_type,
         size=uploaded.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256_of(uploaded),
         uploaded_by=actor,
         **target,
     )
-    evidence.file.save(name, uploaded, save=False)
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
+    save_with_file(evidence, "file", name, uploaded)
     _bump_and_log(assessment, actor, "evidence.upload", {"name": name, "sha256": evidence.sha256})
     return evidence
 

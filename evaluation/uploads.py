@@ -1,5 +1,6 @@
 """Checks on an uploaded evidence file: size, a safe name, and the type read from its content."""
 
+import hashlib
 import os
 import unicodedata
 
@@ -83,3 +84,24 @@ def checked_upload(uploaded) -> tuple[str, str]:
             code="spoofed",
         )
     return name, ALLOWED[extension]
+
+
+def sha256_of(uploaded) -> str:
+    """The upload's SHA-256, read in chunks; the file is left at its start to be stored."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def save_with_file(instance, field: str, name: str, uploaded) -> None:
+    """Store the upload in ``instance``'s file ``field``, then the row; a row that fails to
+    save leaves no stored file behind."""
+    stored = getattr(instance, field)
+    stored.save(name, uploaded, save=False)
+    try:
+        instance.save()
+    except Exception:
+        stored.delete(save=False)
+        raise

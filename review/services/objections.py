@@ -3,7 +3,6 @@ letter during the 公示 period, resolved by the province (upheld: the enterpris
 reopens; dismissed: the list stands), the objector told by email and the enterprise in the
 portal, never of who objected."""
 
-import hashlib
 import os
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluation.uploads import checked_upload, safe_name
+from evaluation.uploads import checked_upload, safe_name, save_with_file, sha256_of
 from portal.exceptions import StateConflict
 from portal.selectors import enterprise_users, province_admins
 from portal.services import audit_log_record, notify
@@ -125,10 +124,6 @@ def objection_lodge(*, batch: Batch, data: dict, letter, request=None) -> Object
     name, content_type = _checked_letter(letter, errors)
     if errors:
         raise ValidationError(errors)
-    digest = hashlib.sha256()
-    for chunk in letter.chunks():
-        digest.update(chunk)
-    letter.seek(0)
     objection = Objection(
         batch=batch,
         assessment=assessment,
@@ -136,15 +131,10 @@ def objection_lodge(*, batch: Batch, data: dict, letter, request=None) -> Object
         letter_name=name,
         letter_content_type=content_type,
         letter_size=letter.size,
-        letter_sha256=digest.hexdigest(),
+        letter_sha256=sha256_of(letter),
         **fields,
     )
-    objection.letter.save(name, letter, save=False)
-    try:
-        objection.save()
-    except Exception:
-        objection.letter.delete(save=False)
-        raise
+    save_with_file(objection, "letter", name, letter)
     audit_log_record(
         actor=None,
         action="objection.lodge",
@@ -152,7 +142,11 @@ def objection_lodge(*, batch: Batch, data: dict, letter, request=None) -> Object
         # not on the enterprise's own log: the objection names the objector
         summary=_("收到对“%(enterprise)s”的公示异议（%(type)s）")
         % {"enterprise": assessment.applicant_name, "type": objection.get_objector_type_display()},
-        data={"batch": batch.pk, "assessment": assessment.pk, "letter_sha256": digest.hexdigest()},
+        data={
+            "batch": batch.pk,
+            "assessment": assessment.pk,
+            "letter_sha256": objection.letter_sha256,
+        },
         request=request,
     )
     notify(
