@@ -7,7 +7,6 @@ foreign keys Django creates are checked at commit, once every table is empty, so
 does not matter. A flush that resets the sequences is left to ``TRUNCATE … RESTART IDENTITY``.
 """
 
-
 from contextlib import contextmanager
 
 
