@@ -41,15 +41,15 @@ def site_visit_stages(assessments) -> dict[int, SiteVisitStage]:
         visits = {
             v["assessment_id"]: v
             for v in SiteVisit.objects.filter(assessment__in=[a.pk for a in reviewed])
-            .annotate(visitors=Count("assignments"))
-            .values("assessment_id", "visitors", "submitted_at")
+            .annotate(sent=Count("assignments"))
+            .values("assessment_id", "sent", "submitted_at")
         }
     stages = {}
     for a in reviewed:
         visit = visits.get(a.pk, {})
         stages[a.pk] = _stage(
             rules.site_visit_required(a),
-            visit.get("visitors", 0),
+            visit.get("sent", 0),
             visit.get("submitted_at") is not None,
         )
     return stages
