@@ -61,6 +61,15 @@ def batch_decisions_export(request, pk: int, fmt: str):
 
 @require_GET
 @login_required
+def batch_summary_export(request, pk: int, fmt: str):
+    """The batch's summary for the province's decision meeting."""
+    batch = province_batch(request, pk)
+    frame = frames.batch_summary_frame(batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("批次汇总"))
+
+
+@require_GET
+@login_required
 def batch_loads_export(request, pk: int, fmt: str):
     batch = province_batch(request, pk)
     frame = frames.expert_loads_frame(batch=batch)
