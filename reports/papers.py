@@ -125,7 +125,9 @@ def recommended_rows(scope: PaperScope, batch: Batch) -> list[RecommendedRow]:
     return rows
 
 
-def recommendation_letter(scope: PaperScope, batch: Batch, today: date | None = None) -> RenderedPdf:
+def recommendation_letter(
+    scope: PaperScope, batch: Batch, today: date | None = None
+) -> RenderedPdf:
     """The formal letter to the province listing the recommended enterprises, signed with the
     authority's name and dated."""
     today = today or timezone.localdate()
@@ -135,7 +137,8 @@ def recommendation_letter(scope: PaperScope, batch: Batch, today: date | None = 
             "scope": scope,
             "batch": batch,
             "rows": recommended_rows(scope, batch),
-            "date": _("%(y)s年%(m)s月%(d)s日") % {"y": today.year, "m": today.month, "d": today.day},
+            "date": _("%(y)s年%(m)s月%(d)s日")
+            % {"y": today.year, "m": today.month, "d": today.day},
         },
     )
     return html_to_pdf(html)

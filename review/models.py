@@ -404,7 +404,10 @@ class SiteVisitor(models.Model):
 
     visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("核查专家")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("核查专家"),
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -417,6 +420,9 @@ class SiteVisitor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["visit", "expert"], name="uniq_site_visitor")
         ]
+
+    def __str__(self):
+        return f"{self.visit_id} · {self.expert}"
 
 
 def site_visit_photo_path(instance, filename: str) -> str:

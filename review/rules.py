@@ -91,9 +91,7 @@ def site_visit_pending(assessment) -> bool:
     """A required site visit whose report is not submitted yet: no decision before it."""
     return (
         site_visit_required(assessment)
-        and not SiteVisit.objects.filter(
-            assessment=assessment, submitted_at__isnull=False
-        ).exists()
+        and not SiteVisit.objects.filter(assessment=assessment, submitted_at__isnull=False).exists()
     )
 
 

@@ -31,7 +31,6 @@ from .forms import (
     rubric_initial,
 )
 from .models import AssignmentStatus, DecisionProposal
-from .site_visit_forms import SiteVisitAssignForm
 from .selectors import (
     REVIEW_STATES,
     assignments_for,
@@ -54,6 +53,7 @@ from .selectors import (
     tier_label,
     waiting_for_experts,
 )
+from .site_visit_forms import SiteVisitAssignForm
 
 PAGE_SIZE = 50
 ACTION_FLAGS = {

@@ -51,7 +51,9 @@ def recommendations(recommended, city_reviewer_suzhou, city_reviewer_nanjing):
     recommending it; Nanjing recommended its own."""
     batch = recommended.batch
     _recommended(batch, city_reviewer_suzhou, HOSTILE, City.SUZHOU, state=State.UNDER_REVIEW)
-    _recommended(batch, city_reviewer_suzhou, "已退回企业有限公司", City.SUZHOU, state=State.RETURNED)
+    _recommended(
+        batch, city_reviewer_suzhou, "已退回企业有限公司", City.SUZHOU, state=State.RETURNED
+    )
     _recommended(batch, city_reviewer_nanjing, "南京某某有限公司", City.NANJING)
     return recommended
 
@@ -98,5 +100,7 @@ def test_the_papers_belong_to_the_cities(client, recommendations, province_admin
     batch = recommendations.batch
     for user in (province_admin, admin_a):
         login(client, user)
-        assert client.get(f"/review/batches/{batch.pk}/recommendation-table.xlsx").status_code == 403
+        assert (
+            client.get(f"/review/batches/{batch.pk}/recommendation-table.xlsx").status_code == 403
+        )
     assert papers.paper_scope_for(province_admin) is None

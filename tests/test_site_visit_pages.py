@@ -24,8 +24,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def visitor(db):
     return UserFactory(
-        username="visitor", first_name="核查", last_name="王", role=Role.EXPERT,
-        employer="常州大学", city=City.CHANGZHOU,
+        username="visitor",
+        first_name="核查",
+        last_name="王",
+        role=Role.EXPERT,
+        employer="常州大学",
+        city=City.CHANGZHOU,
     )
 
 
@@ -73,9 +77,7 @@ def test_the_province_sends_experts_and_decides_once_the_report_is_in(
     assert "甲企业" in expert_client.get("/review/site-visits/").content.decode()
     page = f"/review/site-visits/{visit.pk}/"
     assert "甲企业" in expert_client.get(page).content.decode()
-    bad = expert_client.post(
-        f"{page}photos/", {"photo": SimpleUploadedFile("现场.jpg", PDF)}
-    )
+    bad = expert_client.post(f"{page}photos/", {"photo": SimpleUploadedFile("现场.jpg", PDF)})
     assert bad.status_code == 400 and "文件内容与扩展名 .jpg 不符" in bad.content.decode()
     claimed = rs.claimed_scenarios(reviewed)
     data = {

@@ -38,7 +38,9 @@ def site_visit_assign(*, assessment: Assessment, experts, actor) -> SiteVisit:
     assessment = lock_in_state(assessment, rules.DECIDABLE, _("指派现场核查专家"))
     if not rules.can_assign_visit(actor, assessment):
         raise StateConflict(
-            _("只有本批次要求现场核查、专家评审意见已全部提交且核查报告尚未提交的申报才能指派核查专家。"),
+            _(
+                "只有本批次要求现场核查、专家评审意见已全部提交且核查报告尚未提交的申报才能指派核查专家。"
+            ),
             code="site_visit_not_assignable",
         )
     experts = list(experts)
@@ -126,9 +128,7 @@ def _checked_report(visit: SiteVisit, data: dict, *, complete: bool) -> dict:
     if complete:
         for no in claimed:
             if not checks.get(str(no), {}).get("result") and f"checks.{no}.result" not in errors:
-                errors[f"checks.{no}.result"] = [
-                    _("请填写场景 %(no)s 的核查结果。") % {"no": no}
-                ]
+                errors[f"checks.{no}.result"] = [_("请填写场景 %(no)s 的核查结果。") % {"no": no}]
         if not finding and "finding" not in errors:
             errors["finding"] = [_("请选择核查结论。")]
         if finding and finding != SiteVisit.Finding.CONFIRMED and not finding_text:

@@ -521,7 +521,9 @@ MATRIX: dict[str, dict[str, Call]] = {
     # --- review: the site visit ------------------------------------------------------------------
     # the batch requires no visit and A's reviews are not in: the province is refused (409)
     "site-visit-assign": {
-        "POST": Call(web(403, province=409), SUBMITTED, lambda w: {"experts": [w.users["expert"].pk]})
+        "POST": Call(
+            web(403, province=409), SUBMITTED, lambda w: {"experts": [w.users["expert"].pk]}
+        )
     },
     "site-visits": {"GET": Call(web(403, **EXPERTS))},
     "site-visit-page": {
@@ -532,7 +534,9 @@ MATRIX: dict[str, dict[str, Call]] = {
     "site-visit-photo-upload": {
         "POST": Call(web(403, expert=404, expert_a=302), VISIT, visit_photo, multipart=True)
     },
-    "site-visit-photo": {"GET": Call(web(403, expert=404, expert_a=200, province=200), VISIT_PHOTO)},
+    "site-visit-photo": {
+        "GET": Call(web(403, expert=404, expert_a=200, province=200), VISIT_PHOTO)
+    },
     # --- review: the province's batches ------------------------------------------------------
     "review-batches": {
         "GET": Call(web(403, province=200)),

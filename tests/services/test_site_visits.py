@@ -58,7 +58,9 @@ def reviewed(under_review):
 
 @pytest.fixture
 def visitor(db):
-    return UserFactory(username="visitor", role=Role.EXPERT, employer="常州大学", city=City.CHANGZHOU)
+    return UserFactory(
+        username="visitor", role=Role.EXPERT, employer="常州大学", city=City.CHANGZHOU
+    )
 
 
 @pytest.fixture
@@ -134,16 +136,22 @@ def test_the_report_records_each_claimed_scenario_and_submitting_locks_it(
     with refused(StateConflict):
         rs.site_visit_save(visit=visit, actor=visitor, data=report(assessment))
     with refused(StateConflict):
-        rs.site_visit_photo_add(visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.png", PNG))
+        rs.site_visit_photo_add(
+            visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.png", PNG)
+        )
 
 
 def test_a_photo_must_be_an_image_of_a_claimed_scenario(visit, visitor):
     claimed = rs.claimed_scenarios(visit.assessment)
     with refused(ValidationError, "photo") as info:
-        rs.site_visit_photo_add(visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.pdf", PDF))
+        rs.site_visit_photo_add(
+            visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.pdf", PDF)
+        )
     assert "JPG" in str(info.value)
     with refused(ValidationError, "photo"):  # a PDF under an image's name
-        rs.site_visit_photo_add(visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.jpg", PDF))
+        rs.site_visit_photo_add(
+            visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.jpg", PDF)
+        )
     unclaimed = next(no for no in range(1, 46) if no not in claimed)
     with refused(ValidationError, "scenario_no"):
         rs.site_visit_photo_add(
