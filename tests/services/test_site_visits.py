@@ -205,3 +205,17 @@ def test_visiting_by_tier_needs_the_tier(reviewed, province_admin):
             batch=reviewed.batch, actor=province_admin, data={"site_visit": "from_tier"}
         )
     assert "site_visit_tier" in info.value.message_dict
+
+
+def test_each_expert_sees_only_the_visits_they_are_sent_on(
+    visit, visitor, experts, province_admin, admin_a, city_reviewer_suzhou
+):
+    assert list(sel.site_visits_for(visitor)) == [visit]
+    assert list(sel.site_visits_for(province_admin)) == [visit]
+    for user in (experts[0], admin_a, city_reviewer_suzhou):
+        assert not sel.site_visits_for(user).exists()
+    photo = rs.site_visit_photo_add(
+        visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.png", PNG)
+    )
+    assert list(sel.site_visit_photos_for(visitor)) == [photo]
+    assert not sel.site_visit_photos_for(experts[0]).exists()
