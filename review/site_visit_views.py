@@ -73,9 +73,11 @@ def _page(request, visit, *, form=None, photo_form=None, status=200, error=None)
         initial=SiteVisitReportForm.initial_of(visit), claimed=claimed
     )
     report = site_visit_report(assessment, claimed)
+    claims = (assessment.snapshot or {}).get("scenarios", {})
     rows = [
         {
             "check": check,
+            "claim": claims.get(str(check.no), {}),
             "result": form[f"check-{check.no}-result"],
             "notes": form[f"check-{check.no}-notes"],
         }

@@ -76,7 +76,8 @@ def test_the_province_sends_experts_and_decides_once_the_report_is_in(
     expert_client = login(client.__class__(), visitor)
     assert "甲企业" in expert_client.get("/review/site-visits/").content.decode()
     page = f"/review/site-visits/{visit.pk}/"
-    assert "甲企业" in expert_client.get(page).content.decode()
+    visit_page = expert_client.get(page).content.decode()
+    assert "甲企业" in visit_page and 'data-testid="visit-claim-' in visit_page
     bad = expert_client.post(f"{page}photos/", {"photo": SimpleUploadedFile("现场.jpg", PDF)})
     assert bad.status_code == 400 and "文件内容与扩展名 .jpg 不符" in bad.content.decode()
     claimed = rs.claimed_scenarios(reviewed)
