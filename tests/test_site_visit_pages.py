@@ -74,6 +74,7 @@ def test_the_province_sends_experts_and_decides_once_the_report_is_in(
     # the visiting expert: their list, the page (the applicant named: they go there), a bad
     # photo named on its field, then the report submitted after the confirmation page
     expert_client = login(client.__class__(), visitor)
+    assert 'data-testid="expert-visits"' in expert_client.get("/").content.decode()
     assert "甲企业" in expert_client.get("/review/site-visits/").content.decode()
     page = f"/review/site-visits/{visit.pk}/"
     visit_page = expert_client.get(page).content.decode()
