@@ -1,6 +1,7 @@
 """The papers an authority sends the province with its recommendations, produced from what it
 recommended in a batch: the recommendation letter (推荐函, a PDF) and the summary table
-(推荐汇总表, an Excel workbook).
+(推荐汇总表, an Excel workbook); and the province's batch summary for its decision meeting as
+a PDF (the same table as its Excel export, ``export_selectors.batch_summary_frame``).
 
 Both are written for a ``PaperScope``: who recommends (the role of the recommending
 reviewers) over which area (a filter on the applicant's frozen identity). A city's scope
@@ -23,6 +24,7 @@ from review.models import Recommendation
 from review.selectors import tier_label
 from scenarios.models import Batch
 
+from .export_selectors import batch_summary_frame
 from .pdf import RenderedPdf, html_to_pdf
 
 # States in which an application has not been recommended (again) by its authority: being
@@ -178,3 +180,27 @@ def recommendation_table(scope: PaperScope, batch: Batch) -> pd.DataFrame:
     )
     frame[_("推荐时间")] = pd.to_datetime(frame[_("推荐时间")], utc=True)
     return frame
+
+
+def _printed(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def batch_summary_pdf(batch: Batch, today: date | None = None) -> RenderedPdf:
+    """The batch summary printed for the decision meeting (A4 landscape)."""
+    frame = batch_summary_frame(batch=batch)
+    today = today or timezone.localdate()
+    html = render_to_string(
+        "reports/batch_summary.html",
+        {
+            "batch": batch,
+            "columns": [str(c) for c in frame.columns],
+            "rows": [[_printed(v) for v in row] for row in frame.itertuples(index=False)],
+            "date": _("%(y)s年%(m)s月%(d)s日") % {"y": today.year, "m": today.month, "d": today.day},
+        },
+    )
+    return html_to_pdf(html)

@@ -63,6 +63,11 @@ urlpatterns = [
         name="city-recommendation-table",
     ),
     path(
+        "review/batches/<int:pk>/summary.pdf",
+        export_views.batch_summary_pdf,
+        name="batch-summary-pdf",
+    ),
+    path(
         "review/batches/<int:pk>/summary.<export:fmt>",
         export_views.batch_summary_export,
         name="batch-summary-export",

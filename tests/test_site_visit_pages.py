@@ -17,6 +17,7 @@ from scenarios.models import Batch, SiteVisitRule
 from .conftest import api_token, complete_review, login
 from .factories import UserFactory
 from .services.conftest import PDF
+from .test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,9 @@ def test_the_province_sends_experts_and_decides_once_the_report_is_in(
     rows = list(csv.DictReader(io.StringIO(summary.content.decode("utf-8-sig"))))
     assert rows[0]["企业"] == "甲企业" and rows[0]["现场核查"].startswith("基本属实")
     assert rows[0]["专家建议层级"] and rows[0]["平均分"]
+    printed = client.get(f"/review/batches/{reviewed.batch_id}/summary.pdf")
+    text = "".join(pdf_text(printed.content, "-raw").split())
+    assert "批次汇总（决策会议）" in text and "甲企业" in text and "基本属实" in text
 
     api = client.__class__()
     headers = {"HTTP_AUTHORIZATION": f"Token {api_token(province_admin)}"}

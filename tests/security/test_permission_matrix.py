@@ -575,6 +575,7 @@ MATRIX: dict[str, dict[str, Call]] = {
     "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
     # a city's papers: its own city's recommendations only, for its reviewers only
     "city-recommendation-letter": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
     "city-recommendation-table": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
