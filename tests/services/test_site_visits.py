@@ -141,8 +141,15 @@ def test_the_report_records_each_claimed_scenario_and_submitting_locks_it(
         )
 
 
-def test_a_photo_must_be_an_image_of_a_claimed_scenario(visit, visitor):
+def test_a_photo_must_be_an_image_of_a_claimed_scenario(visit, visitor, settings):
     claimed = rs.claimed_scenarios(visit.assessment)
+    settings.SITE_VISIT_PHOTO_MAX_BYTES = len(PNG) - 1
+    with refused(ValidationError, "photo") as info:
+        rs.site_visit_photo_add(
+            visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.png", PNG)
+        )
+    assert "文件过大" in str(info.value)
+    settings.SITE_VISIT_PHOTO_MAX_BYTES = 2**20
     with refused(ValidationError, "photo") as info:
         rs.site_visit_photo_add(
             visit=visit, actor=visitor, uploaded=SimpleUploadedFile("a.pdf", PDF)
