@@ -116,6 +116,8 @@ BATCH_REVIEW_FIELDS = (
     "aggregation",
     "disagreement_threshold",
     "decision_confirmation",
+    "site_visit",
+    "site_visit_tier",
 )
 
 
