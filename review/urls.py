@@ -4,7 +4,16 @@ province's batches, decisions and public list; the review API."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, expert_views, home_views, public_views, publicity_apis, publicity_views, views
+from . import (
+    apis,
+    deadline_views,
+    expert_views,
+    home_views,
+    public_views,
+    publicity_apis,
+    publicity_views,
+    views,
+)
 
 review = [
     path("", views.review_queue, name="review-queue"),
@@ -45,6 +54,16 @@ review = [
         name="batch-auto-assign",
     ),
     path("batches/<int:pk>/decisions/", views.batch_decisions, name="batch-decisions"),
+    path(
+        "batches/<int:pk>/deadlines/",
+        deadline_views.batch_deadlines_page,
+        name="batch-deadlines",
+    ),
+    path(
+        "batches/<int:pk>/deadlines/remind/",
+        deadline_views.batch_remind_late,
+        name="batch-remind-late",
+    ),
     path("batches/<int:pk>/publish/", publicity_views.batch_publish, name="batch-publish"),
     path(
         "batches/<int:pk>/objections/",

@@ -2,8 +2,8 @@
 batch's settings and rubric (``batches``), expert assignment and declared conflicts
 (``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
 its confirmation by a second admin (``decisions``), the public list with its 公示 period
-(``publication``), the objections to it (``objections``) and the reopening of a decision an
-upheld objection asks (``reopen``).
+(``publication``), the objections to it (``objections``), the reopening of a decision an
+upheld objection asks (``reopen``) and the deadlines' reminders (``reminders``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -55,6 +55,11 @@ from .publication import (
     batch_list_publish,
     batch_list_withdraw,
 )
+from .reminders import (
+    deadline_remind_late,
+    deadline_reminders_send,
+    remindable_stages,
+)
 from .reopen import (
     decision_reopen,
 )
@@ -84,6 +89,9 @@ __all__ = [
     "return_answers_record",
     "review_problems",
     "decision_reopen",
+    "deadline_remind_late",
+    "deadline_reminders_send",
+    "remindable_stages",
     "objection_emails_sweep",
     "objection_lodge",
     "objection_outcome_email_send",

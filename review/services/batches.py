@@ -116,6 +116,14 @@ BATCH_REVIEW_FIELDS = (
     "aggregation",
     "disagreement_threshold",
     "decision_confirmation",
+    "district_deadline",
+    "city_deadline",
+    "formal_check_deadline",
+    "review_deadline",
+    "decision_deadline",
+    "resubmission_days",
+    "reminder_days",
+    "validity_years",
 )
 
 
