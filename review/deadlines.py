@@ -71,7 +71,7 @@ class Stage:
     field: str | None = None
     due_of: Callable[[Assessment], datetime | date | None] | None = None
     days: Callable[[Batch], list[int]] = batch_reminder_days
-    by_hand: bool = True  # the province may remind those late by hand
+    acted_on: bool = True  # a deadline to act by: shown overdue once past, chased by hand
 
     def waiting(self, batch_or_qs) -> QuerySet[Assessment]:
         """The applications waiting at the stage: of a batch, or among a queryset."""
@@ -99,7 +99,7 @@ def stage_register(stage: Stage) -> Stage:
 def stage_of(assessment: Assessment) -> Stage | None:
     """The stage at which the application waits (the first registered that holds it)."""
     for stage in STAGES.values():
-        if assessment.state not in stage.states:
+        if not stage.acted_on or assessment.state not in stage.states:
             continue
         if (
             stage.narrow is None
@@ -246,7 +246,7 @@ stage_register(
         dues=_validity_dues,
         due_of=lambda a: getattr(getattr(a, "decision", None), "valid_until", None),
         days=validity_reminder_days,
-        by_hand=False,
+        acted_on=False,
     )
 )
 

@@ -89,7 +89,7 @@ def deadline_reminders_send() -> int:
 
 
 def remindable_stages() -> list[Stage]:
-    return [s for s in STAGES.values() if s.by_hand]
+    return [s for s in STAGES.values() if s.acted_on]
 
 
 @transaction.atomic
@@ -99,7 +99,7 @@ def deadline_remind_late(*, batch: Batch, stage: str, actor) -> int:
     people were reminded."""
     require_province_admin(actor)
     chosen = STAGES.get(stage)
-    if chosen is None or not chosen.by_hand:
+    if chosen is None or not chosen.acted_on:
         raise ValidationError({"stage": _("请选择一个截止阶段。")})
     late = late_dues(batch, chosen)
     if not late:
