@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
 
@@ -17,6 +17,7 @@ from .views import province_batch
 
 
 @login_required
+@require_GET
 def batch_deadlines_page(request, pk: int):
     batch = province_batch(request, pk)
     rows = [
