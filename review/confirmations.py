@@ -226,7 +226,7 @@ def proposal_confirm(actor, proposal) -> Confirmation | None:
 def remind_late(actor, batch, stage) -> Confirmation | None:
     """Whom a reminder by hand reaches; None for anyone but the province or with nobody late
     at the stage (the button is not offered)."""
-    if not actor.is_province_admin or stage is None or not stage.acted_on:
+    if not actor.is_province_admin or stage is None or not stage.chased:
         return None
     people = {d.user.pk for d in late_dues(batch, stage)}
     if not people:

@@ -71,7 +71,9 @@ class Stage:
     field: str | None = None
     due_of: Callable[[Assessment], datetime | date | None] | None = None
     days: Callable[[Batch], list[int]] = batch_reminder_days
-    acted_on: bool = True  # a deadline to act by: shown overdue once past, chased by hand
+    acted_on: bool = True  # a deadline to act by: shown overdue once past
+    # the province may remind those late by hand (pointless where being late shuts the door)
+    chased: bool = True
 
     def waiting(self, batch_or_qs) -> QuerySet[Assessment]:
         """The applications waiting at the stage: of a batch, or among a queryset."""
@@ -206,6 +208,7 @@ stage_register(
         dues=_submission_dues,
         field="closes_at",
         due_of=submission_due,
+        chased=False,
     )
 )
 stage_register(
@@ -247,6 +250,7 @@ stage_register(
         due_of=lambda a: getattr(getattr(a, "decision", None), "valid_until", None),
         days=validity_reminder_days,
         acted_on=False,
+        chased=False,
     )
 )
 

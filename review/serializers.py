@@ -657,7 +657,7 @@ class StageDeadlineSerializer(serializers.Serializer):
 
 
 class RemindLateInputSerializer(serializers.Serializer):
-    stage = serializers.CharField(help_text=_("阶段：submission | city | review | decision"))
+    stage = serializers.CharField(help_text=_("阶段：city | review | decision"))
 
 
 class RemindLateResultSerializer(serializers.Serializer):

@@ -89,9 +89,7 @@ def test_the_city_sees_its_deadline_on_its_queue_overdue_once_past(
     assert 'data-testid="city-deadline"' not in client.get(reverse("review-queue")).content.decode()
 
 
-def test_experts_see_the_review_deadline_on_their_assignments(
-    client, under_review, experts, clock
-):
+def test_experts_see_the_review_deadline_on_their_assignments(client, under_review, experts, clock):
     batch = set_batch(
         under_review.batch, review_deadline=under_review.batch.closes_at + timedelta(days=20)
     )
@@ -165,7 +163,11 @@ def test_an_approval_shows_until_when_it_is_valid(
     for e in experts:
         complete_review(under_review.assignments.get(expert=e))
     decision = rs.assessment_decide(
-        assessment=under_review, actor=province_admin, outcome="approved", tier="workshop", reason="好"
+        assessment=under_review,
+        actor=province_admin,
+        outcome="approved",
+        tier="workshop",
+        reason="好",
     )
     until = decision.valid_until.isoformat()
     login(client, admin_a)

@@ -58,7 +58,6 @@ from .publication import (
 from .reminders import (
     deadline_remind_late,
     deadline_reminders_send,
-    remindable_stages,
 )
 from .reopen import (
     decision_reopen,
@@ -91,7 +90,6 @@ __all__ = [
     "decision_reopen",
     "deadline_remind_late",
     "deadline_reminders_send",
-    "remindable_stages",
     "objection_emails_sweep",
     "objection_lodge",
     "objection_outcome_email_send",

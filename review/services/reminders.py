@@ -88,10 +88,6 @@ def deadline_reminders_send() -> int:
     return sent
 
 
-def remindable_stages() -> list[Stage]:
-    return [s for s in STAGES.values() if s.acted_on]
-
-
 @transaction.atomic
 def deadline_remind_late(*, batch: Batch, stage: str, actor) -> int:
     """The province reminds, now, everyone late at a stage of the batch (one notification each,
@@ -99,7 +95,7 @@ def deadline_remind_late(*, batch: Batch, stage: str, actor) -> int:
     people were reminded."""
     require_province_admin(actor)
     chosen = STAGES.get(stage)
-    if chosen is None or not chosen.acted_on:
+    if chosen is None or not chosen.chased:
         raise ValidationError({"stage": _("请选择一个截止阶段。")})
     late = late_dues(batch, chosen)
     if not late:

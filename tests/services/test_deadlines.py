@@ -144,9 +144,7 @@ def test_resubmission_is_allowed_within_its_window_after_the_batch_closed(
     a = returned_after_closing
     clock(a.resubmit_by - timedelta(minutes=1))
     assert submission_open(a)
-    ev.assessment_submit(
-        assessment=a, actor=admin_a, declarations=DECLARED, answers=answers_to(a)
-    )
+    ev.assessment_submit(assessment=a, actor=admin_a, declarations=DECLARED, answers=answers_to(a))
     a.refresh_from_db()
     assert a.state == State.SUBMITTED
 
@@ -327,8 +325,9 @@ def test_the_province_reminds_those_late_at_a_stage(
     assert reminded("city.late") == ["city_sz"]
     log = AuditLog.objects.get(action="batch.remind_late")
     assert log.actor == province_admin and log.data == {"stage": "city", "recipients": ["city_sz"]}
-    with refused(ValidationError, "stage"):
-        rs.deadline_remind_late(batch=batch, stage="validity", actor=province_admin)
+    for stage in ("validity", "submission"):  # nothing the late could still do there
+        with refused(ValidationError, "stage"):
+            rs.deadline_remind_late(batch=batch, stage=stage, actor=province_admin)
     with refused(ValidationError, "stage"):
         rs.deadline_remind_late(batch=batch, stage="nonsense", actor=province_admin)
 
