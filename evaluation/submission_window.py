@@ -37,8 +37,8 @@ def submission_refusal(assessment: Assessment) -> str | None:
     if now < due:
         return None
     if due == assessment.resubmit_by:
-        return _("退回后的重新提交期限已于 %(due)s 截止，不能再提交。") % {"due": when(due)}
-    return _("申报批次已于 %(due)s 截止，不能提交。") % {"due": when(due)}
+        return _("退回后的重新提交期限已截止（%(due)s），不能再提交。") % {"due": when(due)}
+    return _("申报批次已截止（%(due)s），不能提交。") % {"due": when(due)}
 
 
 def submission_open(assessment: Assessment) -> bool:

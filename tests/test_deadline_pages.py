@@ -59,7 +59,7 @@ def test_the_submit_button_follows_the_resubmission_window(client, returned, adm
     login(client, admin_a)  # the session has expired meanwhile
     html = client.get(submit_page).content.decode()
     assert 'data-testid="submit-button"' not in html
-    assert 'data-testid="submission-closed"' in html and "重新提交期限已于" in html
+    assert 'data-testid="submission-closed"' in html and "重新提交期限已截止" in html
     assert OVERDUE in html  # in the header
     assert 'data-testid="go-submit"' not in client.get(overview).content.decode()
     body = client_for(admin_a).get(f"/api/v1/assessments/{returned.pk}/").json()

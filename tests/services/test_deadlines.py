@@ -157,7 +157,7 @@ def test_resubmission_is_refused_after_its_window(returned_after_closing, admin_
         ev.assessment_submit(
             assessment=a, actor=admin_a, declarations=DECLARED, answers=answers_to(a)
         )
-    assert "重新提交期限已于" in " ".join(info.value.messages)
+    assert "重新提交期限已截止" in " ".join(info.value.messages)
     a.refresh_from_db()
     assert a.state == State.RETURNED
 
@@ -176,7 +176,7 @@ def test_a_draft_is_refused_after_the_batch_closed(assessment, admin_a, clock):
     clock(assessment.batch.closes_at)
     with pytest.raises(ValidationError) as info:
         ev.assessment_submit(assessment=assessment, actor=admin_a, declarations=DECLARED)
-    assert "申报批次已于" in " ".join(info.value.messages)
+    assert "申报批次已截止" in " ".join(info.value.messages)
 
 
 # --- reminders --------------------------------------------------------------------------------
