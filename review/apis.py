@@ -427,8 +427,8 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def deadlines(self, request, pk=None):
         """The batch's deadlines, stage by stage: how many applications wait at each and
         whether any is overdue."""
-        rows = batch_deadlines(self.get_object())
-        return Response(StageDeadlineSerializer(rows, many=True).data)
+        page = self.paginate_queryset(batch_deadlines(self.get_object()))
+        return self.get_paginated_response(StageDeadlineSerializer(page, many=True).data)
 
     @extend_schema(request=RemindLateInputSerializer, responses=RemindLateResultSerializer)
     @action(detail=True, methods=["post"], url_path="remind-late")

@@ -127,7 +127,7 @@ def test_the_province_sees_every_deadline_and_reminds_those_late(
     assert AuditLog.objects.filter(action="batch.remind_late").count() == 1
 
     api = client_for(province_admin)
-    rows = api.get(f"/api/v1/review/batches/{batch.pk}/deadlines/").json()
+    rows = api.get(f"/api/v1/review/batches/{batch.pk}/deadlines/").json()["results"]
     city = next(r for r in rows if r["field"] == "city_deadline")
     assert city["stage"] == "city" and city["overdue"] is True and city["late"] == 1
     assert next(r for r in rows if r["field"] == "district_deadline")["stage"] is None
