@@ -183,10 +183,18 @@ def test_a_draft_is_refused_after_the_batch_closed(assessment, admin_a, clock):
 
 
 def test_enterprises_with_drafts_are_reminded_on_the_reminder_days_once(
-    assessment, member_a, admin_b, open_batch, clock
+    assessment, member_a, admin_b, enterprise_b, open_batch, clock
 ):
     """Reminded 7, 3 and 1 days before closing, once each however often beat runs; the other
-    enterprise (no assessment in the batch) never."""
+    enterprise, whose draft is in a batch closing later, never on these days."""
+    later = Batch.objects.create(
+        year=open_batch.year,
+        name="另一批次",
+        catalog_version=open_batch.catalog_version,
+        opens_at=open_batch.opens_at,
+        closes_at=open_batch.closes_at + timedelta(days=20),
+    )
+    ev.assessment_create(enterprise=enterprise_b, batch=later, actor=admin_b)
     deadline = open_batch.closes_at
     sent = []
     for days in range(8, -1, -1):
