@@ -156,6 +156,19 @@ def test_a_bad_reminder_setting_is_named_on_the_page_and_in_the_api(
     open_batch.refresh_from_db()
     assert open_batch.reminder_days == "7,3,1"
 
+    city = timezone.localtime(open_batch.closes_at + timedelta(days=3)).replace(
+        second=0, microsecond=0
+    )
+    response = client.post(
+        reverse("batch-settings", args=[open_batch.pk]),
+        settings_data(
+            open_batch, [], city_deadline=city.strftime("%Y-%m-%dT%H:%M"), reminder_days="5,2"
+        ),
+    )
+    assert response.status_code == 302
+    open_batch.refresh_from_db()
+    assert open_batch.city_deadline == city and open_batch.reminder_days == "5,2"
+
 
 def test_an_approval_shows_until_when_it_is_valid(
     client, under_review, experts, province_admin, admin_a
