@@ -345,3 +345,13 @@ def test_only_the_province_reminds_by_hand(submitted, city_reviewer_suzhou):
 
     with pytest.raises(PermissionDenied):
         rs.deadline_remind_late(batch=submitted.batch, stage="city", actor=city_reviewer_suzhou)
+
+
+def test_beat_runs_the_reminders(assessment, open_batch, clock, settings):
+    from review.tasks import send_deadline_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
+    assert entry["task"] == "review.tasks.send_deadline_reminders"
+    assert entry["schedule"] == settings.DEADLINE_REMINDER_INTERVAL
+    clock(at_days_before(open_batch.closes_at, 1))
+    assert send_deadline_reminders() == 1 and reminded() == ["admin_a"]
