@@ -62,6 +62,7 @@ AUDIT_ACTION_LABELS = {
     "batch.rubric_fix": _("固定批次评分标准"),
     "batch.publish": _("公示认定名单"),
     "batch.unpublish": _("撤回公示名单"),
+    "batch.remind_late": _("提醒逾期人员"),
     "review.reopen": _("撤回认定决定，重新决定"),
     "objection.lodge": _("收到公示异议"),
     "objection.resolve": _("处理公示异议"),

@@ -23,6 +23,7 @@ from scenarios.models import Batch
 
 from . import selectors as review_selectors
 from . import services as review_services
+from .deadlines import batch_deadlines
 from .filters import ReviewQueueFilter
 from .models import AssignmentStatus, DecisionProposal, ExpertAssignment
 from .publicity_serializers import PublishInputSerializer
@@ -39,6 +40,8 @@ from .serializers import (
     ExpertReviewSerializer,
     ProposalRejectSerializer,
     PublicListSerializer,
+    RemindLateInputSerializer,
+    RemindLateResultSerializer,
     ReviewAssignSerializer,
     ReviewBatchSerializer,
     ReviewBatchUpdateSerializer,
@@ -48,6 +51,7 @@ from .serializers import (
     ReviewInputSerializer,
     ReviewItemSerializer,
     ReviewRecommendSerializer,
+    StageDeadlineSerializer,
 )
 
 # --- who may call what --------------------------------------------------------------------------
@@ -422,6 +426,26 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self.get_paginated_response(
             DecisionRowSerializer(page, many=True, context=context).data
         )
+
+    @extend_schema(responses=StageDeadlineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deadlines(self, request, pk=None):
+        """The batch's deadlines, stage by stage: how many applications wait at each and
+        whether any is overdue."""
+        page = self.paginate_queryset(batch_deadlines(self.get_object()))
+        return self.get_paginated_response(StageDeadlineSerializer(page, many=True).data)
+
+    @extend_schema(request=RemindLateInputSerializer, responses=RemindLateResultSerializer)
+    @action(detail=True, methods=["post"], url_path="remind-late")
+    def remind_late(self, request, pk=None):
+        """Remind now everyone late at a stage (400 naming ``stage`` when nobody is); recorded
+        in the audit log."""
+        serializer = RemindLateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        n = review_services.deadline_remind_late(
+            batch=self.get_object(), stage=serializer.validated_data["stage"], actor=request.user
+        )
+        return Response({"reminded": n})
 
     @extend_schema(request=PublishInputSerializer, responses=ReviewBatchSerializer)
     @action(detail=True, methods=["post"])

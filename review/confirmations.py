@@ -8,6 +8,7 @@ from portal.selectors import experts
 from scenarios.models import Tier
 
 from . import guards, rules, services
+from .deadlines import late_dues
 from .models import Decision
 from .selectors import waiting_for_experts
 
@@ -234,4 +235,22 @@ def site_visit_submit(actor, visit) -> Confirmation | None:
             _("省级管理员将看到核查报告，并据此作出认定决定。"),
         ),
         action=_("确认提交核查报告"),
+    )
+
+
+def remind_late(actor, batch, stage) -> Confirmation | None:
+    """Whom a reminder by hand reaches; None for anyone but the province or with nobody late
+    at the stage (the button is not offered)."""
+    if not actor.is_province_admin or stage is None or not stage.chased:
+        return None
+    people = {d.user.pk for d in late_dues(batch, stage)}
+    if not people:
+        return None
+    return Confirmation(
+        title=_("提醒“%(batch)s”%(stage)s逾期的人员？") % {"batch": batch, "stage": stage.label},
+        consequences=(
+            _("%(n)s 人将立即收到站内通知和邮件提醒。") % {"n": len(people)},
+            _("本次提醒将记入操作日志。"),
+        ),
+        action=_("确认提醒"),
     )

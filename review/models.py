@@ -198,6 +198,8 @@ class Decision(DecisionTerms):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
+    # An approval's recognition lasts the batch's validity period from the day it is decided.
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -455,3 +457,34 @@ class SiteVisitPhoto(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent: one per person, stage, subject (the batch, or the application whose own
+    deadline it is), deadline and day before it, so that a sweep running again sends none twice
+    and a deadline moved later is reminded of anew."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "scenarios.Batch", on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    stage = models.CharField(_("阶段"), max_length=30)
+    subject = models.CharField(_("对象"), max_length=40)  # "batch:<id>" or "assessment:<id>"
+    due = models.DateField(_("截止日期"))
+    days_before = models.PositiveSmallIntegerField(_("提前天数"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("截止提醒")
+        verbose_name_plural = _("截止提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "stage", "subject", "due", "days_before"],
+                name="uniq_deadline_reminder",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stage} {self.subject} {self.due} -{self.days_before}"

@@ -15,6 +15,7 @@ from portal.selectors import experts
 from scenarios.models import Batch, RubricCriterion, Tier
 
 from .anonymity import identity_visible_to, snapshot_shown
+from .deadlines import assessment_deadline, assignment_overdue
 from .models import (
     TIER_RECOMMENDATIONS,
     AssignmentStatus,
@@ -81,14 +82,40 @@ class RubricCriterionSerializer(serializers.ModelSerializer):
 # --- the review queue: city reviewers and the province admin ------------------------------------
 
 
+class DeadlineSerializer(serializers.Serializer):
+    """The deadline of the stage an application waits at (``review.deadlines``)."""
+
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    due = serializers.DateTimeField()
+    overdue = serializers.BooleanField()
+
+
 class ReviewItemSerializer(serializers.ModelSerializer):
+    """``deadline``: the deadline of the stage it waits at, null when that stage has none."""
+
     enterprise = ReviewEnterpriseSerializer(read_only=True)
     highest_tier = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
-        fields = ("id", "enterprise", "batch", "state", "submitted_at", "highest_tier", "version")
+        fields = (
+            "id",
+            "enterprise",
+            "batch",
+            "state",
+            "submitted_at",
+            "highest_tier",
+            "version",
+            "deadline",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_deadline(self, obj) -> dict | None:
+        deadline = assessment_deadline(obj)
+        return DeadlineSerializer(deadline).data if deadline else None
 
     @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
     def get_highest_tier(self, obj) -> str | None:
@@ -170,6 +197,7 @@ class ReviewDecisionSerializer(FlaggedTermsSerializer):
             "decided_by",
             "confirmed_by",
             "decided_at",
+            "valid_until",
         )
         read_only_fields = fields
 
@@ -406,6 +434,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     batch = serializers.IntegerField(source="assessment.batch_id", read_only=True)
     expert = serializers.CharField(source="expert.username", read_only=True)
     enterprise = serializers.SerializerMethodField()
+    review_deadline = serializers.DateTimeField(
+        source="assessment.batch.review_deadline", read_only=True, allow_null=True
+    )
+    overdue = serializers.SerializerMethodField(help_text=_("评审未提交且已过专家评审截止时间"))
 
     class Meta:
         model = ExpertAssignment
@@ -419,8 +451,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "assigned_at",
             "submitted_at",
             "enterprise",
+            "review_deadline",
+            "overdue",
         )
         read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return assignment_overdue(obj)
 
     @extend_schema_field(ReviewEnterpriseSerializer(allow_null=True))
     def get_enterprise(self, obj) -> dict | None:
@@ -645,9 +682,31 @@ class PublicListRowSerializer(serializers.Serializer):
     city_code = serializers.CharField()
     tier = serializers.ChoiceField(choices=Tier.choices)
     tier_display = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True, help_text=_("认定有效期至"))
 
 
 class PublicListSerializer(serializers.Serializer):
     batch = PublicBatchSerializer()
     publicity = PublicitySerializer(help_text=_("公示期、联系方式和公示状态"))
     results = PublicListRowSerializer(many=True)
+
+
+class StageDeadlineSerializer(serializers.Serializer):
+    """One of a batch's deadlines: ``stage`` is null while no stage is registered for it (then
+    ``waiting`` is null too); ``overdue`` when applications are still waiting after it."""
+
+    field = serializers.CharField()
+    label = serializers.CharField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    stage = serializers.CharField(source="stage.key", allow_null=True, default=None)
+    waiting = serializers.IntegerField(allow_null=True)
+    late = serializers.IntegerField()
+    overdue = serializers.BooleanField()
+
+
+class RemindLateInputSerializer(serializers.Serializer):
+    stage = serializers.CharField(help_text=_("阶段：city | review | decision"))
+
+
+class RemindLateResultSerializer(serializers.Serializer):
+    reminded = serializers.IntegerField(help_text=_("收到提醒的人数"))

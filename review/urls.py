@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     apis,
+    deadline_views,
     expert_views,
     home_views,
     public_views,
@@ -76,6 +77,16 @@ review = [
         name="batch-auto-assign",
     ),
     path("batches/<int:pk>/decisions/", views.batch_decisions, name="batch-decisions"),
+    path(
+        "batches/<int:pk>/deadlines/",
+        deadline_views.batch_deadlines_page,
+        name="batch-deadlines",
+    ),
+    path(
+        "batches/<int:pk>/deadlines/remind/",
+        deadline_views.batch_remind_late,
+        name="batch-remind-late",
+    ),
     path("batches/<int:pk>/publish/", publicity_views.batch_publish, name="batch-publish"),
     path(
         "batches/<int:pk>/objections/",

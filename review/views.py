@@ -18,6 +18,7 @@ from portal.views import apply_validation_error, refusal_status
 from scenarios.models import Batch, Tier
 
 from . import confirmations, rules, services
+from .deadlines import stage_deadlines_among
 from .filters import review_queue_filter
 from .forms import (
     AssignForm,
@@ -116,6 +117,9 @@ def review_queue(request):
             "filter": filters,
             "page": page,
             "showing_default": user.is_city_reviewer and "state" not in request.GET,
+            "deadlines": stage_deadlines_among("city", review_queue_for(user))
+            if user.is_city_reviewer
+            else [],
         },
     )
 

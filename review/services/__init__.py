@@ -3,8 +3,8 @@ batch's settings and rubric (``batches``), expert assignment and declared confli
 (``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
 its confirmation by a second admin (``decisions``), the public list with its 公示 period
 (``publication``), the objections to it (``objections``), the reopening of a decision an
-upheld objection asks (``reopen``) and the site visit after the material review
-(``site_visits``).
+upheld objection asks (``reopen``), the site visit after the material review
+(``site_visits``) and the deadlines' reminders (``reminders``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -57,6 +57,10 @@ from .publication import (
     batch_list_publish,
     batch_list_withdraw,
 )
+from .reminders import (
+    deadline_remind_late,
+    deadline_reminders_send,
+)
 from .reopen import (
     decision_reopen,
 )
@@ -99,6 +103,8 @@ __all__ = [
     "site_visit_problems",
     "site_visit_save",
     "site_visit_submit",
+    "deadline_remind_late",
+    "deadline_reminders_send",
     "objection_emails_sweep",
     "objection_lodge",
     "objection_outcome_email_send",

@@ -118,6 +118,14 @@ BATCH_REVIEW_FIELDS = (
     "decision_confirmation",
     "site_visit",
     "site_visit_tier",
+    "district_deadline",
+    "city_deadline",
+    "formal_check_deadline",
+    "review_deadline",
+    "decision_deadline",
+    "resubmission_days",
+    "reminder_days",
+    "validity_years",
 )
 
 

@@ -555,6 +555,11 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
     },
+    "batch-deadlines": {"GET": Call(web(403, province=200), BATCH)},
+    # nobody late: refused with a message, back to the deadlines tab
+    "batch-remind-late": {
+        "POST": Call(web(403, province=302), BATCH, {"stage": "city", "confirmed": "1"})
+    },
     # nothing approved yet: refused naming the batch
     "batch-publish": {
         "GET": Call(web(403, province=200), BATCH),
@@ -747,6 +752,11 @@ MATRIX: dict[str, dict[str, Call]] = {
     "review-api-batch-experts": {"GET": Call(api(403, province=200), BATCH)},
     "review-api-batch-auto-assign": {"POST": Call(api(403, province=200), BATCH, {})},
     "review-api-batch-decisions": {"GET": Call(api(403, province=200), BATCH)},
+    "review-api-batch-deadlines": {"GET": Call(api(403, province=200), BATCH)},
+    # nobody late at the stage: a field error naming it
+    "review-api-batch-remind-late": {
+        "POST": Call(api(403, province=400), BATCH, {"stage": "city"})
+    },
     # nothing approved yet: a field error
     "review-api-batch-publish": {"POST": Call(api(403, province=400), BATCH, {"publish": True})},
     "review-api-objection-list": {"GET": Call(api(403, province=200))},
