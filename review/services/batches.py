@@ -116,6 +116,7 @@ BATCH_REVIEW_FIELDS = (
     "aggregation",
     "disagreement_threshold",
     "decision_confirmation",
+    "requires_district_step",
 )
 
 
