@@ -67,6 +67,9 @@ def review_queue_filter(*, user, data) -> ReviewQueueFilter:
     queue = review_queue_for(user).order_by("-submitted_at", "-pk")
     filters = ReviewQueueFilter(data, queryset=queue)
     filters.request_user = user
+    if not user.is_local_reviewer:  # the province has no step of its own to wait on
+        state = filters.filters["state"]
+        state.extra["choices"] = [c for c in state.extra["choices"] if c[0] != AWAITING]
     if not user.is_province_admin:
         filters.filters.pop("city")
     return filters

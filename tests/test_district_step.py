@@ -289,6 +289,11 @@ def test_pages_and_api_of_the_district_step(
     login(client, city_reviewer_suzhou)
     html = client.get(detail).content.decode()
     assert "虎丘区" in html and "同意" in html and "推荐至省级" in html
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(city_reviewer_suzhou)}")
+    rounds = api_client.get(f"/api/v1/review/assessments/{a.pk}/").json()["rounds"]
+    assert [(r["reviewer_role"], r["reviewer_district"], r["comment"]) for r in rounds] == [
+        ("district_reviewer", "虎丘区", "同意")
+    ]
     # the API: the district returns what it recommended (withdrawing its recommendation)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(district_reviewer)}")
     listed = api_client.get("/api/v1/review/assessments/").json()
