@@ -54,7 +54,7 @@ def province_batches(limit: int = 5):
         review_batches()
         .filter(list_published_at__isnull=True)
         .annotate(
-            n_submitted=in_state(State.SUBMITTED, State.DISTRICT_RECOMMENDED),
+            n_submitted=in_state(State.SUBMITTED),
             n_awaiting_experts=in_state(State.CITY_RECOMMENDED),
             n_under_review=in_state(State.UNDER_REVIEW),
             n_decided=in_state(State.APPROVED, State.REJECTED),
