@@ -179,6 +179,8 @@ STATICFILES_DIRS = [
 # that checks the user's right to see them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# A site visit's photo (JPG or PNG): large enough for an 8-megapixel photo at full quality.
+SITE_VISIT_PHOTO_MAX_BYTES = env.int("SITE_VISIT_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 
 
 def _iso_dates(name: str) -> frozenset:

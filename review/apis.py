@@ -107,7 +107,7 @@ class ReviewAssessmentViewSet(
         also the experts' assignments, the aggregate of their totals, every submitted review
         in full (scores by criterion, scenario verdicts with their reasons, opinion and
         recommended tier), the decision (with its flags and justification) and a proposal
-        awaiting confirmation."""
+        awaiting confirmation, and the site visit (stage, checks, finding)."""
         assessment = self.get_object()
         user = request.user
         province = user.is_province_admin
@@ -117,6 +117,11 @@ class ReviewAssessmentViewSet(
             "reviews": review_selectors.expert_reviews(assessment) if province else None,
             "decision": review_selectors.decision_of(assessment) if province else None,
             "proposal": review_selectors.pending_proposal(assessment) if province else None,
+            "site_visit": review_selectors.site_visit_report(
+                assessment, review_services.claimed_scenarios(assessment)
+            )
+            if province
+            else None,
         }
         return Response(ReviewDetailSerializer(assessment, context=context).data)
 

@@ -229,3 +229,18 @@ def proposal_confirm(actor, proposal) -> Confirmation | None:
         action=_("确认提议"),
         warnings=_flag_warnings(proposal.flags, proposal.justification),
     )
+
+
+def site_visit_submit(actor, visit) -> Confirmation | None:
+    """The visiting experts' report: final once submitted."""
+    if not rules.can_record_visit(actor, visit):
+        return None
+    return Confirmation(
+        title=_("提交 %(reference)s 的现场核查报告？")
+        % {"reference": visit.assessment.review_reference},
+        consequences=(
+            _("提交后核查记录、照片和核查结论不能再修改，其他核查专家也不能再修改。"),
+            _("省级管理员将看到核查报告，并据此作出认定决定。"),
+        ),
+        action=_("确认提交核查报告"),
+    )

@@ -254,6 +254,45 @@ class ExpertReviewFullSerializer(serializers.Serializer):
     verdicts = ScenarioVerdictSerializer(many=True)
 
 
+class SiteVisitFindingSerializer(serializers.Serializer):
+    """A submitted site visit report's finding (the province reads it beside the experts')."""
+
+    finding = serializers.CharField()
+    finding_display = serializers.CharField(source="get_finding_display")
+    finding_text = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class SiteVisitCheckSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    name = serializers.CharField()
+    result = serializers.CharField(help_text="matches / partly / differs, blank when not checked")
+    notes = serializers.CharField()
+    photos = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, check) -> list[dict]:
+        return [{"id": p.pk, "name": p.name, "caption": p.caption} for p in check.photos]
+
+
+class SiteVisitReportSerializer(serializers.Serializer):
+    """The site visit of one submission, for the province: its stage, who visited, each
+    claimed scenario's check and the finding (null until the report is submitted)."""
+
+    stage = serializers.CharField(allow_null=True)
+    visitors = serializers.SerializerMethodField()
+    checks = SiteVisitCheckSerializer(many=True)
+    finding = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_visitors(self, report) -> list[str]:
+        return [v.get_full_name() or v.username for v in report.visitors]
+
+    @extend_schema_field(SiteVisitFindingSerializer(allow_null=True))
+    def get_finding(self, report) -> dict | None:
+        return SiteVisitFindingSerializer(report.visit).data if report.submitted else None
+
+
 class ReviewDetailSerializer(ReviewItemSerializer):
     """Context: ``summary`` (``review_selectors.ReviewSummary``), ``reviews`` (the experts'
     reviews in full) and ``proposal`` (awaiting confirmation), for the province admin only;
@@ -268,6 +307,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     reviews = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
+    site_visit = serializers.SerializerMethodField()
 
     class Meta(ReviewItemSerializer.Meta):
         fields = (
@@ -281,6 +321,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             "reviews",
             "decision",
             "proposal",
+            "site_visit",
         )
         read_only_fields = fields
 
@@ -321,6 +362,11 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     def get_proposal(self, obj) -> dict | None:
         proposal = self.context.get("proposal")
         return DecisionProposalSerializer(proposal).data if proposal else None
+
+    @extend_schema_field(SiteVisitReportSerializer(allow_null=True))
+    def get_site_visit(self, obj) -> dict | None:
+        report = self.context.get("site_visit")
+        return SiteVisitReportSerializer(report).data if report else None
 
 
 class ReviewCommentSerializer(serializers.Serializer):
@@ -577,6 +623,8 @@ class DecisionRowSerializer(serializers.Serializer):
     recommended = serializers.ListField(child=serializers.CharField())
     computed_tier = serializers.CharField(allow_blank=True)
     decided_tier = serializers.CharField(source="assessment.decided_tier", allow_blank=True)
+    site_visit_stage = serializers.CharField(allow_null=True)
+    site_visit = SiteVisitFindingSerializer(allow_null=True, help_text=_("已提交的现场核查结论"))
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
     reviews = serializers.SerializerMethodField()

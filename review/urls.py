@@ -4,7 +4,16 @@ province's batches, decisions and public list; the review API."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, expert_views, home_views, public_views, publicity_apis, publicity_views, views
+from . import (
+    apis,
+    expert_views,
+    home_views,
+    public_views,
+    publicity_apis,
+    publicity_views,
+    site_visit_views,
+    views,
+)
 
 review = [
     path("", views.review_queue, name="review-queue"),
@@ -13,6 +22,28 @@ review = [
     path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
     path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
     path("assessments/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path(
+        "assessments/<int:pk>/site-visit/assign/",
+        site_visit_views.site_visit_assign,
+        name="site-visit-assign",
+    ),
+    path("site-visits/", site_visit_views.site_visits, name="site-visits"),
+    path("site-visits/<int:pk>/", site_visit_views.site_visit_page, name="site-visit-page"),
+    path(
+        "site-visits/<int:pk>/submit/",
+        site_visit_views.site_visit_submit,
+        name="site-visit-submit",
+    ),
+    path(
+        "site-visits/<int:pk>/photos/",
+        site_visit_views.site_visit_photo_upload,
+        name="site-visit-photo-upload",
+    ),
+    path(
+        "site-visit-photos/<int:pk>/",
+        site_visit_views.site_visit_photo,
+        name="site-visit-photo",
+    ),
     path(
         "proposals/<int:pk>/confirm/",
         views.review_proposal_confirm,

@@ -263,6 +263,18 @@ class DecisionConfirmation(models.TextChoices):
     FLAGGED = "flagged", _("仅被标记的决定须另一位省级管理员确认")
 
 
+class SiteVisitRule(models.TextChoices):
+    """Which applications of a batch get a site visit (现场核查) after the material review."""
+
+    NEVER = "never", _("不安排现场核查")
+    ALL = "all", _("所有申报均须现场核查")
+    FROM_TIER = "from_tier", _("系统计算层级达到指定层级的申报须现场核查")
+
+
+def tier_choices():
+    return Tier.choices  # Tier is defined below Batch
+
+
 class BatchQuerySet(models.QuerySet):
     def open_now(self):
         now = timezone.now()
@@ -326,6 +338,23 @@ class Batch(models.Model):
             "勾选时，申报先由企业所在县（市、区）主管部门推荐或退回，经其推荐后才进入市级审核。"
         ),
     )
+    site_visit = models.CharField(
+        _("现场核查"),
+        max_length=10,
+        choices=SiteVisitRule.choices,
+        default=SiteVisitRule.NEVER,
+        help_text=_(
+            "材料评审完成后由省级管理员指派专家现场核查；须核查的申报在核查报告提交前不能作出认定决定。"
+            "按层级时，以系统计算层级（企业申报时的自评估结果）为准。"
+        ),
+    )
+    site_visit_tier = models.CharField(
+        _("现场核查起始层级"),
+        max_length=10,
+        choices=tier_choices,
+        blank=True,
+        help_text=_("仅在“按层级”时使用：系统计算层级达到该层级（含更高层级）的申报须现场核查。"),
+    )
     direct_enterprises = models.ManyToManyField(
         "portal.Enterprise",
         blank=True,
@@ -369,6 +398,8 @@ class Batch(models.Model):
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("截止时间必须晚于开始时间。")
+        if self.site_visit == SiteVisitRule.FROM_TIER and not self.site_visit_tier:
+            errors["site_visit_tier"] = _("按层级安排现场核查时，请选择起始层级。")
         if self.catalog_version_id and self.catalog_version.is_draft:
             errors["catalog_version"] = _("申报批次只能使用已发布的目录版本。")
         try:

@@ -292,6 +292,8 @@ def settings_data(batch, rows, **changes) -> dict:
         "aggregation": batch.aggregation,
         "disagreement_threshold": batch.disagreement_threshold,
         "decision_confirmation": batch.decision_confirmation,
+        "site_visit": batch.site_visit,
+        "site_visit_tier": batch.site_visit_tier,
         "rubric-TOTAL_FORMS": len(rows),
         "rubric-INITIAL_FORMS": 0,
         "rubric-MIN_NUM_FORMS": 0,

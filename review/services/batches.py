@@ -117,6 +117,8 @@ BATCH_REVIEW_FIELDS = (
     "disagreement_threshold",
     "decision_confirmation",
     "requires_district_step",
+    "site_visit",
+    "site_visit_tier",
 )
 
 

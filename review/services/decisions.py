@@ -128,6 +128,11 @@ def assessment_decide(
             _("该申报已有待确认的认定提议，请先由另一位省级管理员确认或驳回。"),
             code="proposal_pending",
         )
+    if rules.site_visit_pending(assessment):
+        raise StateConflict(
+            _("本批次要求对该申报进行现场核查，核查报告提交前不能作出认定决定。"),
+            code="site_visit_pending",
+        )
     if rules.needs_second_admin(assessment.batch, terms.flags):
         return _proposal_create(assessment, actor, terms, figures or {})
     return _decision_take(assessment, terms, figures or {}, decided_by=actor)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scenarios", "0006_batch_decision_confirmation"),
+        ("scenarios", "0007_batch_site_visit"),
     ]
 
     operations = [
