@@ -37,9 +37,19 @@ def is_district_reviewer_of(actor, assessment) -> bool:
     )
 
 
+def applies_directly(assessment) -> bool:
+    """The batch marks the enterprise as applying to the province directly."""
+    return assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
+
+
 def acts_as_district(actor, assessment) -> bool:
-    """The applicant's district acts on it: only in a batch that requires the district step."""
-    return is_district_reviewer_of(actor, assessment) and assessment.batch.requires_district_step
+    """The applicant's district acts on it: only in a batch that requires the district step,
+    and not for an enterprise that applies to the province directly."""
+    return (
+        is_district_reviewer_of(actor, assessment)
+        and assessment.batch.requires_district_step
+        and not applies_directly(assessment)
+    )
 
 
 def recommendable_states(actor, assessment) -> tuple:
@@ -100,7 +110,7 @@ def can_return(actor, assessment) -> bool:
 def assignable_states(assessment) -> tuple:
     """Recommended by the city, already in review, or submitted by a direct applicant."""
     states = (State.CITY_RECOMMENDED, State.UNDER_REVIEW)
-    if assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists():
+    if applies_directly(assessment):
         states += (State.SUBMITTED,)
     return states
 

@@ -259,6 +259,20 @@ def test_a_district_return_is_answered_on_resubmission_and_goes_to_the_district_
     assert a.recommendations.get().answer == "已按退回意见修改。"
 
 
+def test_an_enterprise_applying_directly_skips_its_district(
+    at_district, district_reviewer, province_admin
+):
+    at_district.batch.direct_enterprises.add(at_district.enterprise)
+    assert not review_queue_filter(user=district_reviewer, data={}).qs.exists()
+    with pytest.raises(PermissionDenied):
+        rs.assessment_recommend(
+            assessment=at_district, actor=district_reviewer, confirm_no_tier=True
+        )
+    from review import rules
+
+    assert rules.can_assign(province_admin, at_district)
+
+
 def test_a_batch_with_the_step_needs_a_district_chosen(stepped, assessment, enterprise_a):
     Enterprise.objects.filter(pk=enterprise_a.pk).update(district=None, district_text="园区")
     assessment.refresh_from_db()

@@ -1,7 +1,7 @@
 """The review's gates and queues: a city reviewer sees its own city's submissions, an expert only
 what is assigned to them, the province everything; and each submission's review rounds."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from evaluation.models import Assessment, State
 from evaluation.selectors import local_reviewer_scope
@@ -33,7 +33,8 @@ def awaiting_local_review(user) -> Q:
     without it and those its districts recommended. Nothing for anyone else."""
     with_step = Q(batch__requires_district_step=True)
     if user.is_district_reviewer:
-        return with_step & Q(state=State.SUBMITTED)
+        direct = Q(enterprise__direct_batches=F("batch"))  # to the province directly
+        return with_step & Q(state=State.SUBMITTED) & ~direct
     if user.is_city_reviewer:
         return (~with_step & Q(state=State.SUBMITTED)) | Q(state=State.DISTRICT_RECOMMENDED)
     return Q(pk__in=[])
