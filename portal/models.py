@@ -474,3 +474,21 @@ class IdentityChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_status_display()}"
+
+    def shown_changes(self) -> list[tuple[str, object, object]]:
+        """Each field asked to change, with its value before and after as read: a division
+        (kept by its code) by its name."""
+        names = dict(
+            District.objects.filter(pk__in=self._district_codes()).values_list("pk", "name")
+        )
+
+        def shown(field, value):
+            return names.get(value, value) if field == "district" else value
+
+        return [
+            (field, shown(field, self.previous.get(field)), shown(field, new))
+            for field, new in self.changes.items()
+        ]
+
+    def _district_codes(self) -> list:
+        return [v for v in (self.previous.get("district"), self.changes.get("district")) if v]

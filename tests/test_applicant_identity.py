@@ -172,6 +172,7 @@ def test_a_change_is_asked_confirmed_and_recorded(
 
     listing = login(client, province_admin).get(reverse("identity-changes"))
     assert f'data-testid="identity-change-{change.pk}"' in listing.content.decode()
+    assert "虎丘区 → <strong>锡山区</strong>" in listing.content.decode()
     refused = client.post(reverse("identity-change-decide", args=[change.pk]), {"approve": "0"})
     assert refused.status_code == 302
     change.refresh_from_db()
