@@ -55,7 +55,7 @@ def _enterprises(n: int) -> list:
                 name=f"{PREFIX}{i}",
                 credit_code=first17 + uscc_check_character(first17),
                 city=rng.choice(City.values),
-                district="开发区",
+                district_text="开发区",
                 industry_code="C3421",
                 industry_type=rng.choice(IndustryType.values),
                 size=rng.choice(SizeClass.values),

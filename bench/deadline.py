@@ -115,7 +115,7 @@ def _profiles(batch, n: int) -> list[dict]:
             defaults={
                 "name": f"截止日基准测试企业{i:02d}",
                 "city": City.SUZHOU,
-                "district": "工业园区",
+                "district_text": "工业园区",
                 "industry_code": "C3421",
                 "industry_type": IndustryType.DISCRETE,
                 "size": SizeClass.MEDIUM,

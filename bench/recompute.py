@@ -71,7 +71,7 @@ def _stored_batch(records, name: str = BENCH_BATCH, prefix: str = "基准测试�
                     name=f"{prefix}{i}",
                     credit_code=first17 + uscc_check_character(first17),
                     city="320500",
-                    district="工业园区",
+                    district_text="工业园区",
                     industry_code="C3421",
                     industry_type=records[i].industry_type,
                     size="medium",

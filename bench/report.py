@@ -59,7 +59,7 @@ def _assessment():
         name="江苏基准测试智能制造股份有限公司",
         credit_code=CREDIT_CODE,
         city=City.SUZHOU,
-        district="苏州工业园区",
+        district_text="苏州工业园区",
         address="苏州工业园区星湖街 1 号",
         industry_code="3311",
         industry_type=IndustryType.DISCRETE,

@@ -38,15 +38,31 @@ from .submission_window import submission_refusal
 from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 
 
+def local_reviewer_scope(user) -> Q | None:
+    """The submissions a district or city reviewer sees, by the applicant's frozen identity:
+    a district its district's; a city its city's, except, in a batch with the district step,
+    those its district has not recommended yet. None for anyone else."""
+    if user.is_city_reviewer:
+        return (
+            Q(applicant_city=user.city)
+            & ~Q(state=State.DRAFT)
+            & ~Q(batch__requires_district_step=True, state=State.SUBMITTED)
+        )
+    if user.is_district_reviewer:
+        return Q(applicant_district_code=user.district_id) & ~Q(state=State.DRAFT)
+    return None
+
+
 def assessments_for(user) -> QuerySet[Assessment]:
-    """An enterprise its own; a city reviewer its city's submitted ones; the province all."""
+    """An enterprise its own; a district or city reviewer its submitted ones
+    (``local_reviewer_scope``); the province all."""
     qs = Assessment.objects.select_related("enterprise", "batch")
     if not user.is_authenticated:
         return qs.none()
     if user.is_province_admin:
         return qs
-    if user.is_city_reviewer:
-        return qs.filter(applicant_city=user.city).exclude(state=State.DRAFT)
+    if (scope := local_reviewer_scope(user)) is not None:
+        return qs.filter(scope)
     if user.is_enterprise_user:
         return qs.filter(enterprise_id=user.enterprise_id)
     return qs.none()
@@ -74,6 +90,9 @@ def submission_problems(assessment: Assessment) -> list[str]:
     problems = []
     if refusal := submission_refusal(assessment):
         problems.append(refusal)
+    if assessment.batch.requires_district_step and not assessment.enterprise.district_id:
+        # its district recommends it first: the district must be one of the divisions
+        problems.append(_("本批次须经县（市、区）推荐，请先在企业信息中选择所在县（市、区）。"))
     implemented = assessment.scenario_answers.filter(
         status=AnswerStatus.IMPLEMENTED
     ).select_related("scenario")

@@ -3,8 +3,6 @@
 import hashlib
 import json
 
-from portal.models import ENTERPRISE_PROFILE_FIELDS
-
 from .models import Assessment
 
 ANSWER_FIELDS = ("status", "description", "systems", "started_on", "completed_on")
@@ -26,7 +24,7 @@ def build_snapshot(assessment: Assessment) -> dict:
         "assessment": assessment.pk,
         "batch": assessment.batch_id,
         "catalog_version": assessment.batch.catalog_version.label,
-        "enterprise": {f: getattr(enterprise, f) for f in ENTERPRISE_PROFILE_FIELDS},
+        "enterprise": enterprise.profile_values(),
         "declarations": assessment.declarations,
         "base_year": assessment.base_year,
         "current_year": assessment.current_year,

@@ -123,24 +123,36 @@ class AuditedAdminMixin:
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("name", "credit_code", "city", "district", "industry_type", "size")
-    list_filter = ("city", "industry_type", "size")
+    list_display = (
+        "name",
+        "credit_code",
+        "city",
+        "district",
+        "district_text",
+        "industry_type",
+        "size",
+    )
+    list_filter = ("city", ("district", admin.EmptyFieldListFilter), "industry_type", "size")
     search_fields = ("name", "credit_code", "industry_code")
+    readonly_fields = ("district_text",)
 
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ("username", "get_full_name", "role", "enterprise", "city", "is_active")
-    list_filter = ("role", "city", "is_active")
+    list_filter = ("role", "city", "district", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "enterprise__name")
     autocomplete_fields = ("enterprise",)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("角色与归属"), {"fields": ("role", "enterprise", "city", "employer", "phone")}),
+        (
+            _("角色与归属"),
+            {"fields": ("role", "enterprise", "city", "district", "employer", "phone")},
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("角色与归属"), {"fields": ("role", "enterprise", "city", "employer")}),
+        (_("角色与归属"), {"fields": ("role", "enterprise", "city", "district", "employer")}),
     )
     actions = ["reset_second_factor"]
 

@@ -42,6 +42,7 @@ AUDIT_ACTION_LABELS = {
     "evidence.remove": _("移除证明材料"),
     "section.assign": _("分配填报任务"),
     "section.unassign": _("收回填报任务"),
+    "review.district_recommend": _("县（市、区）推荐至设区市"),
     "review.recommend": _("市级推荐至省级"),
     "review.return": _("退回修改"),
     "review.assign": _("分配评审专家"),

@@ -27,12 +27,14 @@ def navigation(request):
             items.append(
                 (_("成员管理"), reverse("member-list", args=[user.enterprise_id]), "bi-people")
             )
-        if user.is_city_reviewer or user.is_province_admin:
+        if user.is_local_reviewer or user.is_province_admin:
             items.append((_("审核"), reverse("review-queue"), "bi-inboxes"))
+        if user.is_city_reviewer or user.is_province_admin:
             items.append((_("统计看板"), reverse("dashboard"), "bi-graph-up"))
         if user.is_province_admin:
             items.append((_("评审批次"), reverse("review-batches"), "bi-collection"))
             items.append((_("信息变更"), reverse("identity-changes"), "bi-arrow-left-right"))
+            items.append((_("区县核对"), reverse("districts-unmatched"), "bi-geo-alt"))
         if user.is_expert:
             items.append((_("评审任务"), reverse("expert-assignments"), "bi-clipboard-check"))
             items.append((_("现场核查"), reverse("site-visits"), "bi-geo-alt"))

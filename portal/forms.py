@@ -4,7 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .identity import IDENTITY_FIELDS
-from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, ApiToken, Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, ENTERPRISE_ROLES, ApiToken, District, Enterprise
+
+
+def districts_of_city(form: forms.BaseForm, instance=None) -> None:
+    """The district is chosen among the divisions of the city the form holds (as posted, else
+    as stored): another city's is refused naming the field. A district typed as text before it
+    was a choice, not matched to a division, is shown to be chosen again."""
+    field = form.fields["district"]
+    city = form.data.get(form.add_prefix("city")) if form.is_bound else None
+    city = city or form.initial.get("city") or getattr(instance, "city", None)
+    field.queryset = District.objects.filter(city=city or "")
+    field.empty_label = _("请选择县（市、区）")
+    if instance is not None and instance.pk and not instance.district_id and instance.district_text:
+        field.help_text = _("原填写为“%(text)s”，未能对应到行政区划，请重新选择。") % {
+            "text": instance.district_text
+        }
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -14,6 +29,10 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts_of_city(self, self.instance)
 
     def loaded_values(self) -> dict | None:
         try:
@@ -75,6 +94,7 @@ class IdentityChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = forms.fields_for_model(Enterprise, fields=IDENTITY_FIELDS)
         self.fields = {**fields, "reason": self.fields["reason"]}
+        districts_of_city(self)
 
 
 class IdentityDecisionForm(forms.Form):

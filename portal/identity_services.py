@@ -3,7 +3,7 @@ enterprise's admin asks for a change, the province confirms it (the profile chan
 it; each step audited and notified."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,11 @@ def _confirmed_copy(enterprise: Enterprise, changes: dict) -> Enterprise:
     the identity lock set aside: a confirmed change is the way past it."""
     changed = Enterprise.objects.get(pk=enterprise.pk)
     for field, value in changes.items():
-        setattr(changed, field, value)
+        # a division as chosen, or by its code as a request keeps it
+        name = (
+            field if isinstance(value, models.Model) else Enterprise._meta.get_field(field).attname
+        )
+        setattr(changed, name, value)
     changed._identity_change_confirmed = True
     changed.full_clean()
     return changed
@@ -56,10 +60,11 @@ def identity_change_request(
     if errors:
         raise ValidationError(errors)
     changed = _confirmed_copy(enterprise, changes)
-    changes = {f: getattr(changed, f) for f in changes}  # as stored (credit code upper-case)
+    # as stored (credit code upper-case, a division by its code)
+    changes = {f: changed.serializable_value(f) for f in changes}
     change = IdentityChangeRequest.objects.create(
         enterprise=enterprise,
-        previous={f: getattr(enterprise, f) for f in changes},
+        previous={f: enterprise.serializable_value(f) for f in changes},
         changes=changes,
         reason=reason,
         requested_by=actor,
@@ -100,7 +105,7 @@ def identity_change_decide(
     if not approve and not note:
         raise ValidationError({"note": _("不同意时请填写理由。")})
     enterprise = Enterprise.objects.select_for_update().get(pk=change.enterprise_id)
-    before = {f: getattr(enterprise, f) for f in change.changes}
+    before = {f: enterprise.serializable_value(f) for f in change.changes}
     if approve:
         enterprise = _confirmed_copy(enterprise, change.changes)
         enterprise.save()

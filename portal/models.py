@@ -35,6 +35,29 @@ class City(models.TextChoices):
     SUQIAN = "321300", _("宿迁市")
 
 
+class District(models.Model):
+    """A county-level division (区、县、县级市) of one of the 13 cities, by its GB/T 2260 code
+    (the reference list ``fixtures/districts.json``, loaded by a migration)."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("市辖区")
+        COUNTY = "county", _("县")
+        COUNTY_CITY = "county_city", _("县级市")
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=30)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    city = models.CharField(_("所属设区市"), max_length=6, choices=City.choices, db_index=True)
+
+    class Meta:
+        verbose_name = _("县（市、区）")
+        verbose_name_plural = _("县（市、区）")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class IndustryType(models.TextChoices):
     DISCRETE = "discrete", _("离散型")
     PROCESS = "process", _("流程型")
@@ -51,6 +74,7 @@ class SizeClass(models.TextChoices):
 class Role(models.TextChoices):
     ENTERPRISE_ADMIN = "enterprise_admin", _("企业管理员")
     ENTERPRISE_MEMBER = "enterprise_member", _("企业成员")
+    DISTRICT_REVIEWER = "district_reviewer", _("县（市、区）主管部门")
     CITY_REVIEWER = "city_reviewer", _("市级主管部门")
     EXPERT = "expert", _("省级评审专家")
     PROVINCE_ADMIN = "province_admin", _("省级管理员")
@@ -82,7 +106,20 @@ class Enterprise(models.Model):
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
     city = models.CharField(_("所在设区市"), max_length=6, choices=City.choices, db_index=True)
-    district = models.CharField(_("所在县（市、区）"), max_length=50)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("所在县（市、区）"),
+        on_delete=models.PROTECT,
+        null=True,  # only an enterprise whose district typed as text matched no division
+        related_name="enterprises",
+    )
+    district_text = models.CharField(
+        _("原填报的县（市、区）"),
+        max_length=50,
+        blank=True,
+        editable=False,
+        help_text=_("所在县（市、区）改为从行政区划中选择之前填写的文字，未能对应到区划的待改正。"),
+    )
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     industry_code = models.CharField(
         _("国民经济行业代码"),
@@ -115,16 +152,39 @@ class Enterprise(models.Model):
         self.credit_code = (self.credit_code or "").strip().upper()
         self.industry_code = (self.industry_code or "").strip().upper()
 
+    def profile_values(self) -> dict:
+        """The profile as text, as a snapshot or an export keeps it: the district by its name
+        (and its code, none for a text not matched to a division yet)."""
+        values = {f: getattr(self, f) for f in ENTERPRISE_PROFILE_FIELDS}
+        return values | {"district": self.district_name, "district_code": self.district_id or ""}
+
+    @property
+    def district_name(self) -> str:
+        """The division's name, or the text typed before it was a choice (not matched yet)."""
+        return self.district.name if self.district_id else self.district_text
+
     def clean(self):
-        """The identity may not change while a submission of it is in review
-        (``portal.identity``): the profile page, the API and the admin site all come here."""
+        """The district lies in the city; the identity may not change while a submission of it
+        is in review (``portal.identity``): the profile page, the API and the admin site all
+        come here."""
         from .identity import LOCKED_MESSAGE, identity_changes, identity_lock_reason
 
         self._normalise_codes()  # a code typed in lower case is not a change
+        if self.district_id and self.city and self.district.city != self.city:
+            raise ValidationError(
+                {
+                    "district": _("“%(district)s”不属于%(city)s，请选择%(city)s的县（市、区）。")
+                    % {"district": self.district.name, "city": City(self.city).label}
+                }
+            )
         if self.pk is None or getattr(self, "_identity_change_confirmed", False):
             return
         stored = type(self).objects.filter(pk=self.pk).first()
         changed = identity_changes(self, stored) if stored else {}
+        if stored and stored.district_id is None:
+            # a district typed as text that matched no division is chosen: a correction (the
+            # submission keeps the district it was submitted with), not a change of identity
+            changed.pop("district", None)
         reason = identity_lock_reason(self) if changed else None
         if reason:
             raise ValidationError(
@@ -159,6 +219,15 @@ class User(AbstractUser):
         blank=True,
         help_text=_("市级主管部门负责的设区市；评审专家所在的设区市（用于同市回避）。"),
     )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("负责县（市、区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("县（市、区）主管部门负责的县（市、区）。"),
+    )
     employer = models.CharField(
         _("工作单位"), max_length=200, blank=True, help_text=_("评审专家的工作单位，用于回避。")
     )
@@ -181,6 +250,15 @@ class User(AbstractUser):
     @property
     def is_city_reviewer(self) -> bool:
         return self.role == Role.CITY_REVIEWER and bool(self.city)
+
+    @property
+    def is_district_reviewer(self) -> bool:
+        return self.role == Role.DISTRICT_REVIEWER and self.district_id is not None
+
+    @property
+    def is_local_reviewer(self) -> bool:
+        """A reviewer of a city or of a district: reads and acts on the review's queue."""
+        return self.is_city_reviewer or self.is_district_reviewer
 
     @property
     def is_expert(self) -> bool:
@@ -396,3 +474,21 @@ class IdentityChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_status_display()}"
+
+    def shown_changes(self) -> list[tuple[str, object, object]]:
+        """Each field asked to change, with its value before and after as read: a division
+        (kept by its code) by its name."""
+        names = dict(
+            District.objects.filter(pk__in=self._district_codes()).values_list("pk", "name")
+        )
+
+        def shown(field, value):
+            return names.get(value, value) if field == "district" else value
+
+        return [
+            (field, shown(field, self.previous.get(field)), shown(field, new))
+            for field, new in self.changes.items()
+        ]
+
+    def _district_codes(self) -> list:
+        return [v for v in (self.previous.get("district"), self.changes.get("district")) if v]

@@ -27,9 +27,17 @@ def enterprises_for(user) -> QuerySet[Enterprise]:
         return Enterprise.objects.all()
     if user.is_city_reviewer:
         return Enterprise.objects.filter(city=user.city)
+    if user.is_district_reviewer:
+        return Enterprise.objects.filter(district_id=user.district_id)
     if user.is_enterprise_user:
         return Enterprise.objects.filter(pk=user.enterprise_id)
     return Enterprise.objects.none()
+
+
+def enterprises_without_district() -> QuerySet[Enterprise]:
+    """Enterprises whose district matched no division when it became a choice (the text typed
+    is kept in ``district_text``), by city: the province corrects them."""
+    return Enterprise.objects.filter(district__isnull=True).order_by("city", "name", "pk")
 
 
 def enterprise_members(*, enterprise: Enterprise) -> QuerySet[User]:
@@ -101,6 +109,14 @@ def city_reviewers(city: str) -> QuerySet[User]:
     return User.objects.filter(role=Role.CITY_REVIEWER, city=city, is_active=True)
 
 
+def district_reviewers(district_code: str) -> QuerySet[User]:
+    if not district_code:
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.DISTRICT_REVIEWER, district_id=district_code, is_active=True
+    )
+
+
 def province_admins() -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(
         Q(role=Role.PROVINCE_ADMIN) | Q(is_superuser=True)
@@ -145,6 +161,4 @@ def identity_changes_for_review() -> QuerySet[IdentityChangeRequest]:
     pending = IdentityChangeRequest.Status.PENDING
     return IdentityChangeRequest.objects.select_related(
         "enterprise", "requested_by", "decided_by"
-    ).order_by(
-        Case(When(status=pending, then=0), default=1), "-requested_at", "-pk"
-    )[:200]
+    ).order_by(Case(When(status=pending, then=0), default=1), "-requested_at", "-pk")[:200]

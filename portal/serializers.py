@@ -2,16 +2,26 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import ENTERPRISE_PROFILE_FIELDS, ApiToken, Enterprise
+from .models import ENTERPRISE_PROFILE_FIELDS, ApiToken, District, Enterprise
 from .tokens import DEFAULT_TOKEN_NAME
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     city_name = serializers.CharField(source="get_city_display", read_only=True)
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(),
+        allow_null=False,
+        help_text=_("所在县（市、区）的行政区划代码（GB/T 2260，如 320506），须属于所在设区市"),
+    )
+    district_name = serializers.CharField(read_only=True)
+    district_text = serializers.CharField(
+        read_only=True,
+        help_text=_("改为从行政区划中选择之前填写的文字（未能对应到区划时待改正）"),
+    )
 
     class Meta:
         model = Enterprise
-        fields = ("id", *ENTERPRISE_PROFILE_FIELDS, "city_name")
+        fields = ("id", *ENTERPRISE_PROFILE_FIELDS, "city_name", "district_name", "district_text")
         read_only_fields = ("id",)
 
 

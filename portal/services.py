@@ -19,6 +19,7 @@ from .exceptions import EditConflict
 from .models import (
     ENTERPRISE_PROFILE_FIELDS,
     AuditLog,
+    District,
     Enterprise,
     Invitation,
     Notification,
@@ -58,6 +59,9 @@ def audit_log_record(
 
 
 def _as_loaded(value) -> str:
+    """As a form posts it: a division by its code."""
+    if isinstance(value, District):
+        value = value.pk
     return "" if value is None else str(value)
 
 
@@ -122,6 +126,8 @@ def enterprise_update(
         raise PermissionDenied(_("只有本企业管理员可以修改企业信息。"))
     # locked, so that a submission freezing this profile meanwhile is seen by the identity lock
     stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if isinstance(data.get("district"), str):  # by its code, as a form or a script sends it
+        data = {**data, "district": District.objects.filter(pk=data["district"]).first()}
     if loaded is not None:
         data = _profile_merged(stored, data, loaded)
     changed = {}

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role
 
-OFFICIAL_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.EXPERT)
+OFFICIAL_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.DISTRICT_REVIEWER, Role.EXPERT)
 
 # What a signed-in session may still owe before any page.
 VERIFY = "verify"

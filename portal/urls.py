@@ -21,6 +21,7 @@ urlpatterns = [
         name="identity-change-request",
     ),
     path("identity-changes/", views.identity_changes, name="identity-changes"),
+    path("districts/unmatched/", views.districts_unmatched, name="districts-unmatched"),
     path(
         "identity-changes/<int:pk>/decide/",
         views.identity_change_decide,

@@ -319,6 +319,20 @@ def identity_change_request(request, pk):
 
 @login_required
 @require_GET
+def districts_unmatched(request):
+    """The province's list of enterprises whose district, typed as text before it was a
+    choice, matched no division: each to be chosen on its profile page."""
+    if not request.user.is_province_admin:
+        raise PermissionDenied
+    return render(
+        request,
+        "portal/districts_unmatched.html",
+        {"enterprises": selectors.enterprises_without_district()},
+    )
+
+
+@login_required
+@require_GET
 def identity_changes(request):
     """The province's list of identity change requests, the pending ones first."""
     if not request.user.is_province_admin:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import Assessment, State
 from evaluation.selectors import assessments_for, evidence_for
 from evaluation.snapshot import ANSWER_FIELDS
-from portal.models import ENTERPRISE_PROFILE_FIELDS, Enterprise, Notification
+from portal.models import Enterprise, Notification
 from portal.selectors import audit_log_for, enterprise_members, user_administers_enterprise
 from portal.services import audit_log_record
 from review.selectors import decision_of, returned_comments
@@ -223,7 +223,7 @@ def _write_archive(out, enterprise: Enterprise, viewer) -> None:
         members = enterprise_members(enterprise=enterprise).values(*MEMBER_FIELDS)
         _write_json(archive, "enterprise.json", {
             "id": enterprise.pk,
-            **{f: getattr(enterprise, f) for f in ENTERPRISE_PROFILE_FIELDS},
+            **enterprise.profile_values(),
             "created_at": enterprise.created_at,
         })  # fmt: skip
         _write_json(archive, "members.json", list(members))

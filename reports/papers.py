@@ -27,9 +27,9 @@ from scenarios.models import Batch
 from .export_selectors import batch_summary_frame
 from .pdf import RenderedPdf, html_to_pdf
 
-# States in which an application has not been recommended (again) by its authority: being
-# drafted, awaiting the authority, or returned to the enterprise.
-NOT_RECOMMENDED = (State.DRAFT, State.SUBMITTED, State.RETURNED)
+# States in which an application has not been recommended (again) by its city: being drafted,
+# awaiting its district or city, or returned to the enterprise.
+NOT_RECOMMENDED = (State.DRAFT, State.SUBMITTED, State.DISTRICT_RECOMMENDED, State.RETURNED)
 
 
 @dataclass(frozen=True)

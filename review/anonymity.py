@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from .models import SiteVisitor
 
 # What names the applicant in a frozen snapshot's profile, and who signed its declarations.
-IDENTITY_FIELDS = ("name", "credit_code", "district", "address", "contact_name", "contact_phone")
+IDENTITY_FIELDS = (
+    "name",
+    "credit_code",
+    "district",
+    "district_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+)
 SIGNER_FIELDS = ("signer", "by")
 
 

@@ -58,11 +58,11 @@ from .serializers import (
 
 
 class IsReviewer(BasePermission):
-    message = _("只有市级主管部门或省级管理员可以访问评审接口。")
+    message = _("只有县（市、区）、设区市主管部门或省级管理员可以访问评审接口。")
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user.is_authenticated and (user.is_city_reviewer or user.is_province_admin))
+        return bool(user.is_authenticated and (user.is_local_reviewer or user.is_province_admin))
 
 
 class IsExpertOrProvinceAdmin(BasePermission):

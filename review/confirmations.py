@@ -17,15 +17,24 @@ def recommend(actor, assessment) -> Confirmation | None:
     """None where the actor may not recommend: the service's refusal answers, not a question."""
     if not rules.can_recommend(actor, assessment):
         return None
+    by_district = rules.acts_as_district(actor, assessment)
     warnings = ()
     if rules.reaches_no_tier(assessment):
-        warnings = (_("该申报的自评估未达到任何层级（系统计算层级：未达到），仍推荐至省级？"),)
+        warnings = (
+            _("该申报的自评估未达到任何层级（系统计算层级：未达到），仍推荐至设区市？")
+            if by_district
+            else _("该申报的自评估未达到任何层级（系统计算层级：未达到），仍推荐至省级？"),
+        )
+    name = {"name": assessment.applicant_name}
+    if by_district:
+        title = _("推荐“%(name)s”至设区市？") % name
+        onwards = _("申报将提交设区市审核，县（市、区）不能再修改推荐意见。")
+    else:
+        title = _("推荐“%(name)s”至省级？") % name
+        onwards = _("申报将提交省级评审，市级不能再修改推荐意见。")
     return Confirmation(
-        title=_("推荐“%(name)s”至省级？") % {"name": assessment.applicant_name},
-        consequences=(
-            _("申报将提交省级评审，市级不能再修改推荐意见。"),
-            _("企业将收到推荐通知。"),
-        ),
+        title=title,
+        consequences=(onwards, _("企业将收到推荐通知。")),
         action=_("确认推荐"),
         warnings=warnings,
     )

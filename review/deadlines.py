@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import EDITABLE_STATES, Assessment, State
 from evaluation.submission_window import submission_due
-from portal.selectors import city_reviewers, enterprise_users, province_admins
+from portal.selectors import city_reviewers, district_reviewers, enterprise_users, province_admins
 from scenarios.models import STAGE_DEADLINE_FIELDS, Batch, day_list
 
 from .models import AssignmentStatus, Decision, ExpertAssignment
@@ -145,10 +145,34 @@ def _not_direct(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return qs.exclude(Exists(direct))
 
 
+def _at_district(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Submissions of a batch that asks its districts first, still with their district."""
+    return _not_direct(qs).filter(state=State.SUBMITTED, batch__requires_district_step=True)
+
+
+def _at_city(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Submissions the city is to recommend: as submitted, or once the district recommended
+    them in a batch with the district step."""
+    step = Q(batch__requires_district_step=True)
+    return _not_direct(qs).filter(
+        (step & Q(state=State.DISTRICT_RECOMMENDED)) | (~step & Q(state=State.SUBMITTED))
+    )
+
+
+def _district_dues(batch: Batch) -> Iterable[Due]:
+    waiting = STAGES["district"].waiting(batch)
+    districts = Counter(waiting.values_list("applicant_district_code", flat=True))
+    url = f"{reverse('review-queue')}?batch={batch.pk}&state={State.SUBMITTED}"
+    for code, n in districts.items():
+        for user in district_reviewers(code):
+            yield Due(user, f"batch:{batch.pk}", batch.district_deadline, url, n)
+
+
 def _city_dues(batch: Batch) -> Iterable[Due]:
     waiting = STAGES["city"].waiting(batch)
     cities = Counter(waiting.values_list("applicant_city", flat=True))
-    url = f"{reverse('review-queue')}?batch={batch.pk}&state={State.SUBMITTED}"
+    state = State.DISTRICT_RECOMMENDED if batch.requires_district_step else State.SUBMITTED
+    url = f"{reverse('review-queue')}?batch={batch.pk}&state={state}"
     for city, n in cities.items():
         for user in city_reviewers(city):
             yield Due(user, f"batch:{batch.pk}", batch.city_deadline, url, n)
@@ -213,10 +237,20 @@ stage_register(
 )
 stage_register(
     Stage(
+        "district",
+        _("县（市、区）推荐"),
+        states=(State.SUBMITTED,),
+        narrow=_at_district,
+        dues=_district_dues,
+        field="district_deadline",
+    )
+)
+stage_register(
+    Stage(
         "city",
         _("市级推荐"),
-        states=(State.SUBMITTED,),
-        narrow=_not_direct,
+        states=(State.SUBMITTED, State.DISTRICT_RECOMMENDED),
+        narrow=_at_city,
         dues=_city_dues,
         field="city_deadline",
     )

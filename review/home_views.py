@@ -18,9 +18,9 @@ def home(request):
         context["enterprise"] = user.enterprise
         context["assessments"] = assessments_for(user).order_by("-batch__year")
         context["batches_to_start"] = assessments_to_start(user)
-    if user.is_city_reviewer or user.is_province_admin:
+    if user.is_local_reviewer or user.is_province_admin:
         context["enterprises"] = enterprises_for(user)
-    if user.is_city_reviewer:
+    if user.is_local_reviewer:
         context["city_summary"] = review_selectors.city_summary(user)
     if user.is_province_admin:
         context["review_batches"] = review_selectors.province_batches()

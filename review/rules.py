@@ -16,27 +16,83 @@ from .models import (
     SiteVisit,
 )
 
-RECOMMENDABLE = (State.SUBMITTED,)
-RETURNABLE = (State.SUBMITTED, State.CITY_RECOMMENDED)
+RECOMMENDABLE = (State.SUBMITTED, State.DISTRICT_RECOMMENDED)
+RETURNABLE = (State.SUBMITTED, State.DISTRICT_RECOMMENDED, State.CITY_RECOMMENDED)
 DECIDABLE = (State.UNDER_REVIEW,)
+# What the district may still return: before the city recommended (its own recommendation
+# withdrawn, as the city withdraws its own before expert review).
+DISTRICT_RETURNABLE = (State.SUBMITTED, State.DISTRICT_RECOMMENDED)
 
 
 def is_city_reviewer_of(actor, assessment) -> bool:
     return actor.is_city_reviewer and actor.city == assessment.applicant_city
 
 
+def is_district_reviewer_of(actor, assessment) -> bool:
+    """The reviewer of the district the applicant applied from (its frozen district)."""
+    return (
+        actor.is_district_reviewer
+        and bool(assessment.applicant_district_code)
+        and actor.district_id == assessment.applicant_district_code
+    )
+
+
+def applies_directly(assessment) -> bool:
+    """The batch marks the enterprise as applying to the province directly."""
+    return assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
+
+
+def acts_as_district(actor, assessment) -> bool:
+    """The applicant's district acts on it: only in a batch that requires the district step,
+    and not for an enterprise that applies to the province directly."""
+    return (
+        is_district_reviewer_of(actor, assessment)
+        and assessment.batch.requires_district_step
+        and not applies_directly(assessment)
+    )
+
+
+def recommendable_states(actor, assessment) -> tuple:
+    """A district recommends a submission; the city one its district recommended, or, in a
+    batch without the district step, one submitted (and one a district recommended before the
+    batch dropped the step)."""
+    if acts_as_district(actor, assessment):
+        return (State.SUBMITTED,)
+    if assessment.batch.requires_district_step:
+        return (State.DISTRICT_RECOMMENDED,)
+    return RECOMMENDABLE
+
+
+def returnable_states(actor, assessment) -> tuple:
+    return DISTRICT_RETURNABLE if acts_as_district(actor, assessment) else RETURNABLE
+
+
+def recommended_state(actor, assessment) -> str:
+    """The state a recommendation by ``actor`` leads to."""
+    if acts_as_district(actor, assessment):
+        return State.DISTRICT_RECOMMENDED
+    return State.CITY_RECOMMENDED
+
+
 def may_recommend(actor, assessment) -> bool:
-    """The applicant's city recommends."""
-    return is_city_reviewer_of(actor, assessment)
+    """The applicant's city recommends; in a batch with the district step, its district first."""
+    return is_city_reviewer_of(actor, assessment) or acts_as_district(actor, assessment)
 
 
 def may_return(actor, assessment) -> bool:
-    """The applicant's city, or the province, returns."""
-    return is_city_reviewer_of(actor, assessment) or actor.is_province_admin
+    """The applicant's city, its district (in a batch with the district step), or the province
+    returns."""
+    return (
+        is_city_reviewer_of(actor, assessment)
+        or acts_as_district(actor, assessment)
+        or actor.is_province_admin
+    )
 
 
 def can_recommend(actor, assessment) -> bool:
-    return may_recommend(actor, assessment) and assessment.state in RECOMMENDABLE
+    return may_recommend(actor, assessment) and assessment.state in recommendable_states(
+        actor, assessment
+    )
 
 
 def reaches_no_tier(assessment) -> bool:
@@ -46,13 +102,15 @@ def reaches_no_tier(assessment) -> bool:
 
 
 def can_return(actor, assessment) -> bool:
-    return may_return(actor, assessment) and assessment.state in RETURNABLE
+    return may_return(actor, assessment) and assessment.state in returnable_states(
+        actor, assessment
+    )
 
 
 def assignable_states(assessment) -> tuple:
     """Recommended by the city, already in review, or submitted by a direct applicant."""
     states = (State.CITY_RECOMMENDED, State.UNDER_REVIEW)
-    if assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists():
+    if applies_directly(assessment):
         states += (State.SUBMITTED,)
     return states
 

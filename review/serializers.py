@@ -125,13 +125,29 @@ class ReviewItemSerializer(serializers.ModelSerializer):
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username")
+    reviewer_role = serializers.CharField(source="reviewer.role")
+    reviewer_district = serializers.CharField(
+        source="reviewer.district.name",
+        allow_null=True,
+        help_text=_("县（市、区）主管部门的县（市、区）；其他审核人为空"),
+    )
     answer = serializers.CharField(
         read_only=True, help_text=_("企业重新提交时对退回意见的答复（退回的轮次）")
     )
 
     class Meta:
         model = Recommendation
-        fields = ("id", "outcome", "comment", "reviewer", "created_at", "answer", "answered_at")
+        fields = (
+            "id",
+            "outcome",
+            "comment",
+            "reviewer",
+            "reviewer_role",
+            "reviewer_district",
+            "created_at",
+            "answer",
+            "answered_at",
+        )
         read_only_fields = fields
 
 

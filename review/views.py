@@ -69,8 +69,8 @@ ACTION_FLAGS = {
 
 
 def require_reviewer(user) -> None:
-    if not (user.is_city_reviewer or user.is_province_admin):
-        raise PermissionDenied(_("只有市级主管部门和省级管理员可以查看评审任务。"))
+    if not (user.is_local_reviewer or user.is_province_admin):
+        raise PermissionDenied(_("只有县（市、区）、设区市主管部门和省级管理员可以查看评审任务。"))
 
 
 def require_province(user) -> None:
@@ -116,9 +116,11 @@ def review_queue(request):
         {
             "filter": filters,
             "page": page,
-            "showing_default": user.is_city_reviewer and "state" not in request.GET,
-            "deadlines": stage_deadlines_among("city", review_queue_for(user))
-            if user.is_city_reviewer
+            "showing_default": user.is_local_reviewer and "state" not in request.GET,
+            "deadlines": stage_deadlines_among(
+                "district" if user.is_district_reviewer else "city", review_queue_for(user)
+            )
+            if user.is_local_reviewer
             else [],
         },
     )
@@ -217,6 +219,7 @@ def _render_detail(
         "recommend_confirmation": confirmations.recommend(request.user, assessment),
         "return_confirmation": confirmations.return_to_applicant(request.user, assessment),
         "can_return": rules.can_return(user, assessment),
+        "acts_as_district": rules.acts_as_district(user, assessment),
         "recommend_form": bound.get("recommend") or CommentForm(auto_id="recommend_%s"),
         "return_form": bound.get("return") or ReturnForm(auto_id="return_%s"),
         "error": error,

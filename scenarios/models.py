@@ -392,6 +392,13 @@ class Batch(models.Model):
             "被标记的决定：认定层级高于系统计算层级，或与多数专家的建议不一致。"
         ),
     )
+    requires_district_step = models.BooleanField(
+        _("须经县（市、区）推荐"),
+        default=False,
+        help_text=_(
+            "勾选时，申报先由企业所在县（市、区）主管部门推荐或退回，经其推荐后才进入市级审核。"
+        ),
+    )
     site_visit = models.CharField(
         _("现场核查"),
         max_length=10,

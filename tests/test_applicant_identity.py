@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def profile_of(enterprise, **changes) -> dict:
     from portal.models import ENTERPRISE_PROFILE_FIELDS
 
-    return {f: getattr(enterprise, f) for f in ENTERPRISE_PROFILE_FIELDS} | changes
+    return {f: enterprise.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS} | changes
 
 
 # --- the lock, channel by channel -----------------------------------------------------------
@@ -32,11 +32,11 @@ def test_the_profile_page_refuses_a_new_city_while_in_review_naming_the_field(
 ):
     response = login(client, admin_a).post(
         reverse("enterprise-edit", args=[enterprise_a.pk]),
-        profile_of(enterprise_a, city=City.NANJING),
+        profile_of(enterprise_a, city=City.NANJING, district="320102"),  # a move: a new district
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert list(errors) == ["city"]
+    assert set(errors) == {"city", "district"}
     assert "审核" in errors["city"][0] and "所在设区市" in errors["city"][0]
     enterprise_a.refresh_from_db()
     assert enterprise_a.city == City.SUZHOU
@@ -154,11 +154,14 @@ def test_a_change_is_asked_confirmed_and_recorded(
     assert 'data-testid="identity-change-link"' in page.content.decode()
     response = client.post(
         reverse("identity-change-request", args=[enterprise_a.pk]),
-        profile_of(enterprise_a, city=City.WUXI, reason="迁址至无锡，已完成工商变更登记"),
+        profile_of(
+            enterprise_a, city=City.WUXI, district="320205", reason="迁址至无锡，已完成工商变更登记"
+        ),
     )
     assert response.status_code == 302
     change = IdentityChangeRequest.objects.get()
-    assert change.changes == {"city": City.WUXI} and change.previous == {"city": City.SUZHOU}
+    assert change.changes == {"city": City.WUXI, "district": "320205"}
+    assert change.previous == {"city": City.SUZHOU, "district": "320505"}
     assert Notification.objects.filter(kind="enterprise.identity_request").exists()
     # a second request waits for the first
     again = client.post(
@@ -169,6 +172,7 @@ def test_a_change_is_asked_confirmed_and_recorded(
 
     listing = login(client, province_admin).get(reverse("identity-changes"))
     assert f'data-testid="identity-change-{change.pk}"' in listing.content.decode()
+    assert "虎丘区 → <strong>锡山区</strong>" in listing.content.decode()
     refused = client.post(reverse("identity-change-decide", args=[change.pk]), {"approve": "0"})
     assert refused.status_code == 302
     change.refresh_from_db()
@@ -176,11 +180,16 @@ def test_a_change_is_asked_confirmed_and_recorded(
     client.post(reverse("identity-change-decide", args=[change.pk]), {"approve": "1"})
     change.refresh_from_db()
     assert change.status == "approved" and change.decided_by == province_admin
-    assert Enterprise.objects.get(pk=enterprise_a.pk).city == City.WUXI
-    assert Assessment.objects.get(pk=submitted.pk).applicant_city == City.SUZHOU
+    moved = Enterprise.objects.get(pk=enterprise_a.pk)
+    assert (moved.city, moved.district.name) == (City.WUXI, "锡山区")
+    frozen = Assessment.objects.get(pk=submitted.pk)
+    assert (frozen.applicant_city, frozen.applicant_district_code) == (City.SUZHOU, "320505")
     entry = AuditLog.objects.get(action="enterprise.identity_confirm")
     assert entry.actor == province_admin
-    assert entry.data["changed"] == {"city": [City.SUZHOU, City.WUXI]}
+    assert entry.data["changed"] == {
+        "city": [City.SUZHOU, City.WUXI],
+        "district": ["320505", "320205"],
+    }
 
 
 def test_a_request_is_refused_without_a_lock_or_a_change_or_a_reason(

@@ -135,10 +135,11 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 9 + 30 and counts[1] == 2 + 30 and counts[3] == 45
+    assert counts[0] == 10 + 30 and counts[1] == 2 + 30 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
+    assert User.objects.get(username="district_a").district == ent_a.enterprise.district
     assert User.objects.get(username="province_admin").is_staff
     assert Batch.objects.open_now().count() == 1
     assert User.objects.get(username="ent_b").enterprise.city != ent_a.enterprise.city
@@ -162,6 +163,7 @@ def test_seed_demo_is_idempotent():
 
     assert set(TOTPDevice.objects.values_list("user__username", flat=True)) == {
         "city_a",
+        "district_a",
         "expert1",
         "expert2",
         "expert3",

@@ -304,7 +304,7 @@ def test_the_review_counts_on_the_home_pages(
     html = client.get("/").content.decode()
     waiting = html.split('data-testid="city-waiting"', 1)[1]
     assert re.search(r'class="display-6">1<', waiting.split("</a>", 1)[0])
-    assert 'href="/review/?state=submitted" data-testid="city-waiting"' in html
+    assert 'href="/review/?state=awaiting" data-testid="city-waiting"' in html
     login(client, city_reviewer_nanjing)
     waiting = client.get("/").content.decode().split('data-testid="city-waiting"', 1)[1]
     assert re.search(r'class="display-6">0<', waiting.split("</a>", 1)[0])

@@ -16,6 +16,7 @@ class State(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
     RETURNED = "returned", _("已退回")
+    DISTRICT_RECOMMENDED = "district_recommended", _("区县已推荐")
     CITY_RECOMMENDED = "city_recommended", _("市级已推荐")
     UNDER_REVIEW = "under_review", _("专家评审中")
     APPROVED = "approved", _("已认定")
@@ -24,14 +25,24 @@ class State(models.TextChoices):
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 # Submitted and not yet decided: the applicant's identity may not change (portal.identity).
-IN_REVIEW_STATES = (State.SUBMITTED, State.CITY_RECOMMENDED, State.UNDER_REVIEW)
-# Assessment.applicant_<field> for each identity field of the enterprise.
-APPLICANT_FIELDS = tuple(f"applicant_{field}" for field in IDENTITY_FIELDS)
+IN_REVIEW_STATES = (
+    State.SUBMITTED,
+    State.DISTRICT_RECOMMENDED,
+    State.CITY_RECOMMENDED,
+    State.UNDER_REVIEW,
+)
+# Assessment.applicant_<field> for each identity field of the enterprise, and the district's code.
+APPLICANT_FIELDS = (*(f"applicant_{field}" for field in IDENTITY_FIELDS), "applicant_district_code")
 
 
 def applicant_identity(enterprise: Enterprise) -> dict:
-    """The enterprise's identity as the ``applicant_*`` fields of its assessments."""
-    return {f"applicant_{field}": getattr(enterprise, field) for field in IDENTITY_FIELDS}
+    """The enterprise's identity as the ``applicant_*`` fields of its assessments: the district
+    as its name (as the report and the exports print it) and its code (which district reviews
+    it); a district typed as text before it was a choice and not matched yet, that text."""
+    identity = {f"applicant_{field}": getattr(enterprise, field) for field in IDENTITY_FIELDS}
+    identity["applicant_district"] = enterprise.district_name
+    identity["applicant_district_code"] = enterprise.district_id or ""
+    return identity
 
 
 FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
@@ -101,6 +112,9 @@ class Assessment(models.Model):
     )
     applicant_district = models.CharField(
         _("申报时所在县（市、区）"), max_length=50, blank=True, editable=False
+    )
+    applicant_district_code = models.CharField(
+        _("申报时所在县（市、区）代码"), max_length=6, blank=True, db_index=True, editable=False
     )
     applicant_industry_type = models.CharField(
         _("申报时行业类型"),

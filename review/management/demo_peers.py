@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from evaluation import services
 from evaluation.models import AnswerStatus, Assessment
 from evaluation.synthetic import full_inputs
-from portal.models import City, Enterprise, IndustryType, Role, SizeClass
+from portal.models import City, District, Enterprise, IndustryType, Role, SizeClass
 from portal.services import user_create
 from portal.validators import uscc_check_character
 from review import services as review_services
@@ -117,7 +117,8 @@ def seed_peers(batch, city_reviewer) -> int:
             defaults={
                 "name": f"{city.label[:2]}{stem}有限公司",
                 "city": city,
-                "district": "开发区",
+                # each peer in one of its city's districts, in turn
+                "district": District.objects.filter(city=city).order_by("code")[i // len(cities)],
                 "industry_code": "C3421",
                 "industry_type": industry,
                 "size": size,

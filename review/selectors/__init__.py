@@ -31,6 +31,7 @@ from .publicity import (
 from .queues import (
     REVIEW_STATES,
     assignments_for,
+    awaiting_local_review,
     returned_comments,
     returns_awaiting_answer,
     review_batches,
@@ -89,6 +90,7 @@ __all__ = [
     "site_visit_stages",
     "site_visits_for",
     "assignments_for",
+    "awaiting_local_review",
     "batch_aggregates",
     "batch_expert_reviews",
     "city_summary",

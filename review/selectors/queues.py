@@ -1,9 +1,10 @@
 """The review's gates and queues: a city reviewer sees its own city's submissions, an expert only
 what is assigned to them, the province everything; and each submission's review rounds."""
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from evaluation.models import Assessment, State
+from evaluation.selectors import local_reviewer_scope
 from scenarios.models import Batch
 
 from ..models import LIVE_ASSIGNMENT_STATES, ExpertAssignment, Recommendation
@@ -12,7 +13,8 @@ REVIEW_STATES = [s for s in State if s != State.DRAFT]
 
 
 def review_queue_for(user) -> QuerySet[Assessment]:
-    """Submitted assessments a city reviewer (own city) or the province admin (all) reviews."""
+    """Submitted assessments a district or city reviewer (``local_reviewer_scope``) or the
+    province admin (all) reviews."""
     qs = Assessment.objects.select_related("enterprise", "batch", "evaluation").exclude(
         state=State.DRAFT
     )
@@ -20,9 +22,22 @@ def review_queue_for(user) -> QuerySet[Assessment]:
         return qs.none()
     if user.is_province_admin:
         return qs
-    if user.is_city_reviewer:
-        return qs.filter(applicant_city=user.city)
+    if (scope := local_reviewer_scope(user)) is not None:
+        return qs.filter(scope)
     return qs.none()
+
+
+def awaiting_local_review(user) -> Q:
+    """What awaits ``user``'s own verdict (as ``rules.recommendable_states`` has it): a
+    district's submissions of batches with the district step; a city's submissions of batches
+    without it and those its districts recommended. Nothing for anyone else."""
+    with_step = Q(batch__requires_district_step=True)
+    if user.is_district_reviewer:
+        direct = Q(enterprise__direct_batches=F("batch"))  # to the province directly
+        return with_step & Q(state=State.SUBMITTED) & ~direct
+    if user.is_city_reviewer:
+        return (~with_step & Q(state=State.SUBMITTED)) | Q(state=State.DISTRICT_RECOMMENDED)
+    return Q(pk__in=[])
 
 
 def assignments_for(user) -> QuerySet[ExpertAssignment]:
@@ -46,7 +61,7 @@ def review_batches() -> QuerySet[Batch]:
 
 def review_rounds(assessment: Assessment) -> QuerySet[Recommendation]:
     """Every recommendation or return of the assessment, newest first."""
-    return assessment.recommendations.select_related("reviewer")
+    return assessment.recommendations.select_related("reviewer__district")
 
 
 def returned_comments(assessment: Assessment) -> QuerySet[Recommendation]:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from evaluation.models import State
 
 from ..models import AssignmentStatus
-from .queues import assignments_for, review_batches, review_queue_for
+from .queues import assignments_for, awaiting_local_review, review_batches, review_queue_for
 from .site_visits import site_visits_for
 
 
@@ -28,14 +28,16 @@ def expert_summary(user) -> dict:
 
 
 def city_summary(user) -> dict:
-    """The city's submissions by where they stand: waiting for the reviewer, recommended to the
-    province (and on since), returned."""
+    """A city's (or a district's) submissions by where they stand: waiting for the reviewer,
+    recommended onwards (and on since), returned."""
     return review_queue_for(user).aggregate(
-        waiting=Count("pk", filter=Q(state=State.SUBMITTED)),
+        waiting=Count("pk", filter=awaiting_local_review(user)),
         recommended=Count(
             "pk",
-            filter=Q(
+            filter=~awaiting_local_review(user)
+            & Q(
                 state__in=(
+                    State.DISTRICT_RECOMMENDED,
                     State.CITY_RECOMMENDED,
                     State.UNDER_REVIEW,
                     State.APPROVED,

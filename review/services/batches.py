@@ -116,6 +116,7 @@ BATCH_REVIEW_FIELDS = (
     "aggregation",
     "disagreement_threshold",
     "decision_confirmation",
+    "requires_district_step",
     "site_visit",
     "site_visit_tier",
     "district_deadline",

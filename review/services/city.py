@@ -1,5 +1,6 @@
-"""The city's verdict on a submission: recommended to the province, or returned to the
-enterprise with comments; and the news of a new submission."""
+"""The local verdicts on a submission — its district's (in a batch with the district step),
+then its city's: recommended onwards, or returned to the enterprise with comments; and the
+news of a new submission."""
 
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from evaluation.models import Assessment, State
 from evaluation.submission_window import submission_due, when
 from portal.exceptions import StateConflict
-from portal.selectors import city_reviewers, enterprise_users, province_admins
+from portal.selectors import city_reviewers, district_reviewers, enterprise_users, province_admins
 from portal.services import notify
 
 from .. import rules
@@ -26,12 +27,15 @@ from .common import clean_comment, lock_in_state, log, overview_url, review_url
 def assessment_recommend(
     *, assessment: Assessment, actor, comment: str = "", confirm_no_tier: bool = False
 ) -> Assessment:
-    """The city recommends a submission to the province; one whose evaluation reaches no tier
-    only when the city confirms it knows (``confirm_no_tier``: the page's confirmation said
-    so, the API's caller sends it), else 409 naming ``confirm_no_tier``."""
+    """The city recommends a submission to the province — or, in a batch with the district
+    step, the applicant's district recommends it to the city first, and the city then one its
+    district recommended. One whose evaluation reaches no tier only when the reviewer confirms
+    it knows (``confirm_no_tier``: the page's confirmation said so, the API's caller sends it),
+    else 409 naming ``confirm_no_tier``."""
     if not rules.may_recommend(actor, assessment):
-        raise PermissionDenied(_("只有企业所在市的主管部门可以推荐。"))
-    assessment = lock_in_state(assessment, rules.RECOMMENDABLE, _("推荐"))
+        raise PermissionDenied(_("只有企业所在县（市、区）或设区市的主管部门可以推荐。"))
+    by_district = rules.acts_as_district(actor, assessment)
+    assessment = lock_in_state(assessment, rules.recommendable_states(actor, assessment), _("推荐"))
     comment = clean_comment(comment, required=False)
     if rules.reaches_no_tier(assessment) and not confirm_no_tier:
         raise StateConflict(
@@ -49,37 +53,73 @@ def assessment_recommend(
         comment=comment,
         snapshot_sha256=assessment.snapshot_sha256,
     )
-    assessment.state = State.CITY_RECOMMENDED
+    assessment.state = rules.recommended_state(actor, assessment)
     assessment.save(update_fields=["state", "updated_at"])
-    log(actor, "review.recommend", assessment, comment)
     params = {"enterprise": assessment.applicant_name, "batch": assessment.batch.name}
-    notify(
-        recipients=enterprise_users(assessment.enterprise_id),
-        kind="review.recommend",
-        title=gettext_lazy("%(batch)s：市级主管部门已推荐您的申报"),
-        body=gettext_lazy("您的申报已推荐至省级，将进入专家评审。"),
-        params=params,
-        url=overview_url(assessment),
-    )
-    notify(
-        recipients=province_admins(),
-        kind="review.recommend",
-        title=gettext_lazy("%(enterprise)s 的申报已获市级推荐"),
-        body=gettext_lazy("请在评审任务中为其分配评审专家。"),
-        params=params,
-        url=review_url(assessment),
+    if by_district:
+        log(actor, "review.district_recommend", assessment, comment)
+        _recommended_notify(
+            assessment,
+            params,
+            applicant=(
+                gettext_lazy("%(batch)s：县（市、区）主管部门已推荐您的申报"),
+                gettext_lazy("您的申报已推荐至设区市，等待市级审核。"),
+            ),
+            next_reviewers=city_reviewers(assessment.applicant_city),
+            next_message=(
+                gettext_lazy("%(enterprise)s 的申报已获县（市、区）推荐"),
+                gettext_lazy("批次：%(batch)s。请审核后推荐或退回。"),
+            ),
+        )
+        return assessment
+    log(actor, "review.recommend", assessment, comment)
+    _recommended_notify(
+        assessment,
+        params,
+        applicant=(
+            gettext_lazy("%(batch)s：市级主管部门已推荐您的申报"),
+            gettext_lazy("您的申报已推荐至省级，将进入专家评审。"),
+        ),
+        next_reviewers=province_admins(),
+        next_message=(
+            gettext_lazy("%(enterprise)s 的申报已获市级推荐"),
+            gettext_lazy("请在评审任务中为其分配评审专家。"),
+        ),
     )
     return assessment
 
 
+def _recommended_notify(assessment, params, *, applicant, next_reviewers, next_message) -> None:
+    """The enterprise learns it was recommended; whoever reviews it next, that it waits."""
+    notify(
+        recipients=enterprise_users(assessment.enterprise_id),
+        kind="review.recommend",
+        title=applicant[0],
+        body=applicant[1],
+        params=params,
+        url=overview_url(assessment),
+    )
+    notify(
+        recipients=next_reviewers,
+        kind="review.recommend",
+        title=next_message[0],
+        body=next_message[1],
+        params=params,
+        url=review_url(assessment),
+    )
+
+
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, actor, comment: str) -> Assessment:
-    """Back to the enterprise with comments: by its city before recommending (or to withdraw
-    a recommendation), or by the province before expert review. The snapshot and every earlier
-    round stay; the enterprise edits and submits again."""
+    """Back to the enterprise with comments: by its district or its city before recommending
+    (or to withdraw a recommendation), or by the province before expert review. The snapshot
+    and every earlier round stay; the enterprise edits and submits again (to its district first
+    again, in a batch with the district step)."""
     if not rules.may_return(actor, assessment):
-        raise PermissionDenied(_("只有企业所在市的主管部门或省级管理员可以退回。"))
-    assessment = lock_in_state(assessment, rules.RETURNABLE, _("退回"))
+        raise PermissionDenied(
+            _("只有企业所在县（市、区）或设区市的主管部门、省级管理员可以退回。")
+        )
+    assessment = lock_in_state(assessment, rules.returnable_states(actor, assessment), _("退回"))
     comment = clean_comment(comment, required=True)
     Recommendation.objects.create(
         assessment=assessment,
@@ -126,10 +166,15 @@ def return_answers_record(assessment: Assessment, answers: dict) -> None:
 
 
 def submission_notify(assessment: Assessment) -> None:
-    """Tell whoever looks at a new submission first: its city, or the province for an
-    enterprise that applies directly."""
+    """Tell whoever looks at a new submission first: its district in a batch with the district
+    step, else its city, or the province for an enterprise that applies directly."""
     direct = assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
-    recipients = province_admins() if direct else city_reviewers(assessment.applicant_city)
+    if direct:
+        recipients = province_admins()
+    elif assessment.batch.requires_district_step:
+        recipients = district_reviewers(assessment.applicant_district_code)
+    else:
+        recipients = city_reviewers(assessment.applicant_city)
     notify(
         recipients=recipients,
         kind="assessment.submit",

@@ -62,7 +62,7 @@ def test_an_enterprise_goes_from_login_to_a_submitted_and_evaluated_assessment(
     # the profile
     page.get_by_test_id("assessment-tabs").get_by_role("link", name="企业信息").click()
     page.locator("main").get_by_role("link", name="编辑").click()
-    page.fill("input[name=district]", "吴中区")
+    page.select_option("select[name=district]", label="吴中区")
     page.locator("main form").get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("吴中区")
 

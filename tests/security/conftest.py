@@ -3,7 +3,8 @@
 Enterprise A (Suzhou) has a submission under expert review in one batch and a draft in a
 second open batch; enterprise B is in Nanjing. Roles: anonymous, A's admin and member, B's
 admin, the city reviewers of Nanjing (another city) and of Suzhou (A's city), an expert with no
-assignment, an expert assigned to A's submission, and the province admin.
+assignment, an expert assigned to A's submission, the province admin, and the district reviewers
+of A's district and of another district of Suzhou.
 """
 
 from datetime import timedelta
@@ -17,14 +18,14 @@ from rest_framework.test import APIClient
 
 from evaluation import services
 from evaluation.models import Assessment, State
-from portal.models import IdentityChangeRequest, Invitation, Notification, Role
+from portal.models import City, IdentityChangeRequest, Invitation, Notification, Role
 from portal.tokens import TokenChannel, token_create
 from reports.models import Report, ReportStatus
 from review.models import Objection
 from scenarios.models import Batch
 
 from ..conftest import api_token, login
-from ..factories import UserFactory
+from ..factories import UserFactory, district_of
 from ..services.conftest import PDF, attach_statement
 
 ROLES = (
@@ -37,6 +38,8 @@ ROLES = (
     "province",
     "city_sz",
     "expert_a",
+    "district_sz",
+    "district_wz",
 )
 
 # Tables a refused request may still write: the session of the client that made it.
@@ -67,9 +70,20 @@ def schema_generated_once(monkeypatch):
 
 
 @pytest.fixture
+def throttles_for_every_role(monkeypatch):
+    """The per-client rates of password resets and objections (10 an hour) count every role's
+    request here as one client's: room for each role's (the rates are tested on their own)."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    for scope in ("password_reset", "objection"):
+        monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, "100/hour")
+
+
+@pytest.fixture
 def world(
     quick_worker_ping,
     schema_generated_once,
+    throttles_for_every_role,
     factors,
     under_review,
     enterprise_a,
@@ -152,6 +166,17 @@ def world(
         "province": province_admin,
         "city_sz": city_reviewer_suzhou,
         "expert_a": assignment.expert,
+        # the reviewers of A's district (its frozen one) and of another district of its city
+        "district_sz": UserFactory(
+            username="district_sz",
+            role=Role.DISTRICT_REVIEWER,
+            district=district_of(City.SUZHOU, submitted.applicant_district),
+        ),
+        "district_wz": UserFactory(
+            username="district_wz",
+            role=Role.DISTRICT_REVIEWER,
+            district=district_of(City.SUZHOU, "吴中区"),
+        ),
     }
     return SimpleNamespace(
         enterprise_a=enterprise_a,

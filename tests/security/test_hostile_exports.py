@@ -71,7 +71,9 @@ def assert_csv_holds_no_formula(content: bytes, *hostile: str) -> list[list[str]
 @pytest.fixture
 def assessment(open_batch, admin_a, enterprise_a):
     """Enterprise A's draft, named like a formula, with warehouses and R&D projects named so."""
-    enterprise_a.name, enterprise_a.district = ENTERPRISE, DISTRICT
+    # a district typed as text that matched no division is exported as typed
+    enterprise_a.name, enterprise_a.district = ENTERPRISE, None
+    enterprise_a.district_text = DISTRICT
     enterprise_a.save()
     draft = draft_assessment(enterprise_a, open_batch, admin_a)
     services.assessment_inputs_update(

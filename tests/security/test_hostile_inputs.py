@@ -60,7 +60,6 @@ NOT_SHOWN = {
 # Where the story below types each of the others.
 TYPED = {
     "EnterpriseForm.name",
-    "EnterpriseForm.district",
     "EnterpriseForm.address",
     "EnterpriseForm.contact_name",
     "EnterpriseForm.contact_phone",
@@ -142,7 +141,7 @@ def hostile(
         typed[key] = payload(key, max_length)
         return typed[key]
 
-    profile = ("name", "district", "address", "contact_name", "contact_phone")
+    profile = ("name", "address", "contact_name", "contact_phone")
     enterprise_update(
         enterprise=enterprise_a,
         actor=admin_a,
@@ -342,7 +341,7 @@ def test_a_refused_profile_shows_what_was_typed_escaped(client, admin_a, enterpr
     login(client, admin_a)
     data = {
         f: payload(f"EnterpriseForm.{f}", enterprise_a._meta.get_field(f).max_length)
-        for f in ("name", "credit_code", "district", "address", "industry_code")
+        for f in ("name", "credit_code", "address", "industry_code")
     }
     data.update(city=enterprise_a.city, industry_type="discrete", size="large")
     response = client.post(f"/enterprises/{enterprise_a.pk}/edit/", data)

@@ -100,7 +100,9 @@ def profile(w) -> dict:
 
     e = w.enterprise_a
     # not an identity field: A's identity is locked while its submission is in review
-    return {f: getattr(e, f) for f in ENTERPRISE_PROFILE_FIELDS} | {"address": "星湖街 1 号"}
+    return {f: e.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS} | {
+        "address": "星湖街 1 号"
+    }
 
 
 def PROPOSAL(w) -> dict:
@@ -194,8 +196,9 @@ def review_data(w) -> dict:
     }
 
 
-# Who sees enterprise A's submission: its own users, its city's reviewer and the province.
-SEES_SUBMISSION = dict(admin_a=200, member_a=200, city_sz=200, province=200)
+# Who sees enterprise A's submission: its own users, its district's and its city's reviewers and
+# the province.
+SEES_SUBMISSION = dict(admin_a=200, member_a=200, city_sz=200, district_sz=200, province=200)
 # Who edits enterprise A's draft: its own users; every other role may not edit at all.
 EDITS_DRAFT = dict(admin_a=200, member_a=200, admin_b=404)
 
@@ -205,7 +208,11 @@ def edits_draft(status: int) -> dict:
     return api(403, admin_a=status, member_a=status, admin_b=404)
 
 
-REVIEWERS = dict(city_nj=200, city_sz=200, province=200)
+CITY_REVIEWERS = dict(city_nj=200, city_sz=200, province=200)
+# the review's queue: the districts' reviewers too (each sees its own district's)
+REVIEWERS = dict(CITY_REVIEWERS, district_sz=200, district_wz=200)
+# A's submission to review: its district's reviewer sees it, another district's not
+REVIEWS_A = dict(city_nj=404, city_sz=200, district_sz=200, district_wz=404, province=200)
 ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
 EXPERTS = dict(expert=200, expert_a=200)
 
@@ -291,25 +298,38 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A, {}),
     },
     "enterprise-edit": {
-        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=200), ENTERPRISE_A),
+        "GET": Call(
+            web(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=200),
+            ENTERPRISE_A,
+        ),
         "POST": Call(
-            web(404, admin_a=302, member_a=403, city_sz=403, province=302), ENTERPRISE_A, profile
+            web(404, admin_a=302, member_a=403, city_sz=403, district_sz=403, province=302),
+            ENTERPRISE_A,
+            profile,
         ),
     },
     # all of the enterprise's data as a ZIP: its own admin only
     "enterprise-export": {
-        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A)
+        "GET": Call(
+            web(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=403),
+            ENTERPRISE_A,
+        )
     },
     # A's submission is in review: its admin asks the province to confirm a new identity
     "identity-change-request": {
-        "GET": Call(web(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A),
+        "GET": Call(
+            web(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=403),
+            ENTERPRISE_A,
+        ),
         "POST": Call(
-            web(404, admin_a=302, member_a=403, city_sz=403, province=403),
+            web(404, admin_a=302, member_a=403, city_sz=403, district_sz=403, province=403),
             ENTERPRISE_A,
             lambda w: profile(w) | {"name": "甲企业（更名）有限公司", "reason": "工商登记更名"},
         ),
     },
     "identity-changes": {"GET": Call(web(403, province=200))},
+    # enterprises whose district typed as text matched no division: the province corrects them
+    "districts-unmatched": {"GET": Call(web(403, province=200))},
     "identity-change-decide": {
         "POST": Call(
             web(403, province=302),
@@ -323,7 +343,7 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     "member-invite": {
         "POST": Call(
-            web(404, admin_a=302, member_a=403, city_sz=403, province=403),
+            web(404, admin_a=302, member_a=403, city_sz=403, district_sz=403, province=403),
             ENTERPRISE_A,
             {"email": "colleague@example.com", "role": "enterprise_member"},
         )
@@ -344,8 +364,8 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(404, admin_a=302), data=lambda w: {"id": w.notification.pk})
     },
     "dashboard": {
-        "GET": Call(web(403, **REVIEWERS)),
-        "POST": Call(web(403, **REVIEWERS), data={}),
+        "GET": Call(web(403, **CITY_REVIEWERS)),
+        "POST": Call(web(403, **CITY_REVIEWERS), data={}),
     },
     # --- an assessment: overview, evidence, report --------------------------------------------
     "assessment-start": {
@@ -368,7 +388,11 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
     },
     "assessment-report-generate": {
-        "POST": Call(web(404, admin_a=302, member_a=302, city_sz=302, province=302), SUBMITTED, {})
+        "POST": Call(
+            web(404, admin_a=302, member_a=302, city_sz=302, district_sz=302, province=302),
+            SUBMITTED,
+            {},
+        )
     },
     "assessment-report-status": {
         "GET": Call(
@@ -470,19 +494,19 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     "review-export": {"GET": Call(web(403, **REVIEWERS), fmt())},
     "review-detail": {
-        "GET": Call(web(403, city_nj=404, city_sz=200, province=200), SUBMITTED),
-        "POST": Call(web(403, city_nj=404, city_sz=200, province=200), SUBMITTED, {}),
+        "GET": Call(web(403, **REVIEWS_A), SUBMITTED),
+        "POST": Call(web(403, **REVIEWS_A), SUBMITTED, {}),
     },
     "review-recommend": {
         "POST": Call(
-            web(403, city_nj=404, city_sz=409, province=403),
+            web(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=403),
             SUBMITTED,
             {"comment": "同意", "confirmed": "1"},
         )
     },
     "review-return": {
         "POST": Call(
-            web(403, city_nj=404, city_sz=409, province=409),
+            web(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=409),
             SUBMITTED,
             {"comment": "退回", "confirmed": "1"},
         )
@@ -613,16 +637,21 @@ MATRIX: dict[str, dict[str, Call]] = {
     "enterprise-detail": {
         "GET": Call(api(404, **SEES_SUBMISSION), ENTERPRISE_A),
         "PUT": Call(
-            api(404, admin_a=200, member_a=403, city_sz=403, province=200), ENTERPRISE_A, profile
+            api(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=200),
+            ENTERPRISE_A,
+            profile,
         ),
         "PATCH": Call(
-            api(404, admin_a=200, member_a=403, city_sz=403, province=200),
+            api(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=200),
             ENTERPRISE_A,
             {"address": "星湖街 1 号"},
         ),
     },
     "api-enterprise-export": {
-        "GET": Call(api(404, admin_a=200, member_a=403, city_sz=403, province=403), ENTERPRISE_A)
+        "GET": Call(
+            api(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=403),
+            ENTERPRISE_A,
+        )
     },
     "assessment-list": {
         "GET": Call(API_SIGNED_IN),
@@ -699,17 +728,19 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     # --- API: review ----------------------------------------------------------------------------
     "review-api-assessment-list": {"GET": Call(api(403, **REVIEWERS))},
-    "review-api-assessment-detail": {
-        "GET": Call(api(403, city_nj=404, city_sz=200, province=200), SUBMITTED)
-    },
+    "review-api-assessment-detail": {"GET": Call(api(403, **REVIEWS_A), SUBMITTED)},
     "review-api-assessment-recommend": {
         "POST": Call(
-            api(403, city_nj=404, city_sz=409, province=403), SUBMITTED, {"comment": "同意"}
+            api(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=403),
+            SUBMITTED,
+            {"comment": "同意"},
         )
     },
     "review-api-assessment-return": {
         "POST": Call(
-            api(403, city_nj=404, city_sz=409, province=409), SUBMITTED, {"comment": "退回"}
+            api(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=409),
+            SUBMITTED,
+            {"comment": "退回"},
         )
     },
     "review-api-assessment-assignments": {

@@ -13,7 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from evaluation import services
 from evaluation.models import Assessment
 from indicators.models import EnergyCarrier
-from portal.models import Enterprise, User
+from portal.districts import districts_load
+from portal.models import District, Enterprise, User
 from portal.services import province_admin_group_sync, user_create
 from portal.two_factor import second_factor_required
 from review.services import rubric_ensure
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             call_command("loaddata", FIXTURES / "tier_rules.json", verbosity=0)
         if not EnergyCarrier.objects.exists():
             call_command("loaddata", FIXTURES / "calculator_factors.json", verbosity=0)
+        if not District.objects.exists():  # loaded by a migration, unless emptied since
+            districts_load(District)
         demo = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
         with transaction.atomic():
             province_admin_group_sync()
@@ -48,7 +51,9 @@ class Command(BaseCommand):
             peers = seed_peers(batch, User.objects.filter(username="city_a").first())
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if peers:
-            self.stdout.write(f"{peers} other applicants submitted (accounts peer01… , no password).")
+            self.stdout.write(
+                f"{peers} other applicants submitted (accounts peer01… , no password)."
+            )
         self.stdout.write(f"Accounts (password {demo['password']!r}, demo only):")
         for spec in demo["users"]:
             flag = " (new)" if spec["username"] in created else ""
@@ -88,6 +93,7 @@ class Command(BaseCommand):
         for spec in specs:
             spec = dict(spec)
             key = spec.pop("key")
+            spec["district_id"] = spec.pop("district")  # by its code
             enterprise, _ = Enterprise.objects.get_or_create(
                 credit_code=spec["credit_code"], defaults=spec
             )
@@ -112,6 +118,8 @@ class Command(BaseCommand):
                 continue
             if "enterprise" in spec:
                 spec["enterprise"] = enterprises[spec["enterprise"]]
+            if "district" in spec:
+                spec["district_id"] = spec.pop("district")
             user_create(password=password, **spec)
             created.append(spec["username"])
         return created
