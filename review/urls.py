@@ -4,7 +4,16 @@ province's batches, decisions and public list; the review API."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, expert_views, home_views, public_views, publicity_apis, publicity_views, views
+from . import (
+    apis,
+    expert_views,
+    formal_check_views,
+    home_views,
+    public_views,
+    publicity_apis,
+    publicity_views,
+    views,
+)
 
 review = [
     path("", views.review_queue, name="review-queue"),
@@ -38,6 +47,16 @@ review = [
     path("assignments/<int:pk>/remove/", views.review_unassign, name="review-unassign"),
     path("batches/", views.batch_list, name="review-batches"),
     path("batches/<int:pk>/settings/", views.batch_settings, name="batch-settings"),
+    path(
+        "batches/<int:pk>/formal-check/",
+        formal_check_views.formal_check_queue,
+        name="formal-check-queue",
+    ),
+    path(
+        "assessments/<int:pk>/formal-check/",
+        formal_check_views.formal_check_detail,
+        name="formal-check-detail",
+    ),
     path("batches/<int:pk>/assignments/", views.batch_assignments, name="batch-assignments"),
     path(
         "batches/<int:pk>/assignments/auto/",

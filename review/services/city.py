@@ -3,6 +3,7 @@ enterprise with comments; and the news of a new submission."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +55,7 @@ def assessment_recommend(
         recipients=enterprise_users(assessment.enterprise_id),
         kind="review.recommend",
         title=gettext_lazy("%(batch)s：市级主管部门已推荐您的申报"),
-        body=gettext_lazy("您的申报已推荐至省级，将进入专家评审。"),
+        body=gettext_lazy("您的申报已推荐至省级，将由省级进行形式审查。"),
         params=params,
         url=overview_url(assessment),
     )
@@ -62,9 +63,9 @@ def assessment_recommend(
         recipients=province_admins(),
         kind="review.recommend",
         title=gettext_lazy("%(enterprise)s 的申报已获市级推荐"),
-        body=gettext_lazy("请在评审任务中为其分配评审专家。"),
+        body=gettext_lazy("请进行形式审查，通过后再分配评审专家。"),
         params=params,
-        url=review_url(assessment),
+        url=reverse("formal-check-detail", args=[assessment.pk]),
     )
     return assessment
 
@@ -113,8 +114,19 @@ def return_answers_record(assessment: Assessment, answers: dict) -> None:
 
 def submission_notify(assessment: Assessment) -> None:
     """Tell whoever looks at a new submission first: its city, or the province for an
-    enterprise that applies directly."""
-    direct = assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
+    enterprise that applies directly or answers a formal check's return (back to the formal
+    check)."""
+    if assessment.state == State.CITY_RECOMMENDED:
+        notify(
+            recipients=province_admins(),
+            kind="assessment.resubmit_formal_check",
+            title=gettext_lazy("%(enterprise)s 已按形式审查意见补正并重新提交"),
+            body=gettext_lazy("批次：%(batch)s。请再次进行形式审查。"),
+            params={"enterprise": assessment.applicant_name, "batch": assessment.batch.name},
+            url=reverse("formal-check-detail", args=[assessment.pk]),
+        )
+        return
+    direct = rules.applies_directly(assessment)
     recipients = province_admins() if direct else city_reviewers(assessment.applicant_city)
     notify(
         recipients=recipients,

@@ -48,7 +48,9 @@ class Command(BaseCommand):
             peers = seed_peers(batch, User.objects.filter(username="city_a").first())
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if peers:
-            self.stdout.write(f"{peers} other applicants submitted (accounts peer01… , no password).")
+            self.stdout.write(
+                f"{peers} other applicants submitted (accounts peer01… , no password)."
+            )
         self.stdout.write(f"Accounts (password {demo['password']!r}, demo only):")
         for spec in demo["users"]:
             flag = " (new)" if spec["username"] in created else ""
