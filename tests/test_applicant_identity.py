@@ -42,7 +42,9 @@ def test_the_profile_page_refuses_a_new_city_while_in_review_naming_the_field(
     assert enterprise_a.city == City.SUZHOU
 
 
-def test_the_profile_page_still_saves_what_is_not_identity(client, submitted, admin_a, enterprise_a):
+def test_the_profile_page_still_saves_what_is_not_identity(
+    client, submitted, admin_a, enterprise_a
+):
     response = login(client, admin_a).post(
         reverse("enterprise-edit", args=[enterprise_a.pk]),
         profile_of(enterprise_a, address="星湖街 1 号", contact_phone="0512-12345678"),

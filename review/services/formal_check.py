@@ -31,12 +31,18 @@ def _locked(assessment: Assessment, actor) -> Assessment:
     return lock_in_state(assessment, rules.formal_check_states(assessment), _("形式审查"))
 
 
-def _notify(assessment: Assessment, *, kind, title, body, params) -> None:
-    """The enterprise, and the city that recommended it (a direct applicant has none)."""
+def _notify(assessment: Assessment, *, kind, titles, body, params) -> None:
+    """The enterprise, and the city that recommended it (a direct applicant has none);
+    ``titles``: the enterprise's, the city's (naming the enterprise)."""
+    params = {
+        **params,
+        "batch": assessment.batch.name,
+        "enterprise": assessment.applicant_name,
+    }
     notify(
         recipients=enterprise_users(assessment.enterprise_id),
         kind=kind,
-        title=title,
+        title=titles[0],
         body=body,
         params=params,
         url=overview_url(assessment),
@@ -45,7 +51,7 @@ def _notify(assessment: Assessment, *, kind, title, body, params) -> None:
         notify(
             recipients=city_reviewers(assessment.applicant_city),
             kind=kind,
-            title=title,
+            title=titles[1],
             body=body,
             params=params,
             url=reverse("review-detail", args=[assessment.pk]),
@@ -88,9 +94,12 @@ def formal_check_pass(*, assessment: Assessment, actor, comment: str = "") -> As
     _notify(
         assessment,
         kind="review.formal_check.pass",
-        title=gettext_lazy("%(batch)s：%(enterprise)s 的申报已通过形式审查"),
+        titles=(
+            gettext_lazy("%(batch)s：您的申报已通过形式审查"),
+            gettext_lazy("%(batch)s：%(enterprise)s 的申报已通过形式审查"),
+        ),
         body=gettext_lazy("申报将进入专家评审。"),
-        params={"batch": assessment.batch.name, "enterprise": assessment.applicant_name},
+        params={},
     )
     return assessment
 
@@ -148,15 +157,14 @@ def formal_check_return(*, assessment: Assessment, actor, items: dict) -> Assess
     _notify(
         assessment,
         kind="review.formal_check.return",
-        title=gettext_lazy("%(batch)s：%(enterprise)s 的申报未通过形式审查，已退回补正"),
-        body=gettext_lazy(
-            "缺失或不符合要求的材料：\n%(items)s\n企业补正后重新提交，直接回到形式审查。"
+        titles=(
+            gettext_lazy("%(batch)s：您的申报未通过形式审查，已退回补正"),
+            gettext_lazy("%(batch)s：%(enterprise)s 的申报未通过形式审查，已退回补正"),
         ),
-        params={
-            "batch": assessment.batch.name,
-            "enterprise": assessment.applicant_name,
-            "items": listed,
-        },
+        body=gettext_lazy(
+            "缺失或不符合要求的材料：\n%(items)s\n请逐项补正并答复后重新提交，将直接回到形式审查。"
+        ),
+        params={"items": listed},
     )
     return assessment
 

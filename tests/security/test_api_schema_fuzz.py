@@ -142,13 +142,13 @@ def _run(operation, mode, token: str, real: dict, statuses: Counter) -> list[str
 @pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["enterprise_admin", "province_admin"])
-def test_every_operation_answers_as_documented(
-    role, api_schema, real_ids, admin_a, province_admin
-):
+def test_every_operation_answers_as_documented(role, api_schema, real_ids, admin_a, province_admin):
     user = {"enterprise_admin": admin_a, "province_admin": province_admin}[role]
     token = api_token(user)
     # a token of the user's besides the one the calls are made with, for the revocation
-    real_ids["/api/v1/auth/tokens/"] = {"id": ApiToken.objects.create(user=user, name="spare")[0].pk}
+    real_ids["/api/v1/auth/tokens/"] = {
+        "id": ApiToken.objects.create(user=user, name="spare")[0].pk
+    }
     operations = [result.ok() for result in api_schema.get_all_operations()]  # raises if invalid
     labels = {o.label for o in operations}
     assert set(EXCLUDED) <= labels, "an exclusion names an operation that no longer exists"

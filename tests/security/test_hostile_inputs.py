@@ -145,8 +145,7 @@ def hostile(
         enterprise=enterprise_a,
         actor=admin_a,
         data={
-            f: p(f"EnterpriseForm.{f}", enterprise_a._meta.get_field(f).max_length)
-            for f in profile
+            f: p(f"EnterpriseForm.{f}", enterprise_a._meta.get_field(f).max_length) for f in profile
         },
     )
     invitation = Invitation.objects.create(
@@ -519,9 +518,7 @@ def _guess(client, username, password, api=False):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("guessed_on", ["web", "api"])
-def test_guesses_on_one_door_lock_both_until_the_cool_off(
-    client, admin_a, settings, guessed_on
-):
+def test_guesses_on_one_door_lock_both_until_the_cool_off(client, admin_a, settings, guessed_on):
     from axes.models import AccessAttempt
     from django.utils import timezone
 
@@ -542,19 +539,21 @@ def test_guesses_on_one_door_lock_both_until_the_cool_off(
 
 
 @pytest.mark.django_db
-def test_the_token_endpoint_throttles_guesses_spread_over_many_usernames(
-    api_client, admin_a
-):
+def test_the_token_endpoint_throttles_guesses_spread_over_many_usernames(api_client, admin_a):
     """Each username stays under the lockout; the address is throttled (``auth`` rate)."""
     from rest_framework.throttling import ScopedRateThrottle
 
     limit = int(ScopedRateThrottle.THROTTLE_RATES["auth"].split("/")[0])
     answers = [
-        api_client.post("/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}).status_code
+        api_client.post(
+            "/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}
+        ).status_code
         for i in range(limit)
     ]
     assert answers == [400] * limit
-    throttled = api_client.post("/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD})
+    throttled = api_client.post(
+        "/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}
+    )
     assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
     assert "token" not in throttled.json()
 
