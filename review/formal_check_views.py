@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from evaluation.eligibility import CHECKLIST_ITEMS, formal_checklist
 from evaluation.models import DocumentKind
@@ -20,6 +21,7 @@ from .views import province_batch, require_province
 
 
 @login_required
+@require_GET
 def formal_check_queue(request, pk: int):
     batch = province_batch(request, pk)
     return render(
