@@ -20,6 +20,7 @@ from .assignment import (
 from .batches import (
     BATCH_REVIEW_FIELDS,
     DEFAULT_RUBRIC,
+    FORMAL_CHECK_FIELDS,
     batch_settings_update,
     rubric_ensure,
 )
@@ -67,6 +68,7 @@ from .reopen import (
 __all__ = [
     "BATCH_REVIEW_FIELDS",
     "DEFAULT_RUBRIC",
+    "FORMAL_CHECK_FIELDS",
     "ReviewErrors",
     "assessment_decide",
     "assessment_recommend",

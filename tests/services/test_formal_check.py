@@ -303,3 +303,19 @@ def test_a_city_return_still_goes_through_the_city(submitted, admin_a, city_revi
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
     assert Recommendation.objects.filter(assessment=submitted, stage="city").count() == 1
+
+
+def test_the_province_sets_a_batch_s_gates(open_batch, province_admin):
+    with pytest.raises(ValidationError) as info:
+        rs.batch_settings_update(
+            batch=open_batch, actor=province_admin, data={"min_cmmm_factory": 6}
+        )
+    assert "min_cmmm_factory" in info.value.message_dict
+    rs.batch_settings_update(
+        batch=open_batch,
+        actor=province_admin,
+        data={"min_cmmm_factory": 4, "min_self_test_benchmark": 90},
+    )
+    open_batch.refresh_from_db()
+    assert open_batch.eligibility_gates()["factory"] == (4, 70)
+    assert open_batch.eligibility_gates()["benchmark"] == (3, 90)
