@@ -120,7 +120,7 @@ def test_a_moved_applicant_stays_in_its_citys_queue(
 
 
 def test_an_expert_employed_under_the_frozen_name_stays_excluded_after_a_rename(
-    recommended, enterprise_a, admin_a, province_admin, experts
+    formally_checked, enterprise_a, admin_a, province_admin, experts
 ):
     insider = UserFactory(username="insider", role="expert", employer="甲企业")
     change = identity_services.identity_change_request(
@@ -131,11 +131,13 @@ def test_an_expert_employed_under_the_frozen_name_stays_excluded_after_a_rename(
     )
     identity_services.identity_change_decide(change=change, actor=province_admin, approve=True)
     assert Enterprise.objects.get(pk=enterprise_a.pk).name == "江苏丁智造有限公司"
-    frozen = Assessment.objects.get(pk=recommended.pk)
+    frozen = Assessment.objects.get(pk=formally_checked.pk)
     assert frozen.applicant_name == "甲企业"
-    review_services.assignments_auto(batch=recommended.batch, actor=province_admin)
+    review_services.assignments_auto(batch=formally_checked.batch, actor=province_admin)
     assigned = set(
-        ExpertAssignment.objects.filter(assessment=recommended).values_list("expert", flat=True)
+        ExpertAssignment.objects.filter(assessment=formally_checked).values_list(
+            "expert", flat=True
+        )
     )
     assert insider.pk not in assigned and len(assigned) == 3
     with pytest.raises(Exception, match="工作单位"):
