@@ -276,6 +276,7 @@ def test_verify_page_confirms_every_fact_the_cover_states(
         review_services.assessment_recommend(
             assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"
         )
+        review_services.formal_check_pass(assessment=submitted, actor=province_admin)
         review_services.assignments_auto(batch=submitted.batch, actor=province_admin)
         for assignment in submitted.assignments.all():
             complete_review(assignment, score=7)

@@ -83,6 +83,7 @@ def in_review(
     with django_capture_on_commit_callbacks(execute=True):
         services.assessment_submit(assessment=draft, actor=admin_b, declarations=DECLARED)
     review_services.assessment_recommend(assessment=draft, actor=city_reviewer_nanjing)
+    review_services.formal_check_pass(assessment=draft, actor=province_admin)
     review_services.assignments_auto(batch=open_batch, actor=province_admin)
     return draft
 

@@ -205,6 +205,7 @@ def hostile(
     review_services.assessment_recommend(
         assessment=a, actor=city_reviewer_suzhou, comment=p("recommendation")
     )
+    review_services.formal_check_pass(assessment=a, actor=province_admin)
     review_services.assignments_auto(batch=open_batch, actor=province_admin)
     first, *others = ExpertAssignment.objects.filter(assessment=a).order_by("pk")
     review_services.conflict_declare(
