@@ -67,7 +67,9 @@ def test_the_rubric_is_read_only_in_the_admin_from_the_first_assignment(
     login(client, province_admin)
     url = f"/admin/scenarios/batch/{batch.pk}/change/"
     assert 'name="rubric-0-name"' in html_of(client.get(url))
-    review_services.assignment_add(assessment=formally_checked, expert=experts[0], actor=province_admin)
+    review_services.assignment_add(
+        assessment=formally_checked, expert=experts[0], actor=province_admin
+    )
     html = html_of(client.get(url))
     assert 'name="rubric-0-name"' not in html and "场景建设水平" in html
     assert Batch.objects.get(pk=batch.pk).rubric.count() == 5

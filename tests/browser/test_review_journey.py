@@ -166,4 +166,6 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     assert any("退回" in t for t in titles)
     assert any("推荐" in t for t in titles)
     assert any("认定" in t for t in titles)
-    assert Assessment.objects.get(pk=assessment.pk).recommendations.count() == 2
+    assert (
+        Assessment.objects.get(pk=assessment.pk).recommendations.count() == 3
+    )  # returned, recommended, formally checked

@@ -42,6 +42,9 @@ NOT_SHOWN = {
     "InvitationForm.email": "an email address (validated)",
     "ScalarInputForm.base": "a number (tests/test_assessment_editor.py: refused, named)",
     "ScalarInputForm.current": "a number (tests/test_assessment_editor.py: refused, named)",
+    "EligibilityForm.cmmm_level": "a number (tests/services/test_formal_check.py: refused, named)",
+    "EligibilityForm.self_test_score": "a number (tests/services/test_formal_check.py: refused, "
+    "named)",
     "CatalogCloneForm.label": "a version label typed by the province admin in the admin site",
     "EnterpriseForm.credit_code": "checksummed code: refused (test_a_refused_profile_…)",
     "EnterpriseForm.industry_code": "GB/T 4754 code: refused (test_a_refused_profile_…)",
