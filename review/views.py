@@ -199,6 +199,7 @@ def _render_detail(
         "recommend_confirmation": confirmations.recommend(request.user, assessment),
         "return_confirmation": confirmations.return_to_applicant(request.user, assessment),
         "can_return": rules.can_return(user, assessment),
+        "can_formally_check": rules.can_formally_check(user, assessment),
         "recommend_form": bound.get("recommend") or CommentForm(auto_id="recommend_%s"),
         "return_form": bound.get("return") or ReturnForm(auto_id="return_%s"),
         "error": error,
