@@ -98,24 +98,23 @@ def test_figures_not_entered(assessment):
     assert formal_checklist(assessment).allowed_tier == ""
 
 
-@pytest.mark.parametrize(
-    ("level", "score", "allowed"),
-    [
-        (1, 100, ""),  # CMMM 1 passes no tier
-        (2, 59, ""),  # nor a self-test under 60
-        (2, 60, "workshop"),
-        (2, 95, "workshop"),  # the factory needs CMMM 3
-        (3, 69.9, "workshop"),
-        (3, 70, "factory"),
-        (3, 80, "benchmark"),
-        (5, 100, "benchmark"),
-    ],
-)
-def test_gates_per_tier(assessment, level, score, allowed):
-    assessment.cmmm_level, assessment.self_test_score = level, Decimal(str(score))
-    checklist = formal_checklist(assessment)
-    assert checklist.allowed_tier == allowed
-    assert ("eligibility" in missing(assessment)) is (allowed == "")
+GATES = [  # (CMMM level, self-test score, the highest tier the default gates allow)
+    (1, 100, ""),  # CMMM 1 passes no tier
+    (2, 59, ""),  # nor a self-test under 60
+    (2, 60, "workshop"),
+    (2, 95, "workshop"),  # the factory needs CMMM 3
+    (3, 69.9, "workshop"),
+    (3, 70, "factory"),
+    (3, 80, "benchmark"),
+    (5, 100, "benchmark"),
+]
+
+
+def test_gates_per_tier(assessment):
+    for level, score, allowed in GATES:
+        assessment.cmmm_level, assessment.self_test_score = level, Decimal(str(score))
+        assert formal_checklist(assessment).allowed_tier == allowed, (level, score)
+        assert ("eligibility" in missing(assessment)) is (allowed == ""), (level, score)
 
 
 def test_gates_below_the_lowest_tier_say_why_and_a_batch_sets_its_own(assessment):
@@ -131,24 +130,24 @@ def test_gates_below_the_lowest_tier_say_why_and_a_batch_sets_its_own(assessment
 # --- the figures: entered with field-named errors -------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("data", "field"),
-    [
-        ({"cmmm_level": 6}, "cmmm_level"),
-        ({"cmmm_level": 0}, "cmmm_level"),
-        ({"cmmm_level": "2.5"}, "cmmm_level"),
-        ({"cmmm_level": "三级"}, "cmmm_level"),
-        ({"self_test_score": 101}, "self_test_score"),
-        ({"self_test_score": "-1"}, "self_test_score"),
-        ({"self_test_score": "85.55"}, "self_test_score"),
-        ({"self_test_score": "NaN"}, "self_test_score"),
-    ],
-)
-def test_bad_figures_are_refused_naming_the_field(assessment, admin_a, data, field):
-    with refused(ValidationError, field):
-        services.assessment_update(
-            assessment=assessment, actor=admin_a, data={**data, "base_year": 2001}
-        )
+BAD_FIGURES = [
+    ({"cmmm_level": 6}, "cmmm_level"),
+    ({"cmmm_level": 0}, "cmmm_level"),
+    ({"cmmm_level": "2.5"}, "cmmm_level"),
+    ({"cmmm_level": "三级"}, "cmmm_level"),
+    ({"self_test_score": 101}, "self_test_score"),
+    ({"self_test_score": "-1"}, "self_test_score"),
+    ({"self_test_score": "85.55"}, "self_test_score"),
+    ({"self_test_score": "NaN"}, "self_test_score"),
+]
+
+
+def test_bad_figures_are_refused_naming_the_field(assessment, admin_a):
+    for data, field in BAD_FIGURES:
+        with refused(ValidationError, field):  # nothing saved, the good field neither
+            services.assessment_update(
+                assessment=assessment, actor=admin_a, data={**data, "base_year": 2001}
+            )
 
 
 def test_figures_saved_and_cleared(assessment, admin_a):
