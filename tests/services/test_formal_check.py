@@ -318,3 +318,26 @@ def test_the_province_sets_a_batch_s_gates(open_batch, province_admin):
     open_batch.refresh_from_db()
     assert open_batch.eligibility_gates()["factory"] == (4, 70)
     assert open_batch.eligibility_gates()["benchmark"] == (3, 90)
+
+
+def test_a_direct_applicant_is_checked_from_its_submission(
+    submitted, open_batch, enterprise_a, admin_a, province_admin
+):
+    """No city step: the formal check takes it as submitted, and its resubmission after a
+    formal check's return is submitted again, in the same queue."""
+    from review.selectors import formal_check_queue
+
+    open_batch.direct_enterprises.add(enterprise_a)
+    assert list(formal_check_queue(open_batch)) == [submitted]
+    rs.formal_check_return(
+        assessment=submitted, actor=province_admin, items={"business_licence": "已过期"}
+    )
+    assert notified("review.formal_check.return") == ["admin_a"]  # no city to tell
+    services.assessment_submit(
+        assessment=submitted, actor=admin_a, declarations=DECLARED, answers=answers_to(submitted)
+    )
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+    rs.formal_check_pass(assessment=submitted, actor=province_admin)
+    submitted.refresh_from_db()
+    assert submitted.state == State.FORMALLY_CHECKED
