@@ -4,6 +4,7 @@ The defaults are safe for the demo: an SQLite file, DEBUG off unless asked,
 Celery eager only when CELERY_TASK_ALWAYS_EAGER=1.
 """
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -179,6 +180,8 @@ STATICFILES_DIRS = [
 # that checks the user's right to see them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# A site visit's photo (JPG or PNG): large enough for an 8-megapixel photo at full quality.
+SITE_VISIT_PHOTO_MAX_BYTES = env.int("SITE_VISIT_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 
 
 def _iso_dates(name: str) -> frozenset:
@@ -357,13 +360,21 @@ EVALUATION_STALE_AFTER = env.int("EVALUATION_STALE_AFTER", default=120)
 # Later than the email task's own retries (about 10 minutes); older news is not sent at all.
 NOTIFICATION_EMAIL_RETRY_AFTER = env.int("NOTIFICATION_EMAIL_RETRY_AFTER", default=900)
 NOTIFICATION_EMAIL_GIVE_UP_AFTER = env.int("NOTIFICATION_EMAIL_GIVE_UP_AFTER", default=86400)
+# Deadline reminders: a run sends what is due today that was not sent yet, so an hourly run
+# reminds on the right day even after a restart.
+DEADLINE_REMINDER_INTERVAL = env.int("DEADLINE_REMINDER_INTERVAL", default=3600)
+# Days before a recognition's end on which its enterprise is reminded.
+VALIDITY_REMINDER_DAYS = env.str("VALIDITY_REMINDER_DAYS", default="90,30")
+if not re.fullmatch(r"\s*(\d+\s*(,\s*\d+\s*)*)?", VALIDITY_REMINDER_DAYS):
+    raise ImproperlyConfigured("VALIDITY_REMINDER_DAYS: whole numbers of days, e.g. 90,30")
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": task, "schedule": SWEEP_INTERVAL, "options": {"expires": SWEEP_INTERVAL}}
-    for name, task in [
-        ("sweep-evaluations", "evaluation.tasks.sweep_evaluations"),
-        ("sweep-reports", "reports.tasks.sweep_reports"),
-        ("sweep-notification-emails", "portal.tasks.sweep_notification_emails"),
-        ("sweep-objection-emails", "review.tasks.sweep_objection_emails"),
+    name: {"task": task, "schedule": interval, "options": {"expires": interval}}
+    for name, task, interval in [
+        ("sweep-evaluations", "evaluation.tasks.sweep_evaluations", SWEEP_INTERVAL),
+        ("sweep-reports", "reports.tasks.sweep_reports", SWEEP_INTERVAL),
+        ("sweep-notification-emails", "portal.tasks.sweep_notification_emails", SWEEP_INTERVAL),
+        ("sweep-objection-emails", "review.tasks.sweep_objection_emails", SWEEP_INTERVAL),
+        ("deadline-reminders", "review.tasks.send_deadline_reminders", DEADLINE_REMINDER_INTERVAL),
     ]
 }
 

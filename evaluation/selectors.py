@@ -35,6 +35,7 @@ from .recommendations import recommend
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reader_assessment_ids
 from .snapshot import build_snapshot, content_digest
+from .submission_window import submission_refusal
 from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 
 
@@ -72,8 +73,8 @@ def evidence_for(user) -> QuerySet[Evidence]:
 def submission_problems(assessment: Assessment) -> list[str]:
     """What keeps a draft from being submitted."""
     problems = []
-    if not assessment.batch.is_open:
-        problems.append(_("申报批次已截止或尚未开始，不能提交。"))
+    if refusal := submission_refusal(assessment):
+        problems.append(refusal)
     implemented = assessment.scenario_answers.filter(
         status=AnswerStatus.IMPLEMENTED
     ).select_related("scenario")

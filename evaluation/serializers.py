@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -6,9 +8,9 @@ from rest_framework import serializers
 from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
-from . import review_hooks
+from . import review_hooks, submission_window
 from .item_versions import person
-from .models import AnswerStatus, Assessment, DocumentKind, Evaluation, Evidence, Period
+from .models import AnswerStatus, Assessment, DocumentKind, Evaluation, Evidence, Period, State
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
 from .snapshot import ANSWER_FIELDS
@@ -126,6 +128,16 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
+    """``submission_due``: the deadline of its (re)submission (after a return its own
+    ``resubmit_by`` when later than the batch's closing); ``submission_open`` whether it may
+    be submitted now for time; ``overdue`` still to be (re)submitted with that deadline past;
+    ``valid_until`` the last day of an approval's recognition (null otherwise)."""
+
+    submission_due = serializers.SerializerMethodField()
+    valid_until = serializers.SerializerMethodField()
+    submission_open = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
     class Meta:
         model = Assessment
         fields = (
@@ -142,8 +154,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "current_inputs",
             "submitted_at",
             "snapshot_sha256",
+            "resubmit_by",
+            "submission_due",
+            "submission_open",
+            "overdue",
+            "valid_until",
         )
         read_only_fields = fields
+
+    def get_valid_until(self, obj) -> date | None:
+        if obj.state != State.APPROVED:
+            return None
+        decision = review_hooks.decision_of(obj)
+        return getattr(decision, "valid_until", None)
+
+    def get_submission_due(self, obj) -> datetime:
+        return serializers.DateTimeField().to_representation(submission_window.submission_due(obj))
+
+    def get_submission_open(self, obj) -> bool:
+        return obj.is_editable and submission_window.submission_open(obj)
+
+    def get_overdue(self, obj) -> bool:
+        return submission_window.submission_overdue(obj)
 
 
 def _versions_field():

@@ -47,38 +47,47 @@ def safe_name(name: str) -> str:
     return (stem or "file") + ext
 
 
-def check_size(uploaded, limit: int) -> None:
-    """ValidationError on ``file`` when the upload is empty or larger than ``limit`` bytes."""
+def check_size(uploaded, limit: int, field: str = "file") -> None:
+    """ValidationError on ``field`` when the upload is empty or larger than ``limit`` bytes."""
     if uploaded.size > limit:
         raise ValidationError(
-            {"file": _("文件过大（上限 %(mb)s MB）。") % {"mb": round(limit / 2**20, 1)}},
+            {field: _("文件过大（上限 %(mb)s MB）。") % {"mb": round(limit / 2**20, 1)}},
             code="too_large",
         )
     if uploaded.size == 0:
-        raise ValidationError({"file": _("文件为空。")}, code="empty")
+        raise ValidationError({field: _("文件为空。")}, code="empty")
 
 
 def _canonical(extension: str) -> str:
     return ALIASES.get(extension, extension)
 
 
-def checked_upload(uploaded) -> tuple[str, str]:
-    """(safe file name, MIME type) of an acceptable upload; else ValidationError on ``file``."""
-    check_size(uploaded, settings.EVIDENCE_MAX_BYTES)
+IMAGES = ("jpg", "png")  # photos: of a site visit
+
+
+def checked_upload(
+    uploaded, *, field: str = "file", kinds: tuple[str, ...] = (), limit: int | None = None
+) -> tuple[str, str]:
+    """(safe file name, MIME type) of an acceptable upload; else ValidationError on ``field``.
+    ``kinds``: the extensions accepted (by default every evidence type), ``limit`` the size
+    (by default ``EVIDENCE_MAX_BYTES``)."""
+    check_size(uploaded, limit or settings.EVIDENCE_MAX_BYTES, field)
     name = safe_name(uploaded.name or "")
     extension = _canonical(os.path.splitext(name)[1].lstrip("."))
-    if extension not in ALLOWED:
-        raise ValidationError(
-            {"file": _("不支持的文件类型，请上传 PDF、图片（JPG/PNG）或 Office 文档。")},
-            code="type",
+    if extension not in (kinds or ALLOWED):
+        message = (
+            _("不支持的文件类型，请上传 JPG 或 PNG 图片。")
+            if kinds == IMAGES
+            else _("不支持的文件类型，请上传 PDF、图片（JPG/PNG）或 Office 文档。")
         )
+        raise ValidationError({field: message}, code="type")
     uploaded.seek(0)
     kind = filetype.guess(uploaded.read(8192))
     uploaded.seek(0)
     if kind is None or _canonical(kind.extension) != extension:
         raise ValidationError(
             {
-                "file": _("文件内容与扩展名 .%(ext)s 不符（识别为 %(kind)s）。")
+                field: _("文件内容与扩展名 .%(ext)s 不符（识别为 %(kind)s）。")
                 % {"ext": extension, "kind": kind.extension if kind else _("未知类型")}
             },
             code="spoofed",

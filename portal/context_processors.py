@@ -35,6 +35,7 @@ def navigation(request):
             items.append((_("信息变更"), reverse("identity-changes"), "bi-arrow-left-right"))
         if user.is_expert:
             items.append((_("评审任务"), reverse("expert-assignments"), "bi-clipboard-check"))
+            items.append((_("现场核查"), reverse("site-visits"), "bi-geo-alt"))
     items += [
         (_("场景目录"), reverse("catalog"), "bi-diagram-3"),
         (_("层级规则"), reverse("tier-rules"), "bi-ladder"),

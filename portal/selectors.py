@@ -54,6 +54,9 @@ REVIEWER_PRIVATE_ACTIONS = (
     "review.decision_propose",
     "review.decision_confirm",
     "review.decision_reject",
+    "review.site_visit_assign",
+    "review.site_visit_submit",
+    "review.site_visit_photo",
 )
 
 

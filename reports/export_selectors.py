@@ -28,6 +28,7 @@ from review.selectors import (
     batch_expert_reviews,
     decision_rows,
     expert_loads,
+    finding_text,
     pending_proposals,
     public_list,
     tier_label,
@@ -122,6 +123,7 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
                 (_("是") if agg.disagreement else _("否")) if agg else "",
                 tier_label(row.computed_tier),
                 "、".join(str(tier_label(t)) for t in row.recommended),
+                _site_visit_cell(row),
                 states[a.state],
                 decision.get_tier_display() if decision else "",
                 decision.reason if decision else "",
@@ -147,6 +149,7 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
             _("存在分歧"),
             _("系统计算层级"),
             _("专家建议层级"),
+            _("现场核查"),
             _label(Assessment, "state"),
             _label(Decision, "tier"),
             _("决定理由"),
@@ -156,6 +159,57 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
             _("确认人"),
             _("待确认的认定提议"),
             *_review_headers(criteria, slots),
+        ],
+    )
+
+
+def _site_visit_cell(row) -> str:
+    """The submitted report's finding with its text, else where the visit stands (blank when
+    none is required)."""
+    if row.site_visit is not None:
+        return finding_text(row.site_visit)
+    stage = row.site_visit_stage
+    return str(stage.label) if stage and stage != "not_required" else ""
+
+
+def batch_summary_frame(*, batch: Batch) -> pd.DataFrame:
+    """The province's summary of a batch for its decision meeting: each application in or
+    past expert review with its applicant, city, computed tier, the experts' recommended
+    tiers and mean score, the site visit's finding and the decision if any."""
+    states = _labels(State.choices)
+    records = []
+    for no, row in enumerate(decision_rows(batch), 1):
+        a, agg = row.assessment, row.aggregate
+        decision = getattr(a, "decision", None)
+        records.append(
+            [
+                no,
+                a.applicant_name,
+                a.applicant_credit_code,
+                a.get_applicant_city_display(),
+                tier_label(row.computed_tier),
+                "、".join(str(tier_label(t)) for t in row.recommended),
+                agg.mean if agg else None,
+                _site_visit_cell(row),
+                states[a.state],
+                decision.get_outcome_display() if decision else "",
+                decision.get_tier_display() if decision else "",
+            ]
+        )
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            _("序号"),
+            _("企业"),
+            _label(Enterprise, "credit_code"),
+            _("设区市"),
+            _("系统计算层级"),
+            _("专家建议层级"),
+            _("平均分"),
+            _("现场核查"),
+            _label(Assessment, "state"),
+            _("决定"),
+            _label(Decision, "tier"),
         ],
     )
 

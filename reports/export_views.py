@@ -3,9 +3,10 @@ as XLSX or CSV. Each follows exactly the permissions of the page it comes from."
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,6 +15,7 @@ from review.selectors import published_batches, review_batches
 from review.views import province_batch, require_reviewer
 
 from . import export_selectors as frames
+from . import papers
 from .audit_filters import audit_log_filter, audit_log_filter_errors
 from .exports import export_response
 
@@ -57,6 +59,26 @@ def batch_decisions_export(request, pk: int, fmt: str):
     batch = province_batch(request, pk)
     frame = frames.decisions_frame(batch=batch)
     return _of_batch(frame, fmt=fmt, batch=batch, title=_("认定决定"))
+
+
+@require_GET
+@login_required
+def batch_summary_export(request, pk: int, fmt: str):
+    """The batch's summary for the province's decision meeting."""
+    batch = province_batch(request, pk)
+    frame = frames.batch_summary_frame(batch=batch)
+    return _of_batch(frame, fmt=fmt, batch=batch, title=_("批次汇总"))
+
+
+@require_GET
+@login_required
+def batch_summary_pdf(request, pk: int):
+    batch = province_batch(request, pk)
+    response = HttpResponse(papers.batch_summary_pdf(batch).content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{batch}-{_('批次汇总')}.pdf"
+    )
+    return response
 
 
 @require_GET

@@ -8,6 +8,7 @@ from . import (
     enterprise_export_views,
     export_apis,
     export_views,
+    paper_views,
     report_apis,
     report_views,
 )
@@ -50,6 +51,26 @@ urlpatterns = [
         "review/batches/<int:pk>/decisions.<export:fmt>",
         export_views.batch_decisions_export,
         name="batch-decisions-export",
+    ),
+    path(
+        "review/batches/<int:pk>/recommendation-letter.pdf",
+        paper_views.recommendation_letter,
+        name="city-recommendation-letter",
+    ),
+    path(
+        "review/batches/<int:pk>/recommendation-table.xlsx",
+        paper_views.recommendation_table,
+        name="city-recommendation-table",
+    ),
+    path(
+        "review/batches/<int:pk>/summary.pdf",
+        export_views.batch_summary_pdf,
+        name="batch-summary-pdf",
+    ),
+    path(
+        "review/batches/<int:pk>/summary.<export:fmt>",
+        export_views.batch_summary_export,
+        name="batch-summary-export",
     ),
     path(
         "review/batches/<int:pk>/assignments.<export:fmt>",

@@ -1,12 +1,14 @@
 """What an expert may know of the applicant: the one place that decides it. A batch hides who
 applied from its experts unless it says otherwise; everyone else who reaches a submission
-through a gate sees who it is. The dossier, the API, evidence file names, the expert's task
+through a gate sees who it is, and so does an expert sent on its site visit (who goes there). The dossier, the API, evidence file names, the expert's task
 list, the report and the exports all ask here."""
 
 import copy
 import os
 
 from django.utils.translation import gettext as _
+
+from .models import SiteVisitor
 
 # What names the applicant in a frozen snapshot's profile, and who signed its declarations.
 IDENTITY_FIELDS = ("name", "credit_code", "district", "address", "contact_name", "contact_phone")
@@ -15,7 +17,12 @@ SIGNER_FIELDS = ("signer", "by")
 
 def identity_visible_to(viewer, assessment) -> bool:
     """``viewer`` None is the applicant's own report: the identity is shown."""
-    return viewer is None or not viewer.is_expert or assessment.batch.experts_see_identity
+    return (
+        viewer is None
+        or not viewer.is_expert
+        or assessment.batch.experts_see_identity
+        or SiteVisitor.objects.filter(visit__assessment=assessment, expert=viewer).exists()
+    )
 
 
 def applicant_label(viewer, assessment) -> str:

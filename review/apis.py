@@ -25,6 +25,7 @@ from scenarios.models import Batch
 from . import rules as review_rules
 from . import selectors as review_selectors
 from . import services as review_services
+from .deadlines import batch_deadlines
 from .filters import ReviewQueueFilter
 from .models import AssignmentStatus, DecisionProposal, ExpertAssignment
 from .publicity_serializers import PublishInputSerializer
@@ -44,6 +45,8 @@ from .serializers import (
     FormalCheckSerializer,
     ProposalRejectSerializer,
     PublicListSerializer,
+    RemindLateInputSerializer,
+    RemindLateResultSerializer,
     ReviewAssignSerializer,
     ReviewBatchSerializer,
     ReviewBatchUpdateSerializer,
@@ -53,6 +56,7 @@ from .serializers import (
     ReviewInputSerializer,
     ReviewItemSerializer,
     ReviewRecommendSerializer,
+    StageDeadlineSerializer,
 )
 
 # --- who may call what --------------------------------------------------------------------------
@@ -112,7 +116,7 @@ class ReviewAssessmentViewSet(
         also the experts' assignments, the aggregate of their totals, every submitted review
         in full (scores by criterion, scenario verdicts with their reasons, opinion and
         recommended tier), the decision (with its flags and justification) and a proposal
-        awaiting confirmation."""
+        awaiting confirmation, and the site visit (stage, checks, finding)."""
         assessment = self.get_object()
         user = request.user
         province = user.is_province_admin
@@ -122,6 +126,11 @@ class ReviewAssessmentViewSet(
             "reviews": review_selectors.expert_reviews(assessment) if province else None,
             "decision": review_selectors.decision_of(assessment) if province else None,
             "proposal": review_selectors.pending_proposal(assessment) if province else None,
+            "site_visit": review_selectors.site_visit_report(
+                assessment, review_services.claimed_scenarios(assessment)
+            )
+            if province
+            else None,
         }
         return Response(ReviewDetailSerializer(assessment, context=context).data)
 
@@ -496,6 +505,26 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self.get_paginated_response(
             DecisionRowSerializer(page, many=True, context=context).data
         )
+
+    @extend_schema(responses=StageDeadlineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deadlines(self, request, pk=None):
+        """The batch's deadlines, stage by stage: how many applications wait at each and
+        whether any is overdue."""
+        page = self.paginate_queryset(batch_deadlines(self.get_object()))
+        return self.get_paginated_response(StageDeadlineSerializer(page, many=True).data)
+
+    @extend_schema(request=RemindLateInputSerializer, responses=RemindLateResultSerializer)
+    @action(detail=True, methods=["post"], url_path="remind-late")
+    def remind_late(self, request, pk=None):
+        """Remind now everyone late at a stage (400 naming ``stage`` when nobody is); recorded
+        in the audit log."""
+        serializer = RemindLateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        n = review_services.deadline_remind_late(
+            batch=self.get_object(), stage=serializer.validated_data["stage"], actor=request.user
+        )
+        return Response({"reminded": n})
 
     @extend_schema(request=PublishInputSerializer, responses=ReviewBatchSerializer)
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ from portal.selectors import experts
 from scenarios.models import Tier
 
 from . import guards, rules, services
+from .deadlines import late_dues
 from .models import Decision
 from .selectors import waiting_for_experts
 
@@ -253,4 +254,37 @@ def proposal_confirm(actor, proposal) -> Confirmation | None:
         consequences=effects,
         action=_("确认提议"),
         warnings=_flag_warnings(proposal.flags, proposal.justification),
+    )
+
+
+def site_visit_submit(actor, visit) -> Confirmation | None:
+    """The visiting experts' report: final once submitted."""
+    if not rules.can_record_visit(actor, visit):
+        return None
+    return Confirmation(
+        title=_("提交 %(reference)s 的现场核查报告？")
+        % {"reference": visit.assessment.review_reference},
+        consequences=(
+            _("提交后核查记录、照片和核查结论不能再修改，其他核查专家也不能再修改。"),
+            _("省级管理员将看到核查报告，并据此作出认定决定。"),
+        ),
+        action=_("确认提交核查报告"),
+    )
+
+
+def remind_late(actor, batch, stage) -> Confirmation | None:
+    """Whom a reminder by hand reaches; None for anyone but the province or with nobody late
+    at the stage (the button is not offered)."""
+    if not actor.is_province_admin or stage is None or not stage.chased:
+        return None
+    people = {d.user.pk for d in late_dues(batch, stage)}
+    if not people:
+        return None
+    return Confirmation(
+        title=_("提醒“%(batch)s”%(stage)s逾期的人员？") % {"batch": batch, "stage": stage.label},
+        consequences=(
+            _("%(n)s 人将立即收到站内通知和邮件提醒。") % {"n": len(people)},
+            _("本次提醒将记入操作日志。"),
+        ),
+        action=_("确认提醒"),
     )

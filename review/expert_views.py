@@ -27,6 +27,7 @@ from . import confirmations
 from . import selectors as review_selectors
 from . import services as review_services
 from .anonymity import identity_visible_to
+from .deadlines import assignment_overdue
 from .expert_forms import ConflictForm, ReviewForm
 from .models import AssignmentStatus
 
@@ -65,6 +66,7 @@ def expert_assignments(request):
     )
     for a in assignments:
         a.identity_visible = identity_visible_to(request.user, a.assessment)
+        a.overdue = assignment_overdue(a)
     return render(
         request,
         "review/expert_assignments.html",

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.selectors import experts
-from scenarios.models import Batch, Tier
+from scenarios.models import STAGE_DEADLINE_FIELDS, Batch, Tier
 
 from .models import Decision
 from .services import (
@@ -170,12 +170,8 @@ class BatchSettingsForm(forms.ModelForm):
         model = Batch
         fields = BATCH_REVIEW_FIELDS
         widgets = {
-            "opens_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
-            "closes_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+            for name in ("opens_at", "closes_at", *STAGE_DEADLINE_FIELDS)
         }
 
 

@@ -209,6 +209,8 @@ class Decision(DecisionTerms):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
+    # An approval's recognition lasts the batch's validity period from the day it is decided.
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -351,3 +353,149 @@ class Objection(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class SiteVisit(models.Model):
+    """The site visit (现场核查) of an assessment whose batch requires one, after the material
+    review: the experts the province sends (``visitors``), what they saw of each claimed
+    scenario (``checks``) with photos, and their overall finding. One report per visit, drafted
+    by any of its visitors and final once submitted. The stage of the visit is read from this
+    record (``review.selectors.site_visits``); the assessment stays under review."""
+
+    class Result(models.TextChoices):
+        MATCHES = "matches", _("与申报一致")
+        PARTLY = "partly", _("部分一致")
+        DIFFERS = "differs", _("与申报不符")
+
+    class Finding(models.TextChoices):
+        CONFIRMED = "confirmed", _("核查属实")
+        RESERVATIONS = "reservations", _("基本属实，有保留意见")
+        NOT_CONFIRMED = "not_confirmed", _("核查不属实")
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="site_visit", verbose_name=_("申报")
+    )
+    visitors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="SiteVisitor",
+        through_fields=("visit", "expert"),
+        related_name="site_visits",
+        verbose_name=_("核查专家"),
+    )
+    checks = models.JSONField(
+        _("场景核查记录"), default=dict, blank=True
+    )  # {"<scenario no>": {"result": "matches|partly|differs", "notes": str}}
+    finding = models.CharField(_("核查结论"), max_length=14, choices=Finding.choices, blank=True)
+    finding_text = models.TextField(_("核查意见"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提交人"),
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("现场核查")
+        verbose_name_plural = _("现场核查")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.get_finding_display() or '—'}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class SiteVisitor(models.Model):
+    """An expert sent on a site visit, by whom and when."""
+
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("核查专家"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("指派时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核查专家")
+        verbose_name_plural = _("核查专家")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "expert"], name="uniq_site_visitor")
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id} · {self.expert}"
+
+
+def site_visit_photo_path(instance, filename: str) -> str:
+    return f"site-visits/{instance.visit_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class SiteVisitPhoto(models.Model):
+    """A photo taken on a site visit, of one claimed scenario (or of the site in general),
+    stored privately."""
+
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
+    scenario_no = models.PositiveSmallIntegerField(_("场景序号"), null=True, blank=True)
+    caption = models.CharField(_("照片说明"), max_length=200, blank=True)
+    file = models.FileField(
+        _("照片"), upload_to=site_visit_photo_path, storage=private_storage, max_length=300
+    )
+    name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场核查照片")
+        verbose_name_plural = _("现场核查照片")
+        ordering = ["scenario_no", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent: one per person, stage, subject (the batch, or the application whose own
+    deadline it is), deadline and day before it, so that a sweep running again sends none twice
+    and a deadline moved later is reminded of anew."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "scenarios.Batch", on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    stage = models.CharField(_("阶段"), max_length=30)
+    subject = models.CharField(_("对象"), max_length=40)  # "batch:<id>" or "assessment:<id>"
+    due = models.DateField(_("截止日期"))
+    days_before = models.PositiveSmallIntegerField(_("提前天数"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("截止提醒")
+        verbose_name_plural = _("截止提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "stage", "subject", "due", "days_before"],
+                name="uniq_deadline_reminder",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stage} {self.subject} {self.due} -{self.days_before}"

@@ -5,9 +5,16 @@ button, a form), so a page never offers what its service refuses."""
 from django.utils import timezone
 
 from evaluation.models import State
-from scenarios.models import DecisionConfirmation
+from scenarios.models import DecisionConfirmation, SiteVisitRule
 
-from .models import LIVE_ASSIGNMENT_STATES, AssignmentStatus, DecisionProposal, ExpertAssignment
+from .guards import tier_rank
+from .models import (
+    LIVE_ASSIGNMENT_STATES,
+    AssignmentStatus,
+    DecisionProposal,
+    ExpertAssignment,
+    SiteVisit,
+)
 
 RECOMMENDABLE = (State.SUBMITTED,)
 RETURNABLE = (State.SUBMITTED, State.CITY_RECOMMENDED)
@@ -92,13 +99,57 @@ def proposal_pending(assessment) -> bool:
     ).exists()
 
 
+def site_visit_required(assessment) -> bool:
+    """The batch sends experts to this applicant's site: every applicant, or those whose
+    computed tier (the tier its submission reaches, known from the submission on and the
+    same whatever the experts recommend) is at or above the batch's tier."""
+    batch = assessment.batch
+    if batch.site_visit == SiteVisitRule.ALL:
+        return True
+    if batch.site_visit != SiteVisitRule.FROM_TIER:
+        return False
+    evaluation = getattr(assessment, "evaluation", None)
+    computed = evaluation.highest_tier if evaluation is not None else ""
+    return tier_rank(computed) >= tier_rank(batch.site_visit_tier) > 0
+
+
+def site_visit_pending(assessment) -> bool:
+    """A required site visit whose report is not submitted yet: no decision before it."""
+    return (
+        site_visit_required(assessment)
+        and not SiteVisit.objects.filter(assessment=assessment, submitted_at__isnull=False).exists()
+    )
+
+
+def can_assign_visit(actor, assessment) -> bool:
+    """The province sends experts once the material review is complete, to an applicant the
+    batch requires a visit of, until the visit's report is in."""
+    return (
+        actor.is_province_admin
+        and assessment.state in DECIDABLE
+        and site_visit_pending(assessment)
+        and reviews_complete(assessment)
+    )
+
+
+def can_record_visit(actor, visit) -> bool:
+    """One of the visit's experts, until its report is submitted (then it is final)."""
+    return (
+        not visit.is_submitted
+        and visit.assessment.state in DECIDABLE
+        and visit.assignments.filter(expert_id=actor.pk).exists()
+    )
+
+
 def can_decide(actor, assessment) -> bool:
-    """Decide, or propose a decision: not while a proposal awaits its confirmation."""
+    """Decide, or propose a decision: not while a proposal awaits its confirmation, nor before
+    a required site visit's report."""
     return (
         actor.is_province_admin
         and assessment.state in DECIDABLE
         and reviews_complete(assessment)
         and not proposal_pending(assessment)
+        and not site_visit_pending(assessment)
     )
 
 

@@ -15,6 +15,7 @@ from portal.selectors import experts
 from scenarios.models import Batch, RubricCriterion, Tier
 
 from .anonymity import identity_visible_to, snapshot_shown
+from .deadlines import assessment_deadline, assignment_overdue
 from .models import (
     TIER_RECOMMENDATIONS,
     AssignmentStatus,
@@ -81,14 +82,40 @@ class RubricCriterionSerializer(serializers.ModelSerializer):
 # --- the review queue: city reviewers and the province admin ------------------------------------
 
 
+class DeadlineSerializer(serializers.Serializer):
+    """The deadline of the stage an application waits at (``review.deadlines``)."""
+
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    due = serializers.DateTimeField()
+    overdue = serializers.BooleanField()
+
+
 class ReviewItemSerializer(serializers.ModelSerializer):
+    """``deadline``: the deadline of the stage it waits at, null when that stage has none."""
+
     enterprise = ReviewEnterpriseSerializer(read_only=True)
     highest_tier = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
-        fields = ("id", "enterprise", "batch", "state", "submitted_at", "highest_tier", "version")
+        fields = (
+            "id",
+            "enterprise",
+            "batch",
+            "state",
+            "submitted_at",
+            "highest_tier",
+            "version",
+            "deadline",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_deadline(self, obj) -> dict | None:
+        deadline = assessment_deadline(obj)
+        return DeadlineSerializer(deadline).data if deadline else None
 
     @extend_schema_field(serializers.ChoiceField(choices=Tier.choices, allow_null=True))
     def get_highest_tier(self, obj) -> str | None:
@@ -180,6 +207,7 @@ class ReviewDecisionSerializer(FlaggedTermsSerializer):
             "decided_by",
             "confirmed_by",
             "decided_at",
+            "valid_until",
         )
         read_only_fields = fields
 
@@ -248,6 +276,45 @@ class ExpertReviewFullSerializer(serializers.Serializer):
     verdicts = ScenarioVerdictSerializer(many=True)
 
 
+class SiteVisitFindingSerializer(serializers.Serializer):
+    """A submitted site visit report's finding (the province reads it beside the experts')."""
+
+    finding = serializers.CharField()
+    finding_display = serializers.CharField(source="get_finding_display")
+    finding_text = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class SiteVisitCheckSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    name = serializers.CharField()
+    result = serializers.CharField(help_text="matches / partly / differs, blank when not checked")
+    notes = serializers.CharField()
+    photos = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, check) -> list[dict]:
+        return [{"id": p.pk, "name": p.name, "caption": p.caption} for p in check.photos]
+
+
+class SiteVisitReportSerializer(serializers.Serializer):
+    """The site visit of one submission, for the province: its stage, who visited, each
+    claimed scenario's check and the finding (null until the report is submitted)."""
+
+    stage = serializers.CharField(allow_null=True)
+    visitors = serializers.SerializerMethodField()
+    checks = SiteVisitCheckSerializer(many=True)
+    finding = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_visitors(self, report) -> list[str]:
+        return [v.get_full_name() or v.username for v in report.visitors]
+
+    @extend_schema_field(SiteVisitFindingSerializer(allow_null=True))
+    def get_finding(self, report) -> dict | None:
+        return SiteVisitFindingSerializer(report.visit).data if report.submitted else None
+
+
 class ReviewDetailSerializer(ReviewItemSerializer):
     """Context: ``summary`` (``review_selectors.ReviewSummary``), ``reviews`` (the experts'
     reviews in full) and ``proposal`` (awaiting confirmation), for the province admin only;
@@ -262,6 +329,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     reviews = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
+    site_visit = serializers.SerializerMethodField()
 
     class Meta(ReviewItemSerializer.Meta):
         fields = (
@@ -275,6 +343,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             "reviews",
             "decision",
             "proposal",
+            "site_visit",
         )
         read_only_fields = fields
 
@@ -315,6 +384,11 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     def get_proposal(self, obj) -> dict | None:
         proposal = self.context.get("proposal")
         return DecisionProposalSerializer(proposal).data if proposal else None
+
+    @extend_schema_field(SiteVisitReportSerializer(allow_null=True))
+    def get_site_visit(self, obj) -> dict | None:
+        report = self.context.get("site_visit")
+        return SiteVisitReportSerializer(report).data if report else None
 
 
 class ReviewCommentSerializer(serializers.Serializer):
@@ -404,6 +478,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     batch = serializers.IntegerField(source="assessment.batch_id", read_only=True)
     expert = serializers.CharField(source="expert.username", read_only=True)
     enterprise = serializers.SerializerMethodField()
+    review_deadline = serializers.DateTimeField(
+        source="assessment.batch.review_deadline", read_only=True, allow_null=True
+    )
+    overdue = serializers.SerializerMethodField(help_text=_("评审未提交且已过专家评审截止时间"))
 
     class Meta:
         model = ExpertAssignment
@@ -417,8 +495,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "assigned_at",
             "submitted_at",
             "enterprise",
+            "review_deadline",
+            "overdue",
         )
         read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return assignment_overdue(obj)
 
     @extend_schema_field(ReviewEnterpriseSerializer(allow_null=True))
     def get_enterprise(self, obj) -> dict | None:
@@ -605,6 +688,8 @@ class DecisionRowSerializer(serializers.Serializer):
     recommended = serializers.ListField(child=serializers.CharField())
     computed_tier = serializers.CharField(allow_blank=True)
     decided_tier = serializers.CharField(source="assessment.decided_tier", allow_blank=True)
+    site_visit_stage = serializers.CharField(allow_null=True)
+    site_visit = SiteVisitFindingSerializer(allow_null=True, help_text=_("已提交的现场核查结论"))
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
     reviews = serializers.SerializerMethodField()
@@ -641,9 +726,31 @@ class PublicListRowSerializer(serializers.Serializer):
     city_code = serializers.CharField()
     tier = serializers.ChoiceField(choices=Tier.choices)
     tier_display = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True, help_text=_("认定有效期至"))
 
 
 class PublicListSerializer(serializers.Serializer):
     batch = PublicBatchSerializer()
     publicity = PublicitySerializer(help_text=_("公示期、联系方式和公示状态"))
     results = PublicListRowSerializer(many=True)
+
+
+class StageDeadlineSerializer(serializers.Serializer):
+    """One of a batch's deadlines: ``stage`` is null while no stage is registered for it (then
+    ``waiting`` is null too); ``overdue`` when applications are still waiting after it."""
+
+    field = serializers.CharField()
+    label = serializers.CharField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    stage = serializers.CharField(source="stage.key", allow_null=True, default=None)
+    waiting = serializers.IntegerField(allow_null=True)
+    late = serializers.IntegerField()
+    overdue = serializers.BooleanField()
+
+
+class RemindLateInputSerializer(serializers.Serializer):
+    stage = serializers.CharField(help_text=_("阶段：city | review | decision"))
+
+
+class RemindLateResultSerializer(serializers.Serializer):
+    reminded = serializers.IntegerField(help_text=_("收到提醒的人数"))

@@ -1,5 +1,5 @@
 """Celery tasks of the review: the email telling an objector how their objection was resolved,
-and its sweep."""
+and its sweep; the deadline reminders."""
 
 import smtplib
 
@@ -27,3 +27,11 @@ def sweep_objection_emails() -> int:
     from .services.objections import objection_emails_sweep
 
     return objection_emails_sweep()
+
+
+@shared_task(ignore_result=True)
+def send_deadline_reminders() -> int:
+    """Periodic (beat): remind everyone whose deadline is one of its reminder days away."""
+    from .services.reminders import deadline_reminders_send
+
+    return deadline_reminders_send()

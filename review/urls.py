@@ -6,12 +6,14 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     apis,
+    deadline_views,
     expert_views,
     formal_check_views,
     home_views,
     public_views,
     publicity_apis,
     publicity_views,
+    site_visit_views,
     views,
 )
 
@@ -22,6 +24,28 @@ review = [
     path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
     path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
     path("assessments/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path(
+        "assessments/<int:pk>/site-visit/assign/",
+        site_visit_views.site_visit_assign,
+        name="site-visit-assign",
+    ),
+    path("site-visits/", site_visit_views.site_visits, name="site-visits"),
+    path("site-visits/<int:pk>/", site_visit_views.site_visit_page, name="site-visit-page"),
+    path(
+        "site-visits/<int:pk>/submit/",
+        site_visit_views.site_visit_submit,
+        name="site-visit-submit",
+    ),
+    path(
+        "site-visits/<int:pk>/photos/",
+        site_visit_views.site_visit_photo_upload,
+        name="site-visit-photo-upload",
+    ),
+    path(
+        "site-visit-photos/<int:pk>/",
+        site_visit_views.site_visit_photo,
+        name="site-visit-photo",
+    ),
     path(
         "proposals/<int:pk>/confirm/",
         views.review_proposal_confirm,
@@ -64,6 +88,16 @@ review = [
         name="batch-auto-assign",
     ),
     path("batches/<int:pk>/decisions/", views.batch_decisions, name="batch-decisions"),
+    path(
+        "batches/<int:pk>/deadlines/",
+        deadline_views.batch_deadlines_page,
+        name="batch-deadlines",
+    ),
+    path(
+        "batches/<int:pk>/deadlines/remind/",
+        deadline_views.batch_remind_late,
+        name="batch-remind-late",
+    ),
     path("batches/<int:pk>/publish/", publicity_views.batch_publish, name="batch-publish"),
     path(
         "batches/<int:pk>/objections/",

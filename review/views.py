@@ -18,6 +18,7 @@ from portal.views import apply_validation_error, refusal_status
 from scenarios.models import Batch, Tier
 
 from . import confirmations, rules, services
+from .deadlines import stage_deadlines_among
 from .filters import review_queue_filter
 from .forms import (
     AssignForm,
@@ -48,9 +49,12 @@ from .selectors import (
     review_queue_for,
     review_rounds,
     review_summary,
+    site_visit_report,
+    site_visit_stages,
     tier_label,
     waiting_for_experts,
 )
+from .site_visit_forms import SiteVisitAssignForm
 
 PAGE_SIZE = 50
 ACTION_FLAGS = {
@@ -58,6 +62,7 @@ ACTION_FLAGS = {
     "return": "can_return",
     "assign": "can_assign",
     "decide": "can_decide",
+    "site_visit_assign": "can_assign_visit",
     "proposal_confirm": "can_review_proposal",
     "proposal_reject": "can_review_proposal",
 }
@@ -100,9 +105,11 @@ def review_queue(request):
             field.empty_label = _("全部")
             field.widget.choices = list(field.choices)
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    stages = site_visit_stages(page.object_list)
     for a in page.object_list:
         evaluation = _evaluation(a)
         a.tier_display = tier_label(evaluation.highest_tier) if evaluation else ""
+        a.site_visit_stage = stages.get(a.pk)
     return render(
         request,
         "review/queue.html",
@@ -110,6 +117,9 @@ def review_queue(request):
             "filter": filters,
             "page": page,
             "showing_default": user.is_city_reviewer and "state" not in request.GET,
+            "deadlines": stage_deadlines_among("city", review_queue_for(user))
+            if user.is_city_reviewer
+            else [],
         },
     )
 
@@ -145,7 +155,15 @@ def _province_context(request_user, assessment, the_dossier, bound: dict) -> dic
     assign_form = bound.get("assign")
     if assign_form is None and can_assign:
         assign_form = AssignForm(assessment=assessment)
+    can_assign_visit = rules.can_assign_visit(request_user, assessment)
+    visit_form = bound.get("site_visit_assign")
+    if visit_form is None and can_assign_visit:
+        visit_form = SiteVisitAssignForm(assessment=assessment)
     return {
+        "site_visit": site_visit_report(assessment, the_dossier.claimed),
+        "site_visit_required": rules.site_visit_required(assessment),
+        "can_assign_visit": can_assign_visit,
+        "site_visit_form": visit_form,
         **_proposal_context(request_user, assessment, bound),
         "summary": summary,
         "expert_reviews": expert_reviews(assessment),

@@ -277,6 +277,52 @@ def _gate_field(label, default: int, top: int):
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(0), MaxValueValidator(top)]
     )
+class SiteVisitRule(models.TextChoices):
+    """Which applications of a batch get a site visit (现场核查) after the material review."""
+
+    NEVER = "never", _("不安排现场核查")
+    ALL = "all", _("所有申报均须现场核查")
+    FROM_TIER = "from_tier", _("系统计算层级达到指定层级的申报须现场核查")
+
+
+def tier_choices():
+    return Tier.choices  # Tier is defined below Batch
+
+
+def day_list(value: str) -> list[int]:
+    """ "7,3,1" as [7, 3, 1]: days before a deadline, each a whole number from 1 to 366,
+    largest first; an empty text is no day. Raises ValueError naming the bad part."""
+    days = set()
+    for part in (value or "").replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 366:
+            raise ValueError(part)
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def validate_day_list(value: str) -> None:
+    try:
+        day_list(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("“%(part)s”不是 1 到 366 之间的天数；请填写以逗号分隔的天数，例如 7,3,1。"),
+            code="invalid_day_list",
+            params={"part": exc.args[0]},
+        ) from None
+
+
+# The batch's deadlines after the submission deadline (closes_at), in the order of the stages:
+# each one set must not be earlier than the one before it.
+STAGE_DEADLINE_FIELDS = (
+    "district_deadline",
+    "city_deadline",
+    "formal_check_deadline",
+    "review_deadline",
+    "decision_deadline",
+)
 
 
 class BatchQuerySet(models.QuerySet):
@@ -298,6 +344,31 @@ class Batch(models.Model):
     )
     opens_at = models.DateTimeField(_("开始申报时间"))
     closes_at = models.DateTimeField(_("截止申报时间"))
+    district_deadline = models.DateTimeField(_("区县推荐截止时间"), null=True, blank=True)
+    city_deadline = models.DateTimeField(_("市级推荐截止时间"), null=True, blank=True)
+    formal_check_deadline = models.DateTimeField(_("形式审查截止时间"), null=True, blank=True)
+    review_deadline = models.DateTimeField(_("专家评审截止时间"), null=True, blank=True)
+    decision_deadline = models.DateTimeField(_("认定决定截止时间"), null=True, blank=True)
+    resubmission_days = models.PositiveSmallIntegerField(
+        _("退回后重新提交期限（天）"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("退回时起算；期限内即使已过申报截止时间，企业仍可重新提交。"),
+    )
+    reminder_days = models.CharField(
+        _("截止提醒（提前天数）"),
+        max_length=50,
+        default="7,3,1",
+        blank=True,
+        validators=[validate_day_list],
+        help_text=_("在每个截止时间之前的这些天提醒相关人员，以逗号分隔，例如 7,3,1；留空不提醒。"),
+    )
+    validity_years = models.PositiveSmallIntegerField(
+        _("认定有效期（年）"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("认定决定自决定之日起的有效年数。"),
+    )
     experts_see_identity = models.BooleanField(
         _("评审专家可见企业身份"),
         default=False,
@@ -334,6 +405,23 @@ class Batch(models.Model):
             "需复核时，一位省级管理员提出认定提议，另一位省级管理员确认后决定才生效。"
             "被标记的决定：认定层级高于系统计算层级，或与多数专家的建议不一致。"
         ),
+    )
+    site_visit = models.CharField(
+        _("现场核查"),
+        max_length=10,
+        choices=SiteVisitRule.choices,
+        default=SiteVisitRule.NEVER,
+        help_text=_(
+            "材料评审完成后由省级管理员指派专家现场核查；须核查的申报在核查报告提交前不能作出认定决定。"
+            "按层级时，以系统计算层级（企业申报时的自评估结果）为准。"
+        ),
+    )
+    site_visit_tier = models.CharField(
+        _("现场核查起始层级"),
+        max_length=10,
+        choices=tier_choices,
+        blank=True,
+        help_text=_("仅在“按层级”时使用：系统计算层级达到该层级（含更高层级）的申报须现场核查。"),
     )
     direct_enterprises = models.ManyToManyField(
         "portal.Enterprise",
@@ -410,6 +498,20 @@ class Batch(models.Model):
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("截止时间必须晚于开始时间。")
+        if self.site_visit == SiteVisitRule.FROM_TIER and not self.site_visit_tier:
+            errors["site_visit_tier"] = _("按层级安排现场核查时，请选择起始层级。")
+
+
+        previous, previous_name = self.closes_at, "closes_at"
+        for name in STAGE_DEADLINE_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if previous is not None and value < previous:
+                errors[name] = _("不能早于“%(previous)s”。") % {
+                    "previous": self._meta.get_field(previous_name).verbose_name
+                }
+            previous, previous_name = value, name
         if self.catalog_version_id and self.catalog_version.is_draft:
             errors["catalog_version"] = _("申报批次只能使用已发布的目录版本。")
         try:
@@ -439,6 +541,13 @@ class Batch(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        try:
+            return day_list(self.reminder_days)
+        except ValueError:
+            return []
 
     @property
     def rules_fixed(self) -> bool:

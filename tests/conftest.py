@@ -11,6 +11,7 @@ from portal.models import City, Role
 from scenarios.models import CatalogVersion
 
 from .factories import EnterpriseFactory, UserFactory
+from .flushing import rows_deleted_rather_than_truncated
 
 
 def pytest_collection_modifyitems(items):
@@ -21,6 +22,12 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_flush():
+    with rows_deleted_rather_than_truncated():
+        yield
 
 
 @pytest.fixture(autouse=True)

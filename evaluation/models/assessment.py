@@ -111,6 +111,8 @@ class Assessment(models.Model):
     snapshot = models.JSONField(_("提交快照"), null=True, blank=True, editable=False)
     snapshot_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Set when it is returned: until then it may be resubmitted, even after the batch closed.
+    resubmit_by = models.DateTimeField(_("重新提交截止时间"), null=True, blank=True)
     decided_tier = models.CharField(_("认定层级"), max_length=10, choices=Tier.choices, blank=True)
     decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -56,6 +56,17 @@ from .scores import (
     tier_label,
     waiting_for_experts,
 )
+from .site_visits import (
+    SiteVisitReport,
+    SiteVisitStage,
+    batch_site_visits,
+    finding_text,
+    site_visit_photos_for,
+    site_visit_report,
+    site_visit_stage,
+    site_visit_stages,
+    site_visits_for,
+)
 from .summaries import (
     city_summary,
     expert_summary,
@@ -71,6 +82,15 @@ __all__ = [
     "PublicityStatus",
     "REVIEW_STATES",
     "ReviewSummary",
+    "SiteVisitReport",
+    "SiteVisitStage",
+    "batch_site_visits",
+    "finding_text",
+    "site_visit_photos_for",
+    "site_visit_report",
+    "site_visit_stage",
+    "site_visit_stages",
+    "site_visits_for",
     "assignments_for",
     "batch_aggregates",
     "batch_expert_reviews",

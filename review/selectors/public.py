@@ -1,6 +1,6 @@
 """The public list (公示名单) and the decision an applicant learns."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from evaluation.models import Assessment
 from scenarios.models import Batch, Tier
@@ -14,12 +14,16 @@ def published_batches() -> QuerySet[Batch]:
 
 
 def public_list(batch: Batch) -> list[dict]:
-    """The enterprises a published batch lists (``on_public_list``): name, city and tier,
-    nothing else."""
+    """The enterprises a published batch lists (``on_public_list``): name, city, tier and how
+    long the recognition lasts, nothing else."""
     if batch.list_published_at is None:
         return []
     order = {t: i for i, t in enumerate(reversed(Tier.values))}
-    rows = on_public_list(batch).only("decided_tier", "applicant_name", "applicant_city")
+    rows = (
+        on_public_list(batch)
+        .only("decided_tier", "applicant_name", "applicant_city")
+        .annotate(valid_until=F("decision__valid_until"))
+    )
     shown = [
         {
             "enterprise": a.applicant_name,
@@ -27,6 +31,7 @@ def public_list(batch: Batch) -> list[dict]:
             "city_code": a.applicant_city,
             "tier": a.decided_tier,
             "tier_display": Tier(a.decided_tier).label,
+            "valid_until": a.valid_until,
         }
         for a in rows
     ]

@@ -20,6 +20,7 @@ from ..models import (
     ExpertAssignment,
 )
 from ..services import awaiting_experts
+from .site_visits import batch_site_visits, site_visit_stages
 
 
 def _batch_reviews(batch: Batch) -> list[ReviewScore]:
@@ -126,17 +127,20 @@ class DecisionRow:
     reviews_total: int
     recommended: list
     computed_tier: str
+    site_visit_stage: object = None  # SiteVisitStage
+    site_visit: object = None  # the SiteVisit, once its report is submitted
 
 
 def decision_rows(batch: Batch) -> list[DecisionRow]:
     """Every assessment in or past expert review: its scores side by side with the tier the
-    portal computed and the experts' recommendations, highest normalised score first."""
+    portal computed, the experts' recommendations and the site visit's stage and report,
+    highest normalised score first."""
     aggregates = batch_aggregates(batch)
     assessments = (
         Assessment.objects.filter(
             batch=batch, state__in=(State.UNDER_REVIEW, State.APPROVED, State.REJECTED)
         )
-        .select_related("enterprise", "evaluation", "decision")
+        .select_related("enterprise", "evaluation", "decision", "batch")
         .annotate(
             reviews_total=Count(
                 "assignments", filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATES)
@@ -151,6 +155,8 @@ def decision_rows(batch: Batch) -> list[DecisionRow]:
         assessment__batch=batch, status=AssignmentStatus.SUBMITTED
     ).values_list("assessment_id", "recommended_tier"):
         recommended.setdefault(aid, []).append(tier)
+    assessments = list(assessments)
+    stages, visits = site_visit_stages(assessments), batch_site_visits(batch)
     rows = [
         DecisionRow(
             assessment=a,
@@ -159,6 +165,8 @@ def decision_rows(batch: Batch) -> list[DecisionRow]:
             reviews_total=a.reviews_total,
             recommended=sorted(recommended.get(a.pk, [])),
             computed_tier=getattr(getattr(a, "evaluation", None), "highest_tier", ""),
+            site_visit_stage=stages.get(a.pk),
+            site_visit=visits.get(a.pk),
         )
         for a in assessments
     ]

@@ -7,11 +7,13 @@ from evaluation.models import State
 
 from ..models import AssignmentStatus
 from .queues import assignments_for, review_batches, review_queue_for
+from .site_visits import site_visits_for
 
 
 def expert_summary(user) -> dict:
-    """How many of the expert's assignments wait for review and how many are submitted."""
-    return (
+    """How many of the expert's assignments wait for review and how many are submitted, and
+    how many site visits they still have to report on."""
+    summary = (
         assignments_for(user)
         .filter(expert=user)
         .aggregate(
@@ -19,6 +21,10 @@ def expert_summary(user) -> dict:
             submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
         )
     )
+    summary["visits"] = (
+        site_visits_for(user).filter(assignments__expert=user, submitted_at__isnull=True).count()
+    )
+    return summary
 
 
 def city_summary(user) -> dict:

@@ -2,8 +2,9 @@
 province's formal check (``formal_check``), a batch's settings and rubric (``batches``), expert assignment and declared conflicts
 (``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
 its confirmation by a second admin (``decisions``), the public list with its 公示 period
-(``publication``), the objections to it (``objections``) and the reopening of a decision an
-upheld objection asks (``reopen``).
+(``publication``), the objections to it (``objections``), the reopening of a decision an
+upheld objection asks (``reopen``), the site visit after the material review
+(``site_visits``) and the deadlines' reminders (``reminders``).
 
 Every transition checks the actor's role, locks the assessment, is atomic, writes the audit
 log and notifies the users it concerns (in the portal, and by email through a worker).
@@ -16,6 +17,7 @@ from .assignment import (
     assignments_auto,
     awaiting_experts,
     conflict_declare,
+    expert_conflicts,
 )
 from .batches import (
     BATCH_REVIEW_FIELDS,
@@ -61,8 +63,19 @@ from .publication import (
     batch_list_publish,
     batch_list_withdraw,
 )
+from .reminders import (
+    deadline_remind_late,
+    deadline_reminders_send,
+)
 from .reopen import (
     decision_reopen,
+)
+from .site_visits import (
+    site_visit_assign,
+    site_visit_photo_add,
+    site_visit_problems,
+    site_visit_save,
+    site_visit_submit,
 )
 
 __all__ = [
@@ -94,6 +107,14 @@ __all__ = [
     "return_answers_record",
     "review_problems",
     "decision_reopen",
+    "expert_conflicts",
+    "site_visit_assign",
+    "site_visit_photo_add",
+    "site_visit_problems",
+    "site_visit_save",
+    "site_visit_submit",
+    "deadline_remind_late",
+    "deadline_reminders_send",
     "objection_emails_sweep",
     "objection_lodge",
     "objection_outcome_email_send",

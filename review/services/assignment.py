@@ -51,6 +51,17 @@ def _applicant(assessment: Assessment) -> Applicant:
     )
 
 
+def expert_conflicts(assessment: Assessment, expert, declared=None) -> list[str]:
+    """Why ``expert`` must not review, or visit, this applicant (empty: no conflict): the
+    rules of ``review.matching`` on the applicant's frozen identity and the batch."""
+    return conflicts(
+        _profile(expert),
+        _applicant(assessment),
+        declared=_declared_conflicts() if declared is None else declared,
+        avoid_same_city=assessment.batch.avoid_same_city,
+    )
+
+
 def awaiting_experts(batch: Batch) -> Q:
     """The batch's assessments experts may be assigned to: passed by the formal check, or
     already in review (``rules.ASSIGNABLE``)."""
@@ -190,7 +201,7 @@ def assignment_refusals(assessment: Assessment, candidates) -> dict[int, list[st
     """Why ``assignment_add`` would refuse each of these experts for the assessment (those it
     would accept are left out): the conflicts of interest, or already assigned. The manual
     choice lists them disabled with these reasons."""
-    applicant, declared = _applicant(assessment), _declared_conflicts()
+    declared = _declared_conflicts()
     taken = set(
         assessment.assignments.exclude(status=AssignmentStatus.REMOVED).values_list(
             "expert_id", flat=True
@@ -198,12 +209,7 @@ def assignment_refusals(assessment: Assessment, candidates) -> dict[int, list[st
     )
     refusals = {}
     for expert in candidates:
-        reasons = conflicts(
-            _profile(expert),
-            applicant,
-            declared=declared,
-            avoid_same_city=assessment.batch.avoid_same_city,
-        )
+        reasons = expert_conflicts(assessment, expert, declared)
         if expert.pk in taken:
             reasons.append(_("已分配过这份申报"))
         if reasons:
@@ -221,12 +227,7 @@ def assignment_add(*, assessment: Assessment, expert, actor) -> ExpertAssignment
     batch = assessment.batch
     fixes_rubric = rubric_assignment_start(batch)  # the batch first, as the automatic assignment
     assessment = lock_in_state(assessment, rules.assignable_states(assessment), _("分配专家"))
-    reasons = conflicts(
-        _profile(expert),
-        _applicant(assessment),
-        declared=_declared_conflicts(),
-        avoid_same_city=batch.avoid_same_city,
-    )
+    reasons = expert_conflicts(assessment, expert)
     if reasons:
         raise ValidationError(
             {"expert": _("不能分配：%(reasons)s。") % {"reasons": "；".join(reasons)}}

@@ -128,6 +128,16 @@ BATCH_REVIEW_FIELDS = (
     "aggregation",
     "disagreement_threshold",
     "decision_confirmation",
+    "site_visit",
+    "site_visit_tier",
+    "district_deadline",
+    "city_deadline",
+    "formal_check_deadline",
+    "review_deadline",
+    "decision_deadline",
+    "resubmission_days",
+    "reminder_days",
+    "validity_years",
     *FORMAL_CHECK_FIELDS,
 )
 

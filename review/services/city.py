@@ -1,6 +1,8 @@
 """The city's verdict on a submission: recommended to the province, or returned to the
 enterprise with comments; and the news of a new submission."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation.models import Assessment, State
+from evaluation.submission_window import submission_due, when
 from portal.exceptions import StateConflict
 from portal.selectors import city_reviewers, enterprise_users, province_admins
 from portal.services import notify
@@ -87,14 +90,25 @@ def assessment_return(*, assessment: Assessment, actor, comment: str) -> Assessm
         snapshot_sha256=assessment.snapshot_sha256,
     )
     assessment.state = State.RETURNED
-    assessment.save(update_fields=["state", "updated_at"])
-    log(actor, "review.return", assessment, comment)
+    assessment.resubmit_by = timezone.now() + timedelta(days=assessment.batch.resubmission_days)
+    assessment.save(update_fields=["state", "resubmit_by", "updated_at"])
+    log(
+        actor,
+        "review.return",
+        assessment,
+        comment,
+        {"resubmit_by": assessment.resubmit_by.isoformat()},
+    )
     notify(
         recipients=enterprise_users(assessment.enterprise_id),
         kind="review.return",
         title=gettext_lazy("%(batch)s：您的申报被退回修改"),
-        body=gettext_lazy("退回意见：%(comment)s\n请修改后重新提交。"),
-        params={"batch": assessment.batch.name, "comment": comment},
+        body=gettext_lazy("退回意见：%(comment)s\n请修改后于 %(due)s 前重新提交。"),
+        params={
+            "batch": assessment.batch.name,
+            "comment": comment,
+            "due": when(submission_due(assessment)),
+        },
         url=overview_url(assessment),
     )
     return assessment

@@ -7,6 +7,7 @@ takes effect — state, notifications, the public list — once a second provinc
 it; rejected, the submission is open to a new proposal."""
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -128,9 +129,22 @@ def assessment_decide(
             _("该申报已有待确认的认定提议，请先由另一位省级管理员确认或驳回。"),
             code="proposal_pending",
         )
+    if rules.site_visit_pending(assessment):
+        raise StateConflict(
+            _("本批次要求对该申报进行现场核查，核查报告提交前不能作出认定决定。"),
+            code="site_visit_pending",
+        )
     if rules.needs_second_admin(assessment.batch, terms.flags):
         return _proposal_create(assessment, actor, terms, figures or {})
     return _decision_take(assessment, terms, figures or {}, decided_by=actor)
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _decision_take(
@@ -146,6 +160,9 @@ def _decision_take(
         figures=figures,
         decided_by=decided_by,
         confirmed_by=confirmed_by,
+        valid_until=(
+            years_after(timezone.localdate(), assessment.batch.validity_years) if approved else None
+        ),
     )
     assessment.state = State.APPROVED if approved else State.REJECTED
     assessment.decided_tier = decision.tier
@@ -153,7 +170,17 @@ def _decision_take(
     assessment.save(update_fields=["state", "decided_tier", "decided_at", "updated_at"])
     actor = confirmed_by or decided_by
     outcome, reason = terms.outcome, terms.reason
-    log(actor, "review.decide", assessment, reason, {"outcome": outcome, "tier": decision.tier})
+    log(
+        actor,
+        "review.decide",
+        assessment,
+        reason,
+        {
+            "outcome": outcome,
+            "tier": decision.tier,
+            "valid_until": decision.valid_until.isoformat() if decision.valid_until else None,
+        },
+    )
     if decision.flagged:
         log(
             actor,
@@ -176,9 +203,12 @@ def _decision_take(
         "outcome": Decision.Outcome(outcome).label,
         "tier": Tier(decision.tier).label if decision.tier else "—",
         "reason": reason,
+        "valid_until": decision.valid_until.isoformat() if decision.valid_until else "—",
     }
     title = gettext_lazy("%(batch)s：%(enterprise)s 的认定结果为“%(outcome)s”")
     body = gettext_lazy("认定层级：%(tier)s\n理由：%(reason)s")
+    if approved:
+        body = gettext_lazy("认定层级：%(tier)s\n有效期至：%(valid_until)s\n理由：%(reason)s")
     notify(
         recipients=enterprise_users(assessment.enterprise_id),
         kind="review.decide",

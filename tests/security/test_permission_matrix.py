@@ -122,6 +122,53 @@ def PROPOSAL(w) -> dict:
     return {"pk": w.proposal.pk}
 
 
+def VISIT(w) -> dict:
+    """A site visit of A's submission with the world's assigned expert sent on it and one
+    photo (made once per world)."""
+    if not hasattr(w, "visit"):
+        from django.core.files.base import ContentFile
+
+        from review.models import SiteVisit, SiteVisitor, SiteVisitPhoto
+
+        from ..services.conftest import PNG
+
+        w.visit = SiteVisit.objects.create(assessment=w.submitted)
+        SiteVisitor.objects.create(visit=w.visit, expert=w.users["expert_a"])
+        w.photo = SiteVisitPhoto(
+            visit=w.visit,
+            name="产线.png",
+            content_type="image/png",
+            size=len(PNG),
+            sha256="0" * 64,
+            uploaded_by=w.users["expert_a"],
+        )
+        w.photo.file.save("产线.png", ContentFile(PNG), save=False)
+        w.photo.save()
+    return {"pk": w.visit.pk}
+
+
+def VISIT_PHOTO(w) -> dict:
+    VISIT(w)
+    return {"pk": w.photo.pk}
+
+
+def visit_report(w) -> dict:
+    from review import services as review_services
+
+    claimed = review_services.claimed_scenarios(w.submitted)
+    return {
+        **{f"check-{no}-result": "matches" for no in claimed},
+        "finding": "confirmed",
+        "confirmed": "1",
+    }
+
+
+def visit_photo(w) -> dict:
+    from ..services.conftest import PNG
+
+    return {"photo": SimpleUploadedFile("现场.png", PNG, content_type="image/png")}
+
+
 def objection(w) -> dict:
     """A named objection with its signed letter to the enterprise on the published list."""
     return {
@@ -471,6 +518,25 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(403, expert=404, expert_a=302), ASSIGNMENT, {"reason": "曾为其提供咨询"})
     },
     "review-unassign": {"POST": Call(web(403, province=302), ASSIGNMENT, {})},
+    # --- review: the site visit ------------------------------------------------------------------
+    # the batch requires no visit and A's reviews are not in: the province is refused (409)
+    "site-visit-assign": {
+        "POST": Call(
+            web(403, province=409), SUBMITTED, lambda w: {"experts": [w.users["expert"].pk]}
+        )
+    },
+    "site-visits": {"GET": Call(web(403, **EXPERTS))},
+    "site-visit-page": {
+        "GET": Call(web(403, expert=404, expert_a=200), VISIT),
+        "POST": Call(web(403, expert=404, expert_a=302), VISIT, visit_report),
+    },
+    "site-visit-submit": {"POST": Call(web(403, expert=404, expert_a=302), VISIT, visit_report)},
+    "site-visit-photo-upload": {
+        "POST": Call(web(403, expert=404, expert_a=302), VISIT, visit_photo, multipart=True)
+    },
+    "site-visit-photo": {
+        "GET": Call(web(403, expert=404, expert_a=200, province=200), VISIT_PHOTO)
+    },
     # --- review: the province's batches ------------------------------------------------------
     "review-batches": {
         "GET": Call(web(403, province=200)),
@@ -496,6 +562,11 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
     },
+    "batch-deadlines": {"GET": Call(web(403, province=200), BATCH)},
+    # nobody late: refused with a message, back to the deadlines tab
+    "batch-remind-late": {
+        "POST": Call(web(403, province=302), BATCH, {"stage": "city", "confirmed": "1"})
+    },
     # nothing approved yet: refused naming the batch
     "batch-publish": {
         "GET": Call(web(403, province=200), BATCH),
@@ -515,6 +586,11 @@ MATRIX: dict[str, dict[str, Call]] = {
     "batch-data-export": {"GET": Call(web(403, **REVIEWERS), fmt(BATCH))},
     "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
+    # a city's papers: its own city's recommendations only, for its reviewers only
+    "city-recommendation-letter": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
+    "city-recommendation-table": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
     # --- API: public and stateless -----------------------------------------------------------
     "api-root": {"GET": Call(API_SIGNED_IN)},
     "api-schema": {"GET": Call(API_PUBLIC)},
@@ -694,6 +770,11 @@ MATRIX: dict[str, dict[str, Call]] = {
     "review-api-batch-formal-check": {"GET": Call(api(403, province=200), BATCH)},
     "review-api-batch-auto-assign": {"POST": Call(api(403, province=200), BATCH, {})},
     "review-api-batch-decisions": {"GET": Call(api(403, province=200), BATCH)},
+    "review-api-batch-deadlines": {"GET": Call(api(403, province=200), BATCH)},
+    # nobody late at the stage: a field error naming it
+    "review-api-batch-remind-late": {
+        "POST": Call(api(403, province=400), BATCH, {"stage": "city"})
+    },
     # nothing approved yet: a field error
     "review-api-batch-publish": {"POST": Call(api(403, province=400), BATCH, {"publish": True})},
     "review-api-objection-list": {"GET": Call(api(403, province=200))},

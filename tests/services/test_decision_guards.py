@@ -91,7 +91,11 @@ def test_a_benchmark_award_against_the_facts_needs_a_justification(split, provin
     # the applicant's entry says what it is told; the flags and the justification are the
     # province's (they may name what the experts advised)
     entry = AuditLog.objects.get(action="review.decide")
-    assert entry.data == {"outcome": "approved", "tier": "benchmark"}
+    assert entry.data == {
+        "outcome": "approved",
+        "tier": "benchmark",
+        "valid_until": decision.valid_until.isoformat(),
+    }
     flagged = AuditLog.objects.get(action="review.decide_flagged")
     assert flagged.data["justification"] == "现场核查补充了证据。"
     assert "高于系统计算层级" in flagged.summary

@@ -341,3 +341,19 @@ def test_a_direct_applicant_is_checked_from_its_submission(
     rs.formal_check_pass(assessment=submitted, actor=province_admin)
     submitted.refresh_from_db()
     assert submitted.state == State.FORMALLY_CHECKED
+
+
+def test_the_formal_check_deadline_concerns_the_province(recommended, province_admin):
+    from datetime import timedelta
+
+    from review.deadlines import STAGES, stage_of
+
+    batch = recommended.batch
+    batch.formal_check_deadline = timezone.now() + timedelta(days=3)
+    batch.save()
+    assert stage_of(recommended).key == "formal_check"
+    [due] = STAGES["formal_check"].dues(batch)
+    assert (due.user, due.waiting) == (province_admin, 1)
+    assert due.url == f"/review/batches/{batch.pk}/formal-check/"
+    rs.formal_check_pass(assessment=recommended, actor=province_admin)
+    assert list(STAGES["formal_check"].dues(batch)) == []

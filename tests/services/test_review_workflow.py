@@ -1148,8 +1148,14 @@ def test_approve(reviewed, province_admin):
     )
     assert decision.figures == {"mean": 80.0} and decision.decided_by == province_admin
     assert sel.decision_of(reviewed) == decision
+    today = timezone.localdate()
+    assert decision.valid_until == today.replace(year=today.year + 3)  # the batch's default
     log = AuditLog.objects.get(action="review.decide")
-    assert log.data == {"outcome": "approved", "tier": "workshop"}
+    assert log.data == {
+        "outcome": "approved",
+        "tier": "workshop",
+        "valid_until": decision.valid_until.isoformat(),
+    }
     with refused(StateConflict):  # decided once
         rs.assessment_decide(
             assessment=reviewed, actor=province_admin, outcome="rejected", reason="改判"
@@ -1222,6 +1228,7 @@ def test_public_list(reviewed, open_batch, experts, province_admin):
             "city_code": City.SUZHOU,
             "tier": "factory",
             "tier_display": "智能工厂",
+            "valid_until": Decision.objects.get(assessment__enterprise__name="甲企业").valid_until,
         }
     ]
     assert list(sel.published_batches()) == [open_batch]
@@ -1338,7 +1345,8 @@ def test_decision_notification_in_both_languages(reviewed, province_admin, admin
     )
     n = Notification.objects.get(kind="review.decide", recipient=admin_a)
     assert n.title == "测试批次：甲企业 的认定结果为“认定”"
-    assert n.body == "认定层级：智能车间\n理由：好"
+    until = Decision.objects.get(assessment=reviewed).valid_until.isoformat()
+    assert n.body == f"认定层级：智能车间\n有效期至：{until}\n理由：好"
     assert n.title_en and n.body_en
 
 

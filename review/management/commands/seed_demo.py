@@ -70,6 +70,10 @@ class Command(BaseCommand):
                 "catalog_version": version,
                 "opens_at": now - timedelta(days=spec["opens_days_ago"]),
                 "closes_at": now + timedelta(days=spec["closes_in_days"]),
+                **{
+                    f"{stage}_deadline": now + timedelta(days=days)
+                    for stage, days in spec.get("deadlines_in_days", {}).items()
+                },
             },
         )
 

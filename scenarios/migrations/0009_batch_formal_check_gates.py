@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scenarios', '0006_batch_decision_confirmation'),
+        ('scenarios', '0008_batch_deadlines_and_reminder_settings'),
     ]
 
     operations = [

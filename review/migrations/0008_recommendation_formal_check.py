@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0005_decision_flags_and_proposals'),
+        ('review', '0007_decision_valid_until_and_deadline_reminders'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0010_item_revisions_and_section_assignments'),
-        ('scenarios', '0007_batch_formal_check_gates'),
+        ('evaluation', '0011_assessment_resubmit_by'),
+        ('scenarios', '0009_batch_formal_check_gates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,21 @@
+"""``{% submission_window assessment as window %}``: its (re)submission deadline, whether it
+has passed and, when it is closed, why; the header and the submit page show it."""
+
+from django import template
+
+from evaluation import submission_window as window
+from evaluation.models import State
+
+register = template.Library()
+
+
+@register.simple_tag
+def submission_window(assessment) -> dict:
+    refusal = window.submission_refusal(assessment)
+    return {
+        "due": window.submission_due(assessment),
+        "resubmission": assessment.state == State.RETURNED and bool(assessment.resubmit_by),
+        "open": refusal is None,
+        "refusal": refusal,
+        "overdue": window.submission_overdue(assessment),
+    }
