@@ -34,8 +34,12 @@ POLICY = {
 HISTORY_PAGINATOR = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"  # border-top: 0
 ADMIN_POLICY = POLICY | {"style-src": {"'self'", "'unsafe-hashes'", HISTORY_PAGINATOR}}
 # An evidence file is a download of what an enterprise uploaded, an objection's letter of what
-# the public did: the views sandbox them.
-OWN_POLICIES = {"evidence-download": {"sandbox": set()}, "objection-letter": {"sandbox": set()}}
+# the public did, a site visit's photo of what an inspector did: the views sandbox them.
+OWN_POLICIES = {
+    "evidence-download": {"sandbox": set()},
+    "objection-letter": {"sandbox": set()},
+    "site-visit-photo": {"sandbox": set()},
+}
 # A page for each kind of user: the public, an enterprise, a city, an expert, the province.
 SEEN_AS = ("anonymous", "admin_a", "city_sz", "expert_a", "province")
 SCRIPT_DATA_TYPES = {"application/json", "application/ld+json"}
