@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from scenarios import selectors as catalog_selectors
 
 from . import selectors, services
+from .eligibility import formal_checklist
 from .excel import XLSX, inputs_template_download
 from .peers import MIN_PEERS, band_legend, peer_standings
 from .recommendations import recommend
@@ -26,6 +27,7 @@ from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
     AssessmentUpdateSerializer,
+    ChecklistSerializer,
     EvaluationSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
@@ -221,7 +223,7 @@ class AssessmentViewSet(
     @action(detail=True, methods=["get", "post"], pagination_class=None)  # one assessment's files
     def evidence(self, request, pk=None):
         """The evidence files (GET), or upload one (multipart: file, and one of scenario,
-        support_element or financial_year)."""
+        support_element, financial_year or document)."""
         assessment = self.get_object()
         if request.method == "GET":
             shown = selectors.evidence_for(request.user).filter(assessment=assessment)
@@ -236,6 +238,7 @@ class AssessmentViewSet(
             scenario_no=data.get("scenario"),
             element_no=data.get("support_element"),
             financial_year=data.get("financial_year"),
+            document=data.get("document"),
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
@@ -262,9 +265,17 @@ class AssessmentViewSet(
             actor=request.user,
             declarations=data["declarations"],
             answers=data["answers"],
+            eligibility={k: data[k] for k in ("cmmm_level", "self_test_score") if k in data},
             expected_version=data.get("version"),
         )
         return self._detail(assessment)
+
+    @extend_schema(responses=ChecklistSerializer)
+    @action(detail=True, methods=["get"])
+    def checklist(self, request, pk=None):
+        """The formal check's checklist as the province will see it: each item present or
+        missing (in words), the eligibility gates per tier and the highest tier they allow."""
+        return Response(ChecklistSerializer(formal_checklist(self.get_object())).data)
 
     @extend_schema(responses=EvaluationSerializer)
     @action(detail=True, methods=["get"])

@@ -33,11 +33,14 @@ from indicators.calculators import CALCULATORS
 from indicators.models import InputDefinition, InputKind
 from portal.confirmation import unconfirmed_page
 from portal.exceptions import EditConflict, StateConflict
+from portal.views import apply_validation_error
 
 from . import confirmations, review_hooks, sections, selectors, services
+from .eligibility import formal_checklist
 from .excel import inputs_template_download
 from .forms import (
     AnswerForm,
+    EligibilityForm,
     EvidenceForm,
     PeriodForm,
     ScalarInputForm,
@@ -602,6 +605,7 @@ EVIDENCE_TARGETS = {
     "scenario": "scenario__no",
     "support_element": "support_element__no",
     "financial_year": "financial_year",
+    "document": "document",
 }
 
 
@@ -617,6 +621,7 @@ EVIDENCE_PAGES = {
     "scenario": "editor-scenarios",
     "support_element": "editor-support",
     "financial_year": "editor-submit",
+    "document": "editor-submit",
 }
 
 
@@ -662,6 +667,7 @@ def evidence_add(request, assessment):
             scenario_no=form.cleaned_data["scenario"],
             element_no=form.cleaned_data["support_element"],
             financial_year=form.cleaned_data["financial_year"],
+            document=form.cleaned_data["document"] or None,
         )
     except StateConflict as exc:
         return _evidence_block(request, assessment, target, exc.messages, 409)
@@ -682,6 +688,7 @@ def evidence_delete(request, assessment, evidence_id: int):
             "scenario": evidence.scenario and evidence.scenario.no,
             "support_element": evidence.support_element and evidence.support_element.no,
             "financial_year": evidence.financial_year,
+            "document": evidence.document,
         }
     )
     try:
@@ -736,10 +743,28 @@ def submit_page(request, assessment):
     """The declarations, an answer to each return comment after a return, and the submit,
     which asks first (the dialog, or without JavaScript the confirmation page)."""
     returns = review_hooks.returns_awaiting_answer(assessment)
-    form = SubmitForm(request.POST or None, returns=returns)
+    saving_figures = request.POST.get("action") == "eligibility"
+    form = SubmitForm(None if saving_figures else request.POST or None, returns=returns)
+    figures_form = EligibilityForm(
+        request.POST if saving_figures else None,
+        initial={
+            "cmmm_level": assessment.cmmm_level,
+            "self_test_score": assessment.self_test_score,
+        },
+    )
     confirmation = confirmations.submit(request.user, assessment)
     errors = []
-    if request.method == "POST" and form.is_valid():
+    if saving_figures and figures_form.is_valid():
+        try:
+            services.assessment_update(
+                assessment=assessment, actor=request.user, data=figures_form.cleaned_data
+            )
+        except ValidationError as exc:  # a StateConflict too
+            apply_validation_error(figures_form, exc)
+        else:
+            messages.success(request, _("已保存 CMMM 自评等级和在线自测得分。"))
+            return redirect("editor-submit", assessment.pk)
+    elif request.method == "POST" and form.is_valid():
         cancel_url = reverse("editor-submit", args=[assessment.pk])
         if asked := unconfirmed_page(request, confirmation, cancel_url=cancel_url):
             return asked
@@ -766,6 +791,9 @@ def submit_page(request, assessment):
         confirmation=confirmation,
         progress=selectors.assessment_progress(assessment),
         statements=selectors.financial_statements(assessment),
+        documents=selectors.application_documents(assessment),
+        figures_form=figures_form,
+        checklist=formal_checklist(assessment),
     )
     if request.method == "POST":
         response.status_code = 422

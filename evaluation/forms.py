@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import DECLARATIONS, AnswerStatus, Period
+from .models import DECLARATIONS, AnswerStatus, DocumentKind, Period
 from .services import ANSWER_MAX_LENGTH, return_answers_check
 
 
@@ -80,6 +80,24 @@ class EvidenceForm(forms.Form):
     scenario = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     support_element = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     financial_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    document = forms.ChoiceField(
+        required=False, choices=[("", "")] + DocumentKind.choices, widget=forms.HiddenInput
+    )
+
+
+class EligibilityForm(forms.Form):
+    """The eligibility gates' figures; checked by the service, which names the field."""
+
+    cmmm_level = forms.CharField(
+        label=_("智能制造能力成熟度（CMMM）自评等级（1–5 级）"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1}),
+    )
+    self_test_score = forms.CharField(
+        label=_("省级在线自测得分（0–100 分）"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.1"}),
+    )
 
 
 class WorkbookForm(forms.Form):

@@ -23,6 +23,7 @@ from scenarios.models import Scenario, SupportElement
 from .models import Assessment, ItemRevision
 
 YEARS = "years"
+ELIGIBILITY = "eligibility"  # the CMMM level and the self-test score
 
 
 def scenario_key(no: int) -> str:
@@ -47,7 +48,7 @@ def person(user) -> str:
 def item_labels(assessment: Assessment) -> dict[str, str]:
     """Every item's name as the editor shows it, by key (three queries)."""
     version = assessment.batch.catalog_version_id
-    labels = {YEARS: _("基准年与当年")}
+    labels = {YEARS: _("基准年与当年"), ELIGIBILITY: _("CMMM 自评等级与在线自测得分")}
     for item in Scenario.objects.filter(version_id=version):
         labels[scenario_key(item.no)] = _("场景 %(no)s“%(name)s”") % {
             "no": item.no,

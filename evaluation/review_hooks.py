@@ -7,8 +7,9 @@ starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
   which assessments' evidence it may download, and under what file name.
 - An ``ApplicantOutcome`` is what the applicant learns of the review on its own pages: the
   comments of a return and the province's decision (never the experts or their scores).
-- ``ReturnAnswers``: the return comments a resubmission must answer, and where the answers
-  are kept (beside the comments, for the reviewers to read).
+- ``ReturnAnswers``: the return comments a resubmission must answer, where the answers
+  are kept (beside the comments, for the reviewers to read), and which state a resubmission
+  goes back to (the formal check's queue after its return).
 """
 
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.dispatch import Signal
+
+from .models import State
 
 assessment_submitted = Signal()
 
@@ -37,6 +40,8 @@ class ApplicantOutcome:
 class ReturnAnswers:
     awaiting: Callable  # (assessment) -> the return rounds its next submission answers
     record: Callable  # (assessment, {round id: answer}) -> None, in the submission's transaction
+    # (assessment, the rounds it answers) -> the state its resubmission goes to
+    resumes_at: Callable | None = None
 
 
 _readers: list[Reader] = []
@@ -84,6 +89,14 @@ def returns_awaiting_answer(assessment) -> list:
     """The return rounds (``pk``, ``comment``, ``created_at``…) a resubmission must answer,
     oldest first; none for a first submission."""
     return list(_answers[0].awaiting(assessment)) if _answers else []
+
+
+def resubmission_state(assessment, awaiting) -> str:
+    """Where a (re)submission goes: submitted, unless the review side sends a resubmission
+    back to the step that returned it (the formal check, for a city-recommended one)."""
+    if _answers and _answers[0].resumes_at is not None and awaiting:
+        return _answers[0].resumes_at(assessment, awaiting) or State.SUBMITTED
+    return State.SUBMITTED
 
 
 def return_answers_record(assessment, answers: dict) -> None:

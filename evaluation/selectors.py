@@ -22,6 +22,7 @@ from .models import (
     EDITABLE_STATES,
     AnswerStatus,
     Assessment,
+    DocumentKind,
     Evaluation,
     Evidence,
     ItemRevision,
@@ -368,6 +369,16 @@ def editor_support(assessment: Assessment) -> list[dict]:
     return [
         {"category": SupportCategory(category).label, "elements": entries}
         for category, entries in groups.items()
+    ]
+
+
+def application_documents(assessment: Assessment) -> list[dict]:
+    """Each kind of the application's papers (the business licence, the CMMM and self-test
+    results), with the files uploaded for it."""
+    files = _evidence_by(assessment, "document")
+    return [
+        {"kind": kind.value, "label": kind.label, "files": files.get(kind.value, [])}
+        for kind in DocumentKind
     ]
 
 

@@ -10,7 +10,7 @@ from scenarios.models import Batch, Tier
 
 from . import review_hooks, submission_window
 from .item_versions import person
-from .models import AnswerStatus, Assessment, Evaluation, Evidence, Period, State
+from .models import AnswerStatus, Assessment, DocumentKind, Evaluation, Evidence, Period, State
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
 from .snapshot import ANSWER_FIELDS
@@ -148,6 +148,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "version",
             "base_year",
             "current_year",
+            "cmmm_level",
+            "self_test_score",
             "base_inputs",
             "current_inputs",
             "submitted_at",
@@ -227,6 +229,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "scenario",
             "support_element",
             "financial_year",
+            "document",
             "original_name",
             "content_type",
             "size",
@@ -247,6 +250,40 @@ class EvidenceUploadSerializer(serializers.Serializer):
     financial_year = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text="财务报表所属年度"
     )
+    document = serializers.ChoiceField(
+        choices=DocumentKind.choices,
+        required=False,
+        help_text="One of the application's papers: the business licence, the CMMM "
+        "self-assessment report, the online self-test result.",
+    )
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField(help_text="What is missing, in words; empty when present.")
+
+
+class TierGateSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    label = serializers.CharField()
+    min_cmmm = serializers.IntegerField()
+    min_self_test = serializers.IntegerField()
+    cmmm_ok = serializers.BooleanField()
+    self_test_ok = serializers.BooleanField()
+    met = serializers.BooleanField()
+
+
+class ChecklistSerializer(serializers.Serializer):
+    """The formal check's checklist (evaluation.eligibility.formal_checklist)."""
+
+    complete = serializers.BooleanField()
+    items = ChecklistItemSerializer(many=True)
+    gates = TierGateSerializer(many=True)
+    allowed_tier = serializers.CharField(help_text="The highest tier the gates allow; empty: none.")
+    computed_tier = serializers.CharField()
+    statement_years = serializers.ListField(child=serializers.IntegerField())
 
 
 class WorkbookImportSerializer(serializers.Serializer):
@@ -259,10 +296,31 @@ class AssessmentCreateSerializer(serializers.Serializer):
     current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
+# The eligibility figures reach the service as typed: it checks them, naming the field.
+def _cmmm_field():
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="CMMM (GB/T 39116-2020) self-assessment level, 1–5; blank or null clears.",
+    )
+
+
+def _score_field():
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The province's online self-test score, 0–100 (one decimal at most).",
+    )
+
+
 class AssessmentUpdateSerializer(serializers.Serializer):
     versions = _versions_field()
     base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    cmmm_level = _cmmm_field()
+    self_test_score = _score_field()
     base_inputs = serializers.DictField(required=False)
     current_inputs = serializers.DictField(required=False)
 
@@ -278,6 +336,8 @@ class InputsUpdateSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
+    cmmm_level = _cmmm_field()
+    self_test_score = _score_field()
     declarations = serializers.DictField(
         help_text="no_major_accident, not_dishonest, truthful: true; signer: name"
     )

@@ -9,6 +9,7 @@ submission compares: it submits the state its submitter saw.
 
 import logging
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,7 @@ from scenarios.services import batch_rules_fix
 from .computation import EvaluationContext, evaluate
 from .excel import inputs_from_workbook
 from .item_versions import (
+    ELIGIBILITY,
     YEARS,
     input_key,
     item_check,
@@ -42,18 +44,21 @@ from .item_versions import (
 )
 from .models import (
     APPLICANT_FIELDS,
+    CMMM_LEVELS,
     DECLARATIONS,
+    SELF_TEST_RANGE,
     Assessment,
+    DocumentKind,
     Evaluation,
     Evidence,
     Period,
     ScenarioAnswer,
     SectionAssignment,
-    State,
     SupportElementAnswer,
 )
 from .review_hooks import (
     assessment_submitted,
+    resubmission_state,
     return_answers_record,
     returns_awaiting_answer,
 )
@@ -262,9 +267,17 @@ def assessment_update(
     years = {**stored_years, **{k: data[k] for k in stored_years if k in data}}
     if years["base_year"] and years["current_year"] and years["base_year"] >= years["current_year"]:
         errors["base_year"] = [_("基准年应早于当年。")]
+    stored_figures = {k: getattr(assessment, k) for k in ELIGIBILITY_FIELDS}
+    try:
+        figures = {**stored_figures, **eligibility_checked(data)}
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     changed = _inputs_write(assessment, actor, new, versions, loaded)
+    if figures != stored_figures:
+        _eligibility_write(assessment, actor, figures, stored_figures, versions)
+        changed = True
     if years != stored_years:
         item_check(
             assessment,
@@ -282,6 +295,79 @@ def assessment_update(
     if changed:
         _bump(assessment)
     return assessment
+
+
+ELIGIBILITY_FIELDS = ("cmmm_level", "self_test_score")
+
+
+def _number(value, field: str, *, integer: bool, low, high, message: str):
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if (
+        number is None
+        or not number.is_finite()
+        or (integer and number != number.to_integral_value())
+        or not low <= number <= high
+        or number.as_tuple().exponent < -1
+    ):
+        raise ValidationError({field: [message]})
+    return int(number) if integer else number.quantize(Decimal("0.1"))
+
+
+def eligibility_checked(data: dict) -> dict:
+    """The eligibility gates' figures among ``data`` (the CMMM level, 1–5; the self-test
+    score, 0–100 with at most one decimal), checked; a blank clears one. Errors name each bad
+    field."""
+    checks = {
+        "cmmm_level": {
+            "integer": True,
+            "low": CMMM_LEVELS[0],
+            "high": CMMM_LEVELS[1],
+            "message": _("CMMM 自评等级应为 %(low)s 到 %(high)s 的整数。")
+            % {"low": CMMM_LEVELS[0], "high": CMMM_LEVELS[1]},
+        },
+        "self_test_score": {
+            "integer": False,
+            "low": SELF_TEST_RANGE[0],
+            "high": SELF_TEST_RANGE[1],
+            "message": _("在线自测得分应为 %(low)s 到 %(high)s 之间的数（最多一位小数）。")
+            % {"low": SELF_TEST_RANGE[0], "high": SELF_TEST_RANGE[1]},
+        },
+    }
+    figures, errors = {}, {}
+    for name, check in checks.items():
+        if name not in data:
+            continue
+        try:
+            figures[name] = _number(data[name], name, **check)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return figures
+
+
+def _eligibility_write(assessment, actor, figures, stored, versions) -> None:
+    item_check(
+        assessment,
+        ELIGIBILITY,
+        (versions or {}).get(ELIGIBILITY),
+        actor=actor,
+        yours={k: _plain(v) for k, v in figures.items()},
+        theirs={k: _plain(v) for k, v in stored.items()},
+    )
+    for name, value in figures.items():
+        setattr(assessment, name, value)
+    assessment.save(update_fields=list(figures))
+    item_touch(assessment, ELIGIBILITY, actor)
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _answer_values(answer) -> dict:
@@ -438,12 +524,15 @@ def assessment_submit(
     actor,
     declarations: dict,
     answers: dict | None = None,
+    eligibility: dict | None = None,
     expected_version=None,
 ) -> Assessment:
     """Check completeness, the declarations and, after a return, an answer to each return
-    comment; freeze the data into a snapshot, move to submitted, keep the answers beside the
-    comments, fix the batch's tier rules (at its first submission) and evaluate once
-    committed."""
+    comment; freeze the data into a snapshot, move to submitted (or, after a return by the
+    formal check, straight back to it: ``review_hooks.resubmission_state``), keep the answers
+    beside the comments, fix the batch's tier rules (at its first submission) and evaluate once
+    committed. ``eligibility``: the CMMM level and self-test score, when given with the
+    submission (else as saved before)."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, expected_version)
     problems = submission_problems(assessment)
@@ -454,12 +543,23 @@ def assessment_submit(
         checked = _checked_declarations(declarations)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    awaiting = returns_awaiting_answer(assessment)
     try:
-        answered = return_answers_check(returns_awaiting_answer(assessment), answers)
+        answered = return_answers_check(awaiting, answers)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    figures = {}
+    try:
+        figures = eligibility_checked(eligibility or {})
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    if figures:
+        stored = {k: getattr(assessment, k) for k in ELIGIBILITY_FIELDS}
+        if {**stored, **figures} != stored:
+            _eligibility_write(assessment, actor, {**stored, **figures}, stored, None)
+    next_state = resubmission_state(assessment, awaiting)
     assessment.declarations = {
         **checked,
         "at": timezone.now().isoformat(),
@@ -471,7 +571,7 @@ def assessment_submit(
     snapshot = build_snapshot(assessment)
     assessment.snapshot = snapshot
     assessment.snapshot_sha256 = snapshot_digest(snapshot)
-    assessment.state = State.SUBMITTED
+    assessment.state = next_state
     assessment.submitted_at = timezone.now()
     assessment.save(
         update_fields=[
@@ -580,12 +680,25 @@ def _support_element(assessment, no):
     return found
 
 
-def _evidence_target(assessment, scenario_no, element_no, financial_year) -> dict:
-    given = [x for x in (scenario_no, element_no, financial_year) if x is not None]
+def _evidence_target(assessment, scenario_no, element_no, financial_year, document) -> dict:
+    given = [x for x in (scenario_no, element_no, financial_year, document) if x not in (None, "")]
     if len(given) > 1:
         raise ValidationError(
-            {"scenario": _("证明材料只能属于一个场景、一个支撑要素或一个年度的财务报表。")}
+            {
+                "scenario": _(
+                    "证明材料只能属于一个场景、一个支撑要素、一个年度的财务报表或一类申报材料。"
+                )
+            }
         )
+    if document:
+        if document not in DocumentKind.values:
+            raise ValidationError(
+                {
+                    "document": _("申报材料类别应为 %(kinds)s 之一。")
+                    % {"kinds": "、".join(DocumentKind.values)}
+                }
+            )
+        return {"document": document}
     if scenario_no is not None:
         return {"scenario": _scenario(assessment, scenario_no)}
     if element_no is not None:
@@ -599,7 +712,9 @@ def _evidence_target(assessment, scenario_no, element_no, financial_year) -> dic
                 }
             )
         return {"financial_year": int(financial_year)}
-    raise ValidationError({"scenario": _("请指明证明材料所属的场景、支撑要素或财务报表年度。")})
+    raise ValidationError(
+        {"scenario": _("请指明证明材料所属的场景、支撑要素、财务报表年度或申报材料类别。")}
+    )
 
 
 @transaction.atomic
@@ -611,11 +726,12 @@ def evidence_upload(
     scenario_no=None,
     element_no=None,
     financial_year=None,
+    document=None,
 ) -> Evidence:
     """Store an evidence file privately after checking its size, name and real type."""
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, None)
-    target = _evidence_target(assessment, scenario_no, element_no, financial_year)
+    target = _evidence_target(assessment, scenario_no, element_no, financial_year, document)
     name, content_type = checked_upload(uploaded)
     evidence = Evidence(
         assessment=assessment,

@@ -45,6 +45,8 @@ AUDIT_ACTION_LABELS = {
     "review.district_recommend": _("县（市、区）推荐至设区市"),
     "review.recommend": _("市级推荐至省级"),
     "review.return": _("退回修改"),
+    "review.formal_check.pass": _("通过形式审查"),
+    "review.formal_check.return": _("形式审查退回补正"),
     "review.assign": _("分配评审专家"),
     "review.auto_assign": _("自动分配评审专家"),
     "review.unassign": _("撤销评审专家"),

@@ -18,9 +18,11 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evaluation.eligibility import formal_checklist
 from evaluation.models import Assessment
 from scenarios.models import Batch
 
+from . import rules as review_rules
 from . import selectors as review_selectors
 from . import services as review_services
 from .deadlines import batch_deadlines
@@ -38,6 +40,9 @@ from .serializers import (
     DecisionRowSerializer,
     ExpertLoadSerializer,
     ExpertReviewSerializer,
+    FormalCheckReturnSerializer,
+    FormalCheckRowSerializer,
+    FormalCheckSerializer,
     ProposalRejectSerializer,
     PublicListSerializer,
     RemindLateInputSerializer,
@@ -156,6 +161,72 @@ class ReviewAssessmentViewSet(
             comment=serializer.validated_data["comment"],
         )
         return self._item(assessment)
+
+    def _formal_check(self, assessment):
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        checklist = formal_checklist(assessment)
+        user = self.request.user
+        data = {
+            "assessment": assessment,
+            "checklist": checklist,
+            "cmmm_level": assessment.cmmm_level,
+            "self_test_score": assessment.self_test_score,
+            "can_pass": review_rules.can_pass_formal_check(user, assessment, checklist),
+            "can_return": review_rules.can_formally_check(user, assessment),
+        }
+        return Response(FormalCheckSerializer(data).data)
+
+    @extend_schema(responses=FormalCheckSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="formal-check",
+        url_name="formal-check",
+        permission_classes=[IsAuthenticated, IsProvinceAdmin],
+    )
+    def formal_check(self, request, pk=None):
+        """The formal check's checklist of the application (province admins only)."""
+        return self._formal_check(self.get_object())
+
+    @extend_schema(request=ReviewCommentSerializer, responses=FormalCheckSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="formal-check/pass",
+        url_name="formal-check-pass",
+        permission_classes=[IsAuthenticated, IsProvinceAdmin],
+    )
+    def formal_check_pass(self, request, pk=None):
+        """Passed: on to the experts. 400 naming ``checklist`` while anything is missing; 409
+        outside the formal check."""
+        serializer = ReviewCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = review_services.formal_check_pass(
+            assessment=self.get_object(),
+            actor=request.user,
+            comment=serializer.validated_data["comment"],
+        )
+        return self._formal_check(assessment)
+
+    @extend_schema(request=FormalCheckReturnSerializer, responses=FormalCheckSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="formal-check/return",
+        url_name="formal-check-return",
+        permission_classes=[IsAuthenticated, IsProvinceAdmin],
+    )
+    def formal_check_return(self, request, pk=None):
+        """Back to the enterprise with the missing items, each answered on resubmission, which
+        comes straight back to the formal check."""
+        serializer = FormalCheckReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = review_services.formal_check_return(
+            assessment=self.get_object(),
+            actor=request.user,
+            items=serializer.validated_data["items"],
+        )
+        return self._formal_check(assessment)
 
     @extend_schema(request=ReviewAssignSerializer, responses={201: AssignmentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProvinceAdmin])
@@ -400,6 +471,14 @@ class ReviewBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         rows = review_selectors.expert_loads(self.get_object())
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ExpertLoadSerializer(page, many=True).data)
+
+    @extend_schema(responses=FormalCheckRowSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="formal-check", url_name="formal-check")
+    def formal_check(self, request, pk=None):
+        """The batch's applications awaiting the formal check, each with what it misses."""
+        rows = review_selectors.formal_check_rows(self.get_object())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(FormalCheckRowSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=AutoAssignResultSerializer)
     @action(detail=True, methods=["post"], url_path="auto-assign")

@@ -53,6 +53,40 @@ def return_to_applicant(actor, assessment) -> Confirmation | None:
     )
 
 
+def formal_check_pass(actor, assessment, checklist) -> Confirmation | None:
+    if not rules.can_pass_formal_check(actor, assessment, checklist):
+        return None
+    warnings = ()
+    if checklist.gates_below_computed:
+        warnings = (
+            _("申报门槛只允许认定至“%(tier)s”，低于系统计算层级。")
+            % {"tier": checklist.allowed_tier_label or _("未达到")},
+        )
+    return Confirmation(
+        title=_("“%(name)s”通过形式审查？") % {"name": assessment.applicant_name},
+        consequences=(
+            _("申报将进入专家评审，可为其分配评审专家。"),
+            _("企业和所在市主管部门将收到通知。"),
+        ),
+        action=_("确认通过"),
+        warnings=warnings,
+    )
+
+
+def formal_check_return(actor, assessment) -> Confirmation | None:
+    if not rules.can_formally_check(actor, assessment):
+        return None
+    return Confirmation(
+        title=_("退回“%(name)s”补正材料？") % {"name": assessment.applicant_name},
+        consequences=(
+            _("申报退回企业，企业须逐项答复所列缺失材料后重新提交。"),
+            _("重新提交后直接回到形式审查，不再经市级推荐。"),
+            _("企业和所在市主管部门将收到通知。"),
+        ),
+        action=_("确认退回"),
+    )
+
+
 def review_submit(actor, assignment) -> Confirmation | None:
     """The expert's review: final once submitted."""
     if not rules.can_review(actor, assignment):

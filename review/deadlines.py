@@ -178,6 +178,22 @@ def _city_dues(batch: Batch) -> Iterable[Due]:
             yield Due(user, f"batch:{batch.pk}", batch.city_deadline, url, n)
 
 
+def _awaiting_formal_check(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Recommended by their city, or submitted by a direct applicant (``rules.formal_check_states``)."""
+    direct = Batch.direct_enterprises.through.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), batch_id=OuterRef("batch_id")
+    )
+    return qs.filter(Q(state=State.CITY_RECOMMENDED) | (Q(state=State.SUBMITTED) & Exists(direct)))
+
+
+def _formal_check_dues(batch: Batch) -> Iterable[Due]:
+    n = STAGES["formal_check"].waiting(batch).count()
+    if n:
+        url = reverse("formal-check-queue", args=[batch.pk])
+        for user in province_admins():
+            yield Due(user, f"batch:{batch.pk}", batch.formal_check_deadline, url, n)
+
+
 def _unfinished(batch) -> QuerySet[ExpertAssignment]:
     return ExpertAssignment.objects.filter(
         assessment__batch=batch, status=AssignmentStatus.ACTIVE
@@ -253,6 +269,16 @@ stage_register(
         narrow=_at_city,
         dues=_city_dues,
         field="city_deadline",
+    )
+)
+stage_register(
+    Stage(
+        "formal_check",
+        _("形式审查"),
+        states=(State.CITY_RECOMMENDED, State.SUBMITTED),
+        narrow=_awaiting_formal_check,
+        dues=_formal_check_dues,
+        field="formal_check_deadline",
     )
 )
 stage_register(

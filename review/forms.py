@@ -14,6 +14,7 @@ from .models import Decision
 from .services import (
     BATCH_REVIEW_FIELDS,
     DEFAULT_RUBRIC,
+    FORMAL_CHECK_FIELDS,
     assignment_refusals,
     decision_check,
 )
@@ -147,7 +148,23 @@ class ProposalRejectForm(forms.Form):
 
 
 class BatchSettingsForm(forms.ModelForm):
-    """The batch's dates and review settings; saved through ``batch_settings_update``."""
+    """The batch's dates and review settings; saved through ``batch_settings_update``. A post
+    without the formal check's block (``FORMAL_CHECK_MARK``) keeps its settings as they are."""
+
+    FORMAL_CHECK_MARK = "formal_check_settings"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.FORMAL_CHECK_MARK not in self.data:
+            for name in FORMAL_CHECK_FIELDS:
+                self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.FORMAL_CHECK_MARK not in self.data:
+            for name in FORMAL_CHECK_FIELDS:
+                data[name] = getattr(self.instance, name)
+        return data
 
     class Meta:
         model = Batch

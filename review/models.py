@@ -20,13 +20,20 @@ TIER_RECOMMENDATIONS = [*Tier.choices, (NO_TIER, _("不予认定"))]
 
 
 class Recommendation(models.Model):
-    """One round's verdict before the experts: recommended to the province, or returned to the
-    enterprise with comments, which the enterprise answers when it submits again (``answer``,
-    beside the comment it answers). Every round is kept."""
+    """One round's verdict before the experts — the city's (recommended to the province, or
+    returned) or the province's formal check (passed, or returned) — with comments, which the
+    enterprise answers when it submits again (``answer``, beside the comment it answers). A
+    formal check's return is one row per missing item of the checklist (``item``), so each is
+    answered on its own. Every round is kept."""
 
     class Outcome(models.TextChoices):
         RECOMMENDED = "recommended", _("推荐至省级")
         RETURNED = "returned", _("退回修改")
+        CHECKED = "checked", _("形式审查通过")
+
+    class Stage(models.TextChoices):
+        CITY = "city", _("市级审核")
+        FORMAL_CHECK = "formal_check", _("形式审查")
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="recommendations"
@@ -38,6 +45,10 @@ class Recommendation(models.Model):
         verbose_name=_("审核人"),
     )
     outcome = models.CharField(_("审核结果"), max_length=12, choices=Outcome.choices)
+    stage = models.CharField(
+        _("审核环节"), max_length=12, choices=Stage.choices, default=Stage.CITY
+    )
+    item = models.CharField(_("形式审查项"), max_length=30, blank=True)
     comment = models.TextField(_("审核意见"), blank=True)
     snapshot_sha256 = models.CharField(_("所审快照"), max_length=64)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from evaluation import review_hooks
 
 from . import anonymity, selectors
-from .services import return_answers_record, submission_notify
+from .services import formal_check_resumes, return_answers_record, submission_notify
 
 
 @receiver(review_hooks.assessment_submitted, dispatch_uid="review.submission_notify")
@@ -29,6 +29,8 @@ review_hooks.applicant_outcome_register(
 )
 review_hooks.return_answers_register(
     review_hooks.ReturnAnswers(
-        awaiting=selectors.returns_awaiting_answer, record=return_answers_record
+        awaiting=selectors.returns_awaiting_answer,
+        record=return_answers_record,
+        resumes_at=formal_check_resumes,
     )
 )

@@ -107,12 +107,33 @@ def can_return(actor, assessment) -> bool:
     )
 
 
+# --- the formal check (形式审查) ----------------------------------------------------------------
+
+
+def formal_check_states(assessment) -> tuple:
+    """Awaiting the province's formal check: recommended by the city, or submitted by a direct
+    applicant."""
+    return (State.SUBMITTED,) if applies_directly(assessment) else (State.CITY_RECOMMENDED,)
+
+
+def can_formally_check(actor, assessment) -> bool:
+    """Province staff pass or return an application awaiting its formal check."""
+    return actor.is_province_admin and assessment.state in formal_check_states(assessment)
+
+
+def can_pass_formal_check(actor, assessment, checklist) -> bool:
+    """Passed only with nothing missing on its checklist (``evaluation.eligibility``)."""
+    return can_formally_check(actor, assessment) and checklist.complete
+
+
+# --- experts ----------------------------------------------------------------------------------
+
+ASSIGNABLE = (State.FORMALLY_CHECKED, State.UNDER_REVIEW)
+
+
 def assignable_states(assessment) -> tuple:
-    """Recommended by the city, already in review, or submitted by a direct applicant."""
-    states = (State.CITY_RECOMMENDED, State.UNDER_REVIEW)
-    if applies_directly(assessment):
-        states += (State.SUBMITTED,)
-    return states
+    """Passed by the formal check, or already in review: experts see nothing else."""
+    return ASSIGNABLE
 
 
 def can_assign(actor, assessment) -> bool:

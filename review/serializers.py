@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evaluation.models import Assessment
-from evaluation.serializers import EvaluationSerializer
+from evaluation.serializers import ChecklistSerializer, EvaluationSerializer
 from portal.selectors import experts
 from scenarios.models import Batch, RubricCriterion, Tier
 
@@ -139,7 +139,9 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
         model = Recommendation
         fields = (
             "id",
+            "stage",
             "outcome",
+            "item",
             "comment",
             "reviewer",
             "reviewer_role",
@@ -409,6 +411,40 @@ class ReviewRecommendSerializer(ReviewCommentSerializer):
             "Required true to recommend a submission whose evaluation reaches no tier "
             "(otherwise 409 naming confirm_no_tier)."
         ),
+    )
+
+
+class FormalCheckSerializer(serializers.Serializer):
+    """An application's formal check: its checklist and what the caller may do now."""
+
+    assessment = ReviewItemSerializer()
+    checklist = ChecklistSerializer()
+    cmmm_level = serializers.IntegerField(allow_null=True)
+    self_test_score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    can_pass = serializers.BooleanField()
+    can_return = serializers.BooleanField()
+
+
+class FormalCheckRowSerializer(serializers.Serializer):
+    """One application of a batch's formal-check queue."""
+
+    id = serializers.IntegerField()
+    applicant_name = serializers.CharField()
+    applicant_city = serializers.CharField()
+    state = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    complete = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Checklist keys.")
+    allowed_tier = serializers.CharField()
+
+
+class FormalCheckReturnSerializer(serializers.Serializer):
+    items = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        help_text='The missing items by checklist key, each with what is missing: {"business_'
+        'licence": "", "financial_statements": "2024 年度报表缺利润表"}; an empty note takes the '
+        "checklist's own words (an item the checklist finds present needs one). 400 naming "
+        "items.<key>.",
     )
 
 

@@ -8,6 +8,7 @@ from . import (
     apis,
     deadline_views,
     expert_views,
+    formal_check_views,
     home_views,
     public_views,
     publicity_apis,
@@ -70,6 +71,16 @@ review = [
     path("assignments/<int:pk>/remove/", views.review_unassign, name="review-unassign"),
     path("batches/", views.batch_list, name="review-batches"),
     path("batches/<int:pk>/settings/", views.batch_settings, name="batch-settings"),
+    path(
+        "batches/<int:pk>/formal-check/",
+        formal_check_views.formal_check_queue,
+        name="formal-check-queue",
+    ),
+    path(
+        "assessments/<int:pk>/formal-check/",
+        formal_check_views.formal_check_detail,
+        name="formal-check-detail",
+    ),
     path("batches/<int:pk>/assignments/", views.batch_assignments, name="batch-assignments"),
     path(
         "batches/<int:pk>/assignments/auto/",

@@ -220,6 +220,7 @@ def _render_detail(
         "return_confirmation": confirmations.return_to_applicant(request.user, assessment),
         "can_return": rules.can_return(user, assessment),
         "acts_as_district": rules.acts_as_district(user, assessment),
+        "can_formally_check": rules.can_formally_check(user, assessment),
         "recommend_form": bound.get("recommend") or CommentForm(auto_id="recommend_%s"),
         "return_form": bound.get("return") or ReturnForm(auto_id="return_%s"),
         "error": error,

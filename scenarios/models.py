@@ -263,6 +263,20 @@ class DecisionConfirmation(models.TextChoices):
     FLAGGED = "flagged", _("仅被标记的决定须另一位省级管理员确认")
 
 
+# The eligibility gates a batch sets by default, per tier: the lowest CMMM (GB/T 39116-2020)
+# self-assessment level and the lowest score of the province's online self-test. The province
+# publishes no numbers beyond "CMMM level 2 or more"; these are the portal's defaults, editable
+# per batch.
+DEFAULT_MIN_CMMM = {"workshop": 2, "factory": 3, "benchmark": 3}
+DEFAULT_MIN_SELF_TEST = {"workshop": 60, "factory": 70, "benchmark": 80}
+# Years of financial statements the formal check asks for (the latest ones), by default.
+DEFAULT_STATEMENT_YEARS = 3
+
+
+def _gate_field(label, default: int, top: int):
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(0), MaxValueValidator(top)]
+    )
 class SiteVisitRule(models.TextChoices):
     """Which applications of a batch get a site visit (现场核查) after the material review."""
 
@@ -423,6 +437,38 @@ class Batch(models.Model):
         verbose_name=_("直报省级的企业"),
         help_text=_("这些企业的申报不经市级推荐，直接进入省级评审。"),
     )
+    # The formal check (形式审查): what an application must carry to reach the experts.
+    statement_years_required = models.PositiveSmallIntegerField(
+        _("须提交的财务报表年数"),
+        default=DEFAULT_STATEMENT_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("形式审查要求最近几个年度的财务报表（默认 3 年）。"),
+    )
+    requires_business_licence = models.BooleanField(
+        _("须提交营业执照"), default=True, help_text=_("形式审查要求上传营业执照（默认要求）。")
+    )
+    min_cmmm_workshop = _gate_field(
+        _("智能车间：CMMM 自评等级最低"), DEFAULT_MIN_CMMM["workshop"], 5
+    )
+    min_cmmm_factory = _gate_field(_("智能工厂：CMMM 自评等级最低"), DEFAULT_MIN_CMMM["factory"], 5)
+    min_cmmm_benchmark = _gate_field(
+        _("标杆企业：CMMM 自评等级最低"), DEFAULT_MIN_CMMM["benchmark"], 5
+    )
+    min_self_test_workshop = _gate_field(
+        _("智能车间：在线自测得分最低"),
+        DEFAULT_MIN_SELF_TEST["workshop"],
+        100,
+    )
+    min_self_test_factory = _gate_field(
+        _("智能工厂：在线自测得分最低"),
+        DEFAULT_MIN_SELF_TEST["factory"],
+        100,
+    )
+    min_self_test_benchmark = _gate_field(
+        _("标杆企业：在线自测得分最低"),
+        DEFAULT_MIN_SELF_TEST["benchmark"],
+        100,
+    )
     list_published_at = models.DateTimeField(_("公示名单发布时间"), null=True, blank=True)
     # The 公示 period of the published list (objections are received from its first to its last
     # day, both included) and whom the public contacts; set when the list is published.
@@ -513,6 +559,13 @@ class Batch(models.Model):
     @property
     def rules_fixed(self) -> bool:
         return self.rules_fixed_at is not None
+
+    def eligibility_gates(self) -> dict[str, tuple[int, int]]:
+        """Per tier (lowest first): the lowest CMMM level and self-test score it admits."""
+        return {
+            tier: (getattr(self, f"min_cmmm_{tier}"), getattr(self, f"min_self_test_{tier}"))
+            for tier in Tier.values
+        }
 
 
 def assert_batch_rules_editable(batch_id: int | None) -> None:

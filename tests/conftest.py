@@ -269,7 +269,7 @@ def draft_assessment_by_services(enterprise, batch, actor):
     """The complete draft typed in through the editing services, one call per form save."""
     from evaluation import services
 
-    from .services.conftest import IMPL, attach_statement
+    from .services.conftest import IMPL, attach_application_papers, attach_statement
 
     a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
     for period, values in draft_inputs().items():
@@ -279,13 +279,15 @@ def draft_assessment_by_services(enterprise, batch, actor):
     for no in DRAFT_SUPPORT_ELEMENTS:
         services.support_answer_set(assessment=a, actor=actor, element_no=no, data=IMPL)
     attach_statement(a, actor)
+    attach_application_papers(a, actor)
     a.refresh_from_db()
     return a
 
 
 def draft_assessment(enterprise, batch, actor):
-    """A complete draft: both years' inputs, 7 implemented scenarios, 2 support elements and
-    the financial statements.
+    """A complete draft: both years' inputs, 7 implemented scenarios, 2 support elements, the
+    last three years' financial statements and the papers and figures the formal check asks
+    for (``attach_application_papers``).
 
     Most tests start from it rather than test typing it in, so its answers are written in
     one statement each, not through the eleven service calls of
@@ -300,7 +302,7 @@ def draft_assessment(enterprise, batch, actor):
     from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
     from scenarios.models import Scenario, SupportElement
 
-    from .services.conftest import IMPL, attach_statement
+    from .services.conftest import IMPL, attach_application_papers, attach_statement
 
     a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
     version = batch.catalog_version
@@ -324,6 +326,7 @@ def draft_assessment(enterprise, batch, actor):
     )
     a.refresh_from_db()
     attach_statement(a, actor)
+    attach_application_papers(a, actor)
     a.refresh_from_db()
     return a
 
@@ -384,13 +387,23 @@ def recommended(submitted, city_reviewer_suzhou):
 
 
 @pytest.fixture
-def under_review(recommended, experts, province_admin):
-    """Recommended, with the batch's three reviewers assigned automatically."""
+def formally_checked(recommended, province_admin):
+    """Recommended, and passed by the province's formal check."""
     from review import services as review_services
 
-    review_services.assignments_auto(batch=recommended.batch, actor=province_admin)
+    review_services.formal_check_pass(assessment=recommended, actor=province_admin)
     recommended.refresh_from_db()
     return recommended
+
+
+@pytest.fixture
+def under_review(formally_checked, experts, province_admin):
+    """Formally checked, with the batch's three reviewers assigned automatically."""
+    from review import services as review_services
+
+    review_services.assignments_auto(batch=formally_checked.batch, actor=province_admin)
+    formally_checked.refresh_from_db()
+    return formally_checked
 
 
 def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted: bool = True):

@@ -14,9 +14,7 @@ from .factories import PASSWORD
 
 
 def account_entry(user, action: str) -> AuditLog:
-    return AuditLog.objects.get(
-        action=action, target_type__model="user", target_id=str(user.pk)
-    )
+    return AuditLog.objects.get(action=action, target_type__model="user", target_id=str(user.pk))
 
 
 @pytest.mark.django_db

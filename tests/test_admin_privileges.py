@@ -15,6 +15,7 @@ from .test_audit_log import admin_form, entry_for
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("root", "root@example.com", "Root-pass-2026")
@@ -76,7 +77,9 @@ def test_a_province_admin_cannot_grant_privileges_by_a_forged_post(
         assert privileges(target) == before, forged
     assert not AuditLog.objects.filter(action="admin.change").exists()
     # what a province admin may change still saves
-    response = client.post(_url(expert), admin_form(client, _url(expert)) | {"employer": "东南大学"})
+    response = client.post(
+        _url(expert), admin_form(client, _url(expert)) | {"employer": "东南大学"}
+    )
     assert response.status_code == 302
     assert entry_for(expert, "admin.change").data["changed"]["employer"] == ["某大学", "东南大学"]
 

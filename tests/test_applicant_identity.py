@@ -42,7 +42,9 @@ def test_the_profile_page_refuses_a_new_city_while_in_review_naming_the_field(
     assert enterprise_a.city == City.SUZHOU
 
 
-def test_the_profile_page_still_saves_what_is_not_identity(client, submitted, admin_a, enterprise_a):
+def test_the_profile_page_still_saves_what_is_not_identity(
+    client, submitted, admin_a, enterprise_a
+):
     response = login(client, admin_a).post(
         reverse("enterprise-edit", args=[enterprise_a.pk]),
         profile_of(enterprise_a, address="星湖街 1 号", contact_phone="0512-12345678"),
@@ -118,7 +120,7 @@ def test_a_moved_applicant_stays_in_its_citys_queue(
 
 
 def test_an_expert_employed_under_the_frozen_name_stays_excluded_after_a_rename(
-    recommended, enterprise_a, admin_a, province_admin, experts
+    formally_checked, enterprise_a, admin_a, province_admin, experts
 ):
     insider = UserFactory(username="insider", role="expert", employer="甲企业")
     change = identity_services.identity_change_request(
@@ -129,11 +131,13 @@ def test_an_expert_employed_under_the_frozen_name_stays_excluded_after_a_rename(
     )
     identity_services.identity_change_decide(change=change, actor=province_admin, approve=True)
     assert Enterprise.objects.get(pk=enterprise_a.pk).name == "江苏丁智造有限公司"
-    frozen = Assessment.objects.get(pk=recommended.pk)
+    frozen = Assessment.objects.get(pk=formally_checked.pk)
     assert frozen.applicant_name == "甲企业"
-    review_services.assignments_auto(batch=recommended.batch, actor=province_admin)
+    review_services.assignments_auto(batch=formally_checked.batch, actor=province_admin)
     assigned = set(
-        ExpertAssignment.objects.filter(assessment=recommended).values_list("expert", flat=True)
+        ExpertAssignment.objects.filter(assessment=formally_checked).values_list(
+            "expert", flat=True
+        )
     )
     assert insider.pk not in assigned and len(assigned) == 3
     with pytest.raises(Exception, match="工作单位"):

@@ -62,6 +62,7 @@ def decided(
         review_services.assessment_recommend(
             assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"
         )
+        review_services.formal_check_pass(assessment=submitted, actor=province_admin)
         review_services.assignments_auto(batch=submitted.batch, actor=province_admin)
         submitted.refresh_from_db()  # the reviewers read the new snapshot
         for assignment in submitted.assignments.all():
@@ -131,7 +132,8 @@ def test_the_archive_holds_the_enterprise_and_its_assessment(
     meta = _json(archive, "export.json")
     assert meta["enterprise"] == enterprise_a.pk
     assert meta["exported_by"] == "admin_a"
-    assert (meta["assessments"], meta["evidence_files"], meta["reports"]) == (1, 2, 1)
+    # the screenshot, three years' statements and the three papers the formal check asks for
+    assert (meta["assessments"], meta["evidence_files"], meta["reports"]) == (1, 7, 1)
 
     profile = _json(archive, "enterprise.json")
     assert profile["name"] == "甲企业"
@@ -160,11 +162,12 @@ def test_the_archive_holds_the_enterprise_and_its_assessment(
 
     # the files themselves, byte for byte, named in the JSON
     files = {e["name"]: e for e in data["evidence"]}
-    assert set(files) == {"财务报表.pdf", "产线看板截图.png"}
+    assert {"财务报表.pdf", "产线看板截图.png", "business_licence.pdf"} <= set(files)
+    assert len(files) == 7
     screenshot = files["产线看板截图.png"]
     assert screenshot["scenario"] == 1
     assert archive.read(screenshot["file"]) == PNG
-    statement = Evidence.objects.get(assessment=decided, financial_year__isnull=False)
+    statement = Evidence.objects.get(assessment=decided, original_name="财务报表.pdf")
     assert archive.read(files["财务报表.pdf"]["file"]) == statement.file.open("rb").read()
     [report] = data["reports"]
     assert report["verification_code"] == decided.snapshot_sha256
@@ -221,11 +224,12 @@ def test_the_archive_holds_nothing_of_another_enterprise_nor_any_secret(
 
 
 def test_a_missing_file_is_listed_without_its_bytes(client, assessment, admin_a, enterprise_a):
-    statement = Evidence.objects.get(assessment=assessment)
+    statement = Evidence.objects.get(assessment=assessment, original_name="财务报表.pdf")
     statement.file.storage.delete(statement.file.name)
     archive = _archive(_export(client, admin_a, enterprise_a))
-    [listed] = _json(archive, f"assessments/{assessment.pk}/assessment.json")["evidence"]
-    assert listed["name"] == "财务报表.pdf" and listed["file"] is None
+    listed = _json(archive, f"assessments/{assessment.pk}/assessment.json")["evidence"]
+    [missing] = [e for e in listed if e["file"] is None]
+    assert missing["name"] == "财务报表.pdf" and len(listed) == 6
 
 
 def test_the_export_is_audited(client, assessment, admin_a, member_a, enterprise_a):

@@ -60,14 +60,16 @@ def test_a_batchs_catalog_version_is_read_only_once_it_has_a_submission(
 
 @pytest.mark.django_db
 def test_the_rubric_is_read_only_in_the_admin_from_the_first_assignment(
-    client, recommended, experts, province_admin
+    client, formally_checked, experts, province_admin
 ):
-    batch = recommended.batch
+    batch = formally_checked.batch
     review_services.rubric_ensure(batch)
     login(client, province_admin)
     url = f"/admin/scenarios/batch/{batch.pk}/change/"
     assert 'name="rubric-0-name"' in html_of(client.get(url))
-    review_services.assignment_add(assessment=recommended, expert=experts[0], actor=province_admin)
+    review_services.assignment_add(
+        assessment=formally_checked, expert=experts[0], actor=province_admin
+    )
     html = html_of(client.get(url))
     assert 'name="rubric-0-name"' not in html and "场景建设水平" in html
     assert Batch.objects.get(pk=batch.pk).rubric.count() == 5

@@ -11,4 +11,3 @@ def test_a_redis_url_is_moved_by_the_process_index():
     )
     assert shifted("redis://127.0.0.1:6379/8", 0) == "redis://127.0.0.1:6379/8"
     assert shifted("memory://", 3) == "memory://"
-

@@ -313,6 +313,11 @@ def test_the_review_counts_on_the_home_pages(
     login(client, province_admin)
     html = client.get("/").content.decode()
     row = html.split(f'data-testid="batch-{submitted.batch_id}"', 1)[1].split("</tr>", 1)[0]
+    assert row.split('data-testid="awaiting-formal-check">', 1)[1].startswith("1<")
+    assert row.split('data-testid="awaiting-experts">', 1)[1].startswith("0<")
+    review_services.formal_check_pass(assessment=submitted, actor=province_admin)
+    html = client.get("/").content.decode()
+    row = html.split(f'data-testid="batch-{submitted.batch_id}"', 1)[1].split("</tr>", 1)[0]
     awaiting = row.split('data-testid="awaiting-experts">', 1)[1]
     assert awaiting.startswith("1<")
     assert f'href="/review/batches/{submitted.batch_id}/assignments/"' in row

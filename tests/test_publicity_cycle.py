@@ -59,6 +59,10 @@ def test_one_batch_from_submission_to_a_final_list(
     assert client.post(f"{detail(submitted)}recommend/", {"confirmed": "1"}).status_code == 302
 
     login(client, province_admin)
+    response = client.post(
+        f"{detail(submitted)}formal-check/", {"action": "pass", "confirmed": "1"}
+    )
+    assert response.status_code == 302, html_of(response)
     response = client.post(f"/review/batches/{batch.pk}/assignments/auto/", {"confirmed": "1"})
     assert response.status_code == 302
     for assignment in (submitted.assignments.all() | other.assignments.all()).distinct():

@@ -120,9 +120,7 @@ def test_report_is_cached_per_snapshot_and_rendered_again_when_it_changes(
     assert again.pk == rendered.pk and again.file.name == rendered.file.name
     assert Report.objects.count() == 1
     # a language is part of the key
-    english = requested(
-        submitted, admin_a, django_capture_on_commit_callbacks, language="en"
-    )
+    english = requested(submitted, admin_a, django_capture_on_commit_callbacks, language="en")
     assert english.pk != rendered.pk and english.status == ReportStatus.READY
     # returned, changed, resubmitted: a new snapshot, a new report; the old one is kept
     resubmitted(submitted, admin_a, city_reviewer_suzhou, django_capture_on_commit_callbacks)
@@ -244,7 +242,9 @@ def cover_of(content: bytes) -> dict[str, str]:
 
 def facts_on(response) -> dict[str, str]:
     """The verification page's label → value pairs."""
-    pairs = re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", response.content.decode(), re.S)
+    pairs = re.findall(
+        r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", response.content.decode(), re.S
+    )
     return {unescape(label).strip(): unescape(value).strip() for label, value in pairs}
 
 
@@ -276,6 +276,7 @@ def test_verify_page_confirms_every_fact_the_cover_states(
         review_services.assessment_recommend(
             assessment=submitted, actor=city_reviewer_suzhou, comment="同意推荐。"
         )
+        review_services.formal_check_pass(assessment=submitted, actor=province_admin)
         review_services.assignments_auto(batch=submitted.batch, actor=province_admin)
         for assignment in submitted.assignments.all():
             complete_review(assignment, score=7)
@@ -293,7 +294,9 @@ def test_verify_page_confirms_every_fact_the_cover_states(
     assert shown["认定层级"] == "智能车间"
     assert shown["认定时间"] == timezone.localtime(submitted.decided_at).strftime("%Y-%m-%d %H:%M")
     html = response.content.decode()
-    private = ["理由保密", "同意推荐"] + [e.username for e in experts] + [e.employer for e in experts]
+    private = (
+        ["理由保密", "同意推荐"] + [e.username for e in experts] + [e.employer for e in experts]
+    )
     assert [text for text in private if text in html] == []
 
 

@@ -93,6 +93,10 @@ def test_the_whole_review_cycle_through_the_api_alone(
 
     province = client_for(province_admin)
     batch_url = f"{API}/review/batches/{assessment.batch_id}/"
+    queue = province.get(batch_url + "formal-check/").json()["results"]
+    assert [(row["id"], row["complete"]) for row in queue] == [(assessment.pk, True)]
+    r = province.post(url + "formal-check/pass/", {"comment": "材料齐全。"}, format="json")
+    assert r.status_code == 200 and r.json()["assessment"]["state"] == "formally_checked"
     r = province.post(batch_url + "auto-assign/")
     assert r.status_code == 200 and r.json() == {"created": 3, "short": []}, r.content
     listed = province.get(f"{API}/review/assignments/", {"batch": assessment.batch_id}).json()
@@ -481,9 +485,9 @@ def test_decide_and_assign_refuse_a_submission_not_yet_recommended(
 
 
 @pytest.mark.django_db
-def test_manual_assignment_removal_and_conflicts(recommended, experts, expert, province_admin):
+def test_manual_assignment_removal_and_conflicts(formally_checked, experts, expert, province_admin):
     client = client_for(province_admin)
-    url = f"{API}/review/assessments/{recommended.pk}/assignments/"
+    url = f"{API}/review/assessments/{formally_checked.pk}/assignments/"
     r = client.post(url, {"expert": expert.pk}, format="json")
     assert r.status_code == 201, r.content
     body = r.json()
@@ -515,9 +519,9 @@ def test_manual_assignment_removal_and_conflicts(recommended, experts, expert, p
 
 
 @pytest.mark.django_db
-def test_batch_settings_and_rubric(recommended, experts, province_admin):
+def test_batch_settings_and_rubric(formally_checked, experts, province_admin):
     client = client_for(province_admin)
-    batch = recommended.batch
+    batch = formally_checked.batch
     url = f"{API}/review/batches/{batch.pk}/"
     listed = client.get(f"{API}/review/batches/").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == batch.pk
@@ -564,9 +568,11 @@ def test_batch_settings_and_rubric(recommended, experts, province_admin):
 
 
 @pytest.mark.django_db
-def test_auto_assign_reports_what_stays_short(recommended, expert, province_admin):
-    r = client_for(province_admin).post(f"{API}/review/batches/{recommended.batch_id}/auto-assign/")
-    assert r.status_code == 200 and r.json() == {"created": 1, "short": [recommended.pk]}
+def test_auto_assign_reports_what_stays_short(formally_checked, expert, province_admin):
+    r = client_for(province_admin).post(
+        f"{API}/review/batches/{formally_checked.batch_id}/auto-assign/"
+    )
+    assert r.status_code == 200 and r.json() == {"created": 1, "short": [formally_checked.pk]}
 
 
 @pytest.mark.django_db

@@ -375,13 +375,15 @@ def test_a_bad_rubric_row_is_named_and_nothing_is_saved(client, open_batch, prov
 
 @pytest.mark.django_db
 def test_the_rubric_is_locked_from_the_first_expert_assignment(
-    client, recommended, experts, province_admin
+    client, formally_checked, experts, province_admin
 ):
-    batch = recommended.batch
+    batch = formally_checked.batch
     login(client, province_admin)
     html = html_of(client.get(batch_url(batch, "settings")))
     assert 'data-testid="rubric-locked"' not in html and "rubric-TOTAL_FORMS" in html
-    services_review.assignment_add(assessment=recommended, expert=experts[0], actor=province_admin)
+    services_review.assignment_add(
+        assessment=formally_checked, expert=experts[0], actor=province_admin
+    )
     before = list(batch.rubric.values_list("name", "weight"))
     html = html_of(client.get(batch_url(batch, "settings")))
     assert 'data-testid="rubric-locked"' in html and "rubric-TOTAL_FORMS" not in html
@@ -406,52 +408,58 @@ def test_the_rubric_is_locked_from_the_first_expert_assignment(
 
 @pytest.mark.django_db
 def test_auto_assign_through_the_page_gives_three_experts(
-    client, recommended, experts, province_admin
+    client, formally_checked, experts, province_admin
 ):
     login(client, province_admin)
-    html = html_of(client.get(batch_url(recommended.batch, "assignments")))
-    assert f'data-testid="waiting-{recommended.pk}"' in html and "东南大学" in html
+    html = html_of(client.get(batch_url(formally_checked.batch, "assignments")))
+    assert f'data-testid="waiting-{formally_checked.pk}"' in html and "东南大学" in html
     form = html[html.index('data-testid="auto-assign-form"') :].split(">", 1)[0]
     assert "为 1 份待分配的申报补足评审专家（每份 3 位），从 3 位评审专家中" in form
     # without JavaScript: the page asks first, saying as much; nothing is assigned yet
-    response = client.post(batch_url(recommended.batch, "assignments/auto"))
+    response = client.post(batch_url(formally_checked.batch, "assignments/auto"))
     assert response.status_code == 200 and 'data-testid="confirmation"' in html_of(response)
     assert "评分标准将从首次分配起固定" in html_of(response)
     assert not ExpertAssignment.objects.exists()
     response = client.post(
-        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+        batch_url(formally_checked.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
     )
     assert "已分配 3 项，0 份申报仍缺少专家" in html_of(response)
-    live = ExpertAssignment.objects.filter(assessment=recommended, status=AssignmentStatus.ACTIVE)
+    live = ExpertAssignment.objects.filter(
+        assessment=formally_checked, status=AssignmentStatus.ACTIVE
+    )
     assert sorted(live.values_list("expert__username", flat=True)) == [
         "expert1",
         "expert2",
         "expert3",
     ]
-    assert refreshed(recommended).state == State.UNDER_REVIEW
+    assert refreshed(formally_checked).state == State.UNDER_REVIEW
     html = html_of(response)
-    assert f'data-testid="waiting-{recommended.pk}"' not in html
+    assert f'data-testid="waiting-{formally_checked.pk}"' not in html
     assert html.count('<td class="text-end fw-bold">1</td>') == 3
 
 
 @pytest.mark.django_db
-def test_auto_assign_names_the_submissions_still_short(client, recommended, expert, province_admin):
+def test_auto_assign_names_the_submissions_still_short(
+    client, formally_checked, expert, province_admin
+):
     login(client, province_admin)
     response = client.post(
-        batch_url(recommended.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
+        batch_url(formally_checked.batch, "assignments/auto"), {"confirmed": "1"}, follow=True
     )
     assert "已分配 1 项，1 份申报仍缺少专家：甲企业" in html_of(response)
 
 
 @pytest.mark.django_db
-def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, province_admin):
+def test_manual_assign_refuses_a_conflicted_expert(
+    client, formally_checked, expert, province_admin
+):
     colleague = UserFactory(username="colleague", role=Role.EXPERT, employer="甲企业")
     declared = UserFactory(username="declared", role=Role.EXPERT, employer="某研究院")
     ConflictDeclaration.objects.create(
-        expert=declared, enterprise=recommended.enterprise, reason="亲属任职"
+        expert=declared, enterprise=formally_checked.enterprise, reason="亲属任职"
     )
     login(client, province_admin)
-    html = html_of(client.get(detail(recommended)))
+    html = html_of(client.get(detail(formally_checked)))
     select = html[html.index('name="expert"') :]
     select = select[: select.index("</select>")]
     # conflicted experts are listed, disabled, saying why; the others may be chosen
@@ -465,20 +473,20 @@ def test_manual_assign_refuses_a_conflicted_expert(client, recommended, expert, 
         select,
     )
     assert re.search(rf'<option value="{expert.pk}">[^<]*</option>', select)
-    response = client.post(f"{detail(recommended)}assign/", {"expert": colleague.pk})
+    response = client.post(f"{detail(formally_checked)}assign/", {"expert": colleague.pk})
     assert response.status_code == 400
     html = html_of(response)
     form = html[html.index('data-testid="assign-form"') :]
     assert "不能分配" in form[: form.index("</form>")] and "甲企业" in form
     assert not ExpertAssignment.objects.exists()
-    assert refreshed(recommended).state == State.CITY_RECOMMENDED
+    assert refreshed(formally_checked).state == State.FORMALLY_CHECKED
 
-    response = client.post(f"{detail(recommended)}assign/", {"expert": expert.pk})
+    response = client.post(f"{detail(formally_checked)}assign/", {"expert": expert.pk})
     assert response.status_code == 302
     assignment = ExpertAssignment.objects.get()
     assert (assignment.expert, assignment.method) == (expert, "manual")
-    assert refreshed(recommended).state == State.UNDER_REVIEW
-    response = client.post(f"{detail(recommended)}assign/", {"expert": expert.pk})
+    assert refreshed(formally_checked).state == State.UNDER_REVIEW
+    response = client.post(f"{detail(formally_checked)}assign/", {"expert": expert.pk})
     assert response.status_code == 400 and "该专家已分配过这份申报" in html_of(response)
     assert re.search(
         rf'<option value="{expert.pk}"[^>]* disabled>[^<]*不可指派：已分配过这份申报',

@@ -2,13 +2,16 @@
 
 from .assessment import (
     APPLICANT_FIELDS,
+    CMMM_LEVELS,
     DECLARATIONS,
     EDITABLE_STATES,
     FINANCIAL_YEARS,
     IN_REVIEW_STATES,
+    SELF_TEST_RANGE,
     Answer,
     AnswerStatus,
     Assessment,
+    DocumentKind,
     Evaluation,
     Evidence,
     EvidenceQuerySet,
@@ -24,10 +27,13 @@ from .collaboration import ItemRevision, SectionAssignment
 
 __all__ = [
     "APPLICANT_FIELDS",
+    "CMMM_LEVELS",
     "DECLARATIONS",
     "EDITABLE_STATES",
     "FINANCIAL_YEARS",
     "IN_REVIEW_STATES",
+    "SELF_TEST_RANGE",
+    "DocumentKind",
     "Answer",
     "AnswerStatus",
     "Assessment",

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ class State(models.TextChoices):
     RETURNED = "returned", _("已退回")
     DISTRICT_RECOMMENDED = "district_recommended", _("区县已推荐")
     CITY_RECOMMENDED = "city_recommended", _("市级已推荐")
+    FORMALLY_CHECKED = "formally_checked", _("形式审查通过")
     UNDER_REVIEW = "under_review", _("专家评审中")
     APPROVED = "approved", _("已认定")
     REJECTED = "rejected", _("未通过")
@@ -29,6 +31,7 @@ IN_REVIEW_STATES = (
     State.SUBMITTED,
     State.DISTRICT_RECOMMENDED,
     State.CITY_RECOMMENDED,
+    State.FORMALLY_CHECKED,
     State.UNDER_REVIEW,
 )
 # Assessment.applicant_<field> for each identity field of the enterprise, and the district's code.
@@ -46,6 +49,17 @@ def applicant_identity(enterprise: Enterprise) -> dict:
 
 
 FINANCIAL_YEARS = 3  # DESIGN §4a: normal operation shown by up to three years of statements
+CMMM_LEVELS = (1, 5)  # GB/T 39116-2020 智能制造能力成熟度: levels 1 to 5
+SELF_TEST_RANGE = (0, 100)  # the province's online self-test, scored out of 100
+
+
+class DocumentKind(models.TextChoices):
+    """The application's own papers, beside the evidence of scenarios and support elements and
+    the financial statements: what the formal check (形式审查) looks for."""
+
+    BUSINESS_LICENCE = "business_licence", _("营业执照")
+    CMMM_REPORT = "cmmm_report", _("智能制造能力成熟度（CMMM）自评估报告")
+    SELF_TEST_REPORT = "self_test_report", _("省级在线自测结果")
 
 
 class AnswerStatus(models.TextChoices):
@@ -83,6 +97,24 @@ class Assessment(models.Model):
     base_inputs = models.JSONField(_("基准年指标数据"), default=dict, blank=True)
     current_inputs = models.JSONField(_("当年指标数据"), default=dict, blank=True)
     declarations = models.JSONField(_("申报承诺"), default=dict, blank=True, editable=False)
+    # The eligibility gates' figures, entered by the enterprise with their evidence
+    # (DocumentKind.CMMM_REPORT, SELF_TEST_REPORT); the batch sets the minimum of each per tier.
+    cmmm_level = models.PositiveSmallIntegerField(
+        _("智能制造能力成熟度（CMMM）自评等级"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(CMMM_LEVELS[0]), MaxValueValidator(CMMM_LEVELS[1])],
+        help_text=_("按 GB/T 39116-2020 自评的等级（1–5 级）"),
+    )
+    self_test_score = models.DecimalField(
+        _("省级在线自测得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SELF_TEST_RANGE[0]), MaxValueValidator(SELF_TEST_RANGE[1])],
+        help_text=_("在省级平台在线自测的得分（0–100 分）"),
+    )
     snapshot = models.JSONField(_("提交快照"), null=True, blank=True, editable=False)
     snapshot_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -272,8 +304,9 @@ class EvidenceQuerySet(models.QuerySet):
 
 
 class Evidence(models.Model):
-    """A file proving a scenario or support element was implemented, or one year's financial
-    statements (the enterprise is operating normally); stored privately."""
+    """A file proving a scenario or support element was implemented, one year's financial
+    statements (the enterprise is operating normally) or one of the application's papers
+    (``document``: the business licence, the CMMM and self-test results); stored privately."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     scenario = models.ForeignKey(
@@ -284,6 +317,9 @@ class Evidence(models.Model):
     )
     financial_year = models.PositiveSmallIntegerField(
         _("财务报表年度"), null=True, blank=True, help_text=_("证明企业正常经营的财务报表所属年度")
+    )
+    document = models.CharField(
+        _("申报材料类别"), max_length=20, choices=DocumentKind.choices, blank=True
     )
     file = models.FileField(
         _("文件"), upload_to=evidence_path, storage=private_storage, max_length=300
@@ -312,7 +348,14 @@ class Evidence(models.Model):
                     | models.Q(support_element__isnull=True, financial_year__isnull=True)
                 ),
                 name="evidence_for_one_item",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(document="")
+                | models.Q(
+                    scenario__isnull=True, support_element__isnull=True, financial_year__isnull=True
+                ),
+                name="evidence_document_alone",
+            ),
         ]
 
     def __str__(self):

@@ -30,8 +30,11 @@ from .publicity import (
 )
 from .queues import (
     REVIEW_STATES,
+    FormalCheckRow,
     assignments_for,
     awaiting_local_review,
+    formal_check_queue,
+    formal_check_rows,
     returned_comments,
     returns_awaiting_answer,
     review_batches,
@@ -100,6 +103,9 @@ __all__ = [
     "expert_loads",
     "expert_reviews",
     "expert_summary",
+    "FormalCheckRow",
+    "formal_check_queue",
+    "formal_check_rows",
     "pending_proposal",
     "pending_proposals",
     "proposals_for",

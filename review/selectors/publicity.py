@@ -39,9 +39,10 @@ def listed_count_filter() -> Q:
 
 def undecided(batch: Batch) -> QuerySet[Assessment]:
     """The batch's applications that reached the province and wait for its decision:
-    recommended by their city, in expert review, or submitted by a direct applicant."""
+    recommended by their city, formally checked, in expert review, or submitted by a direct
+    applicant."""
     return Assessment.objects.filter(batch=batch).filter(
-        Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW))
+        Q(state__in=(State.CITY_RECOMMENDED, State.FORMALLY_CHECKED, State.UNDER_REVIEW))
         | Q(state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all())
     )
 

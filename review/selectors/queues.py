@@ -1,11 +1,14 @@
 """The review's gates and queues: a city reviewer sees its own city's submissions, an expert only
 what is assigned to them, the province everything; and each submission's review rounds."""
 
+from dataclasses import dataclass
+
 from django.db.models import F, Q, QuerySet
 
+from evaluation.eligibility import formal_checklist
 from evaluation.models import Assessment, State
 from evaluation.selectors import local_reviewer_scope
-from scenarios.models import Batch
+from scenarios.models import Batch, Tier
 
 from ..models import LIVE_ASSIGNMENT_STATES, ExpertAssignment, Recommendation
 
@@ -80,3 +83,55 @@ def returns_awaiting_answer(assessment: Assessment) -> QuerySet[Recommendation]:
         .select_related("reviewer")
         .order_by("created_at", "pk")
     )
+
+
+def formal_check_queue(batch: Batch) -> QuerySet[Assessment]:
+    """The batch's applications awaiting the province's formal check: recommended by their
+    city, or submitted by a direct applicant (``rules.formal_check_states``), oldest first."""
+    return (
+        Assessment.objects.filter(batch=batch)
+        .filter(
+            Q(state=State.CITY_RECOMMENDED)
+            | Q(state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all())
+        )
+        .select_related("enterprise", "batch", "evaluation")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FormalCheckRow:
+    id: int
+    applicant_name: str
+    applicant_city: str
+    state: str
+    submitted_at: object
+    complete: bool
+    missing: list  # checklist keys
+    allowed_tier: str
+    assessment: Assessment
+
+    @property
+    def allowed_tier_label(self) -> str:
+        return Tier(self.allowed_tier).label if self.allowed_tier else ""
+
+
+def formal_check_rows(batch: Batch) -> list[FormalCheckRow]:
+    """The formal-check queue with each application's checklist summed up."""
+    rows = []
+    for assessment in formal_check_queue(batch):
+        checklist = formal_checklist(assessment)
+        rows.append(
+            FormalCheckRow(
+                id=assessment.pk,
+                applicant_name=assessment.applicant_name,
+                applicant_city=assessment.applicant_city,
+                state=assessment.state,
+                submitted_at=assessment.submitted_at,
+                complete=checklist.complete,
+                missing=[item.key for item in checklist.missing],
+                allowed_tier=checklist.allowed_tier,
+                assessment=assessment,
+            )
+        )
+    return rows

@@ -39,6 +39,7 @@ def city_summary(user) -> dict:
                 state__in=(
                     State.DISTRICT_RECOMMENDED,
                     State.CITY_RECOMMENDED,
+                    State.FORMALLY_CHECKED,
                     State.UNDER_REVIEW,
                     State.APPROVED,
                     State.REJECTED,
@@ -51,7 +52,8 @@ def city_summary(user) -> dict:
 
 def province_batches(limit: int = 5):
     """The batches still in review (list not yet published), with their submissions counted by
-    step: waiting for the city, waiting for experts, under review, decided. One query."""
+    step: waiting for the district or the city, for the formal check, for experts, under review, decided. One
+    query."""
 
     def in_state(*states):
         return Count("assessments", filter=Q(assessments__state__in=states))
@@ -60,8 +62,9 @@ def province_batches(limit: int = 5):
         review_batches()
         .filter(list_published_at__isnull=True)
         .annotate(
-            n_submitted=in_state(State.SUBMITTED),
-            n_awaiting_experts=in_state(State.CITY_RECOMMENDED),
+            n_submitted=in_state(State.SUBMITTED, State.DISTRICT_RECOMMENDED),
+            n_formal_check=in_state(State.CITY_RECOMMENDED),
+            n_awaiting_experts=in_state(State.FORMALLY_CHECKED),
             n_under_review=in_state(State.UNDER_REVIEW),
             n_decided=in_state(State.APPROVED, State.REJECTED),
         )[:limit]

@@ -1,5 +1,5 @@
-"""Writes of the review workflow, one module per concern: the city's verdicts (``city``), a
-batch's settings and rubric (``batches``), expert assignment and declared conflicts
+"""Writes of the review workflow, one module per concern: the city's verdicts (``city``), the
+province's formal check (``formal_check``), a batch's settings and rubric (``batches``), expert assignment and declared conflicts
 (``assignment``), the experts' reviews (``expert_reviews``), the province's decision and
 its confirmation by a second admin (``decisions``), the public list with its 公示 period
 (``publication``), the objections to it (``objections``), the reopening of a decision an
@@ -22,6 +22,7 @@ from .assignment import (
 from .batches import (
     BATCH_REVIEW_FIELDS,
     DEFAULT_RUBRIC,
+    FORMAL_CHECK_FIELDS,
     batch_settings_update,
     rubric_ensure,
 )
@@ -45,6 +46,11 @@ from .expert_reviews import (
     review_problems,
     review_save,
     review_submit,
+)
+from .formal_check import (
+    formal_check_pass,
+    formal_check_resumes,
+    formal_check_return,
 )
 from .objections import (
     objection_emails_sweep,
@@ -75,6 +81,7 @@ from .site_visits import (
 __all__ = [
     "BATCH_REVIEW_FIELDS",
     "DEFAULT_RUBRIC",
+    "FORMAL_CHECK_FIELDS",
     "ReviewErrors",
     "assessment_decide",
     "assessment_recommend",
@@ -94,6 +101,9 @@ __all__ = [
     "decision_facts",
     "decision_proposal_confirm",
     "decision_proposal_reject",
+    "formal_check_pass",
+    "formal_check_resumes",
+    "formal_check_return",
     "return_answers_record",
     "review_problems",
     "decision_reopen",

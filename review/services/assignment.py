@@ -63,11 +63,9 @@ def expert_conflicts(assessment: Assessment, expert, declared=None) -> list[str]
 
 
 def awaiting_experts(batch: Batch) -> Q:
-    """The batch's assessments experts may be assigned to: recommended by the city, already
-    in review, or submitted by a direct applicant."""
-    return Q(state__in=(State.CITY_RECOMMENDED, State.UNDER_REVIEW)) | Q(
-        state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all()
-    )
+    """The batch's assessments experts may be assigned to: passed by the formal check, or
+    already in review (``rules.ASSIGNABLE``)."""
+    return Q(state__in=rules.ASSIGNABLE)
 
 
 def _batch_load(batch: Batch) -> dict[int, int]:

@@ -106,6 +106,18 @@ RUBRIC_FIXED_MESSAGE = gettext_lazy(
     "本批次已开始分配评审专家，评分标准自首次分配起固定，不能再修改。"
 )
 
+# What the formal check asks of the batch's applications (defaults named in scenarios.models).
+FORMAL_CHECK_FIELDS = (
+    "statement_years_required",
+    "requires_business_licence",
+    "min_cmmm_workshop",
+    "min_cmmm_factory",
+    "min_cmmm_benchmark",
+    "min_self_test_workshop",
+    "min_self_test_factory",
+    "min_self_test_benchmark",
+)
+
 BATCH_REVIEW_FIELDS = (
     "name",
     "opens_at",
@@ -127,6 +139,7 @@ BATCH_REVIEW_FIELDS = (
     "resubmission_days",
     "reminder_days",
     "validity_years",
+    *FORMAL_CHECK_FIELDS,
 )
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,12 +79,12 @@ def assessment_recommend(
         params,
         applicant=(
             gettext_lazy("%(batch)s：市级主管部门已推荐您的申报"),
-            gettext_lazy("您的申报已推荐至省级，将进入专家评审。"),
+            gettext_lazy("您的申报已推荐至省级，将由省级进行形式审查。"),
         ),
         next_reviewers=province_admins(),
         next_message=(
             gettext_lazy("%(enterprise)s 的申报已获市级推荐"),
-            gettext_lazy("请在评审任务中为其分配评审专家。"),
+            gettext_lazy("请进行形式审查，通过后再分配评审专家。"),
         ),
     )
     return assessment
@@ -167,9 +168,19 @@ def return_answers_record(assessment: Assessment, answers: dict) -> None:
 
 def submission_notify(assessment: Assessment) -> None:
     """Tell whoever looks at a new submission first: its district in a batch with the district
-    step, else its city, or the province for an enterprise that applies directly."""
-    direct = assessment.batch.direct_enterprises.filter(pk=assessment.enterprise_id).exists()
-    if direct:
+    step, else its city, or the province for an enterprise that applies directly or answers a
+    formal check's return (back to the formal check)."""
+    if assessment.state == State.CITY_RECOMMENDED:
+        notify(
+            recipients=province_admins(),
+            kind="assessment.resubmit_formal_check",
+            title=gettext_lazy("%(enterprise)s 已按形式审查意见补正并重新提交"),
+            body=gettext_lazy("批次：%(batch)s。请再次进行形式审查。"),
+            params={"enterprise": assessment.applicant_name, "batch": assessment.batch.name},
+            url=reverse("formal-check-detail", args=[assessment.pk]),
+        )
+        return
+    if rules.applies_directly(assessment):
         recipients = province_admins()
     elif assessment.batch.requires_district_step:
         recipients = district_reviewers(assessment.applicant_district_code)

@@ -1,6 +1,6 @@
 """The annual cycle across every role, in Chromium: the enterprise submits, its city returns it
 with comments, the enterprise resubmits answering them, the city recommends, the province
-assigns three experts, they score, the province decides and publishes, and the public list
+passes its formal check and assigns three experts, they score, the province decides and publishes, and the public list
 shows the enterprise without a login. Each irreversible step confirms its dialog."""
 
 import re
@@ -105,8 +105,12 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     expect(page.get_by_test_id("round")).to_have_count(2)
     sign_out(page)
 
-    # the province assigns three experts automatically
+    # the province passes its formal check, then assigns three experts automatically
     sign_in(page, "prov", ADMIN_PASSWORD)
+    page.goto(f"/review/assessments/{assessment.pk}/formal-check/")
+    page.get_by_test_id("formal-check-pass-form").get_by_role("button").click()
+    confirm(page, "申报将进入专家评审")
+    expect(page.get_by_test_id("formal-check-queue")).to_be_visible()
     page.goto(f"/review/batches/{batch.pk}/assignments/")
     page.get_by_test_id("auto-assign").click()
     confirm(page, "从 3 位评审专家中")
@@ -162,4 +166,6 @@ def test_the_annual_cycle_runs_through_the_browser_for_every_role(
     assert any("退回" in t for t in titles)
     assert any("推荐" in t for t in titles)
     assert any("认定" in t for t in titles)
-    assert Assessment.objects.get(pk=assessment.pk).recommendations.count() == 2
+    assert (
+        Assessment.objects.get(pk=assessment.pk).recommendations.count() == 3
+    )  # returned, recommended, formally checked

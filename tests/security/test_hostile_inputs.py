@@ -42,6 +42,9 @@ NOT_SHOWN = {
     "InvitationForm.email": "an email address (validated)",
     "ScalarInputForm.base": "a number (tests/test_assessment_editor.py: refused, named)",
     "ScalarInputForm.current": "a number (tests/test_assessment_editor.py: refused, named)",
+    "EligibilityForm.cmmm_level": "a number (tests/services/test_formal_check.py: refused, named)",
+    "EligibilityForm.self_test_score": "a number (tests/services/test_formal_check.py: refused, "
+    "named)",
     "CatalogCloneForm.label": "a version label typed by the province admin in the admin site",
     "EnterpriseForm.credit_code": "checksummed code: refused (test_a_refused_profile_…)",
     "EnterpriseForm.industry_code": "GB/T 4754 code: refused (test_a_refused_profile_…)",
@@ -146,8 +149,7 @@ def hostile(
         enterprise=enterprise_a,
         actor=admin_a,
         data={
-            f: p(f"EnterpriseForm.{f}", enterprise_a._meta.get_field(f).max_length)
-            for f in profile
+            f: p(f"EnterpriseForm.{f}", enterprise_a._meta.get_field(f).max_length) for f in profile
         },
     )
     invitation = Invitation.objects.create(
@@ -207,6 +209,7 @@ def hostile(
     review_services.assessment_recommend(
         assessment=a, actor=city_reviewer_suzhou, comment=p("recommendation")
     )
+    review_services.formal_check_pass(assessment=a, actor=province_admin)
     review_services.assignments_auto(batch=open_batch, actor=province_admin)
     first, *others = ExpertAssignment.objects.filter(assessment=a).order_by("pk")
     review_services.conflict_declare(
@@ -520,9 +523,7 @@ def _guess(client, username, password, api=False):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("guessed_on", ["web", "api"])
-def test_guesses_on_one_door_lock_both_until_the_cool_off(
-    client, admin_a, settings, guessed_on
-):
+def test_guesses_on_one_door_lock_both_until_the_cool_off(client, admin_a, settings, guessed_on):
     from axes.models import AccessAttempt
     from django.utils import timezone
 
@@ -543,19 +544,21 @@ def test_guesses_on_one_door_lock_both_until_the_cool_off(
 
 
 @pytest.mark.django_db
-def test_the_token_endpoint_throttles_guesses_spread_over_many_usernames(
-    api_client, admin_a
-):
+def test_the_token_endpoint_throttles_guesses_spread_over_many_usernames(api_client, admin_a):
     """Each username stays under the lockout; the address is throttled (``auth`` rate)."""
     from rest_framework.throttling import ScopedRateThrottle
 
     limit = int(ScopedRateThrottle.THROTTLE_RATES["auth"].split("/")[0])
     answers = [
-        api_client.post("/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}).status_code
+        api_client.post(
+            "/api/v1/auth/token/", {"username": f"user{i}", "password": "x"}
+        ).status_code
         for i in range(limit)
     ]
     assert answers == [400] * limit
-    throttled = api_client.post("/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD})
+    throttled = api_client.post(
+        "/api/v1/auth/token/", {"username": "admin_a", "password": PASSWORD}
+    )
     assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
     assert "token" not in throttled.json()
 

@@ -570,6 +570,13 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=400), BATCH, {}),
     },
+    # the formal check: province admins only (403 before any lookup); the world's submission is
+    # already in expert review, so a pass or a return is refused for its state
+    "formal-check-queue": {"GET": Call(web(403, province=200), BATCH)},
+    "formal-check-detail": {
+        "GET": Call(web(403, province=200), SUBMITTED),
+        "POST": Call(web(403, province=409), SUBMITTED, {"action": "pass", "confirmed": "1"}),
+    },
     "batch-assignments": {
         "GET": Call(web(403, province=200), BATCH),
         "POST": Call(web(403, province=200), BATCH, {}),
@@ -666,6 +673,7 @@ MATRIX: dict[str, dict[str, Call]] = {
     },
     "assessment-benchmark": {"GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED)},
     "assessment-evaluation": {"GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED)},
+    "assessment-checklist": {"GET": Call(api(404, **SEES_SUBMISSION), SUBMITTED)},
     "assessment-evaluate": {"POST": Call(api(404, **ACCEPTS_SUBMISSION), SUBMITTED, {})},
     # 202: queued for rendering (the world's report was rendered for another cache key)
     "api-assessment-report": {"GET": Call(api(404, **ACCEPTS_SUBMISSION), SUBMITTED)},
@@ -743,6 +751,15 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"comment": "退回"},
         )
     },
+    "review-api-assessment-formal-check": {"GET": Call(api(403, province=200), SUBMITTED)},
+    "review-api-assessment-formal-check-pass": {
+        "POST": Call(api(403, province=409), SUBMITTED, {"comment": ""})
+    },
+    "review-api-assessment-formal-check-return": {
+        "POST": Call(
+            api(403, province=409), SUBMITTED, {"items": {"business_licence": "复印件不清晰"}}
+        )
+    },
     "review-api-assessment-assignments": {
         "POST": Call(api(403, province=201), SUBMITTED, lambda w: {"expert": w.users["expert"].pk})
     },
@@ -781,6 +798,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         "PATCH": Call(api(403, province=200), BATCH, {"experts_per_assessment": 3}),
     },
     "review-api-batch-experts": {"GET": Call(api(403, province=200), BATCH)},
+    "review-api-batch-formal-check": {"GET": Call(api(403, province=200), BATCH)},
     "review-api-batch-auto-assign": {"POST": Call(api(403, province=200), BATCH, {})},
     "review-api-batch-decisions": {"GET": Call(api(403, province=200), BATCH)},
     "review-api-batch-deadlines": {"GET": Call(api(403, province=200), BATCH)},

@@ -48,6 +48,7 @@ def test_two_colleagues_editing_different_items_never_conflict(assessment, admin
         "input:avg_employees": "member_a",
         "years": "member_a",
         "scenario:4": "member_a",
+        "eligibility": "admin_a",  # the draft's CMMM level and self-test score
     }
 
 

@@ -90,9 +90,9 @@ def make_expert(username: str, *, employer: str = "某研究院", city: str = Ci
     return UserFactory(username=username, role=Role.EXPERT, employer=employer, city=city, **kw)
 
 
-def quick_assessment(batch, *, enterprise=None, state=State.CITY_RECOMMENDED, at=None, **ent):
-    """An assessment moved straight to ``state`` with the ORM (no answers), its snapshot in
-    the shape ``build_snapshot`` produces."""
+def quick_assessment(batch, *, enterprise=None, state=State.FORMALLY_CHECKED, at=None, **ent):
+    """An assessment moved straight to ``state`` with the ORM (no answers; by default waiting
+    for its experts), its snapshot in the shape ``build_snapshot`` produces."""
     enterprise = enterprise or EnterpriseFactory(**ent)
     a = Assessment.objects.create(
         enterprise=enterprise,
@@ -248,31 +248,31 @@ def test_return_refused_under_review_and_for_a_draft(under_review, province_admi
         rs.assessment_return(assessment=draft, actor=province_admin, comment="退回")
 
 
-def test_auto_assign_writes_the_audit_log(recommended, experts, province_admin):
-    result = rs.assignments_auto(batch=recommended.batch, actor=province_admin)
+def test_auto_assign_writes_the_audit_log(formally_checked, experts, province_admin):
+    result = rs.assignments_auto(batch=formally_checked.batch, actor=province_admin)
     assert len(result["created"]) == 3 and result["short"] == []
-    recommended.refresh_from_db()
-    assert recommended.state == State.UNDER_REVIEW
-    assert audit_actions(recommended)[-3:] == ["review.assign"] * 3
+    formally_checked.refresh_from_db()
+    assert formally_checked.state == State.UNDER_REVIEW
+    assert audit_actions(formally_checked)[-3:] == ["review.assign"] * 3
     run = AuditLog.objects.get(action="review.auto_assign")
     assert run.target_type == ContentType.objects.get_for_model(Batch)
-    assert run.target_id == str(recommended.batch_id)
+    assert run.target_id == str(formally_checked.batch_id)
     assert run.data == {"created": 3, "short": []}
 
 
-def test_manual_assignment(recommended, expert, province_admin):
-    assignment = rs.assignment_add(assessment=recommended, expert=expert, actor=province_admin)
+def test_manual_assignment(formally_checked, expert, province_admin):
+    assignment = rs.assignment_add(assessment=formally_checked, expert=expert, actor=province_admin)
     assert assignment.status == AssignmentStatus.ACTIVE
     assert assignment.method == ExpertAssignment.Method.MANUAL
     assert assignment.assigned_by == province_admin
-    recommended.refresh_from_db()
-    assert recommended.state == State.UNDER_REVIEW
-    assert recommended.batch.rubric.count() == 5  # the default rubric, created on first use
-    assert audit_actions(recommended)[-1] == "review.assign"
+    formally_checked.refresh_from_db()
+    assert formally_checked.state == State.UNDER_REVIEW
+    assert formally_checked.batch.rubric.count() == 5  # the default rubric, created on first use
+    assert audit_actions(formally_checked)[-1] == "review.assign"
     assert notified("review.assign") == ["expert_x"]
     # The same expert again: refused, naming the field.
     with refused(ValidationError, "expert"):
-        rs.assignment_add(assessment=recommended, expert=expert, actor=province_admin)
+        rs.assignment_add(assessment=formally_checked, expert=expert, actor=province_admin)
 
 
 def test_manual_assignment_needs_an_expert(recommended, city_reviewer_nanjing, province_admin):
@@ -290,10 +290,13 @@ def test_manual_assignment_refused_before_the_city_recommends(submitted, expert,
         rs.assignment_add(assessment=submitted, expert=expert, actor=province_admin)
 
 
-def test_direct_applicant_is_assigned_straight_after_submitting(
+def test_direct_applicant_is_formally_checked_straight_after_submitting(
     open_batch, enterprise_a, submitted, expert, province_admin
 ):
     open_batch.direct_enterprises.add(enterprise_a)
+    with refused(StateConflict):  # no expert before the formal check
+        rs.assignment_add(assessment=submitted, expert=expert, actor=province_admin)
+    rs.formal_check_pass(assessment=submitted, actor=province_admin)
     rs.assignment_add(assessment=submitted, expert=expert, actor=province_admin)
     submitted.refresh_from_db()
     assert submitted.state == State.UNDER_REVIEW
@@ -511,12 +514,14 @@ def test_rubric_bad_input(open_batch, province_admin, rubric, field):
         rs.batch_settings_update(batch=open_batch, actor=province_admin, data={}, criteria=rubric)
 
 
-def test_rubric_fixed_from_the_first_expert_assignment(recommended, experts, province_admin):
+def test_rubric_fixed_from_the_first_expert_assignment(formally_checked, experts, province_admin):
     """Before any score: the first assignment fixes it, even once withdrawn; recorded once."""
-    batch = recommended.batch
+    batch = formally_checked.batch
     rs.batch_settings_update(batch=batch, actor=province_admin, data={}, criteria=[criterion()])
     assert not rules.rubric_locked(batch)
-    assignment = rs.assignment_add(assessment=recommended, expert=experts[0], actor=province_admin)
+    assignment = rs.assignment_add(
+        assessment=formally_checked, expert=experts[0], actor=province_admin
+    )
     assert rules.rubric_locked(batch) and not assignment.scores
     fixed = AuditLog.objects.get(action="batch.rubric_fix")
     assert fixed.actor == province_admin and fixed.data["rubric"][0][1] == "场景"
@@ -526,13 +531,13 @@ def test_rubric_fixed_from_the_first_expert_assignment(recommended, experts, pro
             batch=batch, actor=province_admin, data={}, criteria=[criterion("另一项")]
         )
     assert list(batch.rubric.values_list("name", flat=True)) == ["场景"]
-    rs.assignment_add(assessment=recommended, expert=experts[1], actor=province_admin)
+    rs.assignment_add(assessment=formally_checked, expert=experts[1], actor=province_admin)
     assert AuditLog.objects.filter(action="batch.rubric_fix").count() == 1
     assert AuditLog.objects.filter(action="batch.settings").count() == 1  # the refusal: none
 
 
-def test_automatic_assignment_fixes_the_rubric_too(recommended, experts, province_admin):
-    batch = recommended.batch
+def test_automatic_assignment_fixes_the_rubric_too(formally_checked, experts, province_admin):
+    batch = formally_checked.batch
     assert not rules.rubric_locked(batch)
     rs.assignments_auto(batch=batch, actor=province_admin)
     assert rules.rubric_locked(batch) and batch.rubric.count() == 5
@@ -626,13 +631,13 @@ def insider(db):
 
 
 def test_employee_is_never_assigned_to_their_employer(
-    insider, recommended, experts, province_admin
+    insider, formally_checked, experts, province_admin
 ):
-    result = rs.assignments_auto(batch=recommended.batch, actor=province_admin)
+    result = rs.assignments_auto(batch=formally_checked.batch, actor=province_admin)
     assert insider not in [a.expert for a in result["created"]]
-    assert live(recommended) == ["expert1", "expert2", "expert3"]
+    assert live(formally_checked) == ["expert1", "expert2", "expert3"]
     with refused(ValidationError, "expert") as info:
-        rs.assignment_add(assessment=recommended, expert=insider, actor=province_admin)
+        rs.assignment_add(assessment=formally_checked, expert=insider, actor=province_admin)
     assert "专家的工作单位即申报企业" in info.value.message_dict["expert"][0]
 
 
@@ -642,15 +647,15 @@ def declarer(db):
 
 
 def test_declared_conflict_blocks_assignment(
-    declarer, recommended, enterprise_a, experts, province_admin
+    declarer, formally_checked, enterprise_a, experts, province_admin
 ):
     ConflictDeclaration.objects.create(
         expert=declarer, enterprise=enterprise_a, reason="曾为其提供咨询服务"
     )
-    rs.assignments_auto(batch=recommended.batch, actor=province_admin)
-    assert "declarer" not in live(recommended)
+    rs.assignments_auto(batch=formally_checked.batch, actor=province_admin)
+    assert "declarer" not in live(formally_checked)
     with refused(ValidationError, "expert") as info:
-        rs.assignment_add(assessment=recommended, expert=declarer, actor=province_admin)
+        rs.assignment_add(assessment=formally_checked, expert=declarer, actor=province_admin)
     assert "专家已申报与该企业存在利益冲突" in info.value.message_dict["expert"][0]
 
 
@@ -661,18 +666,20 @@ def suzhou_expert(db):
 
 @pytest.mark.parametrize("avoid", [False, True])
 def test_same_city_expert_only_when_the_batch_asks(
-    suzhou_expert, recommended, experts, province_admin, avoid
+    suzhou_expert, formally_checked, experts, province_admin, avoid
 ):
     rs.batch_settings_update(
-        batch=recommended.batch, actor=province_admin, data={"avoid_same_city": avoid}
+        batch=formally_checked.batch, actor=province_admin, data={"avoid_same_city": avoid}
     )
-    recommended.batch.refresh_from_db()
-    rs.assignments_auto(batch=recommended.batch, actor=province_admin)
-    assert ("sz_expert" in live(recommended)) is not avoid
+    formally_checked.batch.refresh_from_db()
+    rs.assignments_auto(batch=formally_checked.batch, actor=province_admin)
+    assert ("sz_expert" in live(formally_checked)) is not avoid
     if avoid:
-        assert live(recommended) == ["expert1", "expert2", "expert3"]
+        assert live(formally_checked) == ["expert1", "expert2", "expert3"]
         with refused(ValidationError, "expert") as info:
-            rs.assignment_add(assessment=recommended, expert=suzhou_expert, actor=province_admin)
+            rs.assignment_add(
+                assessment=formally_checked, expert=suzhou_expert, actor=province_admin
+            )
         assert "本批次要求回避同市专家" in info.value.message_dict["expert"][0]
 
 
@@ -784,9 +791,11 @@ def test_auto_assign_skips_what_is_not_waiting(open_batch, five, province_admin)
     approved = quick_assessment(open_batch, state=State.APPROVED)
     direct = quick_assessment(open_batch, state=State.SUBMITTED)
     open_batch.direct_enterprises.add(direct.enterprise)
+    recommended = quick_assessment(open_batch, state=State.CITY_RECOMMENDED)
+    checked = quick_assessment(open_batch)
     result = rs.assignments_auto(batch=open_batch, actor=province_admin)
-    assert {a.assessment_id for a in result["created"]} == {direct.pk}
-    for a in (draft, submitted, approved):
+    assert {a.assessment_id for a in result["created"]} == {checked.pk}
+    for a in (draft, submitted, approved, direct, recommended):
         assert not a.assignments.exists()
 
 
@@ -1269,6 +1278,9 @@ def test_who_is_told_at_each_step(
     rs.assessment_recommend(assessment=submitted, actor=city_reviewer_suzhou)
     assert notified("review.recommend") == ["admin_a", "member_a", "prov"]
 
+    rs.formal_check_pass(assessment=submitted, actor=province_admin)
+    assert notified("review.formal_check.pass") == ["admin_a", "city_sz", "member_a"]
+
     rs.assignments_auto(batch=submitted.batch, actor=province_admin)
     assert notified("review.assign") == ["expert1", "expert2", "expert3"]
 
@@ -1320,7 +1332,7 @@ def test_both_languages_whatever_the_reader_speaks(
         rs.assessment_recommend(assessment=submitted, actor=city_reviewer_suzhou)
     n = Notification.objects.get(kind="review.recommend", recipient=admin_a)
     assert n.title == "测试批次：市级主管部门已推荐您的申报"
-    assert n.body == "您的申报已推荐至省级，将进入专家评审。"
+    assert n.body == "您的申报已推荐至省级，将由省级进行形式审查。"
     assert n.title_en and n.body_en
     with translation.override("en"):
         assert n.display_title == n.title_en
