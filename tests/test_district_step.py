@@ -270,7 +270,7 @@ def test_an_enterprise_applying_directly_skips_its_district(
         )
     from review import rules
 
-    assert rules.can_assign(province_admin, at_district)
+    assert rules.can_formally_check(province_admin, at_district)  # the province's, at once
 
 
 def test_a_batch_with_the_step_needs_a_district_chosen(stepped, assessment, enterprise_a):
