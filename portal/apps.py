@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +16,11 @@ class PortalConfig(AppConfig):
         post_migrate.connect(_reference_districts, sender=self)
 
 
-def _reference_districts(sender, apps, using="default", **kwargs):
+def _reference_districts(sender, using="default", apps=global_apps, **kwargs):
     """The county-level divisions are reference data, as Django's content types are: a flush
     (``manage.py flush``, a test that commits) empties the table, and the list is written back
-    after it as after a migration (with the model as the migrated state has it, if at all)."""
+    after it as after a migration (with the model as the migrated state has it, if at all;
+    a flush sends no state: the current models)."""
     from .districts import reference_rows
 
     try:
