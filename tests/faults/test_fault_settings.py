@@ -10,6 +10,7 @@ NAMES = (
     "CELERY_PUBLISH_MAX_RETRIES",
     "CELERY_VISIBILITY_TIMEOUT",
     "SWEEP_INTERVAL",
+    "DEADLINE_REMINDER_INTERVAL",
 )
 READ = """
 import json
@@ -48,6 +49,7 @@ def test_defaults_bound_a_publish_and_outlast_the_longest_task():
         "sweep-reports": 60,
         "sweep-notification-emails": 60,
         "sweep-objection-emails": 60,
+        "deadline-reminders": 3600,  # reminders go by the day: hourly is soon enough
     }
 
 
@@ -57,10 +59,12 @@ def test_the_environment_sets_them():
         CELERY_BROKER_CONNECTION_TIMEOUT="0.5",
         CELERY_VISIBILITY_TIMEOUT="7200",
         SWEEP_INTERVAL="30",
+        DEADLINE_REMINDER_INTERVAL="600",
     )
     assert conf["retries"] == 0 and conf["connect_timeout"] == 0.5
     assert conf["visibility_timeout"] == 7200
-    assert set(conf["sweeps"].values()) == {30}
+    reminders = conf["sweeps"].pop("deadline-reminders")
+    assert reminders == 600 and set(conf["sweeps"].values()) == {30}
 
 
 def test_every_scheduled_sweep_is_a_task_the_worker_knows():
