@@ -74,16 +74,21 @@ def recommended_state(actor, assessment) -> str:
     return State.CITY_RECOMMENDED
 
 
+def acts_as_city(actor, assessment) -> bool:
+    """The applicant's city acts on it, unless the enterprise applies to the province directly."""
+    return is_city_reviewer_of(actor, assessment) and not applies_directly(assessment)
+
+
 def may_recommend(actor, assessment) -> bool:
     """The applicant's city recommends; in a batch with the district step, its district first."""
-    return is_city_reviewer_of(actor, assessment) or acts_as_district(actor, assessment)
+    return acts_as_city(actor, assessment) or acts_as_district(actor, assessment)
 
 
 def may_return(actor, assessment) -> bool:
     """The applicant's city, its district (in a batch with the district step), or the province
     returns."""
     return (
-        is_city_reviewer_of(actor, assessment)
+        acts_as_city(actor, assessment)
         or acts_as_district(actor, assessment)
         or actor.is_province_admin
     )

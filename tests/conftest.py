@@ -406,13 +406,12 @@ def under_review(formally_checked, experts, province_admin):
     return formally_checked
 
 
-def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted: bool = True):
-    """Score every criterion ``score`` and accept (or reject) every claimed scenario, then
-    submit the review as its expert."""
+def review_data(assessment, score: int = 8, tier: str = "workshop", accepted: bool = True):
+    """A complete review of ``assessment``: every criterion scored ``score``, every claimed
+    scenario accepted (or rejected), an opinion and the recommended tier."""
     from review import services as review_services
 
-    assessment = assignment.assessment
-    data = {
+    return {
         "verdicts": {
             str(no): {"accepted": accepted, "comment": "" if accepted else "证据不足"}
             for no in review_services.claimed_scenarios(assessment)
@@ -421,4 +420,11 @@ def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted
         "opinion": "建设成效明显。",
         "recommended_tier": tier,
     }
+
+
+def complete_review(assignment, score: int = 8, tier: str = "workshop", accepted: bool = True):
+    """Submit a complete review (``review_data``) of the assignment as its expert."""
+    from review import services as review_services
+
+    data = review_data(assignment.assessment, score, tier, accepted)
     return review_services.review_submit(assignment=assignment, actor=assignment.expert, data=data)
