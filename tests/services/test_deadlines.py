@@ -19,7 +19,7 @@ from review.models import DeadlineReminder
 from scenarios.models import Batch
 
 from ..conftest import complete_review
-from ..factories import UserFactory
+from ..factories import UserFactory, district_of
 from .conftest import DECLARED, answers_to
 from .test_review_workflow import refused
 
@@ -234,6 +234,36 @@ def test_city_reviewers_of_waiting_applications_are_reminded(
     assert reminded() == ["city_sz"]  # not Nanjing's, not the enterprise (it has submitted)
     n = Notification.objects.get(recipient=city_reviewer_suzhou)
     assert "待处理：1 份申报" in n.body
+
+
+def test_in_a_batch_with_the_district_step_the_district_is_reminded_then_the_city(
+    submitted, city_reviewer_suzhou, admin_a, clock
+):
+    district = UserFactory(
+        username="district_hq", role=Role.DISTRICT_REVIEWER, district=admin_a.enterprise.district
+    )
+    other = UserFactory(
+        username="district_other",
+        role=Role.DISTRICT_REVIEWER,
+        district=district_of(admin_a.enterprise.city, "吴中区"),
+    )
+    closes = submitted.batch.closes_at
+    batch = set_batch(
+        submitted.batch,
+        requires_district_step=True,
+        district_deadline=closes + timedelta(days=5),
+        city_deadline=closes + timedelta(days=10),
+    )
+    clock(at_days_before(batch.district_deadline, 1))
+    rs.deadline_reminders_send()
+    assert reminded() == ["district_hq"]  # not the other district's, not yet the city
+    clock(at_days_before(batch.city_deadline, 1))
+    rs.deadline_reminders_send()
+    assert reminded("city") == []  # nothing the district recommended waits for the city
+    rs.assessment_recommend(assessment=submitted, actor=district, confirm_no_tier=True)
+    rs.deadline_reminders_send()
+    assert reminded("city") == ["city_sz"]
+    assert other.pk not in Notification.objects.values_list("recipient", flat=True)
 
 
 def test_experts_with_unfinished_reviews_and_the_province_are_reminded(
