@@ -146,8 +146,10 @@ def test_seed_demo_is_idempotent():
     # the other applicants: submitted and evaluated, some recommended by ent_a's city, and
     # enough of ent_a's kind for peer benchmarking
     main = Batch.objects.open_now().get()
-    others = Assessment.objects.filter(batch=main).exclude(enterprise=ent_a.enterprise).exclude(
-        enterprise__name=User.objects.get(username="ent_b").enterprise.name
+    others = (
+        Assessment.objects.filter(batch=main)
+        .exclude(enterprise=ent_a.enterprise)
+        .exclude(enterprise__name=User.objects.get(username="ent_b").enterprise.name)
     )
     assert others.count() == 30
     assert not others.filter(state=State.DRAFT).exists()

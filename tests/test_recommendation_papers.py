@@ -130,7 +130,11 @@ def test_a_district_sends_its_city_what_it_recommended(client, open_batch):
     ):
         _recommended(open_batch, wuzhong, name, City.SUZHOU, state, district=wuzhong.district)
     _recommended(
-        open_batch, kunshan, "昆山丙有限公司", City.SUZHOU, State.DISTRICT_RECOMMENDED,
+        open_batch,
+        kunshan,
+        "昆山丙有限公司",
+        City.SUZHOU,
+        State.DISTRICT_RECOMMENDED,
         district=kunshan.district,
     )
     scope = papers.paper_scope_for(wuzhong)
