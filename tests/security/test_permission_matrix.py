@@ -211,6 +211,8 @@ def edits_draft(status: int) -> dict:
 CITY_REVIEWERS = dict(city_nj=200, city_sz=200, province=200)
 # the review's queue: the districts' reviewers too (each sees its own district's)
 REVIEWERS = dict(CITY_REVIEWERS, district_sz=200, district_wz=200)
+# an authority's papers (a city's or a district's), each of its own area
+PAPERS = dict(city_nj=200, city_sz=200, district_sz=200, district_wz=200)
 # A's submission to review: its district's reviewer sees it, another district's not
 REVIEWS_A = dict(city_nj=404, city_sz=200, district_sz=200, district_wz=404, province=200)
 ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
@@ -612,9 +614,9 @@ MATRIX: dict[str, dict[str, Call]] = {
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
-    # a city's papers: its own city's recommendations only, for its reviewers only
-    "city-recommendation-letter": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
-    "city-recommendation-table": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
+    # a city's or a district's papers: its own area's recommendations only, for its reviewers
+    "city-recommendation-letter": {"GET": Call(web(403, **PAPERS), BATCH)},
+    "city-recommendation-table": {"GET": Call(web(403, **PAPERS), BATCH)},
     # --- API: public and stateless -----------------------------------------------------------
     "api-root": {"GET": Call(API_SIGNED_IN)},
     "api-schema": {"GET": Call(API_PUBLIC)},

@@ -21,6 +21,7 @@ from review.services import rubric_ensure
 from scenarios.models import Batch, CatalogVersion, TierRule
 
 from ..demo_peers import seed_peers, write_draft
+from ..demo_stages import seed_stages
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             for spec in demo["assessments"]:
                 self._assessment(spec, enterprises[spec["enterprise"]], batch)
             peers = seed_peers(batch, User.objects.filter(username="city_a").first())
+            peers += self._stages_batch(demo["stages_batch"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if peers:
             self.stdout.write(
@@ -79,6 +81,39 @@ class Command(BaseCommand):
                 },
             },
         )
+
+    def _stages_batch(self, spec) -> int:
+        """The batch with the district step and site visits, its submission deadline passed:
+        open while its applicants submit, then given its dates."""
+        if Batch.objects.filter(name=spec["name"]).exists():
+            return 0
+        now = timezone.now()
+        batch = Batch.objects.create(
+            name=spec["name"],
+            year=now.year,
+            catalog_version=CatalogVersion.objects.get(label=spec["catalog_version"]),
+            opens_at=now - timedelta(days=spec["opens_days_ago"]),
+            closes_at=now + timedelta(days=1),
+            requires_district_step=spec["requires_district_step"],
+            site_visit=spec["site_visit"],
+        )
+        rubric_ensure(batch)
+        users = User.objects.in_bulk(
+            ["district_a", "city_a", "province_admin", "expert1", "expert2"],
+            field_name="username",
+        )
+        created = seed_stages(
+            batch,
+            district_reviewer=users["district_a"],
+            city_reviewer=users["city_a"],
+            province_admin=users["province_admin"],
+            visitors=[users["expert1"], users["expert2"]],
+        )
+        batch.closes_at = now - timedelta(days=spec["closes_days_ago"])
+        for stage, days in spec["deadlines_in_days"].items():
+            setattr(batch, f"{stage}_deadline", now + timedelta(days=days))
+        batch.save()
+        return created
 
     def _assessment(self, spec, enterprise, batch):
         """A filled-in draft, written through the same services as the forms and the API."""
