@@ -36,3 +36,14 @@ def submit(actor, assessment) -> Confirmation | None:
         action=_("确认提交"),
         warnings=warnings,
     )
+
+
+def carry_over_undo() -> Confirmation:
+    return Confirmation(
+        title=_("撤销从上次申报复制的数据？"),
+        consequences=(
+            _("复制来的典型场景、支撑要素、证明材料和基准年指标数据将从这份自评估中删除。"),
+            _("上次申报本身及其证明材料文件不受影响。"),
+        ),
+        action=_("确认撤销"),
+    )
