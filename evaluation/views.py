@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
 from portal.selectors import enterprises_for
@@ -114,6 +114,7 @@ def carry_over_page(request, pk: int):
 
 
 @login_required
+@require_GET
 def comparison_page(request, pk: int):
     """The enterprise's applications side by side: each indicator and scenario per batch."""
     enterprise = get_object_or_404(enterprises_for(request.user), pk=pk)

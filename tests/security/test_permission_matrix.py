@@ -124,6 +124,33 @@ def PROPOSAL(w) -> dict:
     return {"pk": w.proposal.pk}
 
 
+def CARRIED(w) -> dict:
+    """A's fresh draft of a third open batch started from its submission (made once per
+    world)."""
+    if not hasattr(w, "carried"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from evaluation import carry_over, services
+        from scenarios.models import Batch
+
+        admin_a = w.users["admin_a"]
+        now = timezone.now()
+        batch = Batch.objects.create(
+            year=now.year + 1,
+            name="第三批次",
+            catalog_version=w.batch.catalog_version,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+        )
+        w.carried = services.assessment_create(
+            enterprise=w.enterprise_a, batch=batch, actor=admin_a
+        )
+        carry_over.assessment_carry_over(assessment=w.carried, actor=admin_a, source=w.submitted)
+    return {"pk": w.carried.pk}
+
+
 def VISIT(w) -> dict:
     """A site visit of A's submission with the world's assigned expert sent on it and one
     photo (made once per world)."""
@@ -375,6 +402,13 @@ MATRIX: dict[str, dict[str, Call]] = {
             web(403, admin_a=404, member_a=404, admin_b=302), data=lambda w: {"batch": w.batch.pk}
         )
     },
+    # what was copied from an earlier application: the enterprise's own users only
+    "carry-over-report": {
+        "GET": Call(web(404, admin_a=200, member_a=200), CARRIED),
+        "POST": Call(web(404, admin_a=302, member_a=302), CARRIED, {"action": "confirm"}),
+    },
+    # an enterprise's applications across batches: whoever sees the enterprise
+    "enterprise-comparison": {"GET": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A)},
     "assessment-overview": {
         "GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED),
         "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
@@ -729,6 +763,12 @@ MATRIX: dict[str, dict[str, Call]] = {
             lambda w: {"pk": w.draft.pk, "evidence_id": w.draft_evidence.pk},
         )
     },
+    "assessment-carry-over": {
+        "GET": Call(api(404, admin_a=200, member_a=200, province=200), CARRIED),
+        "POST": Call(edits_draft(400), DRAFT, {}),  # the draft has a file: not fresh
+    },
+    "assessment-carry-over-confirm": {"POST": Call(edits_draft(200), CARRIED, {})},
+    "assessment-carry-over-undo": {"POST": Call(edits_draft(200), CARRIED, {})},
     "assessment-submit": {
         "POST": Call(
             edits_draft(400),
