@@ -135,7 +135,7 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 10 + 34 and counts[1] == 2 + 34 and counts[3] == 45
+    assert counts[0] == 10 + 34 and counts[1] == 2 + 34 and counts[2] == 3 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
@@ -158,7 +158,12 @@ def test_seed_demo_is_idempotent():
         state=State.CITY_RECOMMENDED, enterprise__city=ent_a.enterprise.city
     ).exists()
     _assert_later_stages(ent_a)
-    own = Assessment.objects.get(enterprise=ent_a.enterprise)
+    own = Assessment.objects.get(enterprise=ent_a.enterprise, batch__in=Batch.objects.open_now())
+    # ent_a's application of the year before, decided: this year's draft was started from it
+    last = Assessment.objects.get(enterprise=ent_a.enterprise, state=State.APPROVED)
+    assert last.batch.year == own.batch.year - 1 and last.current_year == own.base_year
+    assert own.carry_over.source == last and own.carry_over.report["scenarios"]["copied"]
+    assert own.base_inputs == {**own.base_inputs, **last.current_inputs}
     standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
     assert sum(s.comparable for s in standings) >= 10
     # the demo officials sign in with the authenticator key the README publishes; the demo's

@@ -70,10 +70,11 @@ def _answer(rng: random.Random, what: str) -> dict:
     }
 
 
-def write_draft(*, enterprise, batch, actor, spec: dict) -> Assessment:
+def write_draft(*, enterprise, batch, actor, spec: dict, assessment=None) -> Assessment:
     """A filled-in draft from ``spec`` (years, both periods' inputs, scenario and support
-    answers by number), written through the same services as the forms and the API."""
-    assessment = services.assessment_create(
+    answers by number), written through the same services as the forms and the API (into
+    ``assessment`` when given, else a new one)."""
+    assessment = assessment or services.assessment_create(
         enterprise=enterprise,
         batch=batch,
         actor=actor,
