@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from evaluation import carry_over, services
-from evaluation.models import Assessment, Evidence, ScenarioAnswer, State
+from evaluation.models import Assessment, Evidence, ScenarioAnswer
 from indicators.models import IndicatorDefinition, InputDefinition
 from portal.exceptions import StateConflict
 from portal.models import AuditLog
