@@ -111,12 +111,11 @@ def _base_inputs(source_inputs: dict, spec: InputSpec) -> tuple[dict, list]:
     ]
     values = {c: v for c, v in source_inputs.items() if c in spec.definitions}
     cleaned, errors = clean_inputs(values, spec)
-    refused = sorted({_code_of(path) for path in errors})
-    if refused:
-        missing += [{"code": code, "reason": "invalid"} for code in refused]
+    while errors:  # without the refused ones, the rest again (a part may lose its whole)
+        refused = {_code_of(path) for path in errors} & set(values) or set(values)
+        missing += [{"code": code, "reason": "invalid"} for code in sorted(refused)]
         values = {c: v for c, v in values.items() if c not in refused}
         cleaned, errors = clean_inputs(values, spec)
-        assert not errors, errors  # each value is checked alone once its whole is gone too
     return serialize_inputs(cleaned), missing
 
 

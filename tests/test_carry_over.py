@@ -64,6 +64,10 @@ def next_batch(catalog):
             c.replace("quality_loss_cost", "quality_loss") for c in indicator.inputs
         ]
         indicator.save()
+    # and a new rule last year's figures break: no more units made than inspected
+    InputDefinition.objects.filter(version=version, code="total_output_units").update(
+        not_greater_than="inspected_total"
+    )
     now = timezone.now()
     return Batch.objects.create(
         year=now.year + 1,
@@ -95,9 +99,13 @@ def test_copies_by_number_and_code_across_catalog_versions(last_year, fresh, adm
     assert report["support_elements"]["not_copied"] == [{"no": 3, "reason": "no_match"}]
     # last year's current-year inputs are this year's base year
     assert fresh.base_year == last_year.current_year
-    expected = {k: v for k, v in last_year.current_inputs.items() if k != "quality_loss_cost"}
+    left_out = {"quality_loss_cost", "total_output_units"}
+    expected = {k: v for k, v in last_year.current_inputs.items() if k not in left_out}
     assert fresh.base_inputs == expected and fresh.current_inputs == {}
-    assert {"code": "quality_loss_cost", "reason": "no_match"} in report["inputs"]["not_copied"]
+    assert sorted(report["inputs"]["not_copied"], key=lambda i: i["code"]) == [
+        {"code": "quality_loss_cost", "reason": "no_match"},
+        {"code": "total_output_units", "reason": "invalid"},
+    ]
     # evidence: the scenario's where the scenario still exists, the statements still within
     # the last three years, the business licence; not the yearly papers
     copied = fresh.evidence.all()
