@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -194,6 +195,16 @@ def round_for_display(value: Decimal | None, decimals: int) -> Decimal | None:
     if value is None:
         return None
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def shown_number(value, decimals: int) -> str:
+    """A figure as pages, charts and the PDF show it: rounded half up (never truncated) to
+    ``decimals`` places, then localised with grouping. The one rounding every table and chart
+    uses, so a bar's label and its table cell agree."""
+    if value is None or value == "":
+        return "—"
+    rounded = round_for_display(Decimal(str(value)), decimals)
+    return number_format(rounded, decimal_pos=decimals, force_grouping=True)
 
 
 def format_value(value: Decimal | None, decimals: int, unit: str = "") -> str:

@@ -29,6 +29,10 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_PROFILE_FIELDS
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

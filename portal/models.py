@@ -1,12 +1,15 @@
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
@@ -14,7 +17,12 @@ from knox.settings import CONSTANTS as KNOX
 from simple_history.models import HistoricalRecords
 
 from .audit import audit_action_label, audit_changes
-from .validators import validate_credit_code, validate_manufacturing_industry_code
+from .validators import (
+    normalize_phone,
+    validate_credit_code,
+    validate_manufacturing_industry_code,
+    validate_phone,
+)
 
 
 class City(models.TextChoices):
@@ -95,7 +103,45 @@ ENTERPRISE_PROFILE_FIELDS = (
     "size",
     "contact_name",
     "contact_phone",
+    # the facts an application form asks for, printed on the report's cover
+    "established_on",
+    "registered_capital",
+    "legal_representative",
+    "employees",
+    "operating_revenue",
+    "main_products",
 )
+
+
+# the profile's facts an application form asks for (not identity fields: editable while in review)
+BUSINESS_FACT_FIELDS = ENTERPRISE_PROFILE_FIELDS[-6:]
+
+
+def business_facts(profile: dict) -> list[tuple[str, str, str]]:
+    """``(field, label, text)`` of each business fact filled in ``profile`` (as
+    ``Enterprise.profile_values`` gives it, e.g. from a snapshot), for the profile page and the
+    report's cover."""
+    facts = []
+    for field in BUSINESS_FACT_FIELDS:
+        value = profile.get(field)
+        if value in (None, ""):
+            continue
+        if field in ("registered_capital", "operating_revenue"):
+            value = number_format(Decimal(str(value)), decimal_pos=2, force_grouping=True)
+        elif field == "employees":
+            value = number_format(int(value), force_grouping=True)
+        label = Enterprise._meta.get_field(field).verbose_name
+        facts.append((field, str(label), str(value)))
+    return facts
+
+
+def _as_text(value):
+    """A profile value as a snapshot (JSON) keeps it: a date in ISO form, a number as text."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, int)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 class Enterprise(models.Model):
@@ -132,7 +178,30 @@ class Enterprise(models.Model):
     )
     size = models.CharField(_("企业规模"), max_length=10, choices=SizeClass.choices)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    operating_revenue = models.DecimalField(
+        _("营业收入（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("上一会计年度。"),
+    )
+    main_products = models.CharField(_("主要产品"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -151,11 +220,12 @@ class Enterprise(models.Model):
     def _normalise_codes(self) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()
         self.industry_code = (self.industry_code or "").strip().upper()
+        self.contact_phone = normalize_phone(self.contact_phone)
 
     def profile_values(self) -> dict:
         """The profile as text, as a snapshot or an export keeps it: the district by its name
         (and its code, none for a text not matched to a division yet)."""
-        values = {f: getattr(self, f) for f in ENTERPRISE_PROFILE_FIELDS}
+        values = {f: _as_text(getattr(self, f)) for f in ENTERPRISE_PROFILE_FIELDS}
         return values | {"district": self.district_name, "district_code": self.district_id or ""}
 
     @property

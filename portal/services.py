@@ -1,6 +1,7 @@
 """Writes of the accounts and tenancy core: enterprises, invitations, the audit log."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -62,6 +63,8 @@ def _as_loaded(value) -> str:
     """As a form posts it: a division by its code."""
     if isinstance(value, District):
         value = value.pk
+    if isinstance(value, Decimal):  # 1200 and 1200.00 are the same capital
+        value = format(value.normalize(), "f")
     return "" if value is None else str(value)
 
 

@@ -27,7 +27,7 @@ from .forms import (
     InvitationForm,
 )
 from .identity import IDENTITY_FIELDS, identity_lock_reason
-from .models import Enterprise, IdentityChangeRequest, Invitation
+from .models import Enterprise, IdentityChangeRequest, Invitation, business_facts
 
 
 def refusal_status(exc: Exception) -> int:
@@ -61,6 +61,7 @@ def enterprise_detail(request, pk):
             "can_edit": selectors.user_can_edit_enterprise(request.user, enterprise),
             "can_export": selectors.user_administers_enterprise(request.user, enterprise),
             "identity_locked": identity_lock_reason(enterprise),
+            "business_facts": business_facts(enterprise.profile_values()),
         },
     )
 

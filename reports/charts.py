@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from indicators.engine import shown_number
 
 Number = float | int | Decimal | None
 
@@ -35,7 +35,7 @@ def _shorten(text: str, limit: int) -> str:
 def _format(value: Number, decimals: int, unit: str) -> str:
     if value is None:
         return "—"
-    shown = number_format(Decimal(str(value)), decimal_pos=decimals, force_grouping=True)
+    shown = shown_number(value, decimals)
     return f"{shown} {unit}".strip() if unit else shown
 
 

@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment, Evaluation, State
-from portal.models import AuditLog, City
+from portal.models import AuditLog, City, business_facts
 from review.models import Decision
 
 CODE = re.compile(r"^[0-9a-f]{64}$")
@@ -72,6 +72,7 @@ def cover_facts(
         Fact("batch", _("申报批次"), str(assessment.batch)),
         Fact("tier", _("申报层级"), tier),
         dated,
+        *(Fact(field, label, text) for field, label, text in business_facts(profile)),
     ]
 
 

@@ -19,6 +19,7 @@ IDENTITY_FIELDS = (
     "address",
     "contact_name",
     "contact_phone",
+    "legal_representative",  # a person's name
 )
 SIGNER_FIELDS = ("signer", "by")
 

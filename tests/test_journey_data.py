@@ -1,0 +1,106 @@
+"""The report's figures, the profile's business facts, calculator breakdowns, English units and
+the indicator-input workbook, as an enterprise clerk meets them."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.urls import reverse
+
+from portal.services import enterprise_profile_loaded, enterprise_update
+from tests.conftest import api_token, login
+
+# --- one rounding for charts and tables ------------------------------------------------------
+
+
+def test_the_chart_and_the_table_round_a_figure_alike():
+    from reports.charts import bar_chart
+
+    value = Decimal("12.36")  # truncated 12.3, rounded 12.4
+    chart = bar_chart([("改善", value), ("持平", Decimal("-0.05"))], unit="%", decimals=1)
+    table = Template("{% load figures %}{{ v|shown:1 }}|{{ w|shown:1 }}").render(
+        Context({"v": value, "w": Decimal("-0.05")})
+    )
+    assert [b.text for b in chart.bars] == ["12.4 %", "-0.1 %"]
+    assert table == "12.4|-0.1"
+    assert Template("{% load figures %}{{ v|shown:2 }}").render(Context({"v": None})) == "—"
+
+
+# --- the profile's phone and business facts --------------------------------------------------
+
+FACTS = {
+    "established_on": "2008-05-20",
+    "registered_capital": "1200.5",
+    "legal_representative": "王建国",
+    "employees": 356,
+    "operating_revenue": "45800",
+    "main_products": "精密轴承、齿轮箱",
+}
+
+
+def test_the_profile_refuses_a_bad_phone_naming_the_field_and_keeps_a_good_one(admin_a):
+    enterprise = admin_a.enterprise
+    with pytest.raises(ValidationError) as refused:
+        enterprise_update(enterprise=enterprise, actor=admin_a, data={"contact_phone": "12345"})
+    assert list(refused.value.message_dict) == ["contact_phone"]
+    enterprise.refresh_from_db()
+    enterprise_update(
+        enterprise=enterprise, actor=admin_a, data={"contact_phone": "+86 138 1234 5678"}
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == "13812345678"
+
+
+def test_colleagues_editing_different_business_facts_both_keep_theirs(admin_a):
+    enterprise = admin_a.enterprise
+    loaded = enterprise_profile_loaded(enterprise)
+    enterprise_update(
+        enterprise=enterprise, actor=admin_a, data={"employees": 300}, loaded=loaded
+    )
+    enterprise_update(
+        enterprise=enterprise,
+        actor=admin_a,
+        data={"registered_capital": Decimal("1200"), "employees": None},
+        loaded=loaded,  # loaded before the colleague's save: employees left as loaded
+    )
+    enterprise.refresh_from_db()
+    assert (enterprise.employees, enterprise.registered_capital) == (300, Decimal("1200"))
+
+
+def test_the_api_and_the_profile_page_carry_the_business_facts(admin_a, api_client, client):
+    enterprise = admin_a.enterprise
+    url = f"/api/v1/enterprises/{enterprise.pk}/"
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(admin_a)}")
+    bad = api_client.patch(url, {"employees": -3, "contact_phone": "abc"}, format="json")
+    assert bad.status_code == 400, bad.content
+    assert {"employees", "contact_phone"} <= set(json.dumps(bad.json()) and _fields(bad.json()))
+    ok = api_client.patch(url, FACTS, format="json")
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["legal_representative"] == "王建国"
+    assert ok.json()["established_on"] == "2008-05-20"
+    page = login(client, admin_a).get(reverse("enterprise-page", args=[enterprise.pk]))
+    text = page.content.decode()
+    assert "1200.50" in text and "45800.00" in text and "精密轴承、齿轮箱" in text
+
+
+def _fields(body) -> set:
+    errors = body.get("errors", body)
+    if isinstance(errors, list):
+        return {e.get("attr") or e.get("field") for e in errors}
+    return set(errors)
+
+
+def test_the_cover_states_the_business_facts_from_the_snapshot(assessment, admin_a):
+    from evaluation.snapshot import build_snapshot
+    from reports.verification import cover_facts
+
+    enterprise_update(enterprise=admin_a.enterprise, actor=admin_a, data=dict(FACTS))
+    assessment.enterprise.refresh_from_db()
+    snapshot = json.loads(json.dumps(build_snapshot(assessment)))  # as the JSON field keeps it
+    facts = {f.key: f.value for f in cover_facts(assessment, snapshot, None, draft=True)}
+    assert facts["established_on"] == "2008-05-20"
+    assert facts["registered_capital"] == "1200.50"
+    assert facts["employees"] == "356"
+    assert facts["legal_representative"] == "王建国"
