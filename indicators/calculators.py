@@ -48,7 +48,7 @@ def _lines(entries, factors: dict, factor_attr: str) -> list[CalculatorLine]:
                 code=code,
                 name=factor.display_name,
                 quantity=quantity,
-                unit=factor.unit,
+                unit=factor.display_unit,
                 factor=coefficient,
                 result=quantity * coefficient / THOUSAND,
             )

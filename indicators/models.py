@@ -52,6 +52,7 @@ class InputDefinition(CatalogItem):
     )
     code = models.SlugField(_("输入代码"), max_length=50)
     unit = models.CharField(_("单位"), max_length=30, blank=True)
+    unit_en = models.CharField(_("英文单位"), max_length=30, blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=InputKind.choices)
     fields = models.JSONField(_("明细列"), default=list, blank=True)
     not_greater_than = models.SlugField(
@@ -72,6 +73,10 @@ class InputDefinition(CatalogItem):
 
     def __str__(self):
         return f"{self.code} · {self.display_name}"
+
+    @property
+    def display_unit(self) -> str:
+        return self._pick(self.unit, self.unit_en)
 
 
 class IndicatorDefinition(CatalogItem):
@@ -147,6 +152,7 @@ class CalculatorFactor(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
     unit = models.CharField(_("计量单位"), max_length=20)
+    unit_en = models.CharField(_("英文计量单位"), max_length=20, blank=True)
     source = models.CharField(_("依据"), max_length=200, blank=True)
     ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -160,6 +166,10 @@ class CalculatorFactor(models.Model):
     @property
     def display_name(self) -> str:
         return BilingualMixin._pick(self.name, self.name_en)
+
+    @property
+    def display_unit(self) -> str:
+        return BilingualMixin._pick(self.unit, self.unit_en)
 
 
 class EnergyCarrier(CalculatorFactor):

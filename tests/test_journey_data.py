@@ -104,3 +104,30 @@ def test_the_cover_states_the_business_facts_from_the_snapshot(assessment, admin
     assert facts["registered_capital"] == "1200.50"
     assert facts["employees"] == "356"
     assert facts["legal_representative"] == "王建国"
+
+
+# --- English units -----------------------------------------------------------------------------
+
+
+def test_a_published_catalogs_inputs_and_the_factors_get_english_units(catalog, factors):
+    from django.apps import apps
+    from django.utils import translation
+
+    from indicators.calculators import CALCULATORS
+    from indicators.models import EnergyCarrier, InputDefinition
+
+    fill = __import__(
+        "indicators.migrations.0004_english_units", fromlist=["fill_english_units"]
+    ).fill_english_units
+    InputDefinition.objects.update(unit_en="")  # as a version published before them
+    EnergyCarrier.objects.filter(code="natural_gas").update(unit_en="")
+    fill(apps, None)
+    output = InputDefinition.objects.get(version=catalog, code="gross_output_value")
+    gas = EnergyCarrier.objects.get(code="natural_gas")
+    assert (output.unit_en, gas.unit_en) == ("10k CNY", "m³")
+    assert not InputDefinition.objects.filter(unit_en="").exclude(unit="").exists()
+    with translation.override("en"):
+        assert output.display_unit == "10k CNY"
+        _, lines = CALCULATORS["energy"].calculate([{"code": "natural_gas", "quantity": "10"}])
+        assert lines[0].unit == "m³"
+    assert output.display_unit == "万元"
