@@ -558,6 +558,7 @@ def calculator(request, assessment, kind: str):
     period = request.POST.get("period")
     if period not in Period.values:
         return render(request, "evaluation/editor/_calculator_result.html", context)
+    version = request.POST.get("version") or None
     back = reverse("editor-indicators", args=[assessment.pk])
     context["applied"] = Period(period).label
     definitions = _definitions(assessment)
@@ -575,12 +576,13 @@ def calculator(request, assessment, kind: str):
     return _save(
         request,
         assessment,
-        lambda: services.assessment_inputs_update(
+        lambda: services.assessment_calculator_apply(
             assessment=assessment,
             actor=request.user,
             period=period,
-            values={calc.input_code: str(total)},
-            versions={input_key(calc.input_code): request.POST.get("version") or None},
+            calculator=calc,
+            entries=entries,
+            version=version,
         ),
         back,
         label=lambda key: str(Period(key).label) if key in Period.values else label(key),

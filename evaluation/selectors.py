@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from indicators.calculators import CALCULATOR_FOR_INPUT
+from indicators.calculators import CALCULATOR_FOR_INPUT, kept_breakdown
 from indicators.engine import is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
 from portal.audit import SYSTEM_ACTOR, audit_action_label
@@ -400,6 +400,8 @@ class InputField:
     applicable: bool
     calculator: object  # indicators.calculators.Calculator or None
     revision: object = None  # its ItemRevision: the version an edit names, the last editor
+    breakdowns: list = ()  # the calculator's lines kept with each year's value
+
 
     def scalar_periods(self) -> list[tuple]:
         return [(Period.BASE.value, self.base), (Period.CURRENT.value, self.current)]
@@ -438,7 +440,19 @@ def input_field(
         applicable,
         CALCULATOR_FOR_INPUT.get(code),
         revisions.get(input_key(code)),
+        calculator_breakdowns(assessment, code),
     )
+
+
+def calculator_breakdowns(source, code: str) -> list[dict]:
+    """Each year's kept calculator breakdown of input ``code`` in ``source`` (an assessment or
+    its snapshot), with the year's label."""
+    shown = []
+    for period in Period:
+        kept = kept_breakdown(source, period.value, code)
+        if kept is not None:
+            shown.append({"period": period.value, "label": period.label, "breakdown": kept})
+    return shown
 
 
 def editor_indicators(assessment: Assessment) -> list[dict]:

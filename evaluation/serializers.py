@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from indicators.calculators import CALCULATORS
 from indicators.engine import Status
 from scenarios.models import Batch, Tier
 
@@ -13,6 +14,7 @@ from .item_versions import person
 from .models import AnswerStatus, Assessment, DocumentKind, Evaluation, Evidence, Period, State
 from .peers import BANDS
 from .results import indicator_rows, tier_outcome
+from .selectors import calculator_breakdowns
 from .snapshot import ANSWER_FIELDS
 
 
@@ -137,6 +139,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     valid_until = serializers.SerializerMethodField()
     submission_open = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    calculations = serializers.SerializerMethodField(
+        help_text="The energy and CO2 calculators' lines kept with the inputs they filled, by "
+        "period and input code, while the input still holds their total."
+    )
 
     class Meta:
         model = Assessment
@@ -152,6 +158,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "self_test_score",
             "base_inputs",
             "current_inputs",
+            "calculations",
             "submitted_at",
             "snapshot_sha256",
             "resubmit_by",
@@ -161,6 +168,17 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "valid_until",
         )
         read_only_fields = fields
+
+    def get_calculations(self, obj) -> dict:
+        shown = {}
+        for calculator in CALCULATORS.values():
+            for row in calculator_breakdowns(obj, calculator.input_code):
+                kept = row["breakdown"]
+                shown.setdefault(row["period"], {})[calculator.input_code] = {
+                    "total": str(kept.total),
+                    "lines": [line.stored() for line in kept.lines],
+                }
+        return shown
 
     def get_valid_until(self, obj) -> date | None:
         if obj.state != State.APPROVED:

@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indicators.calculators import Breakdown, breakdown_record, kept_breakdown
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.models import Enterprise
@@ -232,6 +233,39 @@ def assessment_inputs_update(
     if _inputs_write(assessment, actor, new, versions):
         _bump(assessment)
     return assessment
+
+
+@transaction.atomic
+def assessment_calculator_apply(
+    *,
+    assessment: Assessment,
+    actor,
+    period: str,
+    calculator,
+    entries: list[dict],
+    version: int | None = None,
+) -> tuple[Assessment, Breakdown]:
+    """Fill ``calculator``'s input of ``period`` with the total of ``entries`` and keep its
+    breakdown (each line with its factor and result) with the input."""
+    if period not in Period.values:
+        raise ValidationError({"period": [_("请选择基准年或当年。")]})
+    total, lines = calculator.calculate(entries)
+    code = calculator.input_code
+    assessment = assessment_inputs_update(
+        assessment=assessment,
+        actor=actor,
+        period=period,
+        values={code: str(total)},
+        versions={input_key(code): version},
+    )
+    calculations = dict(assessment.calculations or {})
+    calculations[period] = {
+        **calculations.get(period, {}),
+        code: breakdown_record(total, lines, assessment.inputs_for(period).get(code)),
+    }
+    assessment.calculations = calculations
+    assessment.save(update_fields=["calculations"])
+    return assessment, kept_breakdown(assessment, period, code)
 
 
 @transaction.atomic

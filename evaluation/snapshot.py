@@ -30,6 +30,7 @@ def build_snapshot(assessment: Assessment) -> dict:
         "current_year": assessment.current_year,
         "base_inputs": assessment.base_inputs,
         "current_inputs": assessment.current_inputs,
+        "calculations": assessment.calculations,
         "scenarios": _answers(assessment.scenario_answers.all(), "scenario__no"),
         "support_elements": _answers(assessment.support_answers.all(), "support_element__no"),
         "evidence": [

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from scenarios.models import BilingualMixin
+
 from .inputs import clean_number
 from .models import EmissionFactor, EnergyCarrier
 
@@ -21,11 +23,43 @@ THOUSAND = Decimal(1000)
 @dataclass(frozen=True)
 class CalculatorLine:
     code: str
-    name: str
     quantity: Decimal
-    unit: str
     factor: Decimal
     result: Decimal  # tce or t CO2
+    names: tuple[str, str]  # Chinese, English: as the factor table named it when computed
+    units: tuple[str, str]
+
+    @property
+    def name(self) -> str:
+        return BilingualMixin._pick(*self.names)
+
+    @property
+    def unit(self) -> str:
+        return BilingualMixin._pick(*self.units)
+
+    def stored(self) -> dict:
+        """As kept with the input (JSON): the factor used, whatever the table says later."""
+        return {
+            "code": self.code,
+            "name": self.names[0],
+            "name_en": self.names[1],
+            "unit": self.units[0],
+            "unit_en": self.units[1],
+            "quantity": str(self.quantity),
+            "factor": str(self.factor),
+            "result": str(self.result),
+        }
+
+    @classmethod
+    def from_stored(cls, row: dict) -> "CalculatorLine":
+        return cls(
+            code=row["code"],
+            quantity=Decimal(row["quantity"]),
+            factor=Decimal(row["factor"]),
+            result=Decimal(row["result"]),
+            names=(row["name"], row.get("name_en", "")),
+            units=(row["unit"], row.get("unit_en", "")),
+        )
 
 
 def _lines(entries, factors: dict, factor_attr: str) -> list[CalculatorLine]:
@@ -46,11 +80,11 @@ def _lines(entries, factors: dict, factor_attr: str) -> list[CalculatorLine]:
         lines.append(
             CalculatorLine(
                 code=code,
-                name=factor.display_name,
                 quantity=quantity,
-                unit=factor.display_unit,
                 factor=coefficient,
                 result=quantity * coefficient / THOUSAND,
+                names=(factor.name, factor.name_en),
+                units=(factor.unit, factor.unit_en),
             )
         )
     if errors:
@@ -89,3 +123,29 @@ CALCULATORS = {
     "co2": Calculator("co2", "co2_emissions_t", "t", co2_total_t, EmissionFactor),
 }
 CALCULATOR_FOR_INPUT = {c.input_code: c for c in CALCULATORS.values()}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A calculator's lines kept with the input it filled, for one year."""
+
+    period: str
+    total: Decimal
+    lines: list[CalculatorLine]
+
+
+def breakdown_record(total: Decimal, lines: list[CalculatorLine], stored_value) -> dict:
+    """What is kept with the input: ``stored_value`` is the input as saved from ``total``."""
+    return {"total": stored_value, "lines": [line.stored() for line in lines]}
+
+
+def kept_breakdown(source, period: str, code: str) -> Breakdown | None:
+    """The breakdown kept with input ``code`` of ``period`` in ``source`` (an assessment or a
+    snapshot: ``{period}_inputs`` and ``calculations``) while the input still holds the total it
+    gave; none once the value was typed over."""
+    get = source.get if isinstance(source, dict) else lambda key, default: getattr(source, key)
+    record = (get("calculations", None) or {}).get(period, {}).get(code)
+    if not record or record.get("total") != (get(f"{period}_inputs", None) or {}).get(code):
+        return None
+    lines = [CalculatorLine.from_stored(row) for row in record["lines"]]
+    return Breakdown(period, Decimal(str(record["total"])), lines)

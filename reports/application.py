@@ -13,9 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evaluation.models import AnswerStatus, Assessment, Evaluation
-from evaluation.selectors import assessment_results
+from evaluation.selectors import assessment_results, calculator_breakdowns
 from evaluation.snapshot import build_snapshot, snapshot_digest
-from indicators.models import IndicatorDefinition
+from indicators.calculators import CALCULATORS
+from indicators.models import IndicatorDefinition, InputDefinition
 from review.selectors import Dossier, dossier
 from scenarios.selectors import catalog_dimensions
 
@@ -180,6 +181,30 @@ class ApplicationReport:
     @property
     def snapshot(self) -> dict:
         return self.source.snapshot
+
+    @property
+    def calculations(self) -> list[dict]:
+        """The energy and CO2 calculators' lines kept with their inputs in the snapshot."""
+        names = {
+            d.code: d.display_name
+            for d in InputDefinition.objects.filter(
+                version=self.assessment.batch.catalog_version,
+                code__in=[c.input_code for c in CALCULATORS.values()],
+            )
+        }
+        shown = []
+        for calculator in CALCULATORS.values():
+            breakdowns = calculator_breakdowns(self.snapshot, calculator.input_code)
+            if breakdowns:
+                shown.append(
+                    {
+                        "code": calculator.input_code,
+                        "name": names.get(calculator.input_code, calculator.input_code),
+                        "unit": calculator.unit,
+                        "breakdowns": breakdowns,
+                    }
+                )
+        return shown
 
     @property
     def cover(self) -> list[Fact]:

@@ -131,3 +131,44 @@ def test_a_published_catalogs_inputs_and_the_factors_get_english_units(catalog, 
         _, lines = CALCULATORS["energy"].calculate([{"code": "natural_gas", "quantity": "10"}])
         assert lines[0].unit == "m³"
     assert output.display_unit == "万元"
+
+
+# --- the calculators' breakdown ----------------------------------------------------------------
+
+
+def test_the_energy_breakdown_is_kept_with_the_input_shown_and_reported(
+    client, member_a, assessment, factors, api_client
+):
+    from evaluation.services import assessment_inputs_update
+    from reports.application import application_report, report_source
+    from reports.services import report_html
+
+    as_member = login(client, member_a)
+    data = {"code": ["electricity", "natural_gas"], "quantity": ["10000", "1000"]}
+    path = f"/assessments/{assessment.pk}/calculators/energy/"
+    r = as_member.post(path, {**data, "period": "base"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="breakdown-total_energy_tce-base"' in html
+    assert "天然气" in html and "1.229" in html  # 10000 kWh × 0.1229 kgce
+    assessment.refresh_from_db()
+    kept = assessment.calculations["base"]["total_energy_tce"]
+    assert [line["code"] for line in kept["lines"]] == ["electricity", "natural_gas"]
+    assert kept["total"] == assessment.base_inputs["total_energy_tce"]
+
+    report = application_report(assessment, report_source(assessment))
+    assert [c["code"] for c in report.calculations] == ["total_energy_tce"]
+    assert 'data-testid="breakdown-total_energy_tce-base"' in report_html(report)
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(member_a)}")
+    body = api_client.get(f"/api/v1/assessments/{assessment.pk}/").json()
+    assert list(body["calculations"]["base"]) == ["total_energy_tce"]
+
+    # typed over: the lines no longer explain the value, so they are not shown
+    assessment_inputs_update(
+        assessment=assessment, actor=member_a, period="base", values={"total_energy_tce": "5"}
+    )
+    assessment.refresh_from_db()
+    body = api_client.get(f"/api/v1/assessments/{assessment.pk}/").json()
+    assert body["calculations"] == {}
+    page = as_member.get(f"/assessments/{assessment.pk}/indicators/").content.decode()
+    assert "breakdown-total_energy_tce" not in page
