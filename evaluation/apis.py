@@ -28,6 +28,7 @@ from .serializers import (
     AnswerSerializer,
     AssessmentCreateSerializer,
     AssessmentDetailSerializer,
+    InputsImportedSerializer,
     AssessmentSerializer,
     AssessmentUpdateSerializer,
     CarryOverRequestSerializer,
@@ -245,10 +246,11 @@ class AssessmentViewSet(
         """The indicator-input workbook for both years, filled with what is saved."""
         return inputs_template_download(self.get_object())
 
-    @extend_schema(request=WorkbookImportSerializer, responses=AssessmentDetailSerializer)
+    @extend_schema(request=WorkbookImportSerializer, responses=InputsImportedSerializer)
     @action(detail=True, methods=["post"], url_path="inputs/import")
     def inputs_import(self, request, pk=None):
-        """Import a filled template: all or nothing; errors are keyed by "Sheet!Cell"."""
+        """Import a filled template: all or nothing; errors are keyed by "Sheet!Cell", each
+        message naming the input. The answer lists what changed (``changes``: old → new)."""
         serializer = WorkbookImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_inputs_import(
@@ -256,7 +258,10 @@ class AssessmentViewSet(
             actor=request.user,
             uploaded=serializer.validated_data["file"],
         )
-        return self._detail(assessment)
+        changes = assessment.import_changes
+        assessment.refresh_from_db()
+        assessment.import_changes = changes
+        return Response(InputsImportedSerializer(assessment).data)
 
     def _answer(self, request, setter, number_name, number):
         serializer = AnswerSerializer(data=request.data, partial=request.method == "PATCH")

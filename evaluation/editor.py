@@ -710,13 +710,18 @@ def inputs_workbook(request, assessment):
     return inputs_template_download(assessment)
 
 
+def _imported_key(assessment) -> str:
+    return f"inputs-imported-{assessment.pk}"
+
+
 @editor_view
 def import_page(request, assessment):
+    """Upload a filled template; after an import, what it changed (shown once)."""
     form = WorkbookForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_inputs_import(
+            imported = services.assessment_inputs_import(
                 assessment=assessment,
                 actor=request.user,
                 uploaded=form.cleaned_data["file"],
@@ -725,8 +730,10 @@ def import_page(request, assessment):
             errors = _messages(exc, str)
         else:
             messages.success(request, _("已导入两个年度的指标数据。"))
-            return redirect("editor-indicators", assessment.pk)
+            request.session[_imported_key(assessment)] = imported.import_changes
+            return redirect("editor-import", assessment.pk)
     status = 422 if request.method == "POST" else 200
+    changes = request.session.pop(_imported_key(assessment), None) if status == 200 else None
     response = _page(
         request,
         assessment,
@@ -734,6 +741,7 @@ def import_page(request, assessment):
         "import",
         form=form,
         errors=errors,
+        changes=changes,
         autosaves=False,
     )
     response.status_code = status

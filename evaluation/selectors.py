@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from indicators.calculators import CALCULATOR_FOR_INPUT, kept_breakdown
-from indicators.engine import is_applicable
+from indicators.engine import applicable_input_codes, is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
 from portal.audit import SYSTEM_ACTOR, audit_action_label
 from portal.models import AuditLog
@@ -468,7 +468,7 @@ def editor_indicators(assessment: Assessment) -> list[dict]:
     for indicator in sorted(indicators, key=lambda i: (not applies[i.code], i.no)):
         for code in indicator.inputs:
             owner.setdefault(code, indicator.code)
-    applicable_inputs = {c for i in indicators if applies[i.code] for c in i.inputs}
+    applicable_inputs = applicable_input_codes(indicators, industry)
     revisions = revisions_by_key(assessment)
     shown = []
     for indicator in indicators:

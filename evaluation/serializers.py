@@ -524,3 +524,23 @@ class PeerBenchmarkSerializer(serializers.Serializer):
     min_peers = serializers.IntegerField()
     bands = PeerBandSerializer(many=True, help_text="Every band, from the best to the worst.")
     indicators = PeerStandingSerializer(many=True)
+
+
+class InputChangeSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=Period.choices)
+    year = serializers.CharField(help_text="The year's sheet, e.g. 基准年2024.")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    old = serializers.CharField(help_text="Blank when it was empty; a table input: its rows.")
+    new = serializers.CharField()
+
+
+class InputsImportedSerializer(AssessmentDetailSerializer):
+    """The assessment after an import, with what the import changed."""
+
+    changes = InputChangeSerializer(source="import_changes", many=True, read_only=True)
+
+    class Meta(AssessmentDetailSerializer.Meta):
+        fields = (*AssessmentDetailSerializer.Meta.fields, "changes")
+        read_only_fields = fields

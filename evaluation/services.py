@@ -31,7 +31,7 @@ from scenarios.models import Scenario, SupportElement
 from scenarios.services import batch_rules_fix
 
 from .computation import EvaluationContext, evaluate
-from .excel import inputs_from_workbook
+from .excel import field_label, import_changes, inputs_from_workbook
 from .item_versions import (
     ELIGIBILITY,
     YEARS,
@@ -808,14 +808,18 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
 
 @transaction.atomic
 def assessment_inputs_import(*, assessment: Assessment, actor, uploaded) -> Assessment:
-    """Both years' inputs from a filled template; every bad cell named, all or nothing. An
-    import replaces every value by design (the page says so): no item's version is compared,
-    and each input it changes is recorded as changed by the importer."""
+    """Both years' inputs from a filled template; every bad cell named with the input it holds,
+    all or nothing. An import replaces every value by design (the page says so): no item's
+    version is compared, and each input it changes is recorded as changed by the importer.
+    The assessment returned carries ``import_changes``: each input changed, old → new."""
     _require_enterprise_editor(actor, assessment)
     values, cells = inputs_from_workbook(assessment, uploaded)
     data = {f"{period}_inputs": found for period, found in values.items()}
+    spec = InputSpec.for_version(assessment.batch.catalog_version)
+    locked = _lock_for_edit(assessment, None)
+    before = {period: dict(locked.inputs_for(period)) for period in Period.values}
     try:
-        return assessment_update(
+        assessment = assessment_update(
             assessment=assessment,
             actor=actor,
             data=data,
@@ -824,6 +828,13 @@ def assessment_inputs_import(*, assessment: Assessment, actor, uploaded) -> Asse
     except StateConflict:
         raise
     except ValidationError as exc:
-        raise ValidationError(
-            {cells.get(path, path): messages for path, messages in exc.message_dict.items()}
-        ) from exc
+        named = {}
+        for path, messages in exc.message_dict.items():
+            field = field_label(spec, path)
+            named[cells.get(path, path)] = [
+                _("%(field)s：%(message)s") % {"field": field, "message": m} if field else m
+                for m in messages
+            ]
+        raise ValidationError(named) from exc
+    assessment.import_changes = import_changes(assessment, before, spec)
+    return assessment

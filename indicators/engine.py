@@ -49,6 +49,17 @@ def is_applicable(applicability: str, industry_type: str) -> bool:
     return applicability == Applicability.ALL or industry_type in ("mixed", applicability)
 
 
+def applicable_input_codes(indicators, industry_type: str) -> set[str]:
+    """The inputs that some indicator applying to ``industry_type`` reads: the others do not
+    apply to an enterprise of that type."""
+    return {
+        code
+        for indicator in indicators
+        if is_applicable(indicator.applicability, industry_type)
+        for code in indicator.inputs
+    }
+
+
 @dataclass(frozen=True)
 class CompiledIndicator:
     definition: IndicatorDefinition

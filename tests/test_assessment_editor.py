@@ -343,19 +343,19 @@ def upload(client, assessment, book):
 @pytest.mark.django_db
 def test_excel_import_lists_every_bad_cell_then_imports_a_correct_file(as_member, assessment):
     book = workbook(as_member, assessment)
-    cells = {row[0].value: row[3] for row in book["当年"].iter_rows(min_row=2)}
+    cells = {row[0].value: row[3] for row in book["当年2025"].iter_rows(min_row=2)}
     cells["avg_employees"].value = "很多"
     cells["gross_output_value"].value = -1
     before = Assessment.objects.get(pk=assessment.pk).current_inputs
     r = upload(as_member, assessment, book)
     html = r.content.decode()
     assert r.status_code == 422 and "2 处错误" in html
-    assert "当年!D" in html and "请输入数字" in html and "不能为负数" in html
+    assert "当年2025!D" in html and "请输入数字" in html and "不能为负数" in html
     assert Assessment.objects.get(pk=assessment.pk).current_inputs == before
     cells["avg_employees"].value = 777
     cells["gross_output_value"].value = 20000
     r = upload(as_member, assessment, book)
-    assert r.status_code == 302 and r["Location"] == url(assessment, "indicators/")
+    assert r.status_code == 302 and r["Location"] == url(assessment, "import/")
     saved = Assessment.objects.get(pk=assessment.pk).current_inputs
     assert (saved["avg_employees"], saved["gross_output_value"]) == ("777", "20000")
 

@@ -31,7 +31,7 @@ def template(api_client, url) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
-def fill(book: openpyxl.Workbook, values: dict, sheet="当年"):
+def fill(book: openpyxl.Workbook, values: dict, sheet="当年2025"):
     rows = {row[0].value: row[3] for row in book[sheet].iter_rows(min_row=2)}
     for code, value in values.items():
         if isinstance(value, list):
@@ -50,10 +50,10 @@ def send(api_client, url, book: openpyxl.Workbook):
 @pytest.mark.django_db
 def test_template_lists_every_input_for_both_years_prefilled(api_client, url, catalog):
     book = template(api_client, url)
-    assert book.sheetnames[0] == "基准年" and "当年" in book.sheetnames
-    base = {row[0]: row[3] for row in book["基准年"].iter_rows(min_row=2, values_only=True)}
-    assert base["avg_employees"] == "400" and "gross_output_value" in base
-    tables = [n for n in book.sheetnames if n.startswith("当年-")]
+    assert book.sheetnames[0] == "基准年2024" and "当年2025" in book.sheetnames
+    base = {row[0]: row[3] for row in book["基准年2024"].iter_rows(min_row=2, values_only=True)}
+    assert base["avg_employees"] == 400 and "gross_output_value" in base  # a number
+    tables = [n for n in book.sheetnames if n.startswith("当年2025-")]
     assert len(tables) == 2  # warehouses and R&D projects
 
 
@@ -66,8 +66,8 @@ def test_a_file_with_bad_cells_imports_nothing_and_names_each_cell(api_client, u
     response = send(api_client, url, book)
     assert response.status_code == 400
     errors = response.json()
-    assert f"当年!D{rows['inspected_defective'].row}" in errors
-    assert f"当年!D{rows['oee_quality'].row}" in errors
+    assert f"当年2025!D{rows['inspected_defective'].row}" in errors
+    assert f"当年2025!D{rows['oee_quality'].row}" in errors
     assessment = Assessment.objects.get()
     assert assessment.current_inputs == {} and assessment.version == 2
 
@@ -75,9 +75,9 @@ def test_a_file_with_bad_cells_imports_nothing_and_names_each_cell(api_client, u
 @pytest.mark.django_db
 def test_a_valid_file_imports_both_years_including_table_rows(api_client, url):
     book = template(api_client, url)
-    fill(book, FULL, sheet="基准年")
-    fill(book, dict(FULL, gross_output_value=15000), sheet="当年")
-    sheets = [n for n in book.sheetnames if n.startswith("当年-")]
+    fill(book, FULL, sheet="基准年2024")
+    fill(book, dict(FULL, gross_output_value=15000), sheet="当年2025")
+    sheets = [n for n in book.sheetnames if n.startswith("当年2025-")]
     table = book[sheets[0]]
     codes = [c.value for c in table[2]]
     table.append(["原料库" if c == "name" else 500 for c in codes])
