@@ -172,3 +172,104 @@ def test_the_energy_breakdown_is_kept_with_the_input_shown_and_reported(
     assert body["calculations"] == {}
     page = as_member.get(f"/assessments/{assessment.pk}/indicators/").content.decode()
     assert "breakdown-total_energy_tce" not in page
+
+
+# --- the indicator-input workbook --------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _book(api_client, assessment):
+    import io
+
+    import openpyxl
+
+    response = api_client.get(f"/api/v1/assessments/{assessment.pk}/inputs/template/")
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _send(api_client, assessment, book):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("inputs.xlsx", out.getvalue(), content_type=XLSX)
+    return api_client.post(
+        f"/api/v1/assessments/{assessment.pk}/inputs/import/", {"file": upload}, format="multipart"
+    )
+
+
+def test_the_template_has_numbers_years_and_marks_what_does_not_apply(
+    api_client, assessment, admin_a
+):
+    api_client.force_authenticate(admin_a)
+    book = _book(api_client, assessment)
+    assert book.sheetnames[0] == "基准年2024" and "当年2025" in book.sheetnames
+    assert "当年2025-各库房出库量与平均库存" in book.sheetnames
+    rows = {row[0].value: row for row in book["当年2025"].iter_rows(min_row=2)}
+    output = rows["gross_output_value"][3]
+    assert output.value == 15000 and output.data_type == "n" and "#,##0" in output.number_format
+    assert rows["avg_employees"][3].number_format == "#,##0.00##"
+    assert rows["inspected_total"][3].number_format == "#,##0"  # a count
+    # a discrete manufacturer: the process-industry inputs are greyed, with a note
+    assert rows["apc_processes"][4].value == "不适用于本企业行业类型，无需填写"
+    assert rows["apc_processes"][3].fill.fgColor.rgb.endswith("D9D9D9")
+    assert rows["total_processes"][4].value in (None, "")  # read by the NC rate too
+    validations = book["当年2025"].data_validations.dataValidation
+    assert any(v.type == "decimal" and "D2" in str(v.sqref) for v in validations)
+
+
+def test_an_import_names_field_and_cell_and_then_lists_what_changed(
+    api_client, assessment, admin_a, client
+):
+    api_client.force_authenticate(admin_a)
+    book = _book(api_client, assessment)
+    rows = {row[0].value: row for row in book["当年2025"].iter_rows(min_row=2)}
+    rows["inspected_defective"][3].value = "很多"
+    bad = _send(api_client, assessment, book)
+    assert bad.status_code == 400
+    cell = f"当年2025!D{rows['inspected_defective'][3].row}"
+    assert bad.json()[cell] == ["检验不合格数（inspected_defective）：请输入数字。"]
+
+    rows["inspected_defective"][3].value = 12
+    rows["avg_employees"][3].value = 410.5
+    ok = _send(api_client, assessment, book)
+    assert ok.status_code == 200, ok.content
+    changes = {(c["period"], c["code"]): (c["old"], c["new"]) for c in ok.json()["changes"]}
+    assert changes == {
+        ("current", "inspected_defective"): ("10", "12"),
+        ("current", "avg_employees"): ("400", "410.5"),
+    }
+    assert ok.json()["current_inputs"]["avg_employees"] == "410.5"  # not 410.49999…
+
+    # the page shows the same summary once, after the import
+    as_admin = login(client, admin_a)
+    rows["avg_employees"][3].value = 420
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.BytesIO()
+    book.save(out)
+    posted = as_admin.post(
+        f"/assessments/{assessment.pk}/import/",
+        {"file": SimpleUploadedFile("inputs.xlsx", out.getvalue())},
+    )
+    assert posted.status_code == 302
+    page = as_admin.get(posted["Location"]).content.decode()
+    assert 'data-testid="change-current-avg_employees"' in page and "410.5" in page
+    assert "change-current-inspected_defective" not in page
+    again = as_admin.get(posted["Location"]).content.decode()
+    assert 'data-testid="import-changes"' not in again
+
+
+def test_a_sheet_of_another_year_is_refused(api_client, assessment, admin_a):
+    api_client.force_authenticate(admin_a)
+    book = _book(api_client, assessment)
+    book["基准年2024"].title = "基准年2023"
+    refused = _send(api_client, assessment, book)
+    assert refused.status_code == 400
+    assert "基准年2023" in str(refused.json()["file"]) and "2024" in str(refused.json()["file"])

@@ -57,6 +57,8 @@ NOT_SHOWN = {
     "ProposalRejectForm.reason": "typed hostile, shown escaped: tests/test_decision_pages.py",
     "BatchSettingsForm.reminder_days": "days separated by commas: anything else refused, named "
     "(tests/services/test_deadlines.py)",
+    "EnterpriseForm.contact_phone": "a phone number: anything else refused, named "
+    "(tests/test_journey_data.py)",
     "EnterpriseForm.loaded": "the profile as the page loaded it (JSON, a hidden field): compared, "
     "never shown but escaped in its own hidden input (tests/services/test_profile_merge.py)",
 }
@@ -65,7 +67,8 @@ TYPED = {
     "EnterpriseForm.name",
     "EnterpriseForm.address",
     "EnterpriseForm.contact_name",
-    "EnterpriseForm.contact_phone",
+    "EnterpriseForm.legal_representative",
+    "EnterpriseForm.main_products",
     "InvitationAcceptForm.first_name",
     "AnswerForm.description",
     "AnswerForm.systems",
@@ -144,7 +147,7 @@ def hostile(
         typed[key] = payload(key, max_length)
         return typed[key]
 
-    profile = ("name", "address", "contact_name", "contact_phone")
+    profile = ("name", "address", "contact_name", "legal_representative", "main_products")
     enterprise_update(
         enterprise=enterprise_a,
         actor=admin_a,
