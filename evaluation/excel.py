@@ -37,12 +37,16 @@ NOT_APPLICABLE = PatternFill("solid", fgColor="D9D9D9")
 GREY = Font(color="808080")
 MAX_BYTES = 5 * 1024 * 1024
 NUMBER_FORMATS = {InputKind.COUNT: "#,##0", "number": "#,##0.00##"}
-PATH = re.compile(r"^(?P<period>\w+?)_inputs\.(?P<code>[\w-]+)(?:\[(?P<row>\d+)\]\.(?P<column>[\w-]+))?$")
+PATH = re.compile(
+    r"^(?P<period>\w+?)_inputs\.(?P<code>[\w-]+)(?:\[(?P<row>\d+)\]\.(?P<column>[\w-]+))?$"
+)
 
 
 def _period_title(period: str, year=None) -> str:
     """The sheet of a year's single values: "基准年2024" (the label alone while no year is set)."""
-    return f"{Period(period).label}{year or ''}"
+    if not year:
+        return str(Period(period).label)
+    return _("%(period)s%(year)s") % {"period": Period(period).label, "year": year}
 
 
 def _year_of(assessment: Assessment, period: str):
@@ -139,7 +143,9 @@ def inputs_template(assessment: Assessment) -> bytes:
             table = book.create_sheet(_table_title(title, definition))
             pick = definition._pick
             table.append(
-                neutralised_row(pick(col.get("name", c), col.get("name_en", "")) for c, col in columns.items())
+                neutralised_row(
+                    pick(col.get("name", c), col.get("name_en", "")) for c, col in columns.items()
+                )
             )
             table.append(neutralised_row(columns))  # the column codes, read back on import
             for row in saved.get(code) or []:
@@ -171,11 +177,10 @@ def inputs_template(assessment: Assessment) -> bytes:
 def _year_sheet(book: dict, assessment: Assessment, period: str, problems: list) -> str | None:
     """The title of ``period``'s sheet: the year in its name must be the assessment's."""
     label, year = str(Period(period).label), _year_of(assessment, period)
-    found = [t for t in book if re.fullmatch(re.escape(label) + r"\d*", t)]
+    found = [t for t in book if re.fullmatch(re.escape(label) + r" ?\d*", t)]
     if not found:
         problems.append(
-            _("缺少工作表“%(sheet)s”，请使用下载的模板。")
-            % {"sheet": _period_title(period, year)}
+            _("缺少工作表“%(sheet)s”，请使用下载的模板。") % {"sheet": _period_title(period, year)}
         )
         return None
     title = found[0]

@@ -402,7 +402,6 @@ class InputField:
     revision: object = None  # its ItemRevision: the version an edit names, the last editor
     breakdowns: list = ()  # the calculator's lines kept with each year's value
 
-
     def scalar_periods(self) -> list[tuple]:
         return [(Period.BASE.value, self.base), (Period.CURRENT.value, self.current)]
 

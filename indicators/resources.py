@@ -22,7 +22,16 @@ class InputDefinitionResource(CatalogItemResource):
 
     class Meta(CatalogItemResource.Meta):
         model = InputDefinition
-        fields = ("no", "code", *BILINGUAL, "unit", "unit_en", "kind", "table_fields", "not_greater_than")
+        fields = (
+            "no",
+            "code",
+            *BILINGUAL,
+            "unit",
+            "unit_en",
+            "kind",
+            "table_fields",
+            "not_greater_than",
+        )
 
 
 class IndicatorDefinitionResource(CatalogItemResource):

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 def profile_of(enterprise, **changes) -> dict:
     from portal.models import ENTERPRISE_PROFILE_FIELDS
 
-    return {f: enterprise.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS if enterprise.serializable_value(f) is not None} | changes
+    return {
+        f: enterprise.serializable_value(f)
+        for f in ENTERPRISE_PROFILE_FIELDS
+        if enterprise.serializable_value(f) is not None
+    } | changes
 
 
 # --- the lock, channel by channel -----------------------------------------------------------

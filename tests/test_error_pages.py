@@ -63,7 +63,11 @@ def test_a_refused_page_is_the_portal_s_403_naming_the_reason(client, admin_a, m
     )
     # the service's reason, when it gives one: a member may not edit the enterprise's profile
     enterprise = member_a.enterprise
-    profile = {f: enterprise.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS if enterprise.serializable_value(f) is not None}
+    profile = {
+        f: enterprise.serializable_value(f)
+        for f in ENTERPRISE_PROFILE_FIELDS
+        if enterprise.serializable_value(f) is not None
+    }
     refused = login(Client(), member_a).post(
         reverse("enterprise-edit", args=[enterprise.pk]), profile
     )

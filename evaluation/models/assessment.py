@@ -98,9 +98,7 @@ class Assessment(models.Model):
     current_inputs = models.JSONField(_("当年指标数据"), default=dict, blank=True)
     # by period and input code: the calculator lines that gave the input's value
     # (indicators.calculators.kept_breakdown)
-    calculations = models.JSONField(
-        _("计算器明细"), default=dict, blank=True, editable=False
-    )
+    calculations = models.JSONField(_("计算器明细"), default=dict, blank=True, editable=False)
     declarations = models.JSONField(_("申报承诺"), default=dict, blank=True, editable=False)
     # The eligibility gates' figures, entered by the enterprise with their evidence
     # (DocumentKind.CMMM_REPORT, SELF_TEST_REPORT); the batch sets the minimum of each per tier.

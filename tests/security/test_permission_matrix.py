@@ -100,9 +100,11 @@ def profile(w) -> dict:
 
     e = w.enterprise_a
     # not an identity field: A's identity is locked while its submission is in review
-    return {f: e.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS if e.serializable_value(f) is not None} | {
-        "address": "星湖街 1 号"
-    }
+    return {
+        f: e.serializable_value(f)
+        for f in ENTERPRISE_PROFILE_FIELDS
+        if e.serializable_value(f) is not None
+    } | {"address": "星湖街 1 号"}
 
 
 def PROPOSAL(w) -> dict:
