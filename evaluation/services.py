@@ -806,6 +806,13 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     _bump_and_log(assessment, actor, "evidence.remove", {"name": evidence.original_name})
 
 
+def _same_number(a, b) -> bool:
+    try:
+        return a is not None and b is not None and Decimal(str(a)) == Decimal(str(b))
+    except InvalidOperation:
+        return False
+
+
 @transaction.atomic
 def assessment_inputs_import(*, assessment: Assessment, actor, uploaded) -> Assessment:
     """Both years' inputs from a filled template; every bad cell named with the input it holds,
@@ -818,6 +825,10 @@ def assessment_inputs_import(*, assessment: Assessment, actor, uploaded) -> Asse
     spec = InputSpec.for_version(assessment.batch.catalog_version)
     locked = _lock_for_edit(assessment, None)
     before = {period: dict(locked.inputs_for(period)) for period in Period.values}
+    for period, found in values.items():  # a numeric cell drops trailing zeros: 2.4433 is 2.443300
+        for code, value in found.items():
+            if code in spec.scalars and _same_number(value, before[period].get(code)):
+                found[code] = before[period][code]
     try:
         assessment = assessment_update(
             assessment=assessment,

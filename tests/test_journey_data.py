@@ -223,6 +223,12 @@ def test_the_template_has_numbers_years_and_marks_what_does_not_apply(
 def test_an_import_names_field_and_cell_and_then_lists_what_changed(
     api_client, assessment, admin_a, client
 ):
+    from evaluation.services import assessment_inputs_update
+
+    # as a calculator saves it: the sheet's number drops the zeros, which is no change
+    assessment_inputs_update(
+        assessment=assessment, actor=admin_a, period="base", values={"co2_emissions_t": "2.50"}
+    )
     api_client.force_authenticate(admin_a)
     book = _book(api_client, assessment)
     rows = {row[0].value: row for row in book["当年2025"].iter_rows(min_row=2)}
