@@ -37,6 +37,11 @@ class CalculatorLine:
     def unit(self) -> str:
         return BilingualMixin._pick(*self.units)
 
+    @property
+    def factor_text(self) -> str:
+        """The factor as its table gives it, without trailing zeros (0.1229, not 0.122900)."""
+        return format(self.factor.normalize(), "f")
+
     def stored(self) -> dict:
         """As kept with the input (JSON): the factor used, whatever the table says later."""
         return {
