@@ -50,7 +50,8 @@ def cover_facts(
     submitted_at=None,
 ) -> list[Fact]:
     """What the report's cover states, in the active language: the applicant as the snapshot
-    froze it (the snapshot the code is the digest of), the batch, the tier applied for and the
+    froze it (the snapshot the code is the digest of) with the business facts its profile
+    holds (``portal.models.business_facts``), the batch, the tier applied for and the
     submission date (``submitted_at``, by default the assessment's; a draft: the day it was
     generated)."""
     profile = snapshot.get("enterprise", {})
@@ -69,10 +70,10 @@ def cover_facts(
         Fact("enterprise", _("申报单位"), profile.get("name", "")),
         Fact("credit_code", _("统一社会信用代码"), profile.get("credit_code", "")),
         Fact("region", _("所在地区"), " · ".join(str(p) for p in region if p)),
+        *(Fact(field, label, text) for field, label, text in business_facts(profile)),
         Fact("batch", _("申报批次"), str(assessment.batch)),
         Fact("tier", _("申报层级"), tier),
         dated,
-        *(Fact(field, label, text) for field, label, text in business_facts(profile)),
     ]
 
 
