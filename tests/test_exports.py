@@ -121,7 +121,10 @@ def test_batch_data_has_every_column_and_the_hand_known_values(
         "可申报层级",
         "认定层级",
     ]
-    assert "场景 1 生产计划优化" in header and header.index("场景 1 生产计划优化") == PROFILE_COLUMNS + 5
+    assert (
+        "场景 1 生产计划优化" in header
+        and header.index("场景 1 生产计划优化") == PROFILE_COLUMNS + 5
+    )
     assert [h for h in header if h.startswith("场景 ")][-1].startswith("场景 45 ")
     assert [h for h in header if h.startswith("支撑要素 ")][0].startswith("支撑要素 1 ")
     labour = "指标 1 全员劳动生产率（万元/人）"
