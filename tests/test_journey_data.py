@@ -161,6 +161,13 @@ def test_the_energy_breakdown_is_kept_with_the_input_shown_and_reported(
     body = api_client.get(f"/api/v1/assessments/{assessment.pk}/").json()
     assert list(body["calculations"]["base"]) == ["total_energy_tce"]
 
+    # in English: the inputs' units and the kept lines' names and units
+    as_member.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = as_member.get(f"/assessments/{assessment.pk}/indicators/").content.decode()
+    assert "（10k CNY）" in page and "（persons）" in page
+    assert "Natural gas" in page and "1000 m³" in page and "Calculation breakdown" in page
+    as_member.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
     # typed over: the lines no longer explain the value, so they are not shown
     assessment_inputs_update(
         assessment=assessment, actor=member_a, period="base", values={"total_energy_tce": "5"}
