@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0014_assessment_states_of_the_programme'),
+        ('evaluation', '0015_assessment_carry_over'),
     ]
 
     operations = [
