@@ -1,0 +1,163 @@
+"""Every role's main pages in Chromium: axe-core finds no serious or critical violation, no page
+scrolls sideways on a 390 px phone, the editor's tables stay legible at the usual widths and the
+save status and the preview stay in view while a long tab is scrolled.
+
+axe-core (frontend/node_modules, from npm) is added to each page as an init script of the
+browser context, which the DevTools protocol runs outside the page's Content-Security-Policy:
+the product's policy stays as strict as it is, and is still watched for violations here."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+from django.conf import settings
+from django.urls import reverse
+
+from review.models import ExpertAssignment
+
+from ..conftest import draft_assessment
+from ..factories import PASSWORD
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = settings.FRONTEND_MODULES / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The widths a clerk's screen has: laptops, a desktop monitor and a phone.
+TABLE_WIDTHS = (1280, 1366, 1920, 390)
+MIN_NAME_WIDTH = 140  # px: a project's name stays readable
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ` +
+                v.nodes.slice(0, 3).map((n) => n.target.join(" ") + (n.any[0] && n.any[0].data && n.any[0].data.fgColor ? ` ${n.any[0].data.fgColor}/${n.any[0].data.bgColor} ${n.any[0].data.contrastRatio}` : "")).join(" | "));
+}"""
+# How far the page scrolls sideways, and the outermost elements sticking out of it (not those
+# inside a box that scrolls or clips them).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = (e) => e.getBoundingClientRect().right > width + 1;
+  const clipped = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const culprits = [...document.body.querySelectorAll("*")].filter(
+    (e) => out(e) && !(e.parentElement && out(e.parentElement)) && !clipped(e));
+  return [document.documentElement.scrollWidth - width,
+          culprits.slice(0, 3).map((e) => e.outerHTML.slice(0, 120))];
+}"""
+
+
+class Pages:
+    """Visits pages (one load each), collecting what axe and the phone width find on them."""
+
+    def __init__(self, new_page):
+        self.new_page = new_page
+        self.problems: list[str] = []
+
+    def signed_in(self, username=None, password=PASSWORD):
+        page = self.new_page()
+        page.context.add_init_script(path=str(AXE))
+        if username:
+            sign_in(page, username, password)
+        return page
+
+    def check(self, page, url):
+        page.set_viewport_size(DESKTOP)
+        page.goto(url)
+        self.problems += [f"{url}: {v}" for v in page.evaluate(AXE_RUN)]
+        self.screenshot(page, url, "desktop")
+        page.set_viewport_size(PHONE)
+        self.screenshot(page, url, "phone")
+        overflow, culprits = page.evaluate(OVERFLOW)
+        if overflow > 0:
+            self.problems.append(f"{url}: scrolls {overflow} px sideways at 390 px: {culprits}")
+        page.set_viewport_size(DESKTOP)
+
+    @staticmethod
+    def screenshot(page, url, size):
+        """Into BROWSER_ARTIFACTS when it is set, to look at."""
+        if folder := os.environ.get("BROWSER_ARTIFACTS"):
+            os.makedirs(folder, exist_ok=True)
+            name = re.sub(r"\W+", "-", url).strip("-") or "home"
+            page.screenshot(path=os.path.join(folder, f"{name}-{size}.png"), full_page=True)
+
+
+def test_every_role_s_main_pages_are_accessible_and_fit_a_phone(
+    new_page, under_review, open_batch, enterprise_b, admin_b, city_reviewer_suzhou, province_admin
+):
+    pages = Pages(new_page)
+    draft = draft_assessment(enterprise_b, open_batch, admin_b)
+    submitted = under_review
+    batch = submitted.batch
+
+    enterprise = pages.signed_in("admin_b")
+    for url in [
+        "/",
+        reverse("assessment-overview", args=[draft.pk]),
+        reverse("enterprise-page", args=[enterprise_b.pk]),
+        reverse("editor-support", args=[draft.pk]),
+        reverse("editor-import", args=[draft.pk]),
+        reverse("editor-assignments", args=[draft.pk]),
+        reverse("editor-submit", args=[draft.pk]),
+        reverse("assessment-report", args=[draft.pk]),
+        reverse("notifications"),
+        reverse("editor-indicators", args=[draft.pk]),
+    ]:
+        pages.check(enterprise, url)
+    # the R&D projects' and warehouses' tables on the indicators tab
+    for width in TABLE_WIDTHS:
+        enterprise.set_viewport_size({"width": width, "height": 900})
+        for code in ("rd_projects", "warehouses"):
+            field = enterprise.locator(f"#table-{code}-current input[type=text]").first
+            box = field.bounding_box()
+            if not (MIN_NAME_WIDTH <= box["width"] and box["x"] + box["width"] <= width):
+                pages.problems.append(f"{code}'s first column at {width} px: {box}")
+    # a long tab scrolled to its end: the save status and the preview are still in sight
+    pages.check(enterprise, reverse("editor-scenarios", args=[draft.pk]))
+    enterprise.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    expect(enterprise.get_by_test_id("save-state")).to_be_in_viewport(ratio=1)
+    expect(enterprise.get_by_test_id("preview")).to_be_in_viewport(ratio=0.5)
+
+    city = pages.signed_in("city_sz")
+    for url in ["/", reverse("review-queue"), reverse("review-detail", args=[submitted.pk])]:
+        pages.check(city, url)
+
+    province = pages.signed_in("prov", "pass-for-tests-2026")
+    for url in [
+        "/",
+        reverse("review-batches"),
+        *(
+            reverse(name, args=[batch.pk])
+            for name in (
+                "batch-settings",
+                "batch-deadlines",
+                "formal-check-queue",
+                "batch-assignments",
+                "batch-decisions",
+                "batch-publish",
+                "batch-objections",
+            )
+        ),
+        reverse("assessment-report", args=[submitted.pk]),
+        reverse("dashboard"),
+        reverse("catalog"),
+    ]:
+        pages.check(province, url)
+
+    assignment = ExpertAssignment.objects.filter(assessment=submitted).first()
+    expert = pages.signed_in(assignment.expert.username)
+    for url in [reverse("expert-assignments"), reverse("assignment-page", args=[assignment.pk])]:
+        pages.check(expert, url)
+
+    anonymous = pages.signed_in()
+    for url in [reverse("login"), reverse("public-lists")]:
+        pages.check(anonymous, url)
+
+    assert not pages.problems, "\n".join(pages.problems)
