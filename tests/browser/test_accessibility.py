@@ -10,9 +10,9 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from review.models import ExpertAssignment
 
@@ -117,7 +117,7 @@ def test_every_role_s_main_pages_are_accessible_and_fit_a_phone(
         for code in ("rd_projects", "warehouses"):
             field = enterprise.locator(f"#table-{code}-current input[type=text]").first
             box = field.bounding_box()
-            if not (MIN_NAME_WIDTH <= box["width"] and box["x"] + box["width"] <= width):
+            if not (box["width"] >= MIN_NAME_WIDTH and box["x"] + box["width"] <= width):
                 pages.problems.append(f"{code}'s first column at {width} px: {box}")
     # a long tab scrolled to its end: the save status and the preview are still in sight
     pages.check(enterprise, reverse("editor-scenarios", args=[draft.pk]))
