@@ -36,6 +36,11 @@ AXE_RUN = """async () => {
     .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ` +
                 v.nodes.slice(0, 3).map((n) => n.target.join(" ") + (n.any[0] && n.any[0].data && n.any[0].data.fgColor ? ` ${n.any[0].data.fgColor}/${n.any[0].data.bgColor} ${n.any[0].data.contrastRatio}` : "")).join(" | "));
 }"""
+# Whether the element is what one sees at its centre (not covered by another).
+ON_TOP = """(e) => {
+  const r = e.getBoundingClientRect();
+  return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+}"""
 # How far the page scrolls sideways, and the outermost elements sticking out of it (not those
 # inside a box that scrolls or clips them).
 OVERFLOW = """() => {
@@ -72,21 +77,21 @@ class Pages:
         page.set_viewport_size(DESKTOP)
         page.goto(url)
         self.problems += [f"{url}: {v}" for v in page.evaluate(AXE_RUN)]
-        self.screenshot(page, url, "desktop")
+        name = re.sub(r"\W+", "-", url).strip("-") or "home"
+        shoot(page, f"{name}-desktop", full_page=True)
         page.set_viewport_size(PHONE)
-        self.screenshot(page, url, "phone")
+        shoot(page, f"{name}-phone", full_page=True)
         overflow, culprits = page.evaluate(OVERFLOW)
         if overflow > 0:
             self.problems.append(f"{url}: scrolls {overflow} px sideways at 390 px: {culprits}")
         page.set_viewport_size(DESKTOP)
 
-    @staticmethod
-    def screenshot(page, url, size):
-        """Into BROWSER_ARTIFACTS when it is set, to look at."""
-        if folder := os.environ.get("BROWSER_ARTIFACTS"):
-            os.makedirs(folder, exist_ok=True)
-            name = re.sub(r"\W+", "-", url).strip("-") or "home"
-            page.screenshot(path=os.path.join(folder, f"{name}-{size}.png"), full_page=True)
+
+def shoot(target, name, **options):
+    """A screenshot of a page or an element into BROWSER_ARTIFACTS, when it is set."""
+    if folder := os.environ.get("BROWSER_ARTIFACTS"):
+        os.makedirs(folder, exist_ok=True)
+        target.screenshot(path=os.path.join(folder, f"{name}.png"), **options)
 
 
 def test_every_role_s_main_pages_are_accessible_and_fit_a_phone(
@@ -115,14 +120,19 @@ def test_every_role_s_main_pages_are_accessible_and_fit_a_phone(
     for width in TABLE_WIDTHS:
         enterprise.set_viewport_size({"width": width, "height": 900})
         for code in ("rd_projects", "warehouses"):
-            field = enterprise.locator(f"#table-{code}-current input[type=text]").first
+            table = enterprise.locator(f"#table-{code}-current")
+            shoot(table, f"{code}-{width}")
+            field = table.locator("input[type=text]").first
             box = field.bounding_box()
             if not (box["width"] >= MIN_NAME_WIDTH and box["x"] + box["width"] <= width):
                 pages.problems.append(f"{code}'s first column at {width} px: {box}")
     # a long tab scrolled to its end: the save status and the preview are still in sight
     pages.check(enterprise, reverse("editor-scenarios", args=[draft.pk]))
     enterprise.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
-    expect(enterprise.get_by_test_id("save-state")).to_be_in_viewport(ratio=1)
+    shoot(enterprise, "scenarios-scrolled")
+    status = enterprise.get_by_test_id("save-state")
+    expect(status).to_be_in_viewport(ratio=1)
+    assert status.evaluate(ON_TOP), "something covers the save status"
     expect(enterprise.get_by_test_id("preview")).to_be_in_viewport(ratio=0.5)
 
     city = pages.signed_in("city_sz")
