@@ -119,6 +119,7 @@ def test_every_role_s_main_pages_are_accessible_and_fit_a_phone(
         "/",
         reverse("assessment-overview", args=[draft.pk]),
         reverse("enterprise-page", args=[enterprise_b.pk]),
+        reverse("enterprise-comparison", args=[enterprise_b.pk]),
         reverse("editor-support", args=[draft.pk]),
         reverse("editor-import", args=[draft.pk]),
         reverse("editor-assignments", args=[draft.pk]),
