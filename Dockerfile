@@ -23,7 +23,7 @@ COPY reports reports
 RUN pip install --no-cache-dir -e .
 
 COPY frontend/package.json frontend/package-lock.json frontend/
-RUN npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+RUN npm ci --prefix frontend --omit=dev --no-audit --no-fund --loglevel=error
 
 COPY . .
 RUN DEBUG=1 python manage.py compilemessages -l en --ignore=frontend \

@@ -1,6 +1,7 @@
 """The province dashboard: every figure against a hand-counted batch, the city reviewer's
 scope, who may see it, and a number of queries that does not grow with the assessments."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -217,6 +218,9 @@ def test_page_shows_the_latest_batch_by_default_and_another_on_request(
         assert f'data-testid="{testid}"' in html
     assert 'data-testid="distribution-labor_productivity"' in html
     assert "<svg" in html and "车间智能排产" in html
+    # the batch is chosen with a button (JavaScript or not), not as soon as the select changes
+    form = re.search(r'data-testid="batch-form">(.*?)</form>', html, re.S)[1]
+    assert 'name="batch"' in form and 'type="submit"' in form and "noscript" not in form
     assert client.get("/dashboard/?batch=999999").status_code == 404
     assert client.get("/dashboard/?batch=x").status_code == 404
 

@@ -1,6 +1,7 @@
 """Catalog browser, API docs, admin catalog editing and seed_demo."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -48,7 +49,11 @@ def test_drafts_are_previewed_only_by_the_province_admin(client, catalog, provin
     login(client, admin_a)
     assert client.get("/catalog/?version=2025.1").status_code == 404
     login(client, province_admin)
-    assert client.get("/catalog/?version=2025.1").status_code == 200
+    response = client.get("/catalog/?version=2025.1")
+    assert response.status_code == 200
+    # choosing another version is sent with a button, not as soon as the select changes
+    form = re.search(r'data-testid="version-form">(.*?)</form>', response.content.decode(), re.S)
+    assert 'name="version"' in form[1] and 'type="submit"' in form[1]
 
 
 @pytest.mark.django_db

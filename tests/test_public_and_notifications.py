@@ -190,6 +190,11 @@ def test_mark_all_read_and_the_unread_badge(client, city_reviewer_suzhou, recomm
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
     assert re.search(r'data-testid="unread-count">2<', html)
+    # the bell's name is its text, the unread count included, as a screen reader reads it
+    assert re.search(
+        r'<span class="visually-hidden">通知</span>\s*<span[^>]*><span data-testid="unread-count">2</span><span class="visually-hidden">条未读</span>',
+        html,
+    )
     counting = [q["sql"] for q in queries if "portal_notification" in q["sql"]]
     assert len(counting) == 1 and "COUNT" in counting[0].upper()
 

@@ -7,10 +7,6 @@
   htmx.config.includeIndicatorStyles = false;
   htmx.config.allowEval = false;
 
-  // <select data-autosubmit>: choosing an option submits its form (a batch, a catalog version).
-  document.addEventListener("change", function (event) {
-    if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
-  });
   // <form data-confirm-title=…>, or its <button data-confirm-title=…> when only that button's
   // action is irreversible: it asks first, saying what will happen (portal/confirmation.py).
   // Confirmed, the form is sent with confirmed=1; without JavaScript the server answers a
