@@ -368,9 +368,16 @@ def _answer_save(request, assessment, kind: str, no: int):
         ),
         back,
         label=_field_labels(form),
+        done=lambda: _answer_gaps(request, assessment, kind, no),
         item=f"{kind}:{no}",
         fresh=lambda: _answer_card(request, assessment, kind, no),
     )
+
+
+def _answer_gaps(request, assessment, kind: str, no: int):
+    """After a save: the card's gaps as they are now, swapped out of band."""
+    context = {"entry": selectors.editor_item(assessment, kind, no), "kind": kind, "oob": True}
+    return render(request, "evaluation/editor/_gaps.html", context)
 
 
 @require_POST

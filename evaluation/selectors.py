@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.calculators import CALCULATOR_FOR_INPUT
 from indicators.engine import is_applicable
@@ -105,11 +106,38 @@ def submission_problems(assessment: Assessment) -> list[str]:
     with_evidence = set(current.values_list("scenario_id", flat=True))
     for answer in implemented:
         names = {"no": answer.scenario.no, "name": answer.scenario.name}
-        if not answer.description.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但未填写建设内容。") % names)
-        if answer.scenario_id not in with_evidence and not answer.systems.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
+        for gap in answer_gaps(answer, answer.scenario_id in with_evidence):
+            problems.append(GAP_PROBLEMS[gap] % names)
     return problems
+
+
+# What an implemented scenario still lacks: its card flags it, the submit page lists it.
+GAP_DESCRIPTION, GAP_DATES, GAP_EVIDENCE = "description", "dates", "evidence"
+GAP_PROBLEMS = {
+    GAP_DESCRIPTION: gettext_lazy("场景 %(no)s“%(name)s”已实施，但未填写建设内容。"),
+    GAP_DATES: gettext_lazy("场景 %(no)s“%(name)s”已实施，但未填写开始日期和完成日期。"),
+    GAP_EVIDENCE: gettext_lazy("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。"),
+}
+GAP_FLAGS = {  # the card's words, the field each names
+    GAP_DESCRIPTION: gettext_lazy("已实施的场景须填写建设内容。"),
+    GAP_DATES: gettext_lazy("已实施的场景须填写开始日期和完成日期。"),
+    GAP_EVIDENCE: gettext_lazy("已实施的场景须上传证明材料或填写系统说明。"),
+}
+
+
+def answer_gaps(answer, has_evidence: bool) -> list[str]:
+    """What an implemented scenario's answer lacks before it can be submitted (``GAP_*``);
+    nothing for any other status."""
+    if answer.status != AnswerStatus.IMPLEMENTED:
+        return []
+    gaps = []
+    if not answer.description.strip():
+        gaps.append(GAP_DESCRIPTION)
+    if not (answer.started_on and answer.completed_on):
+        gaps.append(GAP_DATES)
+    if not has_evidence and not answer.systems.strip():
+        gaps.append(GAP_EVIDENCE)
+    return gaps
 
 
 def resubmission_unchanged(assessment: Assessment) -> bool:
@@ -274,6 +302,16 @@ class EditorItem:
     answer: object
     evidence: list
     revision: object = None
+
+    @property
+    def gaps(self) -> list[dict]:
+        """A scenario's gaps (``answer_gaps``) as its card flags them: the field and the words."""
+        if not isinstance(self.answer, ScenarioAnswer):
+            return []
+        return [
+            {"gap": gap, "message": GAP_FLAGS[gap]}
+            for gap in answer_gaps(self.answer, bool(self.evidence))
+        ]
 
 
 def _items(items, answers: dict, evidence: dict, model, revisions: dict, key) -> list[EditorItem]:

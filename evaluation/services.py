@@ -47,6 +47,7 @@ from .models import (
     CMMM_LEVELS,
     DECLARATIONS,
     SELF_TEST_RANGE,
+    AnswerStatus,
     Assessment,
     DocumentKind,
     Evaluation,
@@ -390,6 +391,12 @@ def _answer_set(model, lookup: dict, key: str, *, assessment, actor, expected_ve
     answer.full_clean(exclude=["assessment", *lookup])
     if answer.started_on and answer.completed_on and answer.completed_on < answer.started_on:
         raise ValidationError({"completed_on": _("完成日期不能早于开始日期。")})
+    if (
+        answer.status == AnswerStatus.IMPLEMENTED
+        and answer.completed_on
+        and answer.completed_on > timezone.localdate()
+    ):
+        raise ValidationError({"completed_on": _("已实施的场景，完成日期不能晚于今天。")})
     after = _answer_values(answer)
     if not created and before == after:
         return answer  # idempotent: the same answer again is not a change
