@@ -2,7 +2,9 @@
 starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
 
 - ``assessment_submitted`` is sent inside a submission's transaction (``assessment``,
-  ``actor``): the review side tells whoever reads a new submission first.
+  ``actor``): the review side tells whoever reads a new submission first;
+  ``assessment_withdrawn`` likewise when the enterprise withdraws it, and ``review_started``
+  asks whether any reviewer has acted on it yet (until then it may be withdrawn).
 - A ``Reader`` reaches assessments by a path of its own (an expert, through the assignments):
   which assessments' evidence it may download, and under what file name.
 - An ``ApplicantOutcome`` is what the applicant learns of the review on its own pages: the
@@ -21,6 +23,7 @@ from django.dispatch import Signal
 from .models import State
 
 assessment_submitted = Signal()
+assessment_withdrawn = Signal()
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class ReturnAnswers:
 _readers: list[Reader] = []
 _outcome: list[ApplicantOutcome] = []
 _answers: list[ReturnAnswers] = []
+_review_started: list[Callable] = []
 
 
 def reader_register(reader: Reader) -> None:
@@ -102,3 +106,13 @@ def resubmission_state(assessment, awaiting) -> str:
 def return_answers_record(assessment, answers: dict) -> None:
     if _answers and answers:
         _answers[0].record(assessment, answers)
+
+
+def review_started_register(started: Callable) -> None:
+    """``started(assessment) -> bool``: a reviewer has recorded a round on it (recommended,
+    returned, formally checked)."""
+    _review_started[:] = [started]
+
+
+def review_started(assessment) -> bool:
+    return bool(_review_started) and _review_started[0](assessment)

@@ -55,10 +55,12 @@ from .models import (
     Period,
     ScenarioAnswer,
     SectionAssignment,
+    State,
     SupportElementAnswer,
 )
 from .review_hooks import (
     assessment_submitted,
+    assessment_withdrawn,
     resubmission_state,
     return_answers_record,
     returns_awaiting_answer,
@@ -66,6 +68,7 @@ from .review_hooks import (
 from .sections import assignable_members, can_assign_sections, section_keys, section_label
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
+from .submission_window import withdrawable
 from .uploads import checked_upload, save_with_file, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -598,6 +601,34 @@ def assessment_submit(
     batch_rules_fix(batch=assessment.batch, actor=actor)
     evaluation_enqueue(assessment=assessment)
     assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_withdraw(*, assessment: Assessment, actor) -> Assessment:
+    """The enterprise's administrator takes its submission back before any reviewer acted on
+    it (``submission_window.withdrawable``): a draft again, its snapshot and declarations
+    cleared (signed again at the next submission), logged with the digest it had; whoever was
+    told of the submission is told it was withdrawn. After the deadline it cannot be submitted
+    again: the confirmation says so first."""
+    if not (actor.is_enterprise_admin and actor.enterprise_id == assessment.enterprise_id):
+        raise PermissionDenied(_("只有本企业的管理员可以撤回申报。"))
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not withdrawable(assessment):
+        raise StateConflict(
+            _("申报已进入审核（或不是待审核状态），不能撤回。"), code="not_withdrawable"
+        )
+    logged = {"sha256": assessment.snapshot_sha256}
+    assessment.state = State.DRAFT
+    assessment.snapshot = None
+    assessment.snapshot_sha256 = ""
+    assessment.declarations = {}
+    assessment.submitted_at = None
+    assessment.save(
+        update_fields=["state", "snapshot", "snapshot_sha256", "declarations", "submitted_at"]
+    )
+    _bump_and_log(assessment, actor, "assessment.withdraw", logged)
+    assessment_withdrawn.send(sender=Assessment, assessment=assessment, actor=actor)
     return assessment
 
 

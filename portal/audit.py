@@ -38,6 +38,7 @@ AUDIT_ACTION_LABELS = {
     "catalog.import": _("导入目录内容"),
     "assessment.create": _("创建自评估"),
     "assessment.submit": _("提交"),
+    "assessment.withdraw": _("撤回申报"),
     "evidence.upload": _("上传证明材料"),
     "evidence.remove": _("移除证明材料"),
     "section.assign": _("分配填报任务"),
