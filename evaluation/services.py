@@ -25,6 +25,7 @@ from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.models import Enterprise
 from portal.services import audit_log_record, notify
+from portal.selectors import enterprise_users
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 from scenarios.services import batch_rules_fix
@@ -68,7 +69,7 @@ from .review_hooks import (
 from .sections import assignable_members, can_assign_sections, section_keys, section_label
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
-from .submission_window import withdrawable
+from .submission_window import when, withdrawable
 from .uploads import checked_upload, save_with_file, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -598,10 +599,32 @@ def assessment_submit(
     if answered:
         logged["answers"] = {str(pk): answer for pk, answer in answered.items()}
     _bump_and_log(assessment, actor, "assessment.submit", logged)
+    _receipt_notify(assessment)
     batch_rules_fix(batch=assessment.batch, actor=actor)
     evaluation_enqueue(assessment=assessment)
     assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)
     return assessment
+
+
+def _receipt_notify(assessment: Assessment) -> None:
+    """The receipt (回执) of a submission, to the enterprise's users: in the portal and by email,
+    with its verification code; the printable receipt is on the overview."""
+    notify(
+        recipients=enterprise_users(assessment.enterprise_id),
+        kind="assessment.receipt",
+        title=gettext_lazy("%(batch)s：申报已提交（回执）"),
+        body=gettext_lazy(
+            "%(enterprise)s 的自评估申报已于 %(at)s 提交，申报数据已冻结。验证码：%(code)s。"
+            "可在概览页下载申报回执（PDF）。"
+        ),
+        params={
+            "batch": assessment.batch.name,
+            "enterprise": assessment.applicant_name,
+            "at": when(assessment.submitted_at),
+            "code": assessment.snapshot_sha256,
+        },
+        url=reverse("assessment-overview", args=[assessment.pk]),
+    )
 
 
 @transaction.atomic

@@ -414,6 +414,7 @@ MATRIX: dict[str, dict[str, Call]] = {
             {},
         ),
     },
+    "assessment-receipt": {"GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED)},
     "assessment-report-download": {
         "GET": Call(
             web(404, **SEES_SUBMISSION),
