@@ -153,11 +153,20 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def journey(assessment, section: str, progress=None) -> dict:
+    """The step bar's context: each tab ticked or not, the checklist, the way on."""
+    progress = progress or selectors.assessment_progress(assessment)
+    todo = selectors.submission_todo(assessment) if assessment.is_editable else []
+    steps = selectors.editor_steps(assessment, progress, todo)
+    return {"steps": steps, "todo": todo, "continue_url": selectors.continue_url(steps, section)}
+
+
 def _page(request, assessment, template: str, section: str, **context):
     return render(
         request,
         template,
         {
+            **journey(assessment, section, context.get("progress")),
             "assessment": assessment,
             "section": section,
             "editable": assessment.is_editable,

@@ -11,6 +11,7 @@ from portal.confirmation import unconfirmed_page
 from portal.views import refusal_status
 
 from . import confirmations, peers, review_hooks, sections, selectors, services
+from .editor import journey
 from .models import State
 from .presence import presence_others, presence_touch
 
@@ -91,6 +92,7 @@ def _overview(request, assessment, errors=(), status=200):
     own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
     decided = assessment.state in (State.APPROVED, State.REJECTED)
     results = selectors.assessment_results(assessment)
+    progress = selectors.assessment_progress(assessment)
     if own:
         presence_touch(assessment_id=assessment.pk, user=request.user, section="overview")
     return render(
@@ -101,7 +103,8 @@ def _overview(request, assessment, errors=(), status=200):
             "section": "overview",
             "tabs": own,
             "editable": own and assessment.is_editable,
-            "progress": selectors.assessment_progress(assessment),
+            "progress": progress,
+            **(journey(assessment, "overview", progress) if own else {}),
             "results": results,
             "peers": peers.peer_standings(
                 assessment=assessment, rows=results.indicators if results else []

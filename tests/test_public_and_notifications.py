@@ -189,7 +189,8 @@ def test_mark_all_read_and_the_unread_badge(client, city_reviewer_suzhou, recomm
     login(client, admin_a)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
-    assert re.search(r'data-testid="unread-count">2<', html)
+    # the submission's receipt, the city's recommendation and this one
+    assert re.search(r'data-testid="unread-count">3<', html)
     counting = [q["sql"] for q in queries if "portal_notification" in q["sql"]]
     assert len(counting) == 1 and "COUNT" in counting[0].upper()
 

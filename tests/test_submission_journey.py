@@ -141,3 +141,37 @@ def test_the_countdown_to_the_deadline_on_the_home_page_and_the_overview(
     close_batch(assessment)
     assert days_left(assessment) is None
     assert "还剩" not in client.get("/").content.decode()
+
+
+def test_the_step_bar_ticks_each_tab_and_the_checklist_links_to_the_field(
+    client, assessment, admin_a, member_a
+):
+    from evaluation.selectors import assessment_progress, editor_steps, submission_todo
+
+    steps = editor_steps(assessment, assessment_progress(assessment), [])
+    assert [s.key for s in steps if not s.done] == []  # the complete draft
+    services.scenario_answer_set(
+        assessment=assessment, actor=admin_a, scenario_no=9, data={"status": "implemented"}
+    )
+    todo = submission_todo(assessment)
+    assert {t.step for t in todo} == {"scenarios"}
+    login(client, member_a)
+    html = client.get(f"/assessments/{assessment.pk}/support/").content.decode()
+    assert 'data-testid="step-scenarios" data-done="0"' in html
+    assert 'data-testid="step-support" data-done="1"' in html
+    link = f"/assessments/{assessment.pk}/scenarios/#scenario-9-description"
+    assert f'href="{link}"' in html  # the checklist and the way on: back to the field
+    assert html.split('data-testid="continue"')[0].rsplit("<a", 1)[1].count(link) == 1
+    overview = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert f'href="{link}"' in overview
+
+
+def test_the_upload_control_states_the_limits_the_upload_check_applies(
+    client, assessment, member_a, settings
+):
+    settings.EVIDENCE_MAX_BYTES = 5 * 2**20
+    login(client, member_a)
+    html = client.get(f"/assessments/{assessment.pk}/scenarios/").content.decode()
+    assert "PDF JPG PNG DOC DOCX XLS XLSX PPT PPTX，每个文件不超过 5.0 MB" in html
+    assert 'accept=".pdf,.jpg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.jpeg"' in html
+    assert 'data-max-bytes="5242880"' in html and 'data-testid="upload-progress"' in html
