@@ -53,7 +53,9 @@ def withdraw(actor, assessment) -> Confirmation | None:
     return Confirmation(
         title=_("撤回“%(batch)s”的自评估申报？") % {"batch": assessment.batch.name},
         consequences=(
-            _("申报退回草稿状态，可以继续修改；申报快照和签署的承诺随之作废，重新提交时须再次签署。"),
+            _(
+                "申报退回草稿状态，可以继续修改；申报快照和签署的承诺随之作废，重新提交时须再次签署。"
+            ),
             _("已收到提交通知的审核部门将收到撤回通知。"),
         ),
         action=_("确认撤回"),

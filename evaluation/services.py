@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.models import Enterprise
-from portal.services import audit_log_record, notify
 from portal.selectors import enterprise_users
+from portal.services import audit_log_record, notify
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
 from scenarios.services import batch_rules_fix
