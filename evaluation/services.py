@@ -614,12 +614,11 @@ def _receipt_notify(assessment: Assessment) -> None:
         kind="assessment.receipt",
         title=gettext_lazy("%(batch)s：申报已提交（回执）"),
         body=gettext_lazy(
-            "%(enterprise)s 的自评估申报已于 %(at)s 提交，申报数据已冻结。验证码：%(code)s。"
+            "您的自评估申报已于 %(at)s 提交，申报数据已冻结。验证码：%(code)s。"
             "可在概览页下载申报回执（PDF）。"
         ),
         params={
             "batch": assessment.batch.name,
-            "enterprise": assessment.applicant_name,
             "at": when(assessment.submitted_at),
             "code": assessment.snapshot_sha256,
         },
