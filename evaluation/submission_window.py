@@ -52,15 +52,19 @@ def submission_overdue(assessment: Assessment) -> bool:
     return assessment.state in EDITABLE_STATES and timezone.now() >= submission_due(assessment)
 
 
+def days_until(due: datetime) -> int | None:
+    """Whole calendar days until ``due`` (0 on its day), None once it has passed."""
+    if timezone.now() >= due:
+        return None
+    return (timezone.localdate(due) - timezone.localdate()).days
+
+
 def days_left(assessment: Assessment) -> int | None:
     """Whole days until its (re)submission deadline while it is still to be submitted (0 on
     the last day), None otherwise or once passed."""
     if assessment.state not in EDITABLE_STATES:
         return None
-    due = submission_due(assessment)
-    if timezone.now() >= due:
-        return None
-    return (timezone.localdate(due) - timezone.localdate()).days
+    return days_until(submission_due(assessment))
 
 
 def withdrawable(assessment: Assessment) -> bool:

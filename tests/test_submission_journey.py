@@ -129,6 +129,12 @@ def test_the_api_withdraws_as_the_service_does(api_client, submitted, admin_a):
     assert api_client.post(f"/api/v1/assessments/{submitted.pk}/withdraw/").status_code == 409
 
 
+def test_a_batch_to_start_shows_its_countdown_on_the_home_page(client, open_batch, member_a):
+    login(client, member_a)
+    html = client.get("/").content.decode()
+    assert "开始自评估" in html and 'data-testid="days-left"' in html
+
+
 def test_the_countdown_to_the_deadline_on_the_home_page_and_the_overview(
     client, assessment, member_a
 ):

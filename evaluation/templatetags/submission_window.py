@@ -21,3 +21,9 @@ def submission_window(assessment) -> dict:
         "overdue": window.submission_overdue(assessment),
         "days_left": window.days_left(assessment),
     }
+
+
+@register.filter
+def days_until(due) -> int | None:
+    """``{{ batch.closes_at|days_until }}``: the countdown to a batch's closing."""
+    return window.days_until(due)
