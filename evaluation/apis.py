@@ -1,6 +1,8 @@
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,9 +17,10 @@ from rest_framework.views import APIView
 
 from scenarios import selectors as catalog_selectors
 
-from . import selectors, services
+from . import carry_over, selectors, services
 from .eligibility import formal_checklist
 from .excel import XLSX, inputs_template_download
+from .models import CarryOver
 from .peers import MIN_PEERS, band_legend, peer_standings
 from .recommendations import recommend
 from .results import tier_outcome
@@ -27,6 +30,8 @@ from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
     AssessmentUpdateSerializer,
+    CarryOverRequestSerializer,
+    CarryOverSerializer,
     ChecklistSerializer,
     EvaluationSerializer,
     EvidenceSerializer,
@@ -133,14 +138,78 @@ class AssessmentViewSet(
         if not user.is_enterprise_user:
             raise PermissionDenied(_("只有企业用户可以创建自评估。"))
         data = serializer.validated_data
-        assessment = services.assessment_create(
-            enterprise=user.enterprise,
-            batch=data["batch"],
-            actor=user,
-            base_year=data.get("base_year"),
-            current_year=data.get("current_year"),
-        )
+        source = (data.get("carry_over_from") or "").strip()
+        with transaction.atomic():  # started from an earlier one: both, or neither
+            assessment = services.assessment_create(
+                enterprise=user.enterprise,
+                batch=data["batch"],
+                actor=user,
+                base_year=data.get("base_year"),
+                current_year=data.get("current_year"),
+            )
+            if source:
+                if source != "last" and not source.isdigit():
+                    raise serializers.ValidationError(
+                        {"carry_over_from": [_("应为往年申报的编号或 last。")]}
+                    )
+                try:
+                    carry_over.assessment_carry_over(
+                        assessment=assessment,
+                        actor=user,
+                        source=None if source == "last" else int(source),
+                    )
+                except DjangoValidationError as exc:
+                    raise DjangoValidationError(
+                        {
+                            "carry_over_from" if k == "source" else k: v
+                            for k, v in exc.message_dict.items()
+                        }
+                    ) from exc
         return self._detail(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=CarryOverSerializer)
+    @extend_schema(
+        methods=["POST"], request=CarryOverRequestSerializer, responses={201: CarryOverSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="carry-over")
+    def carry_over(self, request, pk=None):
+        """What was copied from an earlier application (GET, 404 if nothing was); or copy one
+        into this fresh draft (POST ``source``, by default the most recent), matched by
+        scenario and support element number and input code."""
+        assessment = self.get_object()
+        if request.method == "GET":
+            carry = get_object_or_404(
+                CarryOver.objects.select_related("source__batch"), assessment=assessment
+            )
+            return Response(CarryOverSerializer(carry).data)
+        serializer = CarryOverRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        carry = carry_over.assessment_carry_over(
+            assessment=assessment,
+            actor=request.user,
+            source=serializer.validated_data.get("source"),
+        )
+        return Response(CarryOverSerializer(carry).data, status=status.HTTP_201_CREATED)
+
+    def _carry(self, request):
+        return get_object_or_404(
+            CarryOver.objects.select_related("source__batch", "assessment"),
+            assessment=self.get_object(),
+        )
+
+    @extend_schema(request=None, responses=CarryOverSerializer)
+    @action(detail=True, methods=["post"], url_path="carry-over/confirm")
+    def carry_over_confirm(self, request, pk=None):
+        """Keep what was copied (idempotent)."""
+        carry = carry_over.carry_over_confirm(carry=self._carry(request), actor=request.user)
+        return Response(CarryOverSerializer(carry).data)
+
+    @extend_schema(request=None, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="carry-over/undo")
+    def carry_over_undo(self, request, pk=None):
+        """Remove what was copied (409 once confirmed or changed since)."""
+        assessment = carry_over.carry_over_undo(carry=self._carry(request), actor=request.user)
+        return self._detail(assessment)
 
     @extend_schema(request=AssessmentUpdateSerializer, responses=AssessmentDetailSerializer)
     def update(self, request, pk=None, partial=False):

@@ -61,3 +61,14 @@ def withdraw(actor, assessment) -> Confirmation | None:
         action=_("确认撤回"),
         warnings=warnings,
     )
+
+
+def carry_over_undo() -> Confirmation:
+    return Confirmation(
+        title=_("撤销从上次申报复制的数据？"),
+        consequences=(
+            _("复制来的典型场景、支撑要素、证明材料和基准年指标数据将从这份自评估中删除。"),
+            _("上次申报本身及其证明材料文件不受影响。"),
+        ),
+        action=_("确认撤销"),
+    )

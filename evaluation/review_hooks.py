@@ -12,12 +12,14 @@ starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
 - ``ReturnAnswers``: the return comments a resubmission must answer, where the answers
   are kept (beside the comments, for the reviewers to read), and which state a resubmission
   goes back to (the formal check's queue after its return).
+- ``reached_city``: which assessments once reached their city's review (a ``Q``), so that a
+  city reviewer sees, of a batch with the district step, none that only its district handled.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 
 from .models import State
@@ -51,6 +53,7 @@ _readers: list[Reader] = []
 _outcome: list[ApplicantOutcome] = []
 _answers: list[ReturnAnswers] = []
 _review_started: list[Callable] = []
+_reached_city: list[Callable] = []
 
 
 def reader_register(reader: Reader) -> None:
@@ -116,3 +119,11 @@ def review_started_register(started: Callable) -> None:
 
 def review_started(assessment) -> bool:
     return bool(_review_started) and _review_started[0](assessment)
+def reached_city_register(condition: Callable) -> None:
+    """``condition``: () -> a ``Q`` over assessments selecting those that reached their city."""
+    _reached_city[:] = [condition]
+
+
+def reached_city() -> Q:
+    """The assessments that once reached their city's review; none without a review side."""
+    return _reached_city[0]() if _reached_city else Q(pk__in=[])

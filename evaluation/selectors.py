@@ -35,7 +35,7 @@ from .models import (
 )
 from .recommendations import recommend
 from .results import indicator_rows, tier_outcome
-from .review_hooks import reader_assessment_ids
+from .review_hooks import reached_city, reader_assessment_ids
 from .snapshot import build_snapshot, content_digest
 from .submission_window import submission_refusal
 from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
@@ -44,13 +44,15 @@ from .tiers import CatalogShape, RuleSet, TierOutcome, rules_for_batch
 def local_reviewer_scope(user) -> Q | None:
     """The submissions a district or city reviewer sees, by the applicant's frozen identity:
     a district its district's; a city its city's, except, in a batch with the district step,
-    those its district has not recommended yet. None for anyone else."""
+    those waiting for their district or returned that never reached the city (its district
+    returned them before recommending them): those concern the district alone. None for
+    anyone else."""
     if user.is_city_reviewer:
-        return (
-            Q(applicant_city=user.city)
-            & ~Q(state=State.DRAFT)
-            & ~Q(batch__requires_district_step=True, state=State.SUBMITTED)
+        district_only = (
+            Q(batch__requires_district_step=True, state__in=(State.SUBMITTED, State.RETURNED))
+            & ~reached_city()
         )
+        return Q(applicant_city=user.city) & ~Q(state=State.DRAFT) & ~district_only
     if user.is_district_reviewer:
         return Q(applicant_district_code=user.district_id) & ~Q(state=State.DRAFT)
     return None

@@ -294,6 +294,34 @@ class AssessmentCreateSerializer(serializers.Serializer):
     batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
     base_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     current_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    carry_over_from = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text='Start from an earlier application: its id, or "last" for the most recent one '
+        "(see carry-over/); blank starts empty.",
+    )
+
+
+class CarryOverRequestSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An earlier application's id; default the last."
+    )
+
+
+class CarryOverSerializer(serializers.Serializer):
+    """What was copied from the earlier application and what was not (by number or code)."""
+
+    source = serializers.IntegerField(source="source_id")
+    source_batch = serializers.CharField(source="source.batch.name")
+    report = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    confirmed_at = serializers.DateTimeField()
+    can_undo = serializers.SerializerMethodField()
+
+    def get_can_undo(self, carry) -> bool:
+        from .carry_over import undo_refusal
+
+        return undo_refusal(carry) is None
 
 
 # The eligibility figures reach the service as typed: it checks them, naming the field.

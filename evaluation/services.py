@@ -807,6 +807,18 @@ def evidence_upload(
     return evidence
 
 
+def evidence_file_release(stored) -> None:
+    """Delete a removed row's stored file once committed, unless another row still refers to
+    it (an assessment started from an earlier one refers to the same files)."""
+    name = stored.name
+
+    def delete():
+        if not Evidence.objects.filter(file=name).exists():
+            stored.delete(save=False)
+
+    transaction.on_commit(delete)
+
+
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor) -> None:
     """Remove a file from an editable assessment; one a snapshot cites is kept, hidden."""
@@ -815,9 +827,8 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     if assessment.snapshot is not None:
         Evidence.objects.filter(pk=evidence.pk).update(removed_at=timezone.now())
     else:
-        stored = evidence.file
         evidence.delete()
-        transaction.on_commit(lambda: stored.delete(save=False))
+        evidence_file_release(evidence.file)
     _bump_and_log(assessment, actor, "evidence.remove", {"name": evidence.original_name})
 
 

@@ -1,18 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
+from portal.selectors import enterprises_for
 from portal.views import refusal_status
 
-from . import confirmations, peers, review_hooks, sections, selectors, services
+from . import carry_over, confirmations, peers, review_hooks, sections, selectors, services
+from .comparison import enterprise_comparison
 from .editor import journey
-from .models import State
+from .models import CarryOver, State
 from .presence import presence_others, presence_touch
 
 
@@ -49,15 +52,83 @@ def assessment_start(request):
     batch = get_object_or_404(
         selectors.assessments_to_start(request.user), pk=request.POST.get("batch")
     )
+    source = request.POST.get("source") or ""
     try:
-        assessment = services.assessment_create(
-            enterprise=request.user.enterprise, batch=batch, actor=request.user
-        )
+        with transaction.atomic():  # started from an earlier one: both, or neither
+            assessment = services.assessment_create(
+                enterprise=request.user.enterprise, batch=batch, actor=request.user
+            )
+            if source:
+                carry_over.assessment_carry_over(
+                    assessment=assessment,
+                    actor=request.user,
+                    source=int(source) if source.isdigit() else -1,
+                )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("home")
     messages.success(request, _("已创建自评估。"))
+    if source:
+        return redirect("carry-over-report", assessment.pk)
     return redirect("assessment-overview", assessment.pk)
+
+
+@login_required
+def carry_over_page(request, pk: int):
+    """What was copied from the earlier application and what was not; the enterprise confirms
+    it (keep) or undoes it (asked first) while nothing has been changed since."""
+    assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
+    carry = CarryOver.objects.filter(assessment=assessment).select_related("source__batch").first()
+    own = services.is_enterprise_editor(request.user, assessment)
+    if carry is None or not own:
+        raise Http404
+    back = redirect("carry-over-report", assessment.pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                carry_over.carry_over_confirm(carry=carry, actor=request.user)
+                messages.success(request, _("已确认沿用上次申报的数据。"))
+                return redirect("assessment-overview", assessment.pk)
+            if action == "undo":
+                if page := unconfirmed_page(
+                    request, confirmations.carry_over_undo(), cancel_url=request.path
+                ):
+                    return page
+                carry_over.carry_over_undo(carry=carry, actor=request.user)
+                messages.success(request, _("已撤销复制，这份自评估恢复为空白草稿。"))
+                return redirect("assessment-overview", assessment.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return back
+        messages.error(request, _("请选择确认或撤销。"))
+        return back
+    return render(
+        request,
+        "evaluation/carry_over.html",
+        {
+            "assessment": assessment,
+            "carry": carry,
+            "rows": carry_over.report_rows(carry),
+            "undo_refusal": carry_over.undo_refusal(carry),
+            "undo_confirmation": confirmations.carry_over_undo(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def comparison_page(request, pk: int):
+    """The enterprise's applications side by side: each indicator and scenario per batch."""
+    enterprise = get_object_or_404(enterprises_for(request.user), pk=pk)
+    comparison = enterprise_comparison(
+        selectors.assessments_for(request.user).filter(enterprise=enterprise)
+    )
+    return render(
+        request,
+        "evaluation/comparison.html",
+        {"enterprise": enterprise, "comparison": comparison},
+    )
 
 
 @login_required

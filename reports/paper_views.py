@@ -19,7 +19,9 @@ from .exports import export_response
 def _scoped(request, pk: int):
     scope = papers.paper_scope_for(request.user)
     if scope is None:
-        raise PermissionDenied(_("只有市级主管部门可以下载本地区的推荐函和推荐汇总表。"))
+        raise PermissionDenied(
+            _("只有市级或县（市、区）主管部门可以下载本地区的推荐函和推荐汇总表。")
+        )
     return scope, get_object_or_404(review_batches(), pk=pk)
 
 

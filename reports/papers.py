@@ -4,10 +4,10 @@ recommended in a batch: the recommendation letter (推荐函, a PDF) and the sum
 a PDF (the same table as its Excel export, ``export_selectors.batch_summary_frame``).
 
 Both are written for a ``PaperScope``: who recommends (the role of the recommending
-reviewers) over which area (a filter on the applicant's frozen identity). A city's scope
-today; a district's papers are the same code with a district's scope (its reviewers' role
-and ``applicant_district``), nothing else to write. ``paper_scope_for`` is the gate: a
-reviewer gets their own authority's scope, anyone else none."""
+reviewers) over which area (a filter on the applicant's frozen identity), to whom. A city
+sends its papers to the province; a district (in a batch with the district step) to its city.
+``paper_scope_for`` is the gate: a reviewer gets their own authority's scope, anyone else
+none."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment, State
-from portal.models import City, Role
+from portal.models import City, District, Role
 from review.models import Recommendation
 from review.selectors import tier_label
 from scenarios.models import Batch
@@ -28,8 +28,10 @@ from .export_selectors import batch_summary_frame
 from .pdf import RenderedPdf, html_to_pdf
 
 # States in which an application has not been recommended (again) by its city: being drafted,
-# awaiting its district or city, or returned to the enterprise.
+# awaiting its district or city, or returned to the enterprise; by its district: the same but
+# the city's wait, which follows the district's recommendation.
 NOT_RECOMMENDED = (State.DRAFT, State.SUBMITTED, State.DISTRICT_RECOMMENDED, State.RETURNED)
+NOT_RECOMMENDED_BY_DISTRICT = (State.DRAFT, State.SUBMITTED, State.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,18 @@ class PaperScope:
     """Whose papers: ``area`` selects the applications (on the frozen identity),
     ``recommender_role`` the reviewers whose recommendation counts."""
 
-    level: str  # "city"
+    level: str  # "city" or "district"
     code: str
-    name: str  # 苏州市
+    name: str  # 苏州市, 吴中区
     recommender_role: str
     area: Q
+    addressee: str  # the letter's salutation: 江苏省工业和信息化厅：, 苏州市工业和信息化局：
+    not_recommended: tuple = NOT_RECOMMENDED
 
     @property
     def authority(self) -> str:
         """The sender of the letter, e.g. 苏州市工业和信息化局."""
-        return _("%(area)s工业和信息化局") % {"area": self.name}
+        return authority_of(self.name)
 
     @classmethod
     def city(cls, city: str) -> "PaperScope":
@@ -56,13 +60,36 @@ class PaperScope:
             name=str(City(city).label),
             recommender_role=Role.CITY_REVIEWER,
             area=Q(applicant_city=city),
+            addressee=_("江苏省工业和信息化厅："),
+        )
+
+    @classmethod
+    def district(cls, district: District) -> "PaperScope":
+        return cls(
+            level="district",
+            code=district.code,
+            name=district.name,
+            recommender_role=Role.DISTRICT_REVIEWER,
+            area=Q(applicant_district_code=district.code),
+            addressee=_("%(authority)s：")
+            % {"authority": authority_of(str(City(district.city).label))},
+            not_recommended=NOT_RECOMMENDED_BY_DISTRICT,
         )
 
 
+def authority_of(area: str) -> str:
+    return _("%(area)s工业和信息化局") % {"area": area}
+
+
 def paper_scope_for(user) -> PaperScope | None:
-    """A city reviewer's own city; nobody else has papers to send."""
-    if user.is_authenticated and user.is_city_reviewer and user.city:
+    """A city reviewer's own city, a district reviewer's own district; nobody else has papers
+    to send."""
+    if not user.is_authenticated:
+        return None
+    if user.is_city_reviewer and user.city:
         return PaperScope.city(user.city)
+    if user.is_district_reviewer and user.district_id:
+        return PaperScope.district(user.district)
     return None
 
 
@@ -77,6 +104,7 @@ class RecommendedRow:
     computed_tier: str
     recommended_at: datetime
     comment: str
+    city: str = ""
 
 
 def recommended_in(scope: PaperScope, batch: Batch) -> QuerySet[Assessment]:
@@ -85,7 +113,7 @@ def recommended_in(scope: PaperScope, batch: Batch) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(batch=batch)
         .filter(scope.area)
-        .exclude(state__in=NOT_RECOMMENDED)
+        .exclude(state__in=scope.not_recommended)
         .filter(
             recommendations__outcome=Recommendation.Outcome.RECOMMENDED,
             recommendations__reviewer__role=scope.recommender_role,
@@ -122,6 +150,7 @@ def recommended_rows(scope: PaperScope, batch: Batch) -> list[RecommendedRow]:
                 computed_tier=str(tier_label(evaluation.highest_tier)) if evaluation else "",
                 recommended_at=rec.created_at,
                 comment=rec.comment,
+                city=a.get_applicant_city_display(),
             )
         )
     return rows
@@ -155,7 +184,7 @@ def recommendation_table(scope: PaperScope, batch: Batch) -> pd.DataFrame:
                 r.no,
                 r.name,
                 r.credit_code,
-                scope.name,
+                r.city,
                 r.district,
                 r.industry,
                 r.size,

@@ -3,6 +3,7 @@ and the review's queues and tasks, so it lives here, above both."""
 
 from django.shortcuts import render
 
+from evaluation.carry_over import carry_over_sources
 from evaluation.selectors import assessments_for, assessments_to_start
 from portal.selectors import enterprises_for
 
@@ -18,6 +19,7 @@ def home(request):
         context["enterprise"] = user.enterprise
         context["assessments"] = assessments_for(user).order_by("-batch__year")
         context["batches_to_start"] = assessments_to_start(user)
+        context["carry_sources"] = carry_over_sources(user.enterprise)
     if user.is_local_reviewer or user.is_province_admin:
         context["enterprises"] = enterprises_for(user)
     if user.is_local_reviewer:

@@ -48,3 +48,4 @@ review_hooks.return_answers_register(
         resumes_at=formal_check_resumes,
     )
 )
+review_hooks.reached_city_register(selectors.reached_city)

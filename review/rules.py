@@ -64,7 +64,14 @@ def recommendable_states(actor, assessment) -> tuple:
 
 
 def returnable_states(actor, assessment) -> tuple:
-    return DISTRICT_RETURNABLE if acts_as_district(actor, assessment) else RETURNABLE
+    """The district returns what it has not passed on yet; in a batch with the district step,
+    the city only what reached it (its district recommended it); the province anything before
+    expert review."""
+    if acts_as_district(actor, assessment):
+        return DISTRICT_RETURNABLE
+    if acts_as_city(actor, assessment) and assessment.batch.requires_district_step:
+        return (State.DISTRICT_RECOMMENDED, State.CITY_RECOMMENDED)
+    return RETURNABLE
 
 
 def recommended_state(actor, assessment) -> str:

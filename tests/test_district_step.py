@@ -259,6 +259,35 @@ def test_a_district_return_is_answered_on_resubmission_and_goes_to_the_district_
     assert a.recommendations.get().answer == "已按退回意见修改。"
 
 
+def test_the_city_sees_a_return_only_once_the_submission_reached_it(
+    at_district, district_reviewer, city_reviewer_suzhou, admin_a
+):
+    """Returned by its district before reaching the city, a submission is none of the city's
+    business (nor is its resubmission, waiting for the district again); once the district
+    recommended it, the city keeps seeing it, its own return included."""
+    a = at_district
+    rs.assessment_return(assessment=a, actor=district_reviewer, comment="请补充验收报告。")
+    assert Assessment.objects.get(pk=a.pk).state == State.RETURNED
+    assert not review_queue_for(city_reviewer_suzhou).exists()
+    assert not assessments_for(city_reviewer_suzhou).exists()
+    assert review_queue_for(district_reviewer).get() == a
+    a.refresh_from_db()
+    services.assessment_submit(
+        assessment=a, actor=admin_a, declarations=DECLARED, answers=answers_to(a)
+    )
+    assert not review_queue_for(city_reviewer_suzhou).exists()
+    rs.assessment_recommend(assessment=a, actor=district_reviewer, confirm_no_tier=True)
+    rs.assessment_return(assessment=a, actor=city_reviewer_suzhou, comment="请补充证明材料。")
+    returned = review_queue_filter(user=city_reviewer_suzhou, data={"state": State.RETURNED})
+    assert returned.qs.get() == a and assessments_for(city_reviewer_suzhou).get() == a
+    a.refresh_from_db()
+    services.assessment_submit(
+        assessment=a, actor=admin_a, declarations=DECLARED, answers=answers_to(a)
+    )
+    assert Assessment.objects.get(pk=a.pk).state == State.SUBMITTED  # at its district again
+    assert review_queue_for(city_reviewer_suzhou).get() == a  # the city once saw it
+
+
 def test_an_enterprise_applying_directly_skips_its_district(
     at_district, district_reviewer, province_admin
 ):

@@ -135,7 +135,7 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 10 + 30 and counts[1] == 2 + 30 and counts[3] == 45
+    assert counts[0] == 10 + 34 and counts[1] == 2 + 34 and counts[2] == 3 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
@@ -145,8 +145,11 @@ def test_seed_demo_is_idempotent():
     assert User.objects.get(username="ent_b").enterprise.city != ent_a.enterprise.city
     # the other applicants: submitted and evaluated, some recommended by ent_a's city, and
     # enough of ent_a's kind for peer benchmarking
-    others = Assessment.objects.exclude(enterprise=ent_a.enterprise).exclude(
-        enterprise__name=User.objects.get(username="ent_b").enterprise.name
+    main = Batch.objects.open_now().get()
+    others = (
+        Assessment.objects.filter(batch=main)
+        .exclude(enterprise=ent_a.enterprise)
+        .exclude(enterprise__name=User.objects.get(username="ent_b").enterprise.name)
     )
     assert others.count() == 30
     assert not others.filter(state=State.DRAFT).exists()
@@ -154,7 +157,13 @@ def test_seed_demo_is_idempotent():
     assert others.filter(
         state=State.CITY_RECOMMENDED, enterprise__city=ent_a.enterprise.city
     ).exists()
-    own = Assessment.objects.get(enterprise=ent_a.enterprise)
+    _assert_later_stages(ent_a)
+    own = Assessment.objects.get(enterprise=ent_a.enterprise, batch__in=Batch.objects.open_now())
+    # ent_a's application of the year before, decided: this year's draft was started from it
+    last = Assessment.objects.get(enterprise=ent_a.enterprise, state=State.APPROVED)
+    assert last.batch.year == own.batch.year - 1 and last.current_year == own.base_year
+    assert own.carry_over.source == last and own.carry_over.report["scenarios"]["copied"]
+    assert own.base_inputs == {**own.base_inputs, **last.current_inputs}
     standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
     assert sum(s.comparable for s in standings) >= 10
     # the demo officials sign in with the authenticator key the README publishes; the demo's
@@ -175,6 +184,35 @@ def test_seed_demo_is_idempotent():
     assert TOTPDevice.objects.get(user__username="city_a").verify_token(out.getvalue().strip())
     with pytest.raises(CommandError):
         call_command("demo_code", "ent_a")
+
+
+def _assert_later_stages(ent_a):
+    """The batch with the district step: ``district_a`` has two submissions waiting (its
+    deadline passed) and one it recommended waiting for ``city_a``; one application awaits the
+    report of the site visit ``expert1`` and ``expert2`` were sent on."""
+    from review import rules
+    from review.deadlines import is_past
+    from review.models import SiteVisit
+
+    batch = Batch.objects.get(requires_district_step=True)
+    assert not batch.is_open and is_past(batch.district_deadline)
+    assert not is_past(batch.city_deadline) and not is_past(batch.decision_deadline)
+    states = sorted(batch.assessments.values_list("state", "applicant_district_code"))
+    district = ent_a.enterprise.district_id
+    assert states == sorted(
+        [
+            (State.SUBMITTED, district),
+            (State.SUBMITTED, district),
+            (State.DISTRICT_RECOMMENDED, district),
+            (State.UNDER_REVIEW, district),
+        ]
+    )
+    visit = SiteVisit.objects.get(assessment__batch=batch)
+    assert not visit.is_submitted and rules.reviews_complete(visit.assessment)
+    assert rules.site_visit_pending(visit.assessment)
+    assert rules.can_record_visit(User.objects.get(username="expert1"), visit)
+    recommended = batch.assessments.get(state=State.DISTRICT_RECOMMENDED)
+    assert rules.can_recommend(User.objects.get(username="city_a"), recommended)
 
 
 @pytest.mark.django_db

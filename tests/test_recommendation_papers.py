@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 
 from evaluation.models import Assessment, State
-from portal.models import City
+from portal.models import City, Role
 from reports import papers
 from review.models import Recommendation
 
 from .conftest import login
-from .factories import EnterpriseFactory
+from .factories import EnterpriseFactory, UserFactory, district_of
 from .test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 HOSTILE = '=HYPERLINK("http://evil.example","点击")有限公司'
 
 
-def _recommended(batch, reviewer, name, city, state=State.CITY_RECOMMENDED, outcome="recommended"):
+def _recommended(
+    batch, reviewer, name, city, state=State.CITY_RECOMMENDED, outcome="recommended", district=None
+):
     enterprise = EnterpriseFactory(name=name, city=city)
     assessment = Assessment.objects.create(
         enterprise=enterprise,
@@ -33,7 +35,8 @@ def _recommended(batch, reviewer, name, city, state=State.CITY_RECOMMENDED, outc
         applicant_name=name,
         applicant_credit_code=enterprise.credit_code,
         applicant_city=city,
-        applicant_district="昆山市",
+        applicant_district=district.name if district else "昆山市",
+        applicant_district_code=district.code if district else "",
     )
     Recommendation.objects.create(
         assessment=assessment,
@@ -104,3 +107,59 @@ def test_the_papers_belong_to_the_cities(client, recommendations, province_admin
             client.get(f"/review/batches/{batch.pk}/recommendation-table.xlsx").status_code == 403
         )
     assert papers.paper_scope_for(province_admin) is None
+
+
+def _district_reviewer(name):
+    district = district_of(City.SUZHOU, name)
+    return UserFactory(
+        username=f"district_{district.code}", role=Role.DISTRICT_REVIEWER, district=district
+    )
+
+
+def test_a_district_sends_its_city_what_it_recommended(client, open_batch):
+    """In a batch with the district step, 吴中区's papers list what it recommended and stays
+    recommended (waiting for the city, or further), addressed to its city; 昆山市's reviewer
+    gets its own, nothing of 吴中区's."""
+    open_batch.requires_district_step = True
+    open_batch.save()
+    wuzhong, kunshan = _district_reviewer("吴中区"), _district_reviewer("昆山市")
+    for name, state in (
+        ("吴中甲有限公司", State.DISTRICT_RECOMMENDED),
+        ("吴中乙有限公司", State.CITY_RECOMMENDED),
+        ("吴中退回有限公司", State.RETURNED),
+    ):
+        _recommended(open_batch, wuzhong, name, City.SUZHOU, state, district=wuzhong.district)
+    _recommended(
+        open_batch,
+        kunshan,
+        "昆山丙有限公司",
+        City.SUZHOU,
+        State.DISTRICT_RECOMMENDED,
+        district=kunshan.district,
+    )
+    scope = papers.paper_scope_for(wuzhong)
+    assert scope == papers.PaperScope.district(wuzhong.district)
+    text = "".join(
+        pdf_text(papers.recommendation_letter(scope, open_batch).content, "-raw").split()
+    )
+    assert "苏州市工业和信息化局：" in text and "吴中区工业和信息化局" in text
+    assert "推荐以下2家企业参加市级审核" in text and "江苏省工业和信息化厅" not in text
+    assert "吴中甲" in text and "吴中乙" in text
+    assert "吴中退回" not in text and "昆山丙" not in text
+
+    login(client, wuzhong)
+    queue = client.get(f"/review/?batch={open_batch.pk}").content.decode()
+    assert f"/review/batches/{open_batch.pk}/recommendation-letter.pdf" in queue
+    response = client.get(f"/review/batches/{open_batch.pk}/recommendation-table.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert [r[1:5] for r in rows[1:]] == [
+        ("吴中乙有限公司", rows[1][2], "苏州市", "吴中区"),
+        ("吴中甲有限公司", rows[2][2], "苏州市", "吴中区"),
+    ]
+    login(client, kunshan)
+    response = client.get(f"/review/batches/{open_batch.pk}/recommendation-table.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert [r[1] for r in rows[1:]] == ["昆山丙有限公司"]
+    letter = client.get(f"/review/batches/{open_batch.pk}/recommendation-letter.pdf")
+    text = "".join(pdf_text(letter.content, "-raw").split())
+    assert "昆山丙" in text and "吴中" not in text and "昆山市工业和信息化局" in text

@@ -360,3 +360,30 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CarryOver(models.Model):
+    """An assessment started from one of the enterprise's earlier applications: what was
+    copied and what was not (``evaluation.carry_over``), until the enterprise confirms it or
+    undoes it (possible only while nothing has been changed since)."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="carry_over"
+    )
+    source = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="+", verbose_name=_("复制自")
+    )
+    report = models.JSONField(_("复制清单"), default=dict)
+    version_after = models.PositiveIntegerField(_("复制后的版本"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("复制时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("沿用上次申报")
+        verbose_name_plural = _("沿用上次申报")
+
+    def __str__(self):
+        return f"{self.source_id} → {self.assessment_id}"

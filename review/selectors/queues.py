@@ -3,11 +3,12 @@ what is assigned to them, the province everything; and each submission's review 
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from evaluation.eligibility import formal_checklist
 from evaluation.models import Assessment, State
 from evaluation.selectors import local_reviewer_scope
+from portal.models import Role
 from scenarios.models import Batch, Tier
 
 from ..models import LIVE_ASSIGNMENT_STATES, ExpertAssignment, Recommendation
@@ -28,6 +29,17 @@ def review_queue_for(user) -> QuerySet[Assessment]:
     if (scope := local_reviewer_scope(user)) is not None:
         return qs.filter(scope)
     return qs.none()
+
+
+def reached_city() -> Q:
+    """The assessments that once reached their city: a district recommended them to it, or a
+    city reviewer gave its verdict (recommended or returned, also before the batch asked for
+    the district step)."""
+    rounds = Recommendation.objects.filter(assessment=OuterRef("pk")).filter(
+        Q(reviewer__role=Role.CITY_REVIEWER)
+        | Q(reviewer__role=Role.DISTRICT_REVIEWER, outcome=Recommendation.Outcome.RECOMMENDED)
+    )
+    return Q(Exists(rounds))
 
 
 def awaiting_local_review(user) -> Q:

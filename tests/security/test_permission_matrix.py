@@ -124,6 +124,33 @@ def PROPOSAL(w) -> dict:
     return {"pk": w.proposal.pk}
 
 
+def CARRIED(w) -> dict:
+    """A's fresh draft of a third open batch started from its submission (made once per
+    world)."""
+    if not hasattr(w, "carried"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from evaluation import carry_over, services
+        from scenarios.models import Batch
+
+        admin_a = w.users["admin_a"]
+        now = timezone.now()
+        batch = Batch.objects.create(
+            year=now.year + 1,
+            name="第三批次",
+            catalog_version=w.batch.catalog_version,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+        )
+        w.carried = services.assessment_create(
+            enterprise=w.enterprise_a, batch=batch, actor=admin_a
+        )
+        carry_over.assessment_carry_over(assessment=w.carried, actor=admin_a, source=w.submitted)
+    return {"pk": w.carried.pk}
+
+
 def VISIT(w) -> dict:
     """A site visit of A's submission with the world's assigned expert sent on it and one
     photo (made once per world)."""
@@ -211,6 +238,8 @@ def edits_draft(status: int) -> dict:
 CITY_REVIEWERS = dict(city_nj=200, city_sz=200, province=200)
 # the review's queue: the districts' reviewers too (each sees its own district's)
 REVIEWERS = dict(CITY_REVIEWERS, district_sz=200, district_wz=200)
+# an authority's papers (a city's or a district's), each of its own area
+PAPERS = dict(city_nj=200, city_sz=200, district_sz=200, district_wz=200)
 # A's submission to review: its district's reviewer sees it, another district's not
 REVIEWS_A = dict(city_nj=404, city_sz=200, district_sz=200, district_wz=404, province=200)
 ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
@@ -373,6 +402,13 @@ MATRIX: dict[str, dict[str, Call]] = {
             web(403, admin_a=404, member_a=404, admin_b=302), data=lambda w: {"batch": w.batch.pk}
         )
     },
+    # what was copied from an earlier application: the enterprise's own users only
+    "carry-over-report": {
+        "GET": Call(web(404, admin_a=200, member_a=200), CARRIED),
+        "POST": Call(web(404, admin_a=302, member_a=302), CARRIED, {"action": "confirm"}),
+    },
+    # an enterprise's applications across batches: whoever sees the enterprise
+    "enterprise-comparison": {"GET": Call(web(404, **SEES_SUBMISSION), ENTERPRISE_A)},
     "assessment-overview": {
         "GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED),
         "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
@@ -622,9 +658,9 @@ MATRIX: dict[str, dict[str, Call]] = {
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
     "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
-    # a city's papers: its own city's recommendations only, for its reviewers only
-    "city-recommendation-letter": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
-    "city-recommendation-table": {"GET": Call(web(403, city_nj=200, city_sz=200), BATCH)},
+    # a city's or a district's papers: its own area's recommendations only, for its reviewers
+    "city-recommendation-letter": {"GET": Call(web(403, **PAPERS), BATCH)},
+    "city-recommendation-table": {"GET": Call(web(403, **PAPERS), BATCH)},
     # --- API: public and stateless -----------------------------------------------------------
     "api-root": {"GET": Call(API_SIGNED_IN)},
     "api-schema": {"GET": Call(API_PUBLIC)},
@@ -744,6 +780,12 @@ MATRIX: dict[str, dict[str, Call]] = {
             {},
         )
     },
+    "assessment-carry-over": {
+        "GET": Call(api(404, admin_a=200, member_a=200, province=200), CARRIED),
+        "POST": Call(edits_draft(400), DRAFT, {}),  # the draft has a file: not fresh
+    },
+    "assessment-carry-over-confirm": {"POST": Call(edits_draft(200), CARRIED, {})},
+    "assessment-carry-over-undo": {"POST": Call(edits_draft(200), CARRIED, {})},
     "assessment-submit": {
         "POST": Call(
             edits_draft(400),

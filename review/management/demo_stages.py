@@ -1,0 +1,90 @@
+"""The demo's batch with the programme's later stages: the district step before the city, a
+site visit after the material review, and deadlines (one of them passed).
+
+Four applicants of the demo district reviewer's district: two submissions waiting for the
+district, one the district recommended (waiting for the city), and one the district and the
+city recommended that passed the formal check, whose experts reviewed it and were sent on its
+site visit (the visit's report not in yet). Written through the services; running it again
+adds nothing.
+"""
+
+import random
+
+from django.db import transaction
+
+from evaluation import services
+from portal.models import Enterprise, IndustryType, Role, SizeClass
+from portal.services import user_create
+from review import services as review_services
+
+from .demo_peers import SEED, _assessment, _credit_code
+
+# the site visit's, the one recommended by the district, then the two waiting for it
+NAMES = ["太湖精密传动", "东山智能装备", "木渎电子材料", "胥口工业互联"]
+FIRST_SERIAL = 31  # after the peers'
+
+
+def _review_data(assessment, tier: str) -> dict:
+    return {
+        "verdicts": {
+            str(no): {"accepted": True, "comment": ""}
+            for no in review_services.claimed_scenarios(assessment)
+        },
+        "scores": {str(c.pk): 8 for c in assessment.batch.rubric.all()},
+        "opinion": "建设成效明显，场景实施情况与申报材料一致。",
+        "recommended_tier": tier,
+    }
+
+
+@transaction.atomic
+def seed_stages(batch, *, district_reviewer, city_reviewer, province_admin, visitors) -> int:
+    """The four applicants of ``district_reviewer``'s district in ``batch`` (a batch with the
+    district step and site visits); returns how many were new."""
+    if batch.assessments.exists():
+        return 0
+    rng = random.Random(SEED + 1)  # noqa: S311 - reproducible demo data, not a secret
+    district = district_reviewer.district
+    applications = []
+    for i, stem in enumerate(NAMES):
+        serial = FIRST_SERIAL + i
+        enterprise, _ = Enterprise.objects.get_or_create(
+            credit_code=_credit_code(district.city, serial),
+            defaults={
+                "name": f"苏州{stem}有限公司",
+                "city": district.city,
+                "district": district,
+                "industry_code": "C3421",
+                "industry_type": IndustryType.DISCRETE,
+                "size": SizeClass.MEDIUM if i % 2 else SizeClass.LARGE,
+            },
+        )
+        actor = user_create(
+            username=f"peer{serial:02d}",
+            role=Role.ENTERPRISE_ADMIN,
+            enterprise=enterprise,
+            first_name=f"联系人{serial:02d}",
+        )
+        assessment = _assessment(enterprise, actor, batch, rng, papers=i == 0)
+        services.evaluation_refresh(assessment=assessment)
+        applications.append(assessment)
+    visited, recommended = applications[0], applications[1]
+    for assessment in (visited, recommended):
+        review_services.assessment_recommend(
+            assessment=assessment,
+            actor=district_reviewer,
+            comment="经核实，材料真实，同意推荐。",
+            confirm_no_tier=True,
+        )
+    review_services.assessment_recommend(
+        assessment=visited, actor=city_reviewer, comment="同意推荐。", confirm_no_tier=True
+    )
+    review_services.formal_check_pass(assessment=visited, actor=province_admin)
+    assigned = review_services.assignments_auto(batch=batch, actor=province_admin)["created"]
+    for assignment in assigned:
+        review_services.review_submit(
+            assignment=assignment,
+            actor=assignment.expert,
+            data=_review_data(visited, "factory"),
+        )
+    review_services.site_visit_assign(assessment=visited, experts=visitors, actor=province_admin)
+    return len(applications)
