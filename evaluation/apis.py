@@ -344,6 +344,15 @@ class AssessmentViewSet(
         )
         return self._detail(assessment)
 
+    @extend_schema(request=None, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The enterprise's administrator withdraws its submission before any reviewer acted
+        on it: a draft again (409 once a reviewer has acted; past the deadline it cannot be
+        submitted again)."""
+        assessment = services.assessment_withdraw(assessment=self.get_object(), actor=request.user)
+        return self._detail(assessment)
+
     @extend_schema(responses=ChecklistSerializer)
     @action(detail=True, methods=["get"])
     def checklist(self, request, pk=None):

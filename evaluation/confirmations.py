@@ -8,6 +8,7 @@ from portal.confirmation import Confirmation
 from .models import State
 from .selectors import resubmission_unchanged, submission_problems
 from .services import is_enterprise_editor
+from .submission_window import can_withdraw, submission_due, submission_open, when
 
 
 def submit(actor, assessment) -> Confirmation | None:
@@ -34,6 +35,30 @@ def submit(actor, assessment) -> Confirmation | None:
         title=title % {"batch": assessment.batch.name},
         consequences=tuple(consequences),
         action=_("确认提交"),
+        warnings=warnings,
+    )
+
+
+def withdraw(actor, assessment) -> Confirmation | None:
+    """None where the service refuses (``submission_window.can_withdraw``). Past the
+    deadline the withdrawn draft could not be submitted again: the warning says so."""
+    if not can_withdraw(actor, assessment):
+        return None
+    warnings = ()
+    if not submission_open(assessment):
+        warnings = (
+            _("申报已于 %(due)s 截止：撤回后将不能再次提交，本批次的申报随之放弃。")
+            % {"due": when(submission_due(assessment))},
+        )
+    return Confirmation(
+        title=_("撤回“%(batch)s”的自评估申报？") % {"batch": assessment.batch.name},
+        consequences=(
+            _(
+                "申报退回草稿状态，可以继续修改；申报快照和签署的承诺随之作废，重新提交时须再次签署。"
+            ),
+            _("已收到提交通知的审核部门将收到撤回通知。"),
+        ),
+        action=_("确认撤回"),
         warnings=warnings,
     )
 

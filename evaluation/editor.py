@@ -153,11 +153,20 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def journey(assessment, section: str, progress=None) -> dict:
+    """The step bar's context: each tab ticked or not, the checklist, the way on."""
+    progress = progress or selectors.assessment_progress(assessment)
+    todo = selectors.submission_todo(assessment) if assessment.is_editable else []
+    steps = selectors.editor_steps(assessment, progress, todo)
+    return {"steps": steps, "todo": todo, "continue_url": selectors.continue_url(steps, section)}
+
+
 def _page(request, assessment, template: str, section: str, **context):
     return render(
         request,
         template,
         {
+            **journey(assessment, section, context.get("progress")),
             "assessment": assessment,
             "section": section,
             "editable": assessment.is_editable,
@@ -368,9 +377,16 @@ def _answer_save(request, assessment, kind: str, no: int):
         ),
         back,
         label=_field_labels(form),
+        done=lambda: _answer_gaps(request, assessment, kind, no),
         item=f"{kind}:{no}",
         fresh=lambda: _answer_card(request, assessment, kind, no),
     )
+
+
+def _answer_gaps(request, assessment, kind: str, no: int):
+    """After a save: the card's gaps as they are now, swapped out of band."""
+    context = {"entry": selectors.editor_item(assessment, kind, no), "kind": kind, "oob": True}
+    return render(request, "evaluation/editor/_gaps.html", context)
 
 
 @require_POST

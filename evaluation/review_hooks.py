@@ -2,7 +2,9 @@
 starts (``review/receivers.py``): ``evaluation`` never imports ``review``.
 
 - ``assessment_submitted`` is sent inside a submission's transaction (``assessment``,
-  ``actor``): the review side tells whoever reads a new submission first.
+  ``actor``): the review side tells whoever reads a new submission first;
+  ``assessment_withdrawn`` likewise when the enterprise withdraws it, and ``review_started``
+  asks whether any reviewer has acted on it yet (until then it may be withdrawn).
 - A ``Reader`` reaches assessments by a path of its own (an expert, through the assignments):
   which assessments' evidence it may download, and under what file name.
 - An ``ApplicantOutcome`` is what the applicant learns of the review on its own pages: the
@@ -23,6 +25,7 @@ from django.dispatch import Signal
 from .models import State
 
 assessment_submitted = Signal()
+assessment_withdrawn = Signal()
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ReturnAnswers:
 _readers: list[Reader] = []
 _outcome: list[ApplicantOutcome] = []
 _answers: list[ReturnAnswers] = []
+_review_started: list[Callable] = []
 _reached_city: list[Callable] = []
 
 
@@ -107,6 +111,14 @@ def return_answers_record(assessment, answers: dict) -> None:
         _answers[0].record(assessment, answers)
 
 
+def review_started_register(started: Callable) -> None:
+    """``started(assessment) -> bool``: a reviewer has recorded a round on it (recommended,
+    returned, formally checked)."""
+    _review_started[:] = [started]
+
+
+def review_started(assessment) -> bool:
+    return bool(_review_started) and _review_started[0](assessment)
 def reached_city_register(condition: Callable) -> None:
     """``condition``: () -> a ``Q`` over assessments selecting those that reached their city."""
     _reached_city[:] = [condition]

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.calculators import CALCULATOR_FOR_INPUT, kept_breakdown
 from indicators.engine import applicable_input_codes, is_applicable
@@ -88,30 +90,92 @@ def evidence_for(user) -> QuerySet[Evidence]:
     return qs.current() if user.is_enterprise_user else qs
 
 
-def submission_problems(assessment: Assessment) -> list[str]:
-    """What keeps a draft from being submitted."""
-    problems = []
+@dataclass(frozen=True)
+class Todo:
+    """One thing keeping a draft from being submitted, and where it is done: the editor's tab
+    (``STEPS``; empty: nowhere in the editor) and the URL of the page and field."""
+
+    message: str
+    step: str = ""
+    url: str = ""
+
+
+def submission_todo(assessment: Assessment) -> list[Todo]:
+    """What keeps a draft from being submitted, each with where to fix it."""
+    pk = assessment.pk
+    todo = []
     if refusal := submission_refusal(assessment):
-        problems.append(refusal)
+        todo.append(Todo(refusal))
     if assessment.batch.requires_district_step and not assessment.enterprise.district_id:
         # its district recommends it first: the district must be one of the divisions
-        problems.append(_("本批次须经县（市、区）推荐，请先在企业信息中选择所在县（市、区）。"))
+        todo.append(
+            Todo(
+                _("本批次须经县（市、区）推荐，请先在企业信息中选择所在县（市、区）。"),
+                url=reverse("enterprise-page", args=[assessment.enterprise_id]),
+            )
+        )
     implemented = assessment.scenario_answers.filter(
         status=AnswerStatus.IMPLEMENTED
     ).select_related("scenario")
+    scenarios_url = reverse("editor-scenarios", args=[pk])
     if not implemented:
-        problems.append(_("至少需要一个“已实施”的典型场景。"))
+        todo.append(Todo(_("至少需要一个“已实施”的典型场景。"), "scenarios", scenarios_url))
     current = assessment.evidence.current()
     if not current.filter(financial_year__isnull=False).exists():
-        problems.append(_("请上传至少一个年度的财务报表（近三年），以证明企业正常经营。"))
+        todo.append(
+            Todo(
+                _("请上传至少一个年度的财务报表（近三年），以证明企业正常经营。"),
+                "submit",
+                reverse("editor-submit", args=[pk]) + "#statements",
+            )
+        )
     with_evidence = set(current.values_list("scenario_id", flat=True))
     for answer in implemented:
-        names = {"no": answer.scenario.no, "name": answer.scenario.name}
-        if not answer.description.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但未填写建设内容。") % names)
-        if answer.scenario_id not in with_evidence and not answer.systems.strip():
-            problems.append(_("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。") % names)
-    return problems
+        no = answer.scenario.no
+        names = {"no": no, "name": answer.scenario.name}
+        for gap in answer_gaps(answer, answer.scenario_id in with_evidence):
+            anchor = f"#scenario-{no}-{GAP_FIELDS[gap]}"
+            todo.append(Todo(GAP_PROBLEMS[gap] % names, "scenarios", scenarios_url + anchor))
+    return todo
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    """What keeps a draft from being submitted."""
+    return [t.message for t in submission_todo(assessment)]
+
+
+# What an implemented scenario still lacks: its card flags it, the submit page lists it.
+GAP_DESCRIPTION, GAP_DATES, GAP_EVIDENCE = "description", "dates", "evidence"
+GAP_PROBLEMS = {
+    GAP_DESCRIPTION: gettext_lazy("场景 %(no)s“%(name)s”已实施，但未填写建设内容。"),
+    GAP_DATES: gettext_lazy("场景 %(no)s“%(name)s”已实施，但未填写开始日期和完成日期。"),
+    GAP_EVIDENCE: gettext_lazy("场景 %(no)s“%(name)s”已实施，但没有证明材料或系统说明。"),
+}
+GAP_FIELDS = {  # the field of the card each names (its element's id ends so)
+    GAP_DESCRIPTION: "description",
+    GAP_DATES: "started",
+    GAP_EVIDENCE: "systems",
+}
+GAP_FLAGS = {  # the card's words
+    GAP_DESCRIPTION: gettext_lazy("已实施的场景须填写建设内容。"),
+    GAP_DATES: gettext_lazy("已实施的场景须填写开始日期和完成日期。"),
+    GAP_EVIDENCE: gettext_lazy("已实施的场景须上传证明材料或填写系统说明。"),
+}
+
+
+def answer_gaps(answer, has_evidence: bool) -> list[str]:
+    """What an implemented scenario's answer lacks before it can be submitted (``GAP_*``);
+    nothing for any other status."""
+    if answer.status != AnswerStatus.IMPLEMENTED:
+        return []
+    gaps = []
+    if not answer.description.strip():
+        gaps.append(GAP_DESCRIPTION)
+    if not (answer.started_on and answer.completed_on):
+        gaps.append(GAP_DATES)
+    if not has_evidence and not answer.systems.strip():
+        gaps.append(GAP_EVIDENCE)
+    return gaps
 
 
 def resubmission_unchanged(assessment: Assessment) -> bool:
@@ -153,6 +217,58 @@ def assessment_progress(assessment: Assessment) -> Progress:
         evidence=assessment.evidence.current().count(),
         problems=submission_problems(assessment) if assessment.is_editable else [],
     )
+
+
+STEPS = (  # the editor's tabs a draft is filled in on, in order: (key, label, URL name)
+    ("scenarios", gettext_lazy("典型场景"), "editor-scenarios"),
+    ("support", gettext_lazy("支撑要素"), "editor-support"),
+    ("indicators", gettext_lazy("指标数据"), "editor-indicators"),
+    ("submit", gettext_lazy("申报与提交"), "editor-submit"),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    url: str
+    done: bool
+    todo: list  # its Todo items
+
+
+def editor_steps(assessment: Assessment, progress: Progress, todo: list[Todo]) -> list[Step]:
+    """Each tab of the editor, ticked when nothing is left to do on it: no submission problem
+    on it (``submission_todo``, as listed on the submit page), and for the support elements
+    and indicators, something answered / every input filled in both years. Once submitted,
+    every step is done. ``todo``: its ``submission_todo`` (none once submitted)."""
+    filled = {
+        "scenarios": progress.scenarios_implemented > 0,
+        "support": progress.support_answered > 0,
+        "indicators": all(n >= progress.inputs_total for n in progress.inputs_filled.values()),
+        "submit": not todo,
+    }
+    steps = []
+    for key, label, name in STEPS:
+        mine = [t for t in todo if t.step == key]
+        done = not assessment.is_editable or (filled[key] and not mine)
+        steps.append(Step(key, label, reverse(name, args=[assessment.pk]), done, mine))
+    return steps
+
+
+def continue_url(steps: list[Step], section: str = "") -> str:
+    """Where to go on: the first thing to fix on the current tab, else on the first tab after
+    it (else from the start) with something to fix, else the first tab not filled in, else the
+    submit tab."""
+    keys = [s.key for s in steps]
+    here = keys.index(section) if section in keys else -1
+    current = steps[here] if here >= 0 else None
+    if current and current.todo and current.todo[0].url:
+        return current.todo[0].url
+    ahead = [s for s in steps[here + 1 :] + steps[: here + 1] if s.key != section]
+    for step in ahead:  # something to fix first, then a tab not filled in yet
+        if step.todo and step.todo[0].url:
+            return step.todo[0].url
+    return next((s.url for s in ahead if not s.done), steps[-1].url)
 
 
 def assessments_to_start(user) -> QuerySet[Batch]:
@@ -276,6 +392,16 @@ class EditorItem:
     answer: object
     evidence: list
     revision: object = None
+
+    @property
+    def gaps(self) -> list[dict]:
+        """A scenario's gaps (``answer_gaps``) as its card flags them: the field and the words."""
+        if not isinstance(self.answer, ScenarioAnswer):
+            return []
+        return [
+            {"gap": gap, "field": GAP_FIELDS[gap], "message": GAP_FLAGS[gap]}
+            for gap in answer_gaps(self.answer, bool(self.evidence))
+        ]
 
 
 def _items(items, answers: dict, evidence: dict, model, revisions: dict, key) -> list[EditorItem]:

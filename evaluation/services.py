@@ -25,6 +25,7 @@ from indicators.calculators import Breakdown, breakdown_record, kept_breakdown
 from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
 from portal.exceptions import StateConflict
 from portal.models import Enterprise
+from portal.selectors import enterprise_users
 from portal.services import audit_log_record, notify
 from portal.task_queue import task_publish_on_commit
 from scenarios.models import Scenario, SupportElement
@@ -48,6 +49,7 @@ from .models import (
     CMMM_LEVELS,
     DECLARATIONS,
     SELF_TEST_RANGE,
+    AnswerStatus,
     Assessment,
     DocumentKind,
     Evaluation,
@@ -55,10 +57,12 @@ from .models import (
     Period,
     ScenarioAnswer,
     SectionAssignment,
+    State,
     SupportElementAnswer,
 )
 from .review_hooks import (
     assessment_submitted,
+    assessment_withdrawn,
     resubmission_state,
     return_answers_record,
     returns_awaiting_answer,
@@ -66,6 +70,7 @@ from .review_hooks import (
 from .sections import assignable_members, can_assign_sections, section_keys, section_label
 from .selectors import assessment_data, submission_problems, submissions_awaiting_evaluation
 from .snapshot import ANSWER_FIELDS, build_snapshot, snapshot_digest
+from .submission_window import when, withdrawable
 from .uploads import checked_upload, save_with_file, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -424,6 +429,12 @@ def _answer_set(model, lookup: dict, key: str, *, assessment, actor, expected_ve
     answer.full_clean(exclude=["assessment", *lookup])
     if answer.started_on and answer.completed_on and answer.completed_on < answer.started_on:
         raise ValidationError({"completed_on": _("完成日期不能早于开始日期。")})
+    if (
+        answer.status == AnswerStatus.IMPLEMENTED
+        and answer.completed_on
+        and answer.completed_on > timezone.localdate()
+    ):
+        raise ValidationError({"completed_on": _("已实施的场景，完成日期不能晚于今天。")})
     after = _answer_values(answer)
     if not created and before == after:
         return answer  # idempotent: the same answer again is not a change
@@ -622,9 +633,58 @@ def assessment_submit(
     if answered:
         logged["answers"] = {str(pk): answer for pk, answer in answered.items()}
     _bump_and_log(assessment, actor, "assessment.submit", logged)
+    _receipt_notify(assessment)
     batch_rules_fix(batch=assessment.batch, actor=actor)
     evaluation_enqueue(assessment=assessment)
     assessment_submitted.send(sender=Assessment, assessment=assessment, actor=actor)
+    return assessment
+
+
+def _receipt_notify(assessment: Assessment) -> None:
+    """The receipt (回执) of a submission, to the enterprise's users: in the portal and by email,
+    with its verification code; the printable receipt is on the overview."""
+    notify(
+        recipients=enterprise_users(assessment.enterprise_id),
+        kind="assessment.receipt",
+        title=gettext_lazy("%(batch)s：申报已提交（回执）"),
+        body=gettext_lazy(
+            "您的自评估申报已于 %(at)s 提交，申报数据已冻结。验证码：%(code)s。"
+            "可在概览页下载申报回执（PDF）。"
+        ),
+        params={
+            "batch": assessment.batch.name,
+            "at": when(assessment.submitted_at),
+            "code": assessment.snapshot_sha256,
+        },
+        url=reverse("assessment-overview", args=[assessment.pk]),
+    )
+
+
+@transaction.atomic
+def assessment_withdraw(*, assessment: Assessment, actor) -> Assessment:
+    """The enterprise's administrator takes its submission back before any reviewer acted on
+    it (``submission_window.withdrawable``): a draft again, its snapshot and declarations
+    cleared (signed again at the next submission), logged with the digest it had; whoever was
+    told of the submission is told it was withdrawn. After the deadline it cannot be submitted
+    again: the confirmation says so first."""
+    if not (actor.is_enterprise_admin and actor.enterprise_id == assessment.enterprise_id):
+        raise PermissionDenied(_("只有本企业的管理员可以撤回申报。"))
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not withdrawable(assessment):
+        raise StateConflict(
+            _("申报已进入审核（或不是待审核状态），不能撤回。"), code="not_withdrawable"
+        )
+    logged = {"sha256": assessment.snapshot_sha256}
+    assessment.state = State.DRAFT
+    assessment.snapshot = None
+    assessment.snapshot_sha256 = ""
+    assessment.declarations = {}
+    assessment.submitted_at = None
+    assessment.save(
+        update_fields=["state", "snapshot", "snapshot_sha256", "declarations", "submitted_at"]
+    )
+    _bump_and_log(assessment, actor, "assessment.withdraw", logged)
+    assessment_withdrawn.send(sender=Assessment, assessment=assessment, actor=actor)
     return assessment
 
 

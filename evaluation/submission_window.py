@@ -1,6 +1,7 @@
 """Until when an application may be submitted: the batch's submission deadline, or after a
-return its own resubmission deadline when that is later. The submit service, the pages and the
-API all ask here."""
+return its own resubmission deadline when that is later; and until when a submission may be
+withdrawn (before any reviewer acted on it). The services, the pages and the API all ask
+here."""
 
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import EDITABLE_STATES, Assessment, State
+from .review_hooks import review_started
 
 
 def when(value: datetime) -> str:
@@ -48,3 +50,33 @@ def submission_open(assessment: Assessment) -> bool:
 def submission_overdue(assessment: Assessment) -> bool:
     """Still to be (re)submitted, and its deadline passed."""
     return assessment.state in EDITABLE_STATES and timezone.now() >= submission_due(assessment)
+
+
+def days_until(due: datetime) -> int | None:
+    """Whole calendar days until ``due`` (0 on its day), None once it has passed."""
+    if timezone.now() >= due:
+        return None
+    return (timezone.localdate(due) - timezone.localdate()).days
+
+
+def days_left(assessment: Assessment) -> int | None:
+    """Whole days until its (re)submission deadline while it is still to be submitted (0 on
+    the last day), None otherwise or once passed."""
+    if assessment.state not in EDITABLE_STATES:
+        return None
+    return days_until(submission_due(assessment))
+
+
+def withdrawable(assessment: Assessment) -> bool:
+    """Submitted and no reviewer has acted on it yet: its district (in a batch with the
+    district step), its city, or the province's formal check for a direct applicant."""
+    return assessment.state == State.SUBMITTED and not review_started(assessment)
+
+
+def can_withdraw(actor, assessment: Assessment) -> bool:
+    """The enterprise's administrator withdraws its own submission while ``withdrawable``."""
+    return (
+        actor.is_enterprise_admin
+        and actor.enterprise_id == assessment.enterprise_id
+        and withdrawable(assessment)
+    )

@@ -95,6 +95,20 @@ def checked_upload(
     return name, ALLOWED[extension]
 
 
+def upload_limits(kinds: tuple[str, ...] = (), limit: int | None = None) -> dict:
+    """What ``checked_upload`` accepts, as the upload control says before a file is chosen:
+    the extensions (and the ``accept`` attribute) and the size limit."""
+    extensions = list(kinds or ALLOWED)
+    accepted = extensions + [alias for alias, ext in ALIASES.items() if ext in extensions]
+    limit = limit or settings.EVIDENCE_MAX_BYTES
+    return {
+        "extensions": " ".join(e.upper() for e in extensions),
+        "accept": ",".join(f".{e}" for e in accepted),
+        "max_bytes": limit,
+        "max_mb": round(limit / 2**20, 1),
+    }
+
+
 def sha256_of(uploaded) -> str:
     """The upload's SHA-256, read in chunks; the file is left at its start to be stored."""
     digest = hashlib.sha256()

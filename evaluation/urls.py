@@ -33,6 +33,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
     path("assessments/start/", views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", views.assessment_overview, name="assessment-overview"),
+    path("assessments/<int:pk>/withdraw/", views.assessment_withdraw, name="overview-withdraw"),
     path("assessments/<int:pk>/carry-over/", views.carry_over_page, name="carry-over-report"),
     path("assessments/<int:pk>/", include(assessment_editor)),
     path("enterprises/<int:pk>/comparison/", views.comparison_page, name="enterprise-comparison"),

@@ -4,14 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
 from portal.selectors import enterprises_for
+from portal.views import refusal_status
 
 from . import carry_over, confirmations, peers, review_hooks, sections, selectors, services
 from .comparison import enterprise_comparison
+from .editor import journey
 from .models import CarryOver, State
 from .presence import presence_others, presence_touch
 
@@ -133,9 +136,34 @@ def assessment_overview(request, pk: int):
     """An assessment's overview: state, progress, what blocks submission, the evaluation; the
     comments of a return and the province's decision (never the experts or their scores)."""
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
+    return _overview(request, assessment)
+
+
+@login_required
+@require_POST
+def assessment_withdraw(request, pk: int):
+    """The enterprise's administrator withdraws its submission (asked first, warned when the
+    deadline has passed); refused (403, 409) on the overview with the reason."""
+    assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
+    overview = reverse("assessment-overview", args=[assessment.pk])
+    confirmation = confirmations.withdraw(request.user, assessment)
+    if asked := unconfirmed_page(request, confirmation, cancel_url=overview):
+        return asked
+    try:
+        services.assessment_withdraw(assessment=assessment, actor=request.user)
+    except PermissionDenied as exc:
+        return _overview(request, assessment, errors=[str(exc)], status=403)
+    except ValidationError as exc:
+        return _overview(request, assessment, errors=exc.messages, status=refusal_status(exc))
+    messages.success(request, _("已撤回申报，可以继续修改后重新提交。"))
+    return redirect(overview)
+
+
+def _overview(request, assessment, errors=(), status=200):
     own = request.user.is_enterprise_user and request.user.enterprise_id == assessment.enterprise_id
     decided = assessment.state in (State.APPROVED, State.REJECTED)
     results = selectors.assessment_results(assessment)
+    progress = selectors.assessment_progress(assessment)
     if own:
         presence_touch(assessment_id=assessment.pk, user=request.user, section="overview")
     return render(
@@ -146,7 +174,8 @@ def assessment_overview(request, pk: int):
             "section": "overview",
             "tabs": own,
             "editable": own and assessment.is_editable,
-            "progress": selectors.assessment_progress(assessment),
+            "progress": progress,
+            **(journey(assessment, "overview", progress) if own else {}),
             "results": results,
             "peers": peers.peer_standings(
                 assessment=assessment, rows=results.indicators if results else []
@@ -156,8 +185,11 @@ def assessment_overview(request, pk: int):
             "history": selectors.assessment_history(assessment, request.user),
             "returns": review_hooks.returned_comments(assessment),
             "decision": review_hooks.decision_of(assessment) if decided else None,
+            "withdrawal": confirmations.withdraw(request.user, assessment),
+            "errors": errors,
             **(_teamwork(request.user, assessment) if own else {}),
         },
+        status=status,
     )
 
 

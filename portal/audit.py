@@ -41,6 +41,7 @@ AUDIT_ACTION_LABELS = {
     "assessment.carry_over_confirm": _("确认沿用上次申报的数据"),
     "assessment.carry_over_undo": _("撤销从上次申报复制的数据"),
     "assessment.submit": _("提交"),
+    "assessment.withdraw": _("撤回申报"),
     "evidence.upload": _("上传证明材料"),
     "evidence.remove": _("移除证明材料"),
     "section.assign": _("分配填报任务"),

@@ -4,9 +4,11 @@ verification of a printed code."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.results import indicator_rows
 from evaluation.selectors import assessments_for
@@ -14,6 +16,7 @@ from evaluation.selectors import assessments_for
 from . import services
 from .application import NotEvaluatedYet, report_charts, report_source
 from .models import Report, ReportStatus
+from .receipt import receipt_pdf
 from .selectors import report_download_name, reports_for
 from .verification import verification_lookup
 
@@ -88,6 +91,22 @@ def report_download(request, pk: int, report_id: int):
         filename=report_download_name(report),
         content_type="application/pdf",
     )
+
+
+@require_GET
+@login_required
+def receipt_download(request, pk: int):
+    """The receipt of the current submission, to whoever sees the assessment (its own users and
+    the officials who see the submission); none for a draft."""
+    assessment = _assessment(request, pk)
+    if not assessment.snapshot_sha256:
+        raise Http404
+    pdf = receipt_pdf(assessment)
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{assessment.batch}-{assessment.applicant_name}-{_('申报回执')}.pdf"
+    )
+    return response
 
 
 def verify(request, code: str = ""):

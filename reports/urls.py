@@ -34,6 +34,11 @@ urlpatterns = [
         name="assessment-report-download",
     ),
     path(
+        "assessments/<int:pk>/receipt.pdf",
+        report_views.receipt_download,
+        name="assessment-receipt",
+    ),
+    path(
         "enterprises/<int:pk>/export/",
         enterprise_export_views.enterprise_export,
         name="enterprise-export",

@@ -1,5 +1,5 @@
 """The review side plugged into the assessment side (``evaluation.review_hooks``) when the app
-starts: news of a submission, experts reading what is assigned to them, what the applicant
+starts: news of a submission (and of its withdrawal, until a reviewer acted on it), experts reading what is assigned to them, what the applicant
 learns of its review, and the answers to a return it gives when it submits again."""
 
 from django.dispatch import receiver
@@ -7,7 +7,13 @@ from django.dispatch import receiver
 from evaluation import review_hooks
 
 from . import anonymity, selectors
-from .services import formal_check_resumes, return_answers_record, submission_notify
+from .models import Recommendation
+from .services import (
+    formal_check_resumes,
+    return_answers_record,
+    submission_notify,
+    withdrawal_notify,
+)
 
 
 @receiver(review_hooks.assessment_submitted, dispatch_uid="review.submission_notify")
@@ -15,6 +21,14 @@ def _notify_first_readers(sender, assessment, actor, **kwargs):
     submission_notify(assessment)
 
 
+@receiver(review_hooks.assessment_withdrawn, dispatch_uid="review.withdrawal_notify")
+def _notify_withdrawal(sender, assessment, actor, **kwargs):
+    withdrawal_notify(assessment)
+
+
+review_hooks.review_started_register(
+    lambda assessment: Recommendation.objects.filter(assessment=assessment).exists()
+)
 review_hooks.reader_register(
     review_hooks.Reader(
         applies_to=lambda user: user.is_expert,

@@ -191,6 +191,7 @@ def test_presence_shows_a_colleague_on_the_page_and_on_each_autosave(
             {"status": "implemented", "started_on": "2025-05-01", "completed_on": "2025-01-01"},
             "完成日期",
         ),
+        ({"status": "implemented", "completed_on": "2999-01-01"}, "完成日期不能晚于今天"),
         ({"status": "planned", "description": "x" * 5001}, "建设内容"),
     ],
 )
@@ -199,6 +200,30 @@ def test_bad_answers_name_their_field(as_member, assessment, data, field):
     response = as_member.post(url(assessment, "scenarios/3/"), data, **HX)
     assert response.status_code == 422 and field in response.content.decode()
     assert version(assessment) == before
+
+
+@pytest.mark.django_db
+def test_an_implemented_scenario_s_card_flags_what_it_lacks_and_each_save_updates_it(
+    as_member, assessment
+):
+    """The gaps the submit page lists (``answer_gaps``), on the card as it renders and after
+    each autosave, each linking to its field."""
+    saved = as_member.post(url(assessment, "scenarios/9/"), {"status": "implemented"}, **HX)
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert 'id="scenario-9-gaps"' in html and 'hx-swap-oob="true"' in html
+    assert "须填写建设内容" in html and 'href="#scenario-9-description"' in html
+    assert 'href="#scenario-9-started"' in html
+    page = as_member.get(url(assessment, "scenarios/")).content.decode()
+    card = page.split('id="scenario-9-gaps"', 1)[1].split("</div>", 1)[0]
+    assert "须填写开始日期和完成日期" in card
+    submit = as_member.get(url(assessment, "submit/")).content.decode()
+    assert "已实施，但未填写开始日期和完成日期" in submit
+    filled = {k: v for k, v in IMPL.items() if k != "systems"}
+    saved = as_member.post(url(assessment, "scenarios/9/"), filled, **HX).content.decode()
+    assert "须上传证明材料或填写系统说明" in saved and "须填写" not in saved
+    saved = as_member.post(url(assessment, "scenarios/9/"), IMPL, **HX).content.decode()
+    assert 'id="scenario-9-gaps"' in saved and "<li" not in saved
 
 
 @pytest.mark.django_db

@@ -121,6 +121,10 @@ def submit(a, actor):
     )
 
 
+def withdraw(a, actor):
+    evaluation_services.assessment_withdraw(assessment=a, actor=actor)
+
+
 def recommend(a, actor):
     review_services.assessment_recommend(assessment=a, actor=actor, confirm_no_tier=True)
 
@@ -194,6 +198,7 @@ def uphold(a, actor):
 
 ACTIONS = {
     "submit": submit,
+    "withdraw": withdraw,
     "recommend": recommend,
     "return": give_back,
     "formal_check_pass": formal_check_pass,

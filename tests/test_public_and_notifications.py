@@ -189,10 +189,11 @@ def test_mark_all_read_and_the_unread_badge(client, city_reviewer_suzhou, recomm
     login(client, admin_a)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
-    assert re.search(r'data-testid="unread-count">2<', html)
+    # the submission's receipt, the city's recommendation and this one
+    assert re.search(r'data-testid="unread-count">3<', html)
     # the bell's name is its text, the unread count included, as a screen reader reads it
     assert re.search(
-        r'<span class="visually-hidden">通知</span>\s*<span[^>]*><span data-testid="unread-count">2</span><span class="visually-hidden">条未读</span>',
+        r'<span class="visually-hidden">通知</span>\s*<span[^>]*><span data-testid="unread-count">3</span><span class="visually-hidden">条未读</span>',
         html,
     )
     counting = [q["sql"] for q in queries if "portal_notification" in q["sql"]]

@@ -67,6 +67,8 @@ def _answer(rng: random.Random, what: str) -> dict:
         "status": AnswerStatus.IMPLEMENTED,
         "description": f"建成{what}，已在主要产线投用。",
         "systems": f"{rng.choice(['MES', 'ERP', 'WMS', 'SCADA', 'PLM', 'APS'])} 系统",
+        "started_on": "2023-03-01",
+        "completed_on": "2024-06-30",
     }
 
 

@@ -31,6 +31,7 @@ from .city import (
     assessment_return,
     return_answers_record,
     submission_notify,
+    withdrawal_notify,
 )
 from .decisions import (
     assessment_decide,
@@ -124,4 +125,5 @@ __all__ = [
     "review_submit",
     "rubric_ensure",
     "submission_notify",
+    "withdrawal_notify",
 ]

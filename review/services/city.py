@@ -180,17 +180,32 @@ def submission_notify(assessment: Assessment) -> None:
             url=reverse("formal-check-detail", args=[assessment.pk]),
         )
         return
-    if rules.applies_directly(assessment):
-        recipients = province_admins()
-    elif assessment.batch.requires_district_step:
-        recipients = district_reviewers(assessment.applicant_district_code)
-    else:
-        recipients = city_reviewers(assessment.applicant_city)
     notify(
-        recipients=recipients,
+        recipients=first_readers(assessment),
         kind="assessment.submit",
         title=gettext_lazy("%(enterprise)s 提交了自评估申报"),
         body=gettext_lazy("批次：%(batch)s。请审核后推荐或退回。"),
         params={"enterprise": assessment.applicant_name, "batch": assessment.batch.name},
         url=review_url(assessment),
+    )
+
+
+def first_readers(assessment: Assessment):
+    """Who reads a first submission first: the province for a direct applicant, its district in
+    a batch with the district step, else its city."""
+    if rules.applies_directly(assessment):
+        return province_admins()
+    if assessment.batch.requires_district_step:
+        return district_reviewers(assessment.applicant_district_code)
+    return city_reviewers(assessment.applicant_city)
+
+
+def withdrawal_notify(assessment: Assessment) -> None:
+    """Those told of the submission learn that the enterprise withdrew it."""
+    notify(
+        recipients=first_readers(assessment),
+        kind="assessment.withdraw",
+        title=gettext_lazy("%(enterprise)s 撤回了自评估申报"),
+        body=gettext_lazy("批次：%(batch)s。企业已撤回申报，无需审核；重新提交时将再次通知。"),
+        params={"enterprise": assessment.applicant_name, "batch": assessment.batch.name},
     )

@@ -29,6 +29,9 @@ def saved(page, action):
 def answer(page, kind, no, description):
     card = page.get_by_test_id(f"{kind}-{no}")
     saved(page, lambda: card.get_by_test_id(f"{kind}-{no}-status").select_option("implemented"))
+    # the dates go with the description's save (set without an event of their own)
+    for name, day in (("started_on", "2023-03-01"), ("completed_on", "2024-06-30")):
+        card.locator(f"input[name={name}]").evaluate("(el, day) => { el.value = day; }", day)
     saved(
         page,
         lambda: (

@@ -415,6 +415,15 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED),
         "POST": Call(web(404, **SEES_SUBMISSION), SUBMITTED, {}),
     },
+    # A's submission is in review: its administrator is refused (409), a member or a reviewer
+    # who sees it may not withdraw at all
+    "overview-withdraw": {
+        "POST": Call(
+            web(404, admin_a=409, member_a=403, city_sz=403, district_sz=403, province=403),
+            SUBMITTED,
+            {"confirmed": "1"},
+        )
+    },
     "evidence-download": {
         "GET": Call(web(404, **SEES_SUBMISSION, expert_a=200), lambda w: {"pk": w.evidence.pk}),
         "POST": Call(
@@ -443,6 +452,7 @@ MATRIX: dict[str, dict[str, Call]] = {
             {},
         ),
     },
+    "assessment-receipt": {"GET": Call(web(404, **SEES_SUBMISSION), SUBMITTED)},
     "assessment-report-download": {
         "GET": Call(
             web(404, **SEES_SUBMISSION),
@@ -763,6 +773,13 @@ MATRIX: dict[str, dict[str, Call]] = {
         "DELETE": Call(
             edits_draft(204),
             lambda w: {"pk": w.draft.pk, "evidence_id": w.draft_evidence.pk},
+        )
+    },
+    "assessment-withdraw": {
+        "POST": Call(
+            api(403, admin_a=409, admin_b=404),
+            SUBMITTED,
+            {},
         )
     },
     "assessment-carry-over": {

@@ -1,6 +1,12 @@
 """Shared test data: an implemented answer, the submit declarations and answers to a return."""
 
-IMPL = {"status": "implemented", "description": "已建成并投用。", "systems": "MES（某软件公司）"}
+IMPL = {
+    "status": "implemented",
+    "description": "已建成并投用。",
+    "systems": "MES（某软件公司）",
+    "started_on": "2023-03-01",
+    "completed_on": "2024-06-30",
+}
 DECLARED = {"no_major_accident": True, "not_dishonest": True, "truthful": True, "signer": "张三"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -221,6 +221,7 @@ def test_the_list_is_final_once_the_period_ended_and_every_objection_is_resolved
 
 
 def test_the_email_sweep_sends_an_unsent_outcome_once(published, province_admin):
+    mail.outbox.clear()  # the submission's receipt
     objection = lodge(published)
     rs.objection_resolve(
         objection=objection, actor=province_admin, outcome="dismissed", reason="不属实。"

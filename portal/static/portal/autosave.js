@@ -143,6 +143,15 @@
     }
   });
 
+  // An evidence upload shows its progress (the bar next to the file input; without
+  // JavaScript the form posts the file as it is).
+  document.body.addEventListener("htmx:xhr:progress", function (evt) {
+    const bar = evt.target.querySelector && evt.target.querySelector(".upload-progress");
+    if (!bar || !evt.detail.lengthComputable) return;
+    bar.classList.remove("d-none");
+    bar.value = Math.round((evt.detail.loaded / evt.detail.total) * 100);
+  });
+
   // Rows of table inputs (warehouses, R&D projects) and calculators: add from the
   // row template, remove, and tell the form it changed so that it saves.
   document.addEventListener("click", function (evt) {
