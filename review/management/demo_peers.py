@@ -114,7 +114,7 @@ def _spec(rng: random.Random) -> dict:
     }
 
 
-def _papers(assessment, actor) -> None:
+def application_papers(assessment, actor) -> None:
     """What the formal check asks beyond a submission's minimum: the other two years'
     statements, the application's own papers and the figures its eligibility gates read."""
     for year in assessment.financial_years[1:]:
@@ -143,7 +143,7 @@ def _assessment(enterprise, actor, batch, rng: random.Random, papers=False) -> A
         financial_year=2025,
     )
     if papers:
-        _papers(Assessment.objects.get(pk=assessment.pk), actor)
+        application_papers(Assessment.objects.get(pk=assessment.pk), actor)
     return services.assessment_submit(
         assessment=Assessment.objects.get(pk=assessment.pk),
         actor=actor,

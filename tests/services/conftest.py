@@ -27,33 +27,14 @@ def attach_statement(assessment, actor):
     )
 
 
-ELIGIBLE = {"cmmm_level": 3, "self_test_score": "85"}  # meets every tier's default gates
-
-
 def attach_application_papers(assessment, actor):
     """What the formal check asks beyond a submission's minimum: the statements of the other
     two of the last three years, the business licence, the CMMM self-assessment report and the
-    online self-test result, with the CMMM level and self-test score (``ELIGIBLE``)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    online self-test result, with a CMMM level and self-test score meeting every tier's default
+    gates — as the demo's applicants get them."""
+    from review.management.demo_peers import application_papers
 
-    from evaluation import services
-    from evaluation.models import DocumentKind
-
-    for year in assessment.financial_years[1:]:
-        services.evidence_upload(
-            assessment=assessment,
-            actor=actor,
-            uploaded=SimpleUploadedFile(f"财务报表{year}.pdf", PDF),
-            financial_year=year,
-        )
-    for kind in DocumentKind:
-        services.evidence_upload(
-            assessment=assessment,
-            actor=actor,
-            uploaded=SimpleUploadedFile(f"{kind.value}.pdf", PDF),
-            document=kind.value,
-        )
-    services.assessment_update(assessment=assessment, actor=actor, data=ELIGIBLE)
+    application_papers(assessment, actor)
 
 
 def answers_to(assessment, text: str = "已按退回意见修改。") -> dict:
