@@ -117,7 +117,7 @@ def test_copies_by_number_and_code_across_catalog_versions(last_year, fresh, adm
     assert [e.document for e in copied if e.document] == ["business_licence"]
     not_copied = {e["name"]: e["reason"] for e in report["evidence"]["not_copied"]}
     assert not_copied["场景30.pdf"] == "no_match"
-    assert not_copied["cmmm_report.pdf"] == "yearly"
+    assert not_copied["智能制造能力成熟度CMMM自评估报告.pdf"] == "yearly"  # stored name, sanitised
     assert not_copied[f"财务报表{last_year.current_year - 2}.pdf"] == "year"
     log = AuditLog.objects.get(action="assessment.carry_over")
     assert log.data["source"] == last_year.pk and log.data["scenarios"] == 6

@@ -162,7 +162,7 @@ def test_the_archive_holds_the_enterprise_and_its_assessment(
 
     # the files themselves, byte for byte, named in the JSON
     files = {e["name"]: e for e in data["evidence"]}
-    assert {"财务报表.pdf", "产线看板截图.png", "business_licence.pdf"} <= set(files)
+    assert {"财务报表.pdf", "产线看板截图.png", "营业执照.pdf"} <= set(files)
     assert len(files) == 7
     screenshot = files["产线看板截图.png"]
     assert screenshot["scenario"] == 1
