@@ -20,6 +20,7 @@ from portal.selectors import city_reviewers, district_reviewers, enterprise_user
 from scenarios.models import STAGE_DEADLINE_FIELDS, Batch, day_list
 
 from .models import AssignmentStatus, Decision, ExpertAssignment
+from .selectors.queues import applies_directly, awaiting_formal_check
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,7 @@ def assignment_overdue(assignment: ExpertAssignment) -> bool:
 
 def _not_direct(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """Those of enterprises the batch does not mark as applying to the province directly."""
-    direct = Batch.direct_enterprises.through.objects.filter(
-        enterprise_id=OuterRef("enterprise_id"), batch_id=OuterRef("batch_id")
-    )
-    return qs.exclude(Exists(direct))
+    return qs.exclude(applies_directly())
 
 
 def _at_district(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -176,14 +174,6 @@ def _city_dues(batch: Batch) -> Iterable[Due]:
     for city, n in cities.items():
         for user in city_reviewers(city):
             yield Due(user, f"batch:{batch.pk}", batch.city_deadline, url, n)
-
-
-def _awaiting_formal_check(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Recommended by their city, or submitted by a direct applicant (``rules.formal_check_states``)."""
-    direct = Batch.direct_enterprises.through.objects.filter(
-        enterprise_id=OuterRef("enterprise_id"), batch_id=OuterRef("batch_id")
-    )
-    return qs.filter(Q(state=State.CITY_RECOMMENDED) | (Q(state=State.SUBMITTED) & Exists(direct)))
 
 
 def _formal_check_dues(batch: Batch) -> Iterable[Due]:
@@ -276,7 +266,7 @@ stage_register(
         "formal_check",
         _("形式审查"),
         states=(State.CITY_RECOMMENDED, State.SUBMITTED),
-        narrow=_awaiting_formal_check,
+        narrow=awaiting_formal_check,
         dues=_formal_check_dues,
         field="formal_check_deadline",
     )

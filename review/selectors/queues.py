@@ -97,15 +97,28 @@ def returns_awaiting_answer(assessment: Assessment) -> QuerySet[Recommendation]:
     )
 
 
-def formal_check_queue(batch: Batch) -> QuerySet[Assessment]:
-    """The batch's applications awaiting the province's formal check: recommended by their
-    city, or submitted by a direct applicant (``rules.formal_check_states``), oldest first."""
-    return (
-        Assessment.objects.filter(batch=batch)
-        .filter(
-            Q(state=State.CITY_RECOMMENDED)
-            | Q(state=State.SUBMITTED, enterprise__in=batch.direct_enterprises.all())
+def applies_directly() -> Exists:
+    """The application's enterprise is one its batch lets apply to the province directly
+    (``rules.applies_directly``, as a condition on a queryset of applications)."""
+    return Exists(
+        Batch.direct_enterprises.through.objects.filter(
+            enterprise_id=OuterRef("enterprise_id"), batch_id=OuterRef("batch_id")
         )
+    )
+
+
+def awaiting_formal_check(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Recommended by their city, or submitted by a direct applicant
+    (``rules.formal_check_states``)."""
+    return qs.filter(
+        Q(state=State.CITY_RECOMMENDED) | (Q(state=State.SUBMITTED) & applies_directly())
+    )
+
+
+def formal_check_queue(batch: Batch) -> QuerySet[Assessment]:
+    """The batch's applications awaiting the province's formal check, oldest first."""
+    return (
+        awaiting_formal_check(Assessment.objects.filter(batch=batch))
         .select_related("enterprise", "batch", "evaluation")
         .order_by("submitted_at", "pk")
     )
