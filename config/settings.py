@@ -182,6 +182,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # A site visit's photo (JPG or PNG): large enough for an 8-megapixel photo at full quality.
 SITE_VISIT_PHOTO_MAX_BYTES = env.int("SITE_VISIT_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+# How long the e-mail verification link of an enterprise's self-registration stays valid.
+REGISTRATION_LINK_MAX_AGE = env.int("REGISTRATION_LINK_MAX_AGE", default=2 * 24 * 3600)
 
 
 def _iso_dates(name: str) -> frozenset:
@@ -295,6 +297,7 @@ REST_FRAMEWORK = {
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
         "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
         "objection": env.str("THROTTLE_OBJECTION", default="10/hour"),
+        "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
 }

@@ -14,7 +14,7 @@ from indicators.engine import applicable_input_codes, is_applicable
 from indicators.models import IndicatorDefinition, InputDefinition
 from portal.audit import SYSTEM_ACTOR, audit_action_label
 from portal.models import AuditLog
-from portal.selectors import REVIEWER_PRIVATE_ACTIONS
+from portal.selectors import REVIEWER_PRIVATE_ACTIONS, registration_submit_refusal
 from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
@@ -106,6 +106,8 @@ def submission_todo(assessment: Assessment) -> list[Todo]:
     todo = []
     if refusal := submission_refusal(assessment):
         todo.append(Todo(refusal))
+    if refusal := registration_submit_refusal(assessment.enterprise):
+        todo.append(Todo(refusal, url=reverse("enterprise-page", args=[assessment.enterprise_id])))
     if assessment.batch.requires_district_step and not assessment.enterprise.district_id:
         # its district recommends it first: the district must be one of the divisions
         todo.append(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -144,6 +145,15 @@ def _as_text(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+class RegistrationStatus(models.TextChoices):
+    """Whether the district (or city) has confirmed an enterprise that registered itself; one
+    created by the province, a command or an import is confirmed from the start."""
+
+    CONFIRMED = "confirmed", _("已确认")
+    PENDING = "pending", _("待主管部门确认")
+    REJECTED = "rejected", _("注册未通过")
+
+
 class Enterprise(models.Model):
     """The tenant: every enterprise-owned row points at one of these."""
 
@@ -202,6 +212,14 @@ class Enterprise(models.Model):
         help_text=_("上一会计年度。"),
     )
     main_products = models.CharField(_("主要产品"), max_length=200, blank=True)
+    registration_status = models.CharField(
+        _("注册状态"),
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.CONFIRMED,
+        db_index=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -562,3 +580,89 @@ class IdentityChangeRequest(models.Model):
 
     def _district_codes(self) -> list:
         return [v for v in (self.previous.get("district"), self.changes.get("district")) if v]
+
+
+def private_storage():
+    return storages["private"]
+
+
+def licence_path(instance, filename: str) -> str:
+    """A fresh folder per file: names never collide and never come from the user alone."""
+    return f"registrations/{secrets.token_hex(8)}/{filename}"
+
+
+class EnterpriseRegistration(models.Model):
+    """An enterprise registering itself: what it filled in and its business licence. Its
+    e-mail verified, it becomes a new enterprise awaiting its district's (or city's)
+    confirmation; or, when the credit code is already registered, a request to join that
+    enterprise, decided by its admin."""
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("待验证邮箱")
+        PENDING = "pending", _("待主管部门确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("注册未通过")
+        JOIN_PENDING = "join_pending", _("申请加入，待企业管理员处理")
+        JOINED = "joined", _("已同意加入")
+        JOIN_REFUSED = "join_refused", _("未同意加入")
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, validators=[validate_credit_code]
+    )
+    name = models.CharField(_("企业名称"), max_length=200)
+    city = models.CharField(_("所在设区市"), max_length=6, choices=City.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("所在县（市、区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry_code = models.CharField(
+        _("国民经济行业代码"),
+        max_length=5,
+        validators=[validate_manufacturing_industry_code],
+        help_text=_("GB/T 4754-2017 制造业代码，如 C3311。"),
+    )
+    industry_type = models.CharField(_("行业类型"), max_length=10, choices=IndustryType.choices)
+    size = models.CharField(_("企业规模"), max_length=10, choices=SizeClass.choices)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, validators=[validate_phone])
+    email = models.EmailField(_("联系人邮箱"))
+    licence = models.FileField(
+        _("营业执照"), upload_to=licence_path, storage=private_storage, max_length=300
+    )
+    licence_name = models.CharField(max_length=200)
+    licence_content_type = models.CharField(max_length=100)
+    licence_size = models.PositiveIntegerField(default=0)
+    licence_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.UNVERIFIED, db_index=True
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("企业"),
+    )
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("处理意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("企业注册")
+        verbose_name_plural = _("企业注册")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_status_display()}"
+
+    @property
+    def is_join_request(self) -> bool:
+        return self.status in (
+            self.Status.JOIN_PENDING,
+            self.Status.JOINED,
+            self.Status.JOIN_REFUSED,
+        )

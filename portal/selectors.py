@@ -7,14 +7,17 @@ the rows to what that user may see.
 
 from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     ApiToken,
     AuditLog,
     Enterprise,
+    EnterpriseRegistration,
     IdentityChangeRequest,
     Invitation,
     Notification,
+    RegistrationStatus,
     Role,
     User,
 )
@@ -32,6 +35,32 @@ def enterprises_for(user) -> QuerySet[Enterprise]:
     if user.is_enterprise_user:
         return Enterprise.objects.filter(pk=user.enterprise_id)
     return Enterprise.objects.none()
+
+
+def registration_submit_refusal(enterprise: Enterprise) -> str | None:
+    """Why an enterprise that registered itself may not submit yet (it drafts meanwhile): its
+    registration awaits confirmation, or was rejected; None once confirmed."""
+    status = enterprise.registration_status
+    if status == RegistrationStatus.PENDING:
+        return _(
+            "企业注册尚待所在县（市、区）或设区市主管部门核对营业执照后确认，确认前可以填报，"
+            "但不能提交。"
+        )
+    if status == RegistrationStatus.REJECTED:
+        return _("企业注册未通过主管部门确认，不能提交申报。请查看通知中的理由，或联系主管部门。")
+    return None
+
+
+def join_requests_for(user) -> QuerySet[EnterpriseRegistration]:
+    """An enterprise admin's requests to join its enterprise (made by registering its credit
+    code again), pending first."""
+    if not (user.is_authenticated and user.is_enterprise_admin):
+        return EnterpriseRegistration.objects.none()
+    status = EnterpriseRegistration.Status
+    return EnterpriseRegistration.objects.filter(
+        enterprise_id=user.enterprise_id,
+        status__in=(status.JOIN_PENDING, status.JOINED, status.JOIN_REFUSED),
+    ).order_by(Case(When(status=status.JOIN_PENDING, then=0), default=1), "-created_at")
 
 
 def enterprises_without_district() -> QuerySet[Enterprise]:

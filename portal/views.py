@@ -61,6 +61,7 @@ def enterprise_detail(request, pk):
             "can_edit": selectors.user_can_edit_enterprise(request.user, enterprise),
             "can_export": selectors.user_administers_enterprise(request.user, enterprise),
             "identity_locked": identity_lock_reason(enterprise),
+            "registration_refusal": selectors.registration_submit_refusal(enterprise),
             "business_facts": business_facts(enterprise.profile_values()),
         },
     )
@@ -137,6 +138,7 @@ def _member_page(request, enterprise, form=None, status=200):
             if is_admin
             else [],
             "form": (form or InvitationForm()) if is_admin else None,
+            "join_requests": selectors.join_requests_for(request.user) if is_admin else [],
         },
         status=status,
     )

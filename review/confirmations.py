@@ -11,6 +11,7 @@ from . import guards, rules, services
 from .deadlines import late_dues
 from .models import Decision
 from .selectors import waiting_for_experts
+from .selectors.onboarding import may_decide_join_request, may_decide_registration
 
 
 def recommend(actor, assessment) -> Confirmation | None:
@@ -297,3 +298,42 @@ def remind_late(actor, batch, stage) -> Confirmation | None:
         ),
         action=_("确认提醒"),
     )
+
+
+def registration_decide(actor, registration) -> Choices | None:
+    """Confirming or rejecting an enterprise's self-registration (``confirm``: 1 or 0)."""
+    if not may_decide_registration(actor, registration):
+        return None
+    name = {"name": registration.name}
+    confirm = Confirmation(
+        title=_("确认“%(name)s”的注册？") % name,
+        consequences=(
+            _("请先核对营业执照与注册信息一致。"),
+            _("确认后企业可以提交自评估申报，企业将收到通知。"),
+        ),
+        action=_("确认注册"),
+    )
+    reject = Confirmation(
+        title=_("退回“%(name)s”的注册？") % name,
+        consequences=(_("企业不能提交申报，企业将收到退回理由。"),),
+        action=_("退回注册"),
+    )
+    return Choices(fields=("confirm",), choices={("1",): confirm, ("0",): reject}, default=reject)
+
+
+def join_request_decide(actor, registration) -> Choices | None:
+    """Approving or refusing a request to join the enterprise (``approve``: 1 or 0)."""
+    if not may_decide_join_request(actor, registration):
+        return None
+    who = {"person": registration.contact_name, "email": registration.email}
+    approve = Confirmation(
+        title=_("同意 %(person)s（%(email)s）加入本企业？") % who,
+        consequences=(_("将向该邮箱发送邀请，对方创建账号后成为企业成员。"),),
+        action=_("同意加入"),
+    )
+    refuse = Confirmation(
+        title=_("不同意 %(person)s（%(email)s）加入本企业？") % who,
+        consequences=(_("对方将收到邮件通知。"),),
+        action=_("不同意"),
+    )
+    return Choices(fields=("approve",), choices={("1",): approve, ("0",): refuse}, default=refuse)

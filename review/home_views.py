@@ -5,9 +5,11 @@ from django.shortcuts import render
 
 from evaluation.carry_over import carry_over_sources
 from evaluation.selectors import assessments_for, assessments_to_start
+from portal.models import EnterpriseRegistration
 from portal.selectors import enterprises_for
 
 from . import selectors as review_selectors
+from .selectors.onboarding import registrations_for
 
 
 def home(request):
@@ -22,6 +24,9 @@ def home(request):
         context["carry_sources"] = carry_over_sources(user.enterprise)
     if user.is_local_reviewer or user.is_province_admin:
         context["enterprises"] = enterprises_for(user)
+        context["registrations_pending"] = (
+            registrations_for(user).filter(status=EnterpriseRegistration.Status.PENDING).count()
+        )
     if user.is_local_reviewer:
         context["city_summary"] = review_selectors.city_summary(user)
     if user.is_province_admin:

@@ -10,6 +10,8 @@ from . import (
     expert_views,
     formal_check_views,
     home_views,
+    onboarding_apis,
+    onboarding_views,
     public_views,
     publicity_apis,
     publicity_views,
@@ -117,7 +119,34 @@ review = [
     ),
 ]
 
+onboarding = [
+    path("register/", onboarding_views.register, name="register"),
+    path("register/sent/", onboarding_views.registration_sent, name="registration-sent"),
+    path(
+        "register/verify/<str:token>/",
+        onboarding_views.registration_verify,
+        name="registration-verify",
+    ),
+    path("registrations/", onboarding_views.registration_queue, name="registration-queue"),
+    path(
+        "registrations/<int:pk>/licence/",
+        onboarding_views.registration_licence,
+        name="registration-licence",
+    ),
+    path(
+        "registrations/<int:pk>/decide/",
+        onboarding_views.registration_decide,
+        name="registration-decide",
+    ),
+    path(
+        "join-requests/<int:pk>/decide/",
+        onboarding_views.join_request_decide,
+        name="join-request-decide",
+    ),
+]
+
 urlpatterns = [
+    *onboarding,
     path("", home_views.home, name="home"),
     path("review/", include(review)),
     path("public/lists/", public_views.public_lists, name="public-lists"),
@@ -143,5 +172,6 @@ api_router.register(
 )
 
 api_urlpatterns = [
+    path("registrations/", onboarding_apis.RegistrationApi.as_view(), name="api-registration"),
     path("public/batches/<int:pk>/list/", apis.PublicListApi.as_view(), name="api-public-list"),
 ]

@@ -225,6 +225,89 @@ def review_data(w) -> dict:
     }
 
 
+def _registration(w, credit_code: str):
+    from portal.models import EnterpriseRegistration
+
+    from ..services.conftest import PDF
+
+    registration = EnterpriseRegistration(
+        credit_code=credit_code,
+        name="自助注册企业有限公司",
+        city=w.enterprise_a.city,
+        district=w.enterprise_a.district,
+        industry_code="C3421",
+        industry_type="discrete",
+        size="small",
+        contact_name="赵六",
+        contact_phone="13812345678",
+        email="zhao@example.com",
+        licence_name="营业执照.pdf",
+        licence_content_type="application/pdf",
+        licence_size=len(PDF),
+        licence_sha256="0" * 64,
+    )
+    from django.core.files.base import ContentFile
+
+    registration.licence.save("营业执照.pdf", ContentFile(PDF), save=False)
+    registration.save()
+    return registration
+
+
+def REGISTRATION(w) -> dict:
+    """A new enterprise registered in A's district, its e-mail verified: awaiting confirmation
+    (made once per world)."""
+    if not hasattr(w, "registration"):
+        from review.services import onboarding
+
+        from ..factories import credit_code
+
+        w.registration = _registration(w, credit_code())
+        onboarding.registration_verify(
+            registration=w.registration, username="zhao", password="Xq7-pass-2026!"
+        )
+    return {"pk": w.registration.pk}
+
+
+def JOIN_REQUEST(w) -> dict:
+    """A request to join A, its e-mail verified (made once per world)."""
+    if not hasattr(w, "join_request"):
+        from review.services import onboarding
+
+        w.join_request = _registration(w, w.enterprise_a.credit_code)
+        onboarding.join_request(registration=w.join_request)
+    return {"pk": w.join_request.pk}
+
+
+def VERIFY_LINK(w) -> dict:
+    """The e-mailed link of a registration not verified yet (made once per world)."""
+    if not hasattr(w, "unverified"):
+        from ..factories import credit_code
+
+        w.unverified = _registration(w, credit_code())
+    from review.services.onboarding import registration_token
+
+    return {"token": registration_token(w.unverified)}
+
+
+def registration_form(w) -> dict:
+    from ..factories import credit_code
+    from ..services.conftest import PDF
+
+    return {
+        "name": "自助注册企业有限公司",
+        "credit_code": credit_code(),
+        "city": w.enterprise_a.city,
+        "district": w.enterprise_a.district_id,
+        "industry_code": "C3421",
+        "industry_type": "discrete",
+        "size": "small",
+        "contact_name": "赵六",
+        "contact_phone": "13812345678",
+        "email": "zhao@example.com",
+        "licence": SimpleUploadedFile("营业执照.pdf", PDF, content_type="application/pdf"),
+    }
+
+
 # Who sees enterprise A's submission: its own users, its district's and its city's reviewers and
 # the province.
 SEES_SUBMISSION = dict(admin_a=200, member_a=200, city_sz=200, district_sz=200, province=200)
@@ -267,6 +350,39 @@ MATRIX: dict[str, dict[str, Call]] = {
     # during the list's 公示 period anyone, signed in or not, lodges a named objection
     "public-objection": {
         "POST": Call(web(302, anonymous=302), PUBLISHED, objection, multipart=True)
+    },
+    # an enterprise registers itself: public, throttled; the e-mailed link verifies it
+    "register": {
+        "GET": Call(PUBLIC),
+        "POST": Call(web(302, anonymous=302), data=registration_form, multipart=True),
+    },
+    "registration-sent": {"GET": Call(PUBLIC)},
+    "registration-verify": {
+        "GET": Call(PUBLIC, VERIFY_LINK),
+        "POST": Call(
+            web(302, anonymous=302),
+            VERIFY_LINK,
+            {"username": "newcomer", "password1": "Xq7-pass-2026!", "password2": "Xq7-pass-2026!"},
+        ),
+    },
+    # the registrations a district or city reviewer confirms: its own area's (A's district)
+    "registration-queue": {"GET": Call(web(403, **REVIEWERS))},
+    "registration-licence": {"GET": Call(web(403, **REVIEWS_A), REGISTRATION)},
+    "registration-decide": {
+        "POST": Call(
+            web(403, city_nj=404, city_sz=302, district_sz=302, district_wz=404, province=302),
+            REGISTRATION,
+            {"confirm": "1", "confirmed": "1"},
+        )
+    },
+    # a request to join A: its admin decides
+    "join-request-decide": {
+        "POST": Call(
+            web(403, admin_a=302, admin_b=404), JOIN_REQUEST, {"approve": "1", "confirmed": "1"}
+        )
+    },
+    "api-registration": {
+        "POST": Call(api(202, anonymous=202), data=registration_form, multipart=True)
     },
     "invitation-accept": {
         "GET": Call(PUBLIC, lambda w: {"token": w.invitation.token}),
