@@ -159,6 +159,16 @@ def invitation_create(
 ) -> Invitation:
     if not user_administers_enterprise(actor, enterprise):
         raise PermissionDenied(_("只有本企业管理员可以邀请成员。"))
+    return invitation_send(
+        enterprise=enterprise, email=email, role=role, actor=actor, request=request
+    )
+
+
+def invitation_send(
+    *, enterprise: Enterprise, email: str, role: str, actor: User, request=None
+) -> Invitation:
+    """Invite ``email`` to ``enterprise`` and e-mail the link once committed; the caller has
+    decided that ``actor`` may (its admin, or an official importing the enterprise)."""
     if role not in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
         raise ValidationError({"role": _("邀请只能授予企业管理员或企业成员角色。")})
     email = email.strip().lower()

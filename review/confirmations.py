@@ -337,3 +337,24 @@ def join_request_decide(actor, registration) -> Choices | None:
         action=_("不同意"),
     )
     return Choices(fields=("approve",), choices={("1",): approve, ("0",): refuse}, default=refuse)
+
+
+def bulk_import(preview) -> Confirmation | None:
+    """Importing a checked workbook (``review.services.bulk_import``): None while it has
+    errors (nothing to confirm)."""
+    if not preview.ok:
+        return None
+    n = {"n": len(preview.rows)}
+    if preview.kind == "enterprises":
+        return Confirmation(
+            title=_("导入 %(n)s 家企业？") % n,
+            consequences=(
+                _("将创建 %(n)s 家企业，并向每家企业的联系人邮箱发送企业管理员邀请。") % n,
+            ),
+            action=_("确认导入"),
+        )
+    return Confirmation(
+        title=_("导入 %(n)s 位评审专家？") % n,
+        consequences=(_("将创建 %(n)s 个专家账号，并向每位专家发送设置密码的邮件。") % n,),
+        action=_("确认导入"),
+    )

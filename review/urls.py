@@ -10,6 +10,7 @@ from . import (
     expert_views,
     formal_check_views,
     home_views,
+    import_views,
     onboarding_apis,
     onboarding_views,
     public_views,
@@ -142,6 +143,25 @@ onboarding = [
         "join-requests/<int:pk>/decide/",
         onboarding_views.join_request_decide,
         name="join-request-decide",
+    ),
+    path(
+        "imports/enterprises/",
+        import_views.import_page,
+        {"kind": "enterprises"},
+        name="import-enterprises",
+    ),
+    path(
+        "imports/enterprises/template/",
+        import_views.import_template,
+        {"kind": "enterprises"},
+        name="import-enterprises-template",
+    ),
+    path("imports/experts/", import_views.import_page, {"kind": "experts"}, name="import-experts"),
+    path(
+        "imports/experts/template/",
+        import_views.import_template,
+        {"kind": "experts"},
+        name="import-experts-template",
     ),
 ]
 

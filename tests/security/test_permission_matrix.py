@@ -381,6 +381,20 @@ MATRIX: dict[str, dict[str, Call]] = {
             web(403, admin_a=302, admin_b=404), JOIN_REQUEST, {"approve": "1", "confirmed": "1"}
         )
     },
+    # bulk imports from Excel: a city's enterprises (its reviewer, the province), the experts
+    # (the province); a file that is not a workbook is refused naming the field
+    "import-enterprises": {
+        "GET": Call(web(403, **CITY_REVIEWERS)),
+        "POST": Call(
+            web(403, city_nj=400, city_sz=400, province=400), data=workbook, multipart=True
+        ),
+    },
+    "import-enterprises-template": {"GET": Call(web(403, **CITY_REVIEWERS))},
+    "import-experts": {
+        "GET": Call(web(403, province=200)),
+        "POST": Call(web(403, province=400), data=workbook, multipart=True),
+    },
+    "import-experts-template": {"GET": Call(web(403, province=200))},
     "api-registration": {
         "POST": Call(api(202, anonymous=202), data=registration_form, multipart=True)
     },
