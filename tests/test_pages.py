@@ -140,7 +140,13 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 10 + 34 and counts[1] == 2 + 34 and counts[2] == 3 and counts[3] == 45
+    # 10 accounts and 2 enterprises, 34 peers, one enterprise registered by itself (ent_new)
+    assert counts[0] == 11 + 34 and counts[1] == 3 + 34 and counts[2] == 3 and counts[3] == 45
+    from portal.models import EnterpriseRegistration
+
+    statuses = EnterpriseRegistration.objects.values_list("status", flat=True)
+    assert sorted(statuses) == ["join_pending", "pending"]
+    assert User.objects.get(username="ent_new").enterprise.registration_status == "pending"
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city

@@ -32,6 +32,7 @@ from review.models import Decision
 from review.services import rubric_ensure
 from scenarios.models import Batch, CatalogVersion, Scenario, SupportElement, TierRule
 
+from ..demo_onboarding import PENDING_USERNAME, seed_onboarding
 from ..demo_peers import DECLARATIONS, PDF, seed_peers, write_draft
 from ..demo_stages import seed_stages
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 self._assessment(spec, enterprise, batch, previous)
             peers = seed_peers(batch, User.objects.filter(username="city_a").first())
             peers += self._stages_batch(demo["stages_batch"])
+            seed_onboarding(enterprises.get("a"), demo["password"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if peers:
             self.stdout.write(
@@ -77,6 +79,10 @@ class Command(BaseCommand):
         for spec in demo["users"]:
             flag = " (new)" if spec["username"] in created else ""
             self.stdout.write(f"  {spec['username']:<15} {spec['role']}{flag}")
+        self.stdout.write(
+            f"  {PENDING_USERNAME:<15} enterprise_admin of a registration awaiting district_a's "
+            "confirmation; ent_a has a request to join waiting"
+        )
         self.stdout.write(
             f"Officials' second factor: an authenticator app with the key "
             f"{demo['authenticator_key']} (time-based), or `python manage.py demo_code <username>`."
