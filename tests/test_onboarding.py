@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from evaluation import services as evaluation_services
 from evaluation.selectors import submission_problems
@@ -247,10 +248,15 @@ def test_a_join_request_refused_tells_the_requester(
     assert not Invitation.objects.exists()
 
 
+MARKUP = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
 def test_reviewers_queue_licence_and_decision_pages(
     client, django_capture_on_commit_callbacks, city_reviewer_suzhou, city_reviewer_nanjing
 ):
-    registration, _token = registered(django_capture_on_commit_callbacks)
+    registration, _token = registered(
+        django_capture_on_commit_callbacks, name=f"甲{MARKUP}", contact_name=f"乙{MARKUP}"[:50]
+    )
     onboarding.registration_verify(
         registration=registration, username="zhao", password="Xq7-pass-2026!"
     )
@@ -258,10 +264,11 @@ def test_reviewers_queue_licence_and_decision_pages(
     assert client.get(reverse("registration-licence", args=[registration.pk])).status_code == 404
     login(client, city_reviewer_suzhou)
     queue = client.get(reverse("registration-queue")).content.decode()
-    assert registration.name in queue and "data-confirm-choices" in queue
+    assert escape(registration.name) in queue and "data-confirm-choices" in queue
     download = client.get(reverse("registration-licence", args=[registration.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     decide = reverse("registration-decide", args=[registration.pk])
+    assert MARKUP not in queue and escape(MARKUP) in queue
     refused = client.post(decide, {"confirm": "0", "reason": "", "confirmed": "1"})
     assert refused.status_code == 400 and "须写明理由" in refused.content.decode()
     assert client.post(decide, {"confirm": "1", "confirmed": "1"}).status_code == 302

@@ -32,6 +32,7 @@ FORM_MODULES = [
     "evaluation.forms",
     "review.forms",
     "review.expert_forms",
+    "review.onboarding_forms",
     "scenarios.forms",
 ]
 # Text fields that never reach a page as typed, each with its reason.
@@ -47,6 +48,14 @@ NOT_SHOWN = {
     "named)",
     "CatalogCloneForm.label": "a version label typed by the province admin in the admin site",
     "EnterpriseForm.credit_code": "checksummed code: refused (test_a_refused_profile_…)",
+    "RegistrationForm.name": "typed hostile, shown escaped: tests/test_onboarding.py",
+    "RegistrationForm.contact_name": "typed hostile, shown escaped: tests/test_onboarding.py",
+    "RegistrationForm.credit_code": "checksummed code: refused, named (tests/test_onboarding.py)",
+    "RegistrationForm.industry_code": "GB/T 4754 code: refused, named (tests/test_onboarding.py)",
+    "RegistrationForm.contact_phone": "a phone number: refused, named (tests/test_onboarding.py)",
+    "RegistrationForm.email": "an email address: refused, named (tests/test_onboarding.py)",
+    "RegistrationDecisionForm.reason": "typed hostile, shown escaped: tests/test_onboarding.py",
+    "JoinDecisionForm.reason": "e-mailed as plain text to the requester, never shown on a page",
     "EnterpriseForm.industry_code": "GB/T 4754 code: refused (test_a_refused_profile_…)",
     "CommentForm.comment": "the form of RecommendForm/ReturnForm, covered as ReturnForm",
     "IdentityChangeForm.reason": "typed hostile, shown escaped: tests/test_applicant_identity.py",
