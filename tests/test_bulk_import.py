@@ -34,18 +34,21 @@ def workbook(kind: str, rows) -> bytes:
 
 def enterprise_row(name="甲制造有限公司", code=None, city="苏州市", district="虎丘区", **over):
     code = code or credit_code()
-    values = {
-        "name": name,
-        "credit_code": code,
-        "city": city,
-        "district": district,
-        "industry_code": "C3421",
-        "industry_type": "离散型",
-        "size": "中型",
-        "contact_name": "张三",
-        "contact_phone": 13812345678,  # typed as a number in Excel
-        "email": f"c{code[-6:].lower()}@example.com",
-    } | over
+    values = (
+        {
+            "name": name,
+            "credit_code": code,
+            "city": city,
+            "district": district,
+            "industry_code": "C3421",
+            "industry_type": "离散型",
+            "size": "中型",
+            "contact_name": "张三",
+            "contact_phone": 13812345678,  # typed as a number in Excel
+            "email": f"c{code[-6:].lower()}@example.com",
+        }
+        | over
+    )
     return tuple(values.values())
 
 
