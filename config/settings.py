@@ -418,3 +418,11 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},  # a line per rendering step
     },
 }
+
+# Gunicorn (config/gunicorn.conf.py): worker processes per web node, seconds after which a
+# silent worker is restarted, and requests after which a worker is replaced (memory held by
+# a long-lived process is given back; the jitter keeps the workers from restarting together).
+GUNICORN_WORKERS = env.int("GUNICORN_WORKERS", default=3)
+GUNICORN_TIMEOUT = env.int("GUNICORN_TIMEOUT", default=60)
+GUNICORN_MAX_REQUESTS = env.int("GUNICORN_MAX_REQUESTS", default=1000)
+GUNICORN_MAX_REQUESTS_JITTER = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=100)

@@ -4,8 +4,9 @@ one bucket come back, under the same names and with the same bytes, in another."
 import sys
 
 import pytest
+from psycopg2 import sql
 
-from ..test_backup_restore import _run, _url, scratch_databases  # noqa: F401 (a fixture)
+from ..test_backup_restore import DB, _connect, _run, _url
 
 pytestmark = pytest.mark.slow
 
@@ -16,8 +17,23 @@ OBJECTS = {
 }
 
 
-def test_a_backup_carries_the_bucket_into_another(s3_server, scratch_databases, tmp_path):  # noqa: F811
-    source_db, target_db = scratch_databases
+@pytest.fixture
+def empty_database(worker_id):
+    """An empty database (this test is about the files), dropped afterwards."""
+    name = f"{DB['NAME']}_{worker_id}_bucket_backup"
+    admin = _connect("postgres")
+    admin.autocommit = True
+    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with admin.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield name
+    with admin.cursor() as cursor:
+        cursor.execute(statement)
+    admin.close()
+
+
+def test_a_backup_carries_the_bucket_into_another(s3_server, empty_database, tmp_path):
     source, target = s3_server.new_bucket(), s3_server.new_bucket()
     client = s3_server.client()
     for key, body in OBJECTS.items():
@@ -25,13 +41,13 @@ def test_a_backup_carries_the_bucket_into_another(s3_server, scratch_databases, 
     client.put_object(Bucket=target, Key="evidence/9/kept.pdf", Body=b"kept")
     client.put_object(Bucket=target, Key="reports/1/0b.pdf", Body=b"older")
 
-    env = {"PYTHON": sys.executable, "DATABASE_URL": _url(source_db)}
+    env = {"PYTHON": sys.executable, "DATABASE_URL": _url(empty_database)}
     backed_up = _run(["scripts/backup.sh", str(tmp_path)], env | s3_server.environment(source))
     folder = backed_up.stdout.strip()
     assert "exported 3 files" in backed_up.stderr
 
     restored = _run(
-        ["scripts/restore.sh", folder, _url(target_db), "--yes"],
+        ["scripts/restore.sh", folder, _url(empty_database), "--yes"],
         env | s3_server.environment(target),
     )
     assert f"the bucket {target}" in restored.stdout
