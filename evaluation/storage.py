@@ -1,8 +1,10 @@
-"""Where private files live: evidence, rendered reports, objection letters, site-visit photos and
-exports. STORAGES["private"] chooses the backend (config/settings.py): a folder under
+"""Where private files live: evidence, rendered reports, objection letters, site-visit photos
+and exports. STORAGES["private"] chooses the backend (config/settings.py): a folder under
 PRIVATE_MEDIA_ROOT by default, an S3 bucket (MinIO, a cloud's object storage) when
-AWS_STORAGE_BUCKET_NAME is set (evaluation/s3_storage.py). Either way a file has no URL: it is served only through a view
-that checks the user's right to see it, which streams it from the storage."""
+AWS_STORAGE_BUCKET_NAME is set (evaluation/s3_storage.py). Every file field and every other
+user of private files goes through ``private_files``. Either way a file has no URL: it is
+served only through a view that checks the user's right to see it, which streams it from the
+storage."""
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
