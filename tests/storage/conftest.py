@@ -24,16 +24,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_answering(url: str, process: subprocess.Popen, log, seconds: float = 30) -> None:
+def wait_until_answering(url: str, process: subprocess.Popen, log, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
             pytest.fail(f"{process.args[:3]} exited:\n{log.read()}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still loading
             time.sleep(0.05)
     process.kill()
     pytest.fail(f"nothing answered on {url} within {seconds} s")

@@ -38,6 +38,10 @@ def shared_environment(s3_environment: dict) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "GUNICORN_WORKERS": "1",
+        # the nodes sign the same sessions, and render pages without collectstatic's manifest
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "two-nodes-test-only-not-secret",
+        "STATICFILES_BACKEND": os.environ.get("STATICFILES_BACKEND")
+        or "django.contrib.staticfiles.storage.StaticFilesStorage",
     }
 
 
