@@ -1,4 +1,5 @@
 import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from scenarios.models import CatalogVersion
 
 from .factories import EnterpriseFactory, UserFactory
 from .flushing import rows_deleted_rather_than_truncated
+from .template_database import create_test_database_from_template
 
 
 def pytest_collection_modifyitems(items):
@@ -22,6 +24,32 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """Each process's test database copied from a migrated template (tests/template_database.py);
+    ``TEST_DATABASE_TEMPLATE=0`` or another database engine: pytest-django's own set-up."""
+    if connection.vendor != "postgresql" or os.environ.get("TEST_DATABASE_TEMPLATE") == "0":
+        yield from _pytest_django_db_setup(request, django_db_blocker)
+        return
+    with django_db_blocker.unblock():
+        real_name = create_test_database_from_template()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(real_name, verbosity=0)
+
+
+def _pytest_django_db_setup(request, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)
