@@ -7,10 +7,12 @@ served only through a view that checks the user's right to see it, which streams
 storage."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, cached_property, empty
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
+
+from portal.storage import private_files  # the storage every file field holds
+
+__all__ = ["PrivateStorage", "private_files"]
 
 
 class PrivateStorage(FileSystemStorage):
@@ -32,20 +34,3 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise NotImplementedError("private files have no URL")
-
-
-class _PrivateFiles(LazyObject):
-    """The storage of STORAGES["private"], looked up when first used and again after the
-    setting changes (the file fields keep this one object)."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_files = _PrivateFiles()
-
-
-@receiver(setting_changed, dispatch_uid="evaluation.storage.private_files_follow_setting")
-def _private_files_follow_setting(*, setting, **kwargs):
-    if setting == "STORAGES":
-        private_files._wrapped = empty

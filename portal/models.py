@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -18,6 +17,7 @@ from knox.settings import CONSTANTS as KNOX
 from simple_history.models import HistoricalRecords
 
 from .audit import audit_action_label, audit_changes
+from .storage import private_files
 from .validators import (
     normalize_phone,
     validate_credit_code,
@@ -583,7 +583,7 @@ class IdentityChangeRequest(models.Model):
 
 
 def private_storage():
-    return storages["private"]
+    return private_files
 
 
 def licence_path(instance, filename: str) -> str:

@@ -7,11 +7,15 @@ import pytest
 import requests
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from evaluation.models import Evidence
+from portal.models import City, EnterpriseRegistration
 from reports.models import ReportStatus
+from review.services import onboarding
 
 from ..conftest import login
+from ..factories import credit_code, district_of
 from ..services.conftest import PDF, PNG
 from ..test_report import pdf_text, requested
 
@@ -134,3 +138,34 @@ def test_the_enterprise_export_reads_its_files_from_the_bucket(bucket, assessmen
         stored = [n for n in zf.namelist() if "/evidence/" in n]
         assert len(stored) == len(evidence) - 1
         assert all(zf.read(n).startswith(b"%PDF") for n in stored)
+
+
+@pytest.mark.django_db
+def test_a_registrations_licence_is_an_object_downloaded_only_by_its_confirmers(
+    bucket, s3_server, client, city_reviewer_suzhou, city_reviewer_nanjing
+):
+    client.post(
+        reverse("register"),
+        {
+            "name": "新注册制造有限公司",
+            "credit_code": credit_code(),
+            "city": City.SUZHOU,
+            "district": district_of(City.SUZHOU).pk,
+            "industry_code": "C3421",
+            "industry_type": "discrete",
+            "size": "small",
+            "contact_name": "赵六",
+            "contact_phone": "13812345678",
+            "email": "zhao@example.com",
+            "licence": SimpleUploadedFile("营业执照.pdf", PDF),
+        },
+    )
+    registration = EnterpriseRegistration.objects.get()
+    assert registration.licence.name in s3_server.keys(bucket)
+    onboarding.registration_verify(
+        registration=registration, username="zhao", password="Xq7-pass-2026!"
+    )
+    login(client, city_reviewer_nanjing)
+    assert client.get(reverse("registration-licence", args=[registration.pk])).status_code == 404
+    login(client, city_reviewer_suzhou)
+    assert downloaded(client.get(reverse("registration-licence", args=[registration.pk]))) == PDF
