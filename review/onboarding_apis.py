@@ -35,7 +35,6 @@ class RegistrationApi(APIView):
     """Register an enterprise: 202, and a link to verify the e-mail address is sent there."""
 
     permission_classes = ()
-    authentication_classes = ()
     throttle_scope = "registration"
     throttle_classes = [ScopedRateThrottle]
     parser_classes = [MultiPartParser, FormParser]
