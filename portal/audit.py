@@ -79,6 +79,7 @@ AUDIT_ACTION_LABELS = {
     "registration.join_request": _("申请加入已注册企业"),
     "registration.confirm": _("确认企业注册"),
     "registration.reject": _("退回企业注册"),
+    "registration.resubmit": _("重新提交企业注册"),
     "registration.join_approve": _("同意加入企业"),
     "registration.join_refuse": _("不同意加入企业"),
     "import.enterprises": _("批量导入企业"),

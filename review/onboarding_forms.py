@@ -55,6 +55,21 @@ class RegistrationForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "licence"}
 
 
+class LicenceForm(forms.Form):
+    """A new business licence, after a rejection (the service checks its content)."""
+
+    licence = forms.FileField(label=_("营业执照"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = upload_limits(LICENCE_EXTENSIONS)
+        self.fields["licence"].widget.attrs["accept"] = limits["accept"]
+        self.fields["licence"].help_text = _("%(ext)s，不超过 %(mb)s MB。") % {
+            "ext": limits["extensions"],
+            "mb": limits["max_mb"],
+        }
+
+
 class RegistrationDecisionForm(forms.Form):
     confirm = forms.TypedChoiceField(
         label=_("处理"),

@@ -17,11 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import throttling
 from portal.confirmation import unconfirmed_page
 from portal.forms import InvitationAcceptForm
-from portal.selectors import join_requests_for
+from portal.models import EnterpriseRegistration
+from portal.selectors import enterprises_for, join_requests_for
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations
-from .onboarding_forms import JoinDecisionForm, RegistrationDecisionForm, RegistrationForm
+from .onboarding_forms import (
+    JoinDecisionForm,
+    LicenceForm,
+    RegistrationDecisionForm,
+    RegistrationForm,
+)
 from .selectors.onboarding import may_decide_registration, registrations_for
 from .services import onboarding
 
@@ -239,3 +245,39 @@ def join_request_decide(request, pk):
             request, _("已处理 %(email)s 的加入申请。") % {"email": registration.email}
         )
     return redirect(back)
+
+
+@login_required
+def registration_resubmit(request, pk):
+    """The admin of an enterprise whose registration was rejected: the reason, and a new
+    business licence to send for confirmation again."""
+    if not request.user.is_enterprise_admin:
+        raise PermissionDenied
+    enterprise = get_object_or_404(enterprises_for(request.user), pk=pk)
+    registration = get_object_or_404(
+        enterprise.registrations.filter(status=EnterpriseRegistration.Status.REJECTED)
+    )
+    form = LicenceForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                onboarding.registration_resubmit(
+                    enterprise=enterprise,
+                    actor=request.user,
+                    licence=form.cleaned_data["licence"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                status = refusal_status(exc)
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("已重新提交，请等待主管部门确认。"))
+                return redirect("enterprise-page", pk=enterprise.pk)
+    return render(
+        request,
+        "review/registration_resubmit.html",
+        {"form": form, "enterprise": enterprise, "registration": registration},
+        status=status,
+    )

@@ -140,6 +140,11 @@ onboarding = [
         name="registration-decide",
     ),
     path(
+        "enterprises/<int:pk>/registration/",
+        onboarding_views.registration_resubmit,
+        name="registration-resubmit",
+    ),
+    path(
         "join-requests/<int:pk>/decide/",
         onboarding_views.join_request_decide,
         name="join-request-decide",

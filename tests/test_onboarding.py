@@ -130,7 +130,7 @@ def test_a_new_enterprise_drafts_but_submits_only_once_its_district_confirms(
 
 
 def test_only_the_enterprises_own_district_or_city_decides_and_a_rejection_blocks_submission(
-    django_capture_on_commit_callbacks, city_reviewer_suzhou, city_reviewer_nanjing, admin_a
+    client, django_capture_on_commit_callbacks, city_reviewer_suzhou, city_reviewer_nanjing, admin_a
 ):
     registration, token = registered(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,6 +154,31 @@ def test_only_the_enterprises_own_district_or_city_decides_and_a_rejection_block
     assert user.enterprise.registration_status == RegistrationStatus.REJECTED
     notice = Notification.objects.get(recipient=user, kind="registration.decided")
     assert "执照模糊" in notice.body
+
+    # its admin sends a new licence: awaiting confirmation again
+    with pytest.raises(ValidationError) as spoofed:
+        onboarding.registration_resubmit(
+            enterprise=user.enterprise, actor=user, licence=licence("执照.png", PDF)
+        )
+    assert "licence" in spoofed.value.message_dict
+    with pytest.raises(PermissionDenied):
+        onboarding.registration_resubmit(
+            enterprise=user.enterprise, actor=admin_a, licence=licence()
+        )
+    old = registration.licence.name
+    client.force_login(user)
+    url = reverse("registration-resubmit", args=[user.enterprise_id])
+    assert "执照模糊" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"licence": licence("新执照.pdf")})
+    assert sent.status_code == 302
+    registration.refresh_from_db()
+    user.enterprise.refresh_from_db()
+    assert registration.status == Status.PENDING and registration.licence_name == "新执照.pdf"
+    assert user.enterprise.registration_status == RegistrationStatus.PENDING
+    assert not registration.licence.storage.exists(old)
+    with pytest.raises(StateConflict):  # nothing rejected any more
+        onboarding.registration_resubmit(enterprise=user.enterprise, actor=user, licence=licence())
 
 
 def test_bad_fields_are_each_named_and_nothing_is_kept(django_capture_on_commit_callbacks):

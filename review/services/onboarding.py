@@ -398,3 +398,52 @@ def join_request_decide(
         request=request,
     )
     return registration
+
+
+@transaction.atomic
+def registration_resubmit(
+    *, enterprise: Enterprise, actor, licence, request=None
+) -> EnterpriseRegistration:
+    """The admin of an enterprise whose registration was rejected sends a new business licence:
+    the registration awaits confirmation again, its confirmers told."""
+    if not (actor.is_enterprise_admin and actor.enterprise_id == enterprise.pk):
+        raise PermissionDenied(_("只有本企业管理员可以重新提交注册。"))
+    registration = (
+        EnterpriseRegistration.objects.select_for_update()
+        .filter(enterprise=enterprise, status=Status.REJECTED)
+        .order_by("-pk")
+        .first()
+    )
+    if registration is None:
+        raise StateConflict(_("企业注册没有被退回，无需重新提交。"), code="wrong_state")
+    errors = {}
+    name, content_type = _checked_licence(licence, errors)
+    if errors:
+        raise ValidationError(errors)
+    previous = registration.licence.name
+    registration.licence_name, registration.licence_content_type = name, content_type
+    registration.licence_size, registration.licence_sha256 = licence.size, sha256_of(licence)
+    registration.status = Status.PENDING
+    save_with_file(registration, "licence", name, licence)
+    storage = registration.licence.storage
+    transaction.on_commit(lambda: storage.delete(previous))
+    enterprise.registration_status = RegistrationStatus.PENDING
+    enterprise.save(update_fields=["registration_status"])
+    audit_log_record(
+        actor=actor,
+        action="registration.resubmit",
+        target=registration,
+        enterprise=enterprise,
+        summary=_("%(name)s 重新提交注册") % {"name": enterprise.name},
+        data={"sha256": registration.licence_sha256, "rejected_for": registration.reason},
+        request=request,
+    )
+    notify(
+        recipients=registration_confirmers(registration),
+        kind="registration.pending",
+        title=gettext_lazy("企业注册待确认：%(name)s"),
+        body=gettext_lazy("%(name)s 已重新提交营业执照，请核对后确认或退回。"),
+        params={"name": enterprise.name},
+        url=reverse("registration-queue"),
+    )
+    return registration

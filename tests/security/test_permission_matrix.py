@@ -375,6 +375,11 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"confirm": "1", "confirmed": "1"},
         )
     },
+    # an enterprise admin sends a new licence after a rejection (A was never rejected: 404)
+    "registration-resubmit": {
+        "GET": Call(web(403, admin_a=404, admin_b=404), ENTERPRISE_A),
+        "POST": Call(web(403, admin_a=404, admin_b=404), ENTERPRISE_A, {}, multipart=True),
+    },
     # a request to join A: its admin decides
     "join-request-decide": {
         "POST": Call(
