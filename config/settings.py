@@ -322,6 +322,7 @@ REST_FRAMEWORK = {
         "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
         "objection": env.str("THROTTLE_OBJECTION", default="10/hour"),
         "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
+        "registration_email": env.str("THROTTLE_REGISTRATION_EMAIL", default="3/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
 }

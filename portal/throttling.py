@@ -51,6 +51,18 @@ def password_reset_wait(request, *, email: str) -> int | None:
     return _wait(request, throttles)
 
 
+def registration_wait(request, *, email: str) -> int | None:
+    """None when a registration may be received now; else the seconds to wait. Counted per
+    client (``registration`` rate) and per address the verification e-mail would go to
+    (``registration_email``), so nobody floods one mailbox from many clients."""
+    address = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
+    throttles = [
+        _KeyedThrottle("registration", client_ip(request) or ""),
+        _KeyedThrottle("registration_email", address),
+    ]
+    return _wait(request, throttles)
+
+
 def client_wait(request, *, scope: str) -> int | None:
     """None when the client may go on now; else the seconds to wait. Counted per client at
     ``scope``'s rate (a public form's, e.g. ``objection``)."""

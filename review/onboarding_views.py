@@ -42,7 +42,7 @@ def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        wait = throttling.client_wait(request, scope="registration")
+        wait = throttling.registration_wait(request, email=request.POST.get("email", ""))
         if wait is not None:
             form.add_error(
                 None,

@@ -303,16 +303,25 @@ def test_reviewers_queue_licence_and_decision_pages(
     )
 
 
-def test_the_api_registers_names_bad_fields_and_is_throttled(api_client, settings, monkeypatch):
+def test_the_api_registers_names_bad_fields_and_is_throttled(api_client, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "registration", "2/hour")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "registration", "3/hour")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "registration_email", "1/hour")
     url = reverse("api-registration")
-    ok = api_client.post(url, form_data() | {"licence": licence()}, format="multipart")
-    assert ok.status_code == 202, ok.content
-    bad = api_client.post(url, form_data(credit_code="123"), format="multipart")
+
+    def post(**changes):
+        return api_client.post(
+            url, form_data(**changes) | {"licence": licence()}, format="multipart"
+        )
+
+    assert post(email="a@example.com").status_code == 202
+    bad = api_client.post(
+        url, form_data(credit_code="123", email="b@example.com"), format="multipart"
+    )
     assert bad.status_code == 400 and {"credit_code", "licence"} <= set(bad.json())
-    assert api_client.post(url, form_data(), format="multipart").status_code == 429
+    assert post(email="A@example.com").status_code == 429  # the same mailbox again
+    assert post(email="c@example.com").status_code == 429  # this client's third already
     assert EnterpriseRegistration.objects.count() == 1
 
 

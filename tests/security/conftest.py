@@ -75,7 +75,7 @@ def throttles_for_every_role(monkeypatch):
     request here as one client's: room for each role's (the rates are tested on their own)."""
     from rest_framework.throttling import SimpleRateThrottle
 
-    for scope in ("password_reset", "objection", "registration"):
+    for scope in ("password_reset", "objection", "registration", "registration_email"):
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, "100/hour")
 
 
