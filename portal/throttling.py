@@ -63,6 +63,18 @@ def registration_wait(request, *, email: str) -> int | None:
     return _wait(request, throttles)
 
 
+class RegistrationThrottle(throttling.BaseThrottle):
+    """The API's side of ``registration_wait``: per client and per address, with the page."""
+
+    def allow_request(self, request, view):
+        data = request.data if hasattr(request.data, "get") else {}
+        self.seconds = registration_wait(request, email=str(data.get("email") or ""))
+        return self.seconds is None
+
+    def wait(self):
+        return self.seconds
+
+
 def client_wait(request, *, scope: str) -> int | None:
     """None when the client may go on now; else the seconds to wait. Counted per client at
     ``scope``'s rate (a public form's, e.g. ``objection``)."""

@@ -4,7 +4,6 @@ as on the public page — the same answer whether its credit code is registered 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,7 +35,7 @@ class RegistrationApi(APIView):
     """Register an enterprise: 202, and a link to verify the e-mail address is sent there."""
 
     permission_classes = ()
-    throttle_classes = ()  # counted per client and per address, as on the page
+    throttle_classes = [throttling.RegistrationThrottle]  # per client and per address
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -48,9 +47,6 @@ class RegistrationApi(APIView):
     )
     def post(self, request, *args, **kwargs):
         data = {key: request.data.get(key) for key in onboarding.REGISTRATION_FIELDS}
-        wait = throttling.registration_wait(request, email=str(data.get("email") or ""))
-        if wait is not None:
-            raise Throttled(wait=wait)
         onboarding.registration_submit(
             data=data, licence=request.data.get("licence"), request=request
         )
