@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.models import City, Enterprise, Invitation, RegistrationStatus, Role, User
+from portal.models import AuditLog, City, Enterprise, Invitation, RegistrationStatus, Role, User
 from review.services import bulk_import
 
 from .conftest import login
@@ -78,6 +78,9 @@ def test_a_city_imports_its_enterprises_each_contact_invited_as_admin(
     ]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.email for i in invitations)
     assert all("/invitations/" in m.body for m in mail.outbox)
+    logged = AuditLog.objects.get(action="import.enterprises")
+    assert logged.actor == city_reviewer_suzhou
+    assert sorted(logged.data["imported"]) == sorted(e.credit_code for e in imported)
 
 
 def test_each_bad_row_is_named_by_row_and_column_and_nothing_is_imported(

@@ -306,10 +306,12 @@ def import_commit(*, actor, kind: str, upload, request=None) -> ImportPreview:
         raise ValidationError(
             {"file": _("有 %(n)s 处错误，未导入任何数据。") % {"n": len(preview.errors)}}
         )
+    items = []
     for row in preview.rows:
         if kind == ENTERPRISES:
             enterprise, email = row["parsed"]
             enterprise.save()
+            items.append(enterprise.credit_code)
             invitation_send(
                 enterprise=enterprise,
                 email=email,
@@ -318,13 +320,13 @@ def import_commit(*, actor, kind: str, upload, request=None) -> ImportPreview:
                 request=request,
             )
         else:
-            _expert_create(row["parsed"], actor=actor, request=request)
+            items.append(_expert_create(row["parsed"], actor=actor, request=request).username)
     preview.imported = len(preview.rows)
     audit_log_record(
         actor=actor,
         action=f"import.{kind}",
         summary=_("批量导入 %(n)s 条") % {"n": preview.imported},
-        data={"count": preview.imported},
+        data={"count": preview.imported, "imported": items},
         request=request,
     )
     return preview
