@@ -27,6 +27,7 @@ from .batches import (
     rubric_ensure,
 )
 from .bulk import (
+    BULK_MAX,
     ItemResult,
     PlanItem,
     bulk_decide,
@@ -94,6 +95,7 @@ from .site_visits import (
 )
 
 __all__ = [
+    "BULK_MAX",
     "ItemResult",
     "PlanItem",
     "bulk_decide",
