@@ -8,6 +8,7 @@ from . import (
     apis,
     bulk_views,
     deadline_views,
+    discussion_apis,
     discussion_views,
     expert_views,
     formal_check_views,
@@ -169,6 +170,14 @@ api_router.register(
 )
 api_router.register(
     "review/objections", publicity_apis.ObjectionViewSet, basename="review-api-objection"
+)
+
+api_router.register("review/bulk", discussion_apis.BulkRecommendViewSet, basename="review-api-bulk")
+api_router.register(
+    "review/batches", discussion_apis.DiscussionBatchViewSet, basename="review-api-batch-tools"
+)
+api_router.register(
+    "review/discussions", discussion_apis.DiscussionViewSet, basename="review-api-discussion"
 )
 
 api_urlpatterns = [
