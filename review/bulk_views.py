@@ -61,10 +61,10 @@ def bulk_recommend(request):
     recommended at once."""
     user = request.user
     _require_local_reviewer(user)
-    candidates = _recommendable(user)
     back = reverse("review-bulk-recommend")
     status = 200
-    form = BulkRecommendForm(request.POST or None, candidates=candidates)
+    # any application of the queue may be chosen: one not awaiting it is listed as left out
+    form = BulkRecommendForm(request.POST or None, candidates=review_queue_for(user))
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -84,7 +84,7 @@ def bulk_recommend(request):
             if answer is not None:
                 return answer
             status = form.refusal_status
-    rows = [(a, rules.can_recommend(user, a)) for a in candidates]
+    rows = [(a, rules.can_recommend(user, a)) for a in _recommendable(user)[: services.BULK_MAX]]
     return render(
         request,
         "review/bulk_recommend.html",
