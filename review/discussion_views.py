@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
 from portal.views import apply_validation_error, refusal_status
@@ -56,6 +56,7 @@ def _batch_page(request, batch, *, form=None, status: int = 200):
 
 
 @login_required
+@require_GET
 def batch_discussion(request, pk: int):
     return _batch_page(request, province_batch(request, pk))
 
