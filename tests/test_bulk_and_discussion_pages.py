@@ -71,7 +71,9 @@ def test_bulk_decide_api_plans_then_decides(reviewed, province_admin):
     assert outside.status_code == 400 and "assessments" in outside.json()
 
 
-def test_a_discussion_through_the_pages_and_the_api(client, reviewed, province_admin, admin_a):
+def test_a_discussion_through_the_pages_and_the_api(
+    client, reviewed, province_admin, admin_a, city_reviewer_suzhou
+):
     batch = reviewed.batch
     login(client, province_admin)
     ends_on = (timezone.localdate() + timedelta(days=2)).isoformat()
@@ -117,3 +119,23 @@ def test_a_discussion_through_the_pages_and_the_api(client, reviewed, province_a
     login(client, admin_a)
     assert client.get(url).status_code == 403
     assert api_as(admin_a).get(f"/api/v1/review/discussions/{reviewed.pk}/").status_code == 403
+
+    # the province's summary goes with its decision, shown to the province only
+    login(client, province_admin)
+    decided = client.post(
+        f"/review/assessments/{reviewed.pk}/decide/",
+        {
+            "outcome": "approved",
+            "tier": "workshop",
+            "reason": "同意。",
+            "summary": "讨论后一致同意。",
+            "confirmed": "1",
+        },
+    )
+    assert decided.status_code == 302
+    page = client.get(f"/review/assessments/{reviewed.pk}/").content.decode()
+    assert 'data-testid="decision-summary"' in page and "讨论后一致同意。" in page
+    login(client, city_reviewer_suzhou)
+    assert (
+        "讨论后一致同意。" not in client.get(f"/review/assessments/{reviewed.pk}/").content.decode()
+    )
