@@ -266,6 +266,7 @@ class ReviewAssessmentViewSet(
             reason=data["reason"],
             justification=data["justification"],
             figures=review_selectors.review_summary(assessment).figures(),
+            summary=data["summary"],
         )
         if isinstance(result, DecisionProposal):
             return Response(

@@ -297,3 +297,77 @@ def remind_late(actor, batch, stage) -> Confirmation | None:
         ),
         action=_("确认提醒"),
     )
+
+
+def _plan_lines(plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each included item with what will happen; each left-out one with why."""
+    done = tuple(f"{item.assessment.applicant_name}：{item.says}" for item in plan if item.included)
+    left = tuple(
+        _("不处理 %(name)s：%(why)s") % {"name": item.assessment.applicant_name, "why": item.says}
+        for item in plan
+        if not item.included
+    )
+    return done, left
+
+
+def bulk_recommend(plan) -> Confirmation:
+    """The one question before a bulk recommendation: each application and its outcome."""
+    done, left = _plan_lines(plan)
+    return Confirmation(
+        title=_("批量推荐 %(n)s 份申报？") % {"n": len(done)},
+        consequences=(*done, _("每份申报的企业和下一级审核部门将收到通知。")),
+        action=_("确认批量推荐"),
+        warnings=left,
+    )
+
+
+def bulk_decide(plan) -> Confirmation:
+    """The one question before bulk decisions: each application and its decision (or
+    proposal), and those left out."""
+    done, left = _plan_lines(plan)
+    return Confirmation(
+        title=_("批量作出 %(n)s 项认定决定？") % {"n": len(done)},
+        consequences=(
+            *done,
+            _("决定生效后申报状态随之改变，不能撤回；企业和所在市主管部门将收到认定结果通知。"),
+        ),
+        action=_("确认批量决定"),
+        warnings=left,
+    )
+
+
+def discussion_open(actor, batch) -> Confirmation | None:
+    if not rules.can_open_discussion(actor, batch):
+        return None
+    return Confirmation(
+        title=_("开启“%(batch)s”的专家讨论？") % {"batch": batch.name},
+        consequences=(
+            _("全部专家已提交评审意见的申报进入讨论：其专家可在讨论区发言并修改自己的评分。"),
+            _("每次修改都将保留，汇总按最新评分计算。"),
+            _("相关专家将收到通知；企业看不到讨论。"),
+        ),
+        action=_("确认开启讨论"),
+    )
+
+
+def discussion_close(actor, batch) -> Confirmation | None:
+    if not rules.can_close_discussion(actor, batch):
+        return None
+    return Confirmation(
+        title=_("结束“%(batch)s”的专家讨论？") % {"batch": batch.name},
+        consequences=(_("结束后不能再发言或修改评分，讨论记录仍可查看。"),),
+        action=_("确认结束讨论"),
+    )
+
+
+def score_revise(actor, assignment) -> Confirmation | None:
+    if not rules.can_revise(actor, assignment):
+        return None
+    return Confirmation(
+        title=_("修改对 %(reference)s 的评分？") % {"reference": assignment.reference},
+        consequences=(
+            _("修改前的评分将保留在修改记录中，省级管理员可以看到每次修改及其理由。"),
+            _("汇总和认定决定将按修改后的评分计算。"),
+        ),
+        action=_("确认修改评分"),
+    )

@@ -210,6 +210,7 @@ class ReviewDecisionSerializer(FlaggedTermsSerializer):
             "tier",
             "reason",
             "justification",
+            "summary",
             "flags",
             "figures",
             "decided_by",
@@ -238,6 +239,7 @@ class DecisionProposalSerializer(FlaggedTermsSerializer):
             "tier",
             "reason",
             "justification",
+            "summary",
             "flags",
             "figures",
             "proposed_by",
@@ -468,6 +470,12 @@ class ReviewDecideSerializer(serializers.Serializer):
             "Required when the decision is flagged: a tier above the computed tier, or against "
             "most experts' recommendations (otherwise 400 naming justification)."
         ),
+    )
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The province's summary of the experts' discussion, kept with the decision."),
     )
 
 

@@ -6,7 +6,10 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     apis,
+    bulk_views,
     deadline_views,
+    discussion_apis,
+    discussion_views,
     expert_views,
     formal_check_views,
     home_views,
@@ -20,6 +23,33 @@ from . import (
 review = [
     path("", views.review_queue, name="review-queue"),
     path("assessments/<int:pk>/", views.review_detail, name="review-detail"),
+    path("bulk/recommend/", bulk_views.bulk_recommend, name="review-bulk-recommend"),
+    path("batches/<int:pk>/bulk-decide/", bulk_views.bulk_decide, name="batch-bulk-decide"),
+    path(
+        "batches/<int:pk>/discussion/",
+        discussion_views.batch_discussion,
+        name="batch-discussion",
+    ),
+    path(
+        "batches/<int:pk>/discussion/open/",
+        discussion_views.batch_discussion_open,
+        name="batch-discussion-open",
+    ),
+    path(
+        "batches/<int:pk>/discussion/close/",
+        discussion_views.batch_discussion_close,
+        name="batch-discussion-close",
+    ),
+    path(
+        "discussions/<int:pk>/",
+        discussion_views.discussion_thread_page,
+        name="discussion-thread",
+    ),
+    path(
+        "discussions/<int:pk>/revise/",
+        discussion_views.discussion_revise,
+        name="discussion-revise",
+    ),
     path("assessments/<int:pk>/recommend/", views.review_recommend, name="review-recommend"),
     path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
     path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
@@ -140,6 +170,14 @@ api_router.register(
 )
 api_router.register(
     "review/objections", publicity_apis.ObjectionViewSet, basename="review-api-objection"
+)
+
+api_router.register("review/bulk", discussion_apis.BulkRecommendViewSet, basename="review-api-bulk")
+api_router.register(
+    "review/batches", discussion_apis.DiscussionBatchViewSet, basename="review-api-batch-tools"
+)
+api_router.register(
+    "review/discussions", discussion_apis.DiscussionViewSet, basename="review-api-discussion"
 )
 
 api_urlpatterns = [

@@ -1,16 +1,19 @@
 """The demo's batch with the programme's later stages: the district step before the city, a
-site visit after the material review, and deadlines (one of them passed).
+site visit after the material review, a discussion period among the experts, and deadlines
+(one of them passed).
 
 Four applicants of the demo district reviewer's district: two submissions waiting for the
 district, one the district recommended (waiting for the city), and one the district and the
-city recommended that passed the formal check, whose experts reviewed it and were sent on its
-site visit (the visit's report not in yet). Written through the services; running it again
+city recommended that passed the formal check, whose experts reviewed it, discuss it (a few
+posts, one revised score) and were sent on its site visit (the visit's report not in yet). Written through the services; running it again
 adds nothing.
 """
 
 import random
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from evaluation import services
 from portal.models import Enterprise, IndustryType, Role, SizeClass
@@ -87,4 +90,25 @@ def seed_stages(batch, *, district_reviewer, city_reviewer, province_admin, visi
             data=_review_data(visited, "factory"),
         )
     review_services.site_visit_assign(assessment=visited, experts=visitors, actor=province_admin)
+    _discussion(batch, visited, assigned, province_admin)
     return len(applications)
+
+
+def _discussion(batch, assessment, assigned, province_admin) -> None:
+    """The batch in its discussion period: three posts and the first expert's revised score."""
+    review_services.discussion_open(
+        batch=batch, actor=province_admin, ends_on=timezone.localdate() + timedelta(days=7)
+    )
+    first, second = assigned[0], assigned[1]
+    for actor, body in (
+        (first.expert, "场景 3 的数据采集覆盖率偏低，建议评分下调。"),
+        (second.expert, "同意，但整体建设成效明显，仍建议认定为智能工厂。"),
+        (province_admin, "请各位专家在讨论截止前确认最终评分。"),
+    ):
+        review_services.discussion_post(assessment=assessment, actor=actor, body=body)
+    criterion = batch.rubric.order_by("no").first()
+    review_services.score_revise(
+        assignment=first,
+        actor=first.expert,
+        data={"scores": {str(criterion.pk): 6}, "reason": "讨论后按数据采集覆盖率下调。"},
+    )

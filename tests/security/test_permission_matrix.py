@@ -153,6 +153,65 @@ def CARRIED(w) -> dict:
     return {"pk": w.carried.pk}
 
 
+def THREAD(w) -> dict:
+    """A discussion period on the published batch, and the world's assigned expert's submitted
+    review of its listed (decided) application: expert_a reads the thread, which is closed to
+    posts and revisions (made once per world)."""
+    if not hasattr(w, "thread"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from review.models import DiscussionPeriod, ExpertAssignment
+
+        province = w.users["province"]
+        DiscussionPeriod.objects.create(
+            batch=w.published,
+            ends_on=timezone.localdate() + timedelta(days=3),
+            opened_by=province,
+            opened_at=timezone.now(),
+        )
+        ExpertAssignment.objects.create(
+            assessment=w.listed,
+            expert=w.users["expert_a"],
+            status="submitted",
+            method="manual",
+            recommended_tier="workshop",
+            opinion="同意。",
+        )
+        w.thread = w.listed
+    return {"pk": w.thread.pk}
+
+
+def in_three_days(w) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"ends_on": (timezone.localdate() + timedelta(days=3)).isoformat(), "confirmed": "1"}
+
+
+def BULK_OF_A(w) -> dict:
+    return {"assessments": [w.submitted.pk], "comment": "同意", "confirmed": "1"}
+
+
+def DECIDE_A(w) -> dict:
+    return {"assessments": [w.submitted.pk], "reason": "同意", "confirmed": "1"}
+
+
+def api_bulk(body) -> Callable:
+    """The same body for the API: ids as a list, ``confirmed`` a boolean."""
+    return lambda w: {**body(w), "confirmed": True}
+
+
+REVISION = {
+    "recommended_tier": "workshop",
+    "opinion": "同意。",
+    "reason": "讨论后修改",
+    "confirmed": "1",
+}
+
+
 def VISIT(w) -> dict:
     """A site visit of A's submission with the world's assigned expert sent on it and one
     photo (made once per world)."""
@@ -545,6 +604,32 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, **REVIEWS_A), SUBMITTED),
         "POST": Call(web(403, **REVIEWS_A), SUBMITTED, {}),
     },
+    # several at once: one confirmation listing each item, then each item's outcome (here
+    # A's submission, under review, is listed as left out); an id outside the queue is a 400
+    "review-bulk-recommend": {
+        "GET": Call(web(403, city_nj=200, city_sz=200, district_sz=200, district_wz=200)),
+        "POST": Call(
+            web(403, city_nj=400, city_sz=200, district_sz=200, district_wz=400), data=BULK_OF_A
+        ),
+    },
+    "batch-bulk-decide": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=200), BATCH, DECIDE_A),
+    },
+    "batch-discussion": {"GET": Call(web(403, province=200), BATCH)},
+    # nothing to discuss yet (no application with every review in): 409
+    "batch-discussion-open": {"POST": Call(web(403, province=409), BATCH, in_three_days)},
+    # none running: back to the tab with a message
+    "batch-discussion-close": {"POST": Call(web(403, province=302), BATCH, {"confirmed": "1"})},
+    # the thread of an application its expert reviewed; the period runs but the application is
+    # decided: no post, no revision (409)
+    "discussion-thread": {
+        "GET": Call(web(403, expert=404, expert_a=200, province=200), THREAD),
+        "POST": Call(web(403, expert=404, expert_a=409, province=409), THREAD, {"body": "意见"}),
+    },
+    "discussion-revise": {
+        "POST": Call(web(403, expert=404, expert_a=409, province=403), THREAD, REVISION)
+    },
     "review-recommend": {
         "POST": Call(
             web(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=403),
@@ -804,6 +889,28 @@ MATRIX: dict[str, dict[str, Call]] = {
             SUBMITTED,
             {"comment": "同意"},
         )
+    },
+    "review-api-bulk-recommend": {
+        "POST": Call(
+            api(403, city_nj=400, city_sz=200, district_sz=200, district_wz=400),
+            data=api_bulk(BULK_OF_A),
+        )
+    },
+    "review-api-batch-tools-bulk-decide": {
+        "POST": Call(api(403, province=200), BATCH, api_bulk(DECIDE_A))
+    },
+    "review-api-batch-tools-discussion-open": {
+        "POST": Call(api(403, province=409), BATCH, in_three_days)
+    },
+    "review-api-batch-tools-discussion-close": {"POST": Call(api(403, province=409), BATCH, {})},
+    "review-api-discussion-detail": {
+        "GET": Call(api(403, expert=404, expert_a=200, province=200), THREAD)
+    },
+    "review-api-discussion-posts": {
+        "POST": Call(api(403, expert=404, expert_a=409, province=409), THREAD, {"body": "意见"})
+    },
+    "review-api-discussion-revise": {
+        "POST": Call(api(403, expert=404, expert_a=409, province=403), THREAD, {"reason": "修改"})
     },
     "review-api-assessment-return": {
         "POST": Call(
