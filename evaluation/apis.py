@@ -22,8 +22,8 @@ from .eligibility import formal_checklist
 from .excel import XLSX, inputs_template_download
 from .models import CarryOver
 from .peers import MIN_PEERS, band_legend, peer_standings
-from .recommendations import recommend
-from .results import tier_outcome
+from .recommendations import recommendations_for
+from .results import indicator_rows, tier_outcome
 from .serializers import (
     AnswerSerializer,
     AssessmentCreateSerializer,
@@ -369,10 +369,11 @@ class AssessmentViewSet(
         )
         data = selectors.assessment_data(assessment)
         outcome = tier_outcome(evaluation)
-        recommendations = recommend(
-            catalog_version=assessment.batch.catalog_version,
+        recommendations = recommendations_for(
+            assessment=assessment,
             scenario_status=data.scenario_status,
             outcome=outcome,
+            indicator_rows=indicator_rows(evaluation),
         )
         context = {
             "tier_outcome": outcome,

@@ -33,7 +33,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .recommendations import recommend
+from .recommendations import recommendations_for
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reached_city, reader_assessment_ids
 from .snapshot import build_snapshot, content_digest
@@ -650,15 +650,17 @@ def assessment_results(assessment: Assessment) -> Results | None:
         )
         live = True
     tiers = tier_outcome(evaluation)
+    rows = indicator_rows(evaluation)
     return Results(
         evaluation=evaluation,
         live=live,
-        indicators=indicator_rows(evaluation),
+        indicators=rows,
         tiers=tiers,
-        recommendations=recommend(
-            catalog_version=assessment.batch.catalog_version,
+        recommendations=recommendations_for(
+            assessment=assessment,
             scenario_status=data.scenario_status,
             outcome=tiers,
+            indicator_rows=rows,
         ),
     )
 
