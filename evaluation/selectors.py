@@ -19,6 +19,7 @@ from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
+from .flag_selectors import data_flags
 from .item_versions import input_key, scenario_key, support_key
 from .models import (
     EDITABLE_STATES,
@@ -627,6 +628,7 @@ class Results:
     indicators: list[dict]
     tiers: TierOutcome
     recommendations: dict
+    flags: list  # its own inputs against each other (plausibility.consistency_flags)
 
 
 def assessment_results(assessment: Assessment) -> Results | None:
@@ -662,6 +664,7 @@ def assessment_results(assessment: Assessment) -> Results | None:
             outcome=tiers,
             indicator_rows=rows,
         ),
+        flags=data_flags(assessment, data),
     )
 
 

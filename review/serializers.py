@@ -533,6 +533,13 @@ class AssignmentReviewSerializer(AssignmentSerializer):
         read_only_fields = fields
 
 
+class PlausibilityFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The check: sales_staff_vs_employees, peer_outlier…")
+    subject = serializers.CharField(help_text="The input or indicator code it concerns.")
+    period = serializers.CharField(help_text="base, current, or empty for a change between them.")
+    message = serializers.CharField(help_text="What was compared, with the figures.")
+
+
 class AssignmentDetailSerializer(AssignmentReviewSerializer):
     """Context: ``dossier`` (``review_selectors.dossier`` for the caller)."""
 
@@ -541,6 +548,7 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
     claimed = serializers.SerializerMethodField()
     rubric = serializers.SerializerMethodField()
     evaluation = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
 
     class Meta(AssignmentReviewSerializer.Meta):
         fields = (
@@ -550,6 +558,7 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
             "claimed",
             "rubric",
             "evaluation",
+            "flags",
         )
         read_only_fields = fields
 
@@ -563,6 +572,12 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_claimed(self, obj) -> list[int]:
         return list(self.context["dossier"].claimed)
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """Figures to look at twice: its own inputs against each other, its indicators beyond
+        the fences of its group, and changes from the base year, each with the figures."""
+        return PlausibilityFlagSerializer(self.context["dossier"].flags, many=True).data
 
     @extend_schema_field(RubricCriterionSerializer(many=True))
     def get_rubric(self, obj) -> list[dict]:
@@ -634,6 +649,12 @@ class ReviewBatchSerializer(serializers.ModelSerializer):
             "rubric",
         )
         read_only_fields = fields
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """Figures to look at twice: its own inputs against each other, its indicators beyond
+        the fences of its group, and changes from the base year, each with the figures."""
+        return PlausibilityFlagSerializer(self.context["dossier"].flags, many=True).data
 
     @extend_schema_field(RubricCriterionSerializer(many=True))
     def get_rubric(self, obj) -> list[dict]:
