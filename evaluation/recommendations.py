@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from scenarios.frozen import per_published_version
 from scenarios.models import TIER_ORDER, LinkOutcome, Scenario, Tier
@@ -71,8 +71,8 @@ class PeerAdoption:
     def share_words(self, scenario_no: int) -> str:
         n = self.counts.get(scenario_no, 0)
         if 2 * n > self.reached:
-            return _("多数")
-        return _("部分") if n else ""
+            return pgettext("share of peers", "多数")
+        return pgettext("share of peers", "部分") if n else ""
 
 
 def weak_indicators(standings: list[PeerStanding]) -> dict[str, str]:
@@ -194,7 +194,7 @@ def rank(
                     s.no,
                     s.display_name,
                     s.link.no,
-                    "；".join(r.text for r in reasons),
+                    pgettext("joins reasons", "；").join(r.text for r in reasons),
                     tuple(reasons),
                 )
             )

@@ -3,6 +3,7 @@ links, then what peers that reached the tier implemented), the reasons with thei
 the privacy minimum (a group of four peers reveals nothing)."""
 
 import pytest
+from django.utils import translation
 
 from evaluation.models import Assessment
 from evaluation.peers import PeerStanding
@@ -165,3 +166,22 @@ def test_four_peers_reveal_nothing_the_fifth_makes_them_count(assessment):
     assert "您的产品研制周期处于同行下四分位；《指引》产品设计环节“缩短产品研制周期”" in (
         five[7].reason
     )
+
+
+@pytest.mark.django_db
+def test_the_reasons_read_in_english(catalog):
+    with translation.override("en"):
+        (first,) = _rank(
+            catalog,
+            weak={"sales_per_capita": "Sales per head"},
+            adoption=PeerAdoption(reached=5, counts={36: 3}),
+            limit=1,
+        )
+    assert first.reason == (
+        "Covers the link “Marketing and sales management”, not yet covered; "
+        "Your Sales per head is in the last quarter of your peers; "
+        "The guide, Marketing and sales management: “Raise sales per head”; "
+        "Of the enterprises of the same industry type and size that reached Smart Factory, "
+        "most implemented this scenario"
+    )
+    assert [r.source_label for r in first.reasons][-1] == "Peers' practice"
