@@ -21,7 +21,7 @@ from . import carry_over, selectors, services
 from .eligibility import formal_checklist
 from .excel import XLSX, inputs_template_download
 from .models import CarryOver
-from .peers import MIN_PEERS, band_legend, peer_standings
+from .peers import MIN_PEERS, band_legend
 from .recommendations import recommendations_for
 from .results import indicator_rows, tier_outcome
 from .serializers import (
@@ -390,9 +390,7 @@ class AssessmentViewSet(
         median or a boundary."""
         assessment = self.get_object()
         results = selectors.assessment_results(assessment)
-        standings = peer_standings(
-            assessment=assessment, rows=results.indicators if results else []
-        )
+        standings = results.standings if results else []
         data = {
             "assessment": assessment,
             "min_peers": MIN_PEERS,

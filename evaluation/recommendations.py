@@ -249,13 +249,17 @@ def recommendations_for(
     outcome: TierOutcome,
     indicator_rows: list[dict],
     limit: int = 5,
+    standings: list[PeerStanding] | None = None,
 ) -> dict[str, list[Recommendation]]:
     """``rank`` over what the database holds for ``assessment``: the catalog of its batch, its
-    indicator rows (stored or live) banded against its peers, and its peers' frozen answers."""
+    indicator rows (stored or live) banded against its peers (``standings`` when the caller
+    has them), and its peers' frozen answers."""
     version = assessment.batch.catalog_version
     implemented = {int(no) for no, status in scenario_status.items() if status == IMPLEMENTED}
-    group = peer_group(assessment=assessment, codes=[r["code"] for r in indicator_rows])
-    weak = weak_indicators([group.standing(r) for r in indicator_rows])
+    if standings is None:
+        group = peer_group(assessment=assessment, codes=[r["code"] for r in indicator_rows])
+        standings = [group.standing(r) for r in indicator_rows]
+    weak = weak_indicators(standings)
     failed = [t.tier for t in outcome.tiers if not t.passed]
     records = peer_records(assessment) if failed else []
     return rank(

@@ -34,6 +34,7 @@ from .models import (
     State,
     SupportElementAnswer,
 )
+from .peers import peer_standings
 from .recommendations import recommendations_for
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reached_city, reader_assessment_ids
@@ -629,6 +630,7 @@ class Results:
     tiers: TierOutcome
     recommendations: dict
     flags: list  # its own inputs against each other (plausibility.consistency_flags)
+    standings: list  # each indicator's band among its peers (peers.PeerStanding)
 
 
 def assessment_results(assessment: Assessment) -> Results | None:
@@ -653,6 +655,7 @@ def assessment_results(assessment: Assessment) -> Results | None:
         live = True
     tiers = tier_outcome(evaluation)
     rows = indicator_rows(evaluation)
+    standings = peer_standings(assessment=assessment, rows=rows)
     return Results(
         evaluation=evaluation,
         live=live,
@@ -663,8 +666,10 @@ def assessment_results(assessment: Assessment) -> Results | None:
             scenario_status=data.scenario_status,
             outcome=tiers,
             indicator_rows=rows,
+            standings=standings,
         ),
         flags=data_flags(assessment, data),
+        standings=standings,
     )
 
 
