@@ -44,6 +44,13 @@ def _evaluation_of(assessment: Assessment):
 # --- shared pieces ------------------------------------------------------------------------------
 
 
+class PlausibilityFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The check: sales_staff_vs_employees, peer_outlier…")
+    subject = serializers.CharField(help_text="The input or indicator code it concerns.")
+    period = serializers.CharField(help_text="base, current, or empty for a change between them.")
+    message = serializers.CharField(help_text="What was compared, with the figures.")
+
+
 class ReviewEnterpriseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -326,7 +333,7 @@ class SiteVisitReportSerializer(serializers.Serializer):
 class ReviewDetailSerializer(ReviewItemSerializer):
     """Context: ``summary`` (``review_selectors.ReviewSummary``), ``reviews`` (the experts'
     reviews in full) and ``proposal`` (awaiting confirmation), for the province admin only;
-    ``rounds`` and ``decision``."""
+    ``rounds``, ``decision`` and ``flags`` (the plausibility flags)."""
 
     snapshot = serializers.JSONField(read_only=True)
     snapshot_sha256 = serializers.CharField(read_only=True)
@@ -338,6 +345,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
     site_visit = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
 
     class Meta(ReviewItemSerializer.Meta):
         fields = (
@@ -345,6 +353,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             "snapshot",
             "snapshot_sha256",
             "evaluation",
+            "flags",
             "rounds",
             "assignments",
             "aggregate",
@@ -359,6 +368,11 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     def get_evaluation(self, obj) -> dict | None:
         evaluation = _evaluation_of(obj)
         return EvaluationSerializer(evaluation).data if evaluation else None
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """The plausibility flags (context ``flags``): figures to look at twice."""
+        return PlausibilityFlagSerializer(self.context.get("flags", []), many=True).data
 
     @extend_schema_field(ReviewRoundSerializer(many=True))
     def get_rounds(self, obj) -> list[dict]:
@@ -531,13 +545,6 @@ class AssignmentReviewSerializer(AssignmentSerializer):
     class Meta(AssignmentSerializer.Meta):
         fields = (*AssignmentSerializer.Meta.fields, "review")
         read_only_fields = fields
-
-
-class PlausibilityFlagSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The check: sales_staff_vs_employees, peer_outlier…")
-    subject = serializers.CharField(help_text="The input or indicator code it concerns.")
-    period = serializers.CharField(help_text="base, current, or empty for a change between them.")
-    message = serializers.CharField(help_text="What was compared, with the figures.")
 
 
 class AssignmentDetailSerializer(AssignmentReviewSerializer):

@@ -80,7 +80,15 @@ def _outlying_peers(of):
 
 @pytest.mark.django_db
 def test_reviewers_read_the_flags_of_what_is_assigned_to_them_only(
-    client, api_client, under_review, experts, expert, admin_a, tight_sales_limit
+    client,
+    api_client,
+    under_review,
+    experts,
+    expert,
+    admin_a,
+    city_reviewer_suzhou,
+    city_reviewer_nanjing,
+    tight_sales_limit,
 ):
     _outlying_peers(under_review)
     assignment = under_review.assignments.get(expert=experts[0])
@@ -92,6 +100,11 @@ def test_reviewers_read_the_flags_of_what_is_assigned_to_them_only(
     body = login(api_client, experts[0]).get(f"/api/v1/review/assignments/{assignment.pk}/")
     codes = [f["code"] for f in body.json()["flags"]]
     assert codes == ["sales_vs_output", "sales_vs_output", "peer_outlier"]  # base and current
+
+    review_api = f"/api/v1/review/assessments/{under_review.pk}/"
+    city = login(api_client, city_reviewer_suzhou).get(review_api).json()
+    assert [f["code"] for f in city["flags"]] == codes
+    assert login(api_client, city_reviewer_nanjing).get(review_api).status_code == 404
 
     assert login(client, expert).get(f"/review/assignments/{assignment.pk}/").status_code == 404
     login(api_client, expert)
