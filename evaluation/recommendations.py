@@ -8,8 +8,8 @@ Three reasons rank the scenarios not yet implemented, in this order:
    only), followed through the guide's own link→outcome statements (``LinkOutcome``) to the
    scenarios of the links that improve them;
 3. what its peers did: among the submitted assessments of the batch whose applicants share its
-   industry type and size (the frozen applicant), those that reached the tier, how many
-   implemented each scenario. Counted only when both groups — the peers, and those of them
+   industry type and size (the frozen applicant) and whose answers are frozen (not returned),
+   those that reached the tier, how many implemented each scenario. Counted only when both groups — the peers, and those of them
    that reached the tier — have at least ``MIN_PEERS`` members, so no single peer shows; and
    said in words ("多数", "部分"), never as a count.
 
@@ -20,13 +20,14 @@ The ranking and the reasons are pure functions (``rank``, ``weak_indicators``,
 
 from dataclasses import dataclass, field
 
-from django.db.models.fields.json import KeyTransform
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from scenarios.frozen import per_published_version
 from scenarios.models import TIER_ORDER, LinkOutcome, Scenario, Tier
 
+from .models import EDITABLE_STATES, ScenarioAnswer
 from .peers import MIN_PEERS, PeerStanding, peer_evaluations, peer_group
 from .tiers import IMPLEMENTED, TierOutcome
 
@@ -80,21 +81,12 @@ def weak_indicators(standings: list[PeerStanding]) -> dict[str, str]:
     return {s.code: s.name for s in standings if s.band == "bottom"}
 
 
-def peer_adoption(peers: list[tuple[str, frozenset[int]]], tier: str) -> PeerAdoption | None:
-    """``peers``: each peer's highest tier ("" for none) and implemented scenarios. None unless
-    the peers, and those of them that reached ``tier`` or above, are each at least
-    ``MIN_PEERS``."""
-    if len(peers) < MIN_PEERS:
+def peer_adoption(*, peers: int, reached: int, counts: dict[int, int]) -> PeerAdoption | None:
+    """What ``reached`` of the ``peers`` (those that reached the tier) implemented (``counts``:
+    scenario no → how many of them); None unless both groups are at least ``MIN_PEERS``."""
+    if peers < MIN_PEERS or reached < MIN_PEERS:
         return None
-    at_or_above = set(TIER_ORDER[TIER_ORDER.index(tier) :])
-    reached = [implemented for highest, implemented in peers if highest in at_or_above]
-    if len(reached) < MIN_PEERS:
-        return None
-    counts: dict[int, int] = {}
-    for implemented in reached:
-        for no in implemented:
-            counts[no] = counts.get(no, 0) + 1
-    return PeerAdoption(reached=len(reached), counts=counts)
+    return PeerAdoption(reached=reached, counts=counts)
 
 
 def _lacking(tier_result) -> dict[str, set[str]]:
@@ -226,20 +218,30 @@ def _outcomes_by_link(catalog_version) -> dict[int, list[LinkOutcome]]:
     return by_link
 
 
-def peer_records(assessment) -> list[tuple[str, frozenset[int]]]:
-    """Each peer's highest tier and the scenarios its frozen snapshot has implemented."""
-    rows = peer_evaluations(assessment).values_list(
-        "highest_tier", KeyTransform("scenarios", "assessment__snapshot")
-    )
-    return [
-        (
-            highest or "",
-            frozenset(
-                int(no) for no, a in (scenarios or {}).items() if a.get("status") == IMPLEMENTED
-            ),
-        )
-        for highest, scenarios in rows
-    ]
+def adoption_by_tier(assessment, tiers: list[str]) -> dict[str, PeerAdoption | None]:
+    """``peer_adoption`` for each of ``tiers`` over the assessment's peers whose answers are
+    frozen (submitted and not returned: their answers are the snapshot's), one query for the
+    tiers they reached and one per tier for what they implemented."""
+    frozen = peer_evaluations(assessment).exclude(assessment__state__in=EDITABLE_STATES)
+    by_tier = dict(frozen.values_list("highest_tier").annotate(n=Count("pk")).order_by())
+    peers = sum(by_tier.values())
+    adoption = {}
+    for tier in tiers:
+        at_or_above = TIER_ORDER[TIER_ORDER.index(tier) :]
+        reached = sum(by_tier.get(t, 0) for t in at_or_above)
+        counts = {}
+        if peers >= MIN_PEERS and reached >= MIN_PEERS:
+            counts = dict(
+                ScenarioAnswer.objects.filter(
+                    assessment__evaluation__in=frozen.filter(highest_tier__in=at_or_above),
+                    status=IMPLEMENTED,
+                )
+                .values_list("scenario__no")
+                .annotate(n=Count("assessment_id", distinct=True))
+                .order_by()
+            )
+        adoption[tier] = peer_adoption(peers=peers, reached=reached, counts=counts)
+    return adoption
 
 
 def recommendations_for(
@@ -260,14 +262,13 @@ def recommendations_for(
         group = peer_group(assessment=assessment, codes=[r["code"] for r in indicator_rows])
         standings = [group.standing(r) for r in indicator_rows]
     weak = weak_indicators(standings)
-    failed = [t.tier for t in outcome.tiers if not t.passed]
-    records = peer_records(assessment) if failed else []
+    failed = [t.tier for t in outcome.tiers if not t.passed and _lacking(t)]
     return rank(
         scenarios=_scenarios(version),
         outcomes_by_link=_outcomes_by_link(version),
         implemented=implemented,
         outcome=outcome,
         weak=weak,
-        adoption={tier: peer_adoption(records, tier) for tier in failed},
+        adoption=adoption_by_tier(assessment, failed) if failed else {},
         limit=limit,
     )

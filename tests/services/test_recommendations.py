@@ -5,7 +5,6 @@ the privacy minimum (a group of four peers reveals nothing)."""
 import pytest
 from django.utils import translation
 
-from evaluation.models import Assessment
 from evaluation.peers import PeerStanding
 from evaluation.recommendations import (
     PeerAdoption,
@@ -101,13 +100,12 @@ def test_without_enough_peers_the_order_is_the_catalogs_and_says_so(catalog):
 
 
 def test_peer_adoption_needs_five_at_every_narrowing():
-    factory = ("factory", frozenset({36}))
-    workshop = ("workshop", frozenset({36}))
-    assert peer_adoption([factory] * 4, "factory") is None  # four peers in all
-    assert peer_adoption([factory] * 4 + [workshop] * 3, "factory") is None  # four reached it
-    five = peer_adoption([factory] * 4 + [("benchmark", frozenset({36, 40}))], "factory")
-    assert five == PeerAdoption(reached=5, counts={36: 5, 40: 1})
-    assert peer_adoption([workshop] * 5, "workshop").reached == 5
+    counts = {36: 4}
+    assert peer_adoption(peers=4, reached=4, counts=counts) is None  # four peers in all
+    assert peer_adoption(peers=9, reached=4, counts=counts) is None  # four reached the tier
+    five = peer_adoption(peers=5, reached=5, counts=counts)
+    assert five == PeerAdoption(reached=5, counts=counts)
+    assert five.share_words(36) == "多数" and five.share_words(40) == ""
 
 
 def test_weak_indicators_are_those_in_the_last_quarter():
@@ -119,24 +117,18 @@ def test_weak_indicators_are_those_in_the_last_quarter():
     }
 
 
-def _freeze(assessment, implemented):
-    """What a submission freezes of the answers: the snapshot's scenarios."""
-    Assessment.objects.filter(pk=assessment.pk).update(
-        snapshot={"scenarios": {str(no): {"status": "implemented"} for no in implemented}}
-    )
-
-
-def _peers(of, n, *, tier="factory", implemented=(39,), rd_cycle_days=20):
+def _peers(of, n, *, tier="factory", implemented=(39,), rd_cycle_days=20, state="submitted"):
     for _ in range(n):
-        peer = evaluated_assessment(
+        evaluated_assessment(
             of.batch,
+            state=state,
             current={"rd_cycle_days": rd_cycle_days},
             highest_tier=tier,
+            implemented=implemented,
             industry_type=of.applicant_industry_type,
             size=of.applicant_size,
             city=City.NANJING,
         )
-        _freeze(peer, implemented)
 
 
 def _factory(assessment):
@@ -153,14 +145,18 @@ def _factory(assessment):
 @pytest.mark.django_db
 def test_four_peers_reveal_nothing_the_fifth_makes_them_count(assessment):
     """Enterprise A's draft (scenarios 1, 2, 4, 5, 11, 13, 30; its development cycle 65 days)
-    against hand-built peers that reached 智能工厂, implemented #39 and took 20 days."""
+    against hand-built peers that reached 智能工厂, implemented #39 and took 20–30 days; three
+    more reached 智能车间 only, and one was returned (its answers open again)."""
     _peers(assessment, 4)
+    _peers(assessment, 1, state="returned")  # editable again: its answers are not frozen
+    _peers(assessment, 3, tier="workshop", implemented=(39, 38))
     four = _factory(assessment)
     assert [r.no for r in four] == [33, 34, 35, 36, 37, 38, 39, 31, 32]
-    assert not any(r.kind in ("peer_adoption", "weak_indicator") for x in four for r in x.reasons)
+    assert not any(r.kind == "peer_adoption" for x in four for r in x.reasons)
 
     _peers(assessment, 1, rd_cycle_days=30)
     five = _factory(assessment)
+    # five reached 智能工厂 and implemented 39; 38 only those that did not count
     assert [r.no for r in five] == [39, 33, 34, 35, 36, 37, 38, 31, 32]
     assert five[0].reason.endswith("同类型同规模已达智能工厂的企业中多数实施了该场景")
     assert "您的产品研制周期处于同行下四分位；《指引》产品设计环节“缩短产品研制周期”" in (
