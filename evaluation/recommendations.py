@@ -98,6 +98,11 @@ def _lacking(tier_result) -> dict[str, set[str]]:
     return lacking
 
 
+def tiers_to_recommend(outcome: TierOutcome) -> list[str]:
+    """The tiers not reached that lack scenarios or links: those ``rank`` recommends for."""
+    return [t.tier for t in outcome.tiers if not t.passed and _lacking(t)]
+
+
 def _guide_reasons(scenario, outcomes, weak: dict[str, str]) -> list[Reason]:
     reasons = []
     for outcome in outcomes:
@@ -252,23 +257,26 @@ def recommendations_for(
     indicator_rows: list[dict],
     limit: int = 5,
     standings: list[PeerStanding] | None = None,
+    adoption: dict[str, PeerAdoption | None] | None = None,
 ) -> dict[str, list[Recommendation]]:
     """``rank`` over what the database holds for ``assessment``: the catalog of its batch, its
-    indicator rows (stored or live) banded against its peers (``standings`` when the caller
-    has them), and its peers' frozen answers."""
+    indicator rows (stored or live) banded against its peers, and its peers' frozen answers
+    (``standings`` and ``adoption`` when the caller has read them, see ``peer_cache``)."""
     version = assessment.batch.catalog_version
     implemented = {int(no) for no, status in scenario_status.items() if status == IMPLEMENTED}
     if standings is None:
         group = peer_group(assessment=assessment, codes=[r["code"] for r in indicator_rows])
         standings = [group.standing(r) for r in indicator_rows]
     weak = weak_indicators(standings)
-    failed = [t.tier for t in outcome.tiers if not t.passed and _lacking(t)]
+    failed = tiers_to_recommend(outcome)
+    if adoption is None:
+        adoption = adoption_by_tier(assessment, failed) if failed else {}
     return rank(
         scenarios=_scenarios(version),
         outcomes_by_link=_outcomes_by_link(version),
         implemented=implemented,
         outcome=outcome,
         weak=weak,
-        adoption=adoption_by_tier(assessment, failed) if failed else {},
+        adoption=adoption,
         limit=limit,
     )

@@ -34,8 +34,8 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .peers import peer_standings
-from .recommendations import recommendations_for
+from .peer_cache import cached_adoption, cached_peer_group, peers_fingerprint
+from .recommendations import recommendations_for, tiers_to_recommend
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reached_city, reader_assessment_ids
 from .snapshot import build_snapshot, content_digest
@@ -655,7 +655,10 @@ def assessment_results(assessment: Assessment) -> Results | None:
         live = True
     tiers = tier_outcome(evaluation)
     rows = indicator_rows(evaluation)
-    standings = peer_standings(assessment=assessment, rows=rows)
+    fingerprint = peers_fingerprint(assessment)
+    group = cached_peer_group(assessment, [r["code"] for r in rows], fingerprint)
+    standings = [group.standing(r) for r in rows]
+    wanted = tiers_to_recommend(tiers)
     return Results(
         evaluation=evaluation,
         live=live,
@@ -667,6 +670,7 @@ def assessment_results(assessment: Assessment) -> Results | None:
             outcome=tiers,
             indicator_rows=rows,
             standings=standings,
+            adoption=cached_adoption(assessment, wanted, fingerprint) if wanted else {},
         ),
         flags=data_flags(assessment, data),
         standings=standings,

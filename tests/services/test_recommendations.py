@@ -181,3 +181,14 @@ def test_the_reasons_read_in_english(catalog):
         "most implemented this scenario"
     )
     assert [r.source_label for r in first.reasons][-1] == "Peers' practice"
+
+
+@pytest.mark.django_db
+def test_the_cached_peers_are_read_again_when_a_peer_joins(assessment):
+    """The side panel's results keep the peers' reads under a fingerprint of the group."""
+    _peers(assessment, 4)
+    assert assessment_results(assessment).recommendations["factory"][0].no == 33
+    assert assessment_results(assessment).recommendations["factory"][0].no == 33  # cached
+    _peers(assessment, 1)
+    first = assessment_results(assessment).recommendations["factory"][0]
+    assert first.no == 39 and first.reasons[-1].kind == "peer_adoption"
