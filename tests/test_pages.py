@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from evaluation.flag_selectors import reviewer_flags
 from evaluation.models import Assessment, State
 from evaluation.peers import peer_standings
 from evaluation.selectors import assessment_results
@@ -169,8 +170,13 @@ def test_seed_demo_is_idempotent():
     assert last.batch.year == own.batch.year - 1 and last.current_year == own.base_year
     assert own.carry_over.source == last and own.carry_over.report["scenarios"]["copied"]
     assert own.base_inputs == {**own.base_inputs, **last.current_inputs}
-    standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
+    results = assessment_results(own)
+    standings = peer_standings(assessment=own, rows=results.indicators)
     assert sum(s.comparable for s in standings) >= 10
+    # its first recommendation says every kind of reason: the tier's gap, a weak indicator
+    # through the guide's link, and what peers that reached the tier implemented
+    first = next(iter(results.recommendations.values()))[0]
+    assert {r.kind for r in first.reasons} == {"gap", "weak_indicator", "guide", "peer_adoption"}
     # the demo officials sign in with the authenticator key the README publishes; the demo's
     # command prints its current code (and refuses any other account)
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -213,6 +219,8 @@ def _assert_later_stages(ent_a):
         ]
     )
     visit = SiteVisit.objects.get(assessment__batch=batch)
+    flags = reviewer_flags(visit.assessment, visit.assessment.evaluation)
+    assert {f.code for f in flags} >= {"sales_staff_vs_employees", "sales_vs_output"}
     assert not visit.is_submitted and rules.reviews_complete(visit.assessment)
     assert rules.site_visit_pending(visit.assessment)
     assert rules.can_record_visit(User.objects.get(username="expert1"), visit)

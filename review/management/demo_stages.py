@@ -5,7 +5,8 @@ site visit after the material review, a discussion period among the experts, and
 Four applicants of the demo district reviewer's district: two submissions waiting for the
 district, one the district recommended (waiting for the city), and one the district and the
 city recommended that passed the formal check, whose experts reviewed it, discuss it (a few
-posts, one revised score) and were sent on its site visit (the visit's report not in yet). Written through the services; running it again
+posts, one revised score) and were sent on its site visit (the visit's report not in yet); its
+figures raise plausibility flags. Written through the services; running it again
 adds nothing.
 """
 
@@ -25,6 +26,14 @@ from .demo_peers import SEED, _assessment, _credit_code
 # the site visit's, the one recommended by the district, then the two waiting for it
 NAMES = ["太湖精密传动", "东山智能装备", "木渎电子材料", "胥口工业互联"]
 FIRST_SERIAL = 31  # after the peers'
+
+
+def implausible(spec: dict) -> None:
+    """The visited application's figures its reviewers should question (its dossier's
+    plausibility flags): more sales staff than employees, sales far above its output."""
+    current = spec["current_inputs"]
+    current["sales_headcount"] = str(int(current["avg_employees"]) + 20)
+    current["sales_revenue"] = f"{float(current['gross_output_value']) * 3:.2f}"
 
 
 def _review_data(assessment, tier: str) -> dict:
@@ -67,7 +76,10 @@ def seed_stages(batch, *, district_reviewer, city_reviewer, province_admin, visi
             enterprise=enterprise,
             first_name=f"联系人{serial:02d}",
         )
-        assessment = _assessment(enterprise, actor, batch, rng, papers=i == 0)
+        first = i == 0
+        assessment = _assessment(
+            enterprise, actor, batch, rng, papers=first, adjust=implausible if first else None
+        )
         services.evaluation_refresh(assessment=assessment)
         applications.append(assessment)
     visited, recommended = applications[0], applications[1]
