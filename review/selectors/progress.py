@@ -38,7 +38,7 @@ class PlaceProgress:
 class BatchProgress:
     batch: Batch
     states: list  # (label, value, count) of every state an application of the batch is in
-    stage: str  # the stage the batch is at: the first whose deadline has applications waiting
+    stage: str  # the stage the batch is at: the one where most applications wait
     preference_phase: object  # the batch's PreferencePhase, or None
     preference_open: bool
     deadlines: list
@@ -111,7 +111,12 @@ def batch_progress(batch: Batch) -> BatchProgress:
         applications.values_list("applicant_district_code", "applicant_district").distinct()
     )
     deadlines = batch_deadlines(batch)
-    waiting_stages = [d for d in deadlines if d.stage is not None and d.waiting]
+    waiting_stages = [
+        d for d in deadlines if d.stage is not None and d.stage.acted_on and d.waiting
+    ]
+    # where most applications wait (the earlier stage on a tie): a late return waiting to be
+    # submitted again does not hold the whole batch back at the submission stage
+    waiting_stages.sort(key=lambda d: -d.waiting)
     phase = preferences.phase_of(batch)
     return BatchProgress(
         batch=batch,
