@@ -10,6 +10,7 @@ from django.utils import timezone
 from evaluation.models import Assessment, State
 from portal.exceptions import StateConflict
 from portal.models import AuditLog, City, Notification
+from review import confirmations
 from review import services as rs
 from review.matching import improve_preferences
 from review.models import AssignmentStatus, ExpertAssignment, ExpertPreference, Recommendation
@@ -71,6 +72,8 @@ def test_opening_the_phase_checks_its_end_and_tells_the_experts(
     )
     assert Notification.objects.filter(kind="review.preferences").count() == len(panel)
     assert AuditLog.objects.filter(action="review.preferences_open").exists()
+    # running the automatic assignment before the phase ends asks with a warning
+    assert "偏好征集尚未结束" in confirmations.auto_assign(province_admin, open_batch).warnings[0]
 
 
 def test_experts_mark_only_the_phase_applications_while_it_is_open(
