@@ -200,25 +200,47 @@ def improve_preferences(
                     load[giver] -= 1
                     load[taker] = load.get(taker, 0) + 1
                     improved = True
-        keys = sorted(picks)
-        for i, first in enumerate(keys):
-            for second in keys[i + 1 :]:
-                improved |= _exchange(first, second, picks, eligible, cost)
+        improved |= _exchanges(picks, eligible, cost)
         if not improved:
             return
 
 
-def _exchange(first, second, picks, eligible, cost) -> bool:
-    """Swap one expert of ``first`` for one of ``second`` when that lowers the total cost."""
-    for a in list(picks[first]):
-        for b in list(picks[second]):
-            if a == b or a in picks[second] or b in picks[first]:
-                continue
-            if b not in eligible[first] or a not in eligible[second]:
-                continue
-            before = cost(first, a) + cost(second, b)
-            if cost(first, b) + cost(second, a) < before:
-                picks[first][picks[first].index(a)] = b
-                picks[second][picks[second].index(b)] = a
-                return True
-    return False
+def _exchanges(picks, eligible, cost) -> bool:
+    """Swap experts between applicants wherever that lowers the total cost. Only the experts
+    an applicant would rather have than one of its own are looked for among the others'
+    picks, so a run where few experts marked anything stays quick."""
+    holds: dict[int, set] = {}
+    for key, experts in picks.items():
+        for expert in experts:
+            holds.setdefault(expert, set()).add(key)
+    improved = False
+    for first in sorted(picks):
+        if not picks[first]:
+            continue
+        worst = max(cost(first, a) for a in picks[first])
+        wanted = sorted(e for e in eligible[first] - set(picks[first]) if cost(first, e) < worst)
+        for b in wanted:
+            for second in sorted(holds.get(b, ())):
+                swapped = _exchange(first, second, b, picks, eligible, cost)
+                if swapped:
+                    a = swapped
+                    holds[a] = (holds[a] - {first}) | {second}
+                    holds[b] = (holds[b] - {second}) | {first}
+                    improved = True
+                    break
+    return improved
+
+
+def _exchange(first, second, b, picks, eligible, cost):
+    """Give ``first`` the expert ``b`` of ``second`` for one of its own when that lowers the
+    total cost: the expert handed over, or None."""
+    if b in picks[first] or b not in picks[second]:
+        return None
+    for a in sorted(picks[first], key=lambda e: -cost(first, e)):
+        if a in picks[second] or a not in eligible[second]:
+            continue
+        if cost(first, b) + cost(second, a) < cost(first, a) + cost(second, b):
+            picks[first][picks[first].index(a)] = b
+            picks[second][picks[second].index(b)] = a
+            return a
+    return None
