@@ -6,8 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from evaluation.models import Assessment, private_storage
 from portal.models import Enterprise
@@ -116,8 +116,9 @@ class ExpertAssignment(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     conflict_reason = models.CharField(_("回避理由"), max_length=300, blank=True)
-    # Why the automatic assignment chose this expert ("偏好：优先；负载 3/4"), for the province.
-    choice_reason = models.CharField(_("分配理由"), max_length=200, blank=True)
+    # Why the automatic assignment chose this expert, for the province: the expert's mark in
+    # the preference phase and the loads after the run ({"choice", "load", "most"}).
+    choice_basis = models.JSONField(_("分配理由"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -141,6 +142,19 @@ class ExpertAssignment(models.Model):
     def reference(self) -> str:
         """The anonymous name of the application an expert sees when identities are hidden."""
         return self.assessment.review_reference
+
+    @property
+    def choice_reason(self) -> str:
+        """ "偏好：优先；负载 3/4" (in the reader's language), or "" when chosen by hand."""
+        basis = self.choice_basis or {}
+        if not basis:
+            return ""
+        choice = ExpertPreference.Choice(basis.get("choice") or ExpertPreference.Choice.WILLING)
+        return gettext("偏好：%(choice)s；负载 %(load)s/%(most)s") % {
+            "choice": choice.label,
+            "load": basis.get("load", 0),
+            "most": basis.get("most", 0),
+        }
 
 
 class ConflictDeclaration(models.Model):

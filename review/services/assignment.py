@@ -80,12 +80,12 @@ def _batch_load(batch: Batch) -> dict[int, int]:
     )
 
 
-def _assign(assessment, expert, actor, method, replaces=None, reason="") -> ExpertAssignment:
+def _assign(assessment, expert, actor, method, replaces=None, basis=None) -> ExpertAssignment:
     """``actor`` None: the portal's own act (a replacement for an expert who withdrew)."""
     assignment, created = ExpertAssignment.objects.get_or_create(
         assessment=assessment,
         expert=expert,
-        defaults={"method": method, "assigned_by": actor, "choice_reason": reason},
+        defaults={"method": method, "assigned_by": actor, "choice_basis": basis or {}},
     )
     if not created:
         if assignment.status != AssignmentStatus.REMOVED:
@@ -93,9 +93,9 @@ def _assign(assessment, expert, actor, method, replaces=None, reason="") -> Expe
         assignment.status = AssignmentStatus.ACTIVE
         assignment.method = method
         assignment.assigned_by = actor
-        assignment.choice_reason = reason
+        assignment.choice_basis = basis or {}
         assignment.save(
-            update_fields=["status", "method", "assigned_by", "choice_reason", "updated_at"]
+            update_fields=["status", "method", "assigned_by", "choice_basis", "updated_at"]
         )
     if assessment.state != State.UNDER_REVIEW:
         assessment.state = State.UNDER_REVIEW
@@ -149,7 +149,7 @@ def _assign_picks(
             actor,
             ExpertAssignment.Method.AUTO,
             replaces,
-            reasons.get(pk, ""),
+            reasons.get(pk),
         )
         for pk in expert_ids
     ]
@@ -229,11 +229,11 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
     return {"created": created, "short": short}
 
 
-def _choice_reason(choice, load, most, expert_id) -> str:
-    """Why the run chose the expert, as the province reads it: "偏好：优先；负载 3/4" (the
-    expert's reviews in the batch after the run / the most any expert has)."""
-    return _("偏好：%(choice)s；负载 %(load)s/%(most)s") % {
-        "choice": preferences.choice_label(choice),
+def _choice_reason(choice, load, most, expert_id) -> dict:
+    """Why the run chose the expert (``ExpertAssignment.choice_reason`` says it in words):
+    their mark, and their reviews in the batch after the run / the most any expert has."""
+    return {
+        "choice": choice or preferences.DEFAULT_CHOICE,
         "load": load.get(expert_id, 0),
         "most": most,
     }

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluation.models import Assessment, State
 from portal.exceptions import StateConflict
@@ -110,6 +110,8 @@ def test_auto_assign_never_pairs_a_declared_conflict_and_follows_preferences(
     assert loads == [2, 2, 2, 2]
     chosen = ExpertAssignment.objects.get(assessment_id=a0, expert=panel[3])
     assert chosen.choice_reason == "偏好：优先；负载 2/2"
+    with translation.override("en"):  # kept as data, said in the reader's language
+        assert chosen.choice_reason == "Preference: Prefer; load 2/2"
     unmarked = ExpertAssignment.objects.filter(expert=panel[1]).first()
     assert unmarked.choice_reason.startswith("偏好：愿意")
     # The manual choice refuses the declared conflict too, saying why.
