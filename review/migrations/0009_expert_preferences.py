@@ -6,48 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0016_calculator_breakdowns'),
-        ('review', '0008_recommendation_formal_check'),
-        ('scenarios', '0010_batch_formal_check_gates'),
+        ("evaluation", "0016_calculator_breakdowns"),
+        ("review", "0008_recommendation_formal_check"),
+        ("scenarios", "0010_batch_formal_check_gates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expertassignment',
-            name='choice_basis',
-            field=models.JSONField(blank=True, default=dict, verbose_name='分配理由'),
+            model_name="expertassignment",
+            name="choice_basis",
+            field=models.JSONField(blank=True, default=dict, verbose_name="分配理由"),
         ),
         migrations.CreateModel(
-            name='PreferencePhase',
+            name="PreferencePhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ends_at', models.DateTimeField(verbose_name='偏好征集截止时间')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='开始时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='提前结束时间')),
-                ('batch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preference_phase', to='scenarios.batch', verbose_name='申报批次')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ends_at", models.DateTimeField(verbose_name="偏好征集截止时间")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提前结束时间"),
+                ),
+                (
+                    "batch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preference_phase",
+                        to="scenarios.batch",
+                        verbose_name="申报批次",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审偏好征集',
-                'verbose_name_plural': '评审偏好征集',
+                "verbose_name": "评审偏好征集",
+                "verbose_name_plural": "评审偏好征集",
             },
         ),
         migrations.CreateModel(
-            name='ExpertPreference',
+            name="ExpertPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('prefer', '优先'), ('willing', '愿意'), ('not_my_field', '非本领域'), ('conflict', '利益冲突')], max_length=12, verbose_name='评审偏好')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expert_preferences', to='evaluation.assessment', verbose_name='申报')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_preferences', to=settings.AUTH_USER_MODEL, verbose_name='评审专家')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("prefer", "优先"),
+                            ("willing", "愿意"),
+                            ("not_my_field", "非本领域"),
+                            ("conflict", "利益冲突"),
+                        ],
+                        max_length=12,
+                        verbose_name="评审偏好",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expert_preferences",
+                        to="evaluation.assessment",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评审专家",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审偏好',
-                'verbose_name_plural': '评审偏好',
-                'constraints': [models.UniqueConstraint(fields=('expert', 'assessment'), name='uniq_expert_preference')],
+                "verbose_name": "评审偏好",
+                "verbose_name_plural": "评审偏好",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("expert", "assessment"), name="uniq_expert_preference"
+                    )
+                ],
             },
         ),
     ]
