@@ -1,13 +1,14 @@
 """What each irreversible review action says before it is taken: the page's dialog and the
 confirmation page without JavaScript both ask these (``portal.confirmation``)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.confirmation import Choices, Confirmation
 from portal.selectors import experts
 from scenarios.models import Tier
 
-from . import guards, rules, services
+from . import guards, preferences, rules, services
 from .deadlines import late_dues
 from .models import Decision
 from .selectors import waiting_for_experts
@@ -121,10 +122,18 @@ def auto_assign(actor, batch) -> Confirmation | None:
     ]
     if not rules.rubric_locked(batch):
         consequences.append(_("本批次的评分标准将从首次分配起固定，不能再修改。"))
+    phase = preferences.phase_of(batch)
+    warnings = ()
+    if preferences.phase_is_open(phase):
+        warnings = (
+            _("评审偏好征集尚未结束（截止 %(ends)s）：专家之后的标记不会影响这次分配。")
+            % {"ends": timezone.localtime(phase.ends_at).strftime("%Y-%m-%d %H:%M")},
+        )
     return Confirmation(
         title=_("自动分配“%(batch)s”的评审专家？") % {"batch": batch},
         consequences=tuple(consequences),
         action=_("确认自动分配"),
+        warnings=warnings,
     )
 
 

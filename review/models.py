@@ -6,8 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from evaluation.models import Assessment, private_storage
 from portal.models import Enterprise
@@ -116,6 +116,9 @@ class ExpertAssignment(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     conflict_reason = models.CharField(_("回避理由"), max_length=300, blank=True)
+    # Why the automatic assignment chose this expert, for the province: the expert's mark in
+    # the preference phase and the loads after the run ({"choice", "load", "most"}).
+    choice_basis = models.JSONField(_("分配理由"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -139,6 +142,19 @@ class ExpertAssignment(models.Model):
     def reference(self) -> str:
         """The anonymous name of the application an expert sees when identities are hidden."""
         return self.assessment.review_reference
+
+    @property
+    def choice_reason(self) -> str:
+        """ "偏好：优先；负载 3/4" (in the reader's language), or "" when chosen by hand."""
+        basis = self.choice_basis or {}
+        if not basis:
+            return ""
+        choice = ExpertPreference.Choice(basis.get("choice") or ExpertPreference.Choice.WILLING)
+        return gettext("偏好：%(choice)s；负载 %(load)s/%(most)s") % {
+            "choice": choice.label,
+            "load": basis.get("load", 0),
+            "most": basis.get("most", 0),
+        }
 
 
 class ConflictDeclaration(models.Model):
@@ -575,3 +591,60 @@ class ScoreRevision(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id} · {self.total}"
+class PreferencePhase(models.Model):
+    """A short phase before the automatic assignment in which the batch's experts say, for each
+    application awaiting experts, whether they would like to review it (``ExpertPreference``).
+    Open from ``opened_at`` until ``ends_at`` or until the province closes it."""
+
+    batch = models.OneToOneField(
+        Batch, on_delete=models.CASCADE, related_name="preference_phase", verbose_name=_("申报批次")
+    )
+    ends_at = models.DateTimeField(_("偏好征集截止时间"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("提前结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审偏好征集")
+        verbose_name_plural = _("评审偏好征集")
+
+    def __str__(self):
+        return f"{self.batch} · {self.ends_at:%Y-%m-%d}"
+
+
+class ExpertPreference(models.Model):
+    """What an expert said of reviewing one application: a weight for the automatic assignment,
+    except a conflict, which it never overrides."""
+
+    class Choice(models.TextChoices):
+        PREFER = "prefer", _("优先")
+        WILLING = "willing", _("愿意")
+        NOT_MY_FIELD = "not_my_field", _("非本领域")
+        CONFLICT = "conflict", _("利益冲突")
+
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_preferences",
+        verbose_name=_("评审专家"),
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="expert_preferences",
+        verbose_name=_("申报"),
+    )
+    choice = models.CharField(_("评审偏好"), max_length=12, choices=Choice.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评审偏好")
+        verbose_name_plural = _("评审偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "assessment"], name="uniq_expert_preference")
+        ]
+
+    def __str__(self):
+        return f"{self.expert} · {self.assessment_id} · {self.get_choice_display()}"

@@ -6,6 +6,8 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     apis,
+    assignment_tool_apis,
+    assignment_tool_views,
     bulk_views,
     deadline_views,
     discussion_apis,
@@ -136,6 +138,22 @@ review = [
     ),
     path("objections/<int:pk>/", publicity_views.objection_detail, name="objection-detail"),
     path(
+        "preferences/<int:pk>/",
+        assignment_tool_views.expert_preferences,
+        name="expert-preferences",
+    ),
+    path(
+        "batches/<int:pk>/preferences/",
+        assignment_tool_views.batch_preference_phase,
+        name="batch-preference-phase",
+    ),
+    path("batches/<int:pk>/matrix/", assignment_tool_views.batch_matrix, name="batch-matrix"),
+    path(
+        "batches/<int:pk>/progress/",
+        assignment_tool_views.batch_progress_page,
+        name="batch-progress",
+    ),
+    path(
         "objections/<int:pk>/resolve/",
         publicity_views.objection_resolve,
         name="objection-resolve",
@@ -181,5 +199,25 @@ api_router.register(
 )
 
 api_urlpatterns = [
+    path(
+        "review/preferences/<int:pk>/",
+        assignment_tool_apis.PreferencesApi.as_view(),
+        name="review-api-preferences",
+    ),
+    path(
+        "review/batches/<int:pk>/preference-phase/",
+        assignment_tool_apis.PreferencePhaseApi.as_view(),
+        name="review-api-batch-preference-phase",
+    ),
+    path(
+        "review/batches/<int:pk>/matrix/",
+        assignment_tool_apis.MatrixApi.as_view(),
+        name="review-api-batch-matrix",
+    ),
+    path(
+        "review/batches/<int:pk>/progress/",
+        assignment_tool_apis.ProgressApi.as_view(),
+        name="review-api-batch-progress",
+    ),
     path("public/batches/<int:pk>/list/", apis.PublicListApi.as_view(), name="api-public-list"),
 ]

@@ -141,7 +141,7 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    assert counts[0] == 10 + 34 and counts[1] == 2 + 34 and counts[2] == 3 and counts[3] == 45
+    assert counts[0] == 10 + 36 and counts[1] == 2 + 36 and counts[2] == 3 and counts[3] == 45
     ent_a = User.objects.get(username="ent_a")
     assert ent_a.check_password("demo-pass-2026") and ent_a.is_enterprise_admin
     assert User.objects.get(username="city_a").city == ent_a.enterprise.city
@@ -200,7 +200,8 @@ def test_seed_demo_is_idempotent():
 def _assert_later_stages(ent_a):
     """The batch with the district step: ``district_a`` has two submissions waiting (its
     deadline passed) and one it recommended waiting for ``city_a``; one application awaits the
-    report of the site visit ``expert1`` and ``expert2`` were sent on."""
+    report of the site visit ``expert1`` and ``expert2`` were sent on; two wait for their
+    experts in the batch's preference phase."""
     from review import rules
     from review.deadlines import is_past
     from review.models import SiteVisit
@@ -216,8 +217,16 @@ def _assert_later_stages(ent_a):
             (State.SUBMITTED, district),
             (State.DISTRICT_RECOMMENDED, district),
             (State.UNDER_REVIEW, district),
+            (State.FORMALLY_CHECKED, district),
+            (State.FORMALLY_CHECKED, district),
         ]
     )
+    # the preference phase is open on the two waiting for their experts, some marks made
+    from review.models import ExpertPreference
+    from review.preferences import open_phases
+
+    assert list(open_phases().values_list("batch", flat=True)) == [batch.pk]
+    assert ExpertPreference.objects.filter(assessment__batch=batch).count() == 3
     visit = SiteVisit.objects.get(assessment__batch=batch)
     flags = reviewer_flags(visit.assessment, visit.assessment.evaluation)
     assert {f.code for f in flags} >= {"sales_staff_vs_employees", "sales_vs_output"}

@@ -20,6 +20,8 @@ from evaluation import services
 from portal.models import Enterprise, IndustryType, Role, SizeClass
 from portal.services import user_create
 from review import services as review_services
+from review.models import PreferencePhase
+from review.services.preferences import preference_phase_open, preferences_set
 
 from .demo_peers import SEED, _assessment, _credit_code
 
@@ -48,6 +50,31 @@ def _review_data(assessment, tier: str) -> dict:
     }
 
 
+def _applicant(batch, district, serial: int, stem: str, rng, *, papers: bool, adjust=None):
+    """A submitted application of a new enterprise of ``district`` (``papers``: with what the
+    formal check asks; ``adjust``: a change to its figures before it is submitted)."""
+    enterprise, _ = Enterprise.objects.get_or_create(
+        credit_code=_credit_code(district.city, serial),
+        defaults={
+            "name": f"苏州{stem}有限公司",
+            "city": district.city,
+            "district": district,
+            "industry_code": "C3421",
+            "industry_type": IndustryType.DISCRETE,
+            "size": SizeClass.MEDIUM if (serial - FIRST_SERIAL) % 2 else SizeClass.LARGE,
+        },
+    )
+    actor = user_create(
+        username=f"peer{serial:02d}",
+        role=Role.ENTERPRISE_ADMIN,
+        enterprise=enterprise,
+        first_name=f"联系人{serial:02d}",
+    )
+    assessment = _assessment(enterprise, actor, batch, rng, papers=papers, adjust=adjust)
+    services.evaluation_refresh(assessment=assessment)
+    return assessment
+
+
 @transaction.atomic
 def seed_stages(batch, *, district_reviewer, city_reviewer, province_admin, visitors) -> int:
     """The four applicants of ``district_reviewer``'s district in ``batch`` (a batch with the
@@ -55,33 +82,18 @@ def seed_stages(batch, *, district_reviewer, city_reviewer, province_admin, visi
     if batch.assessments.exists():
         return 0
     rng = random.Random(SEED + 1)  # noqa: S311 - reproducible demo data, not a secret
-    district = district_reviewer.district
-    applications = []
-    for i, stem in enumerate(NAMES):
-        serial = FIRST_SERIAL + i
-        enterprise, _ = Enterprise.objects.get_or_create(
-            credit_code=_credit_code(district.city, serial),
-            defaults={
-                "name": f"苏州{stem}有限公司",
-                "city": district.city,
-                "district": district,
-                "industry_code": "C3421",
-                "industry_type": IndustryType.DISCRETE,
-                "size": SizeClass.MEDIUM if i % 2 else SizeClass.LARGE,
-            },
+    applications = [
+        _applicant(
+            batch,
+            district_reviewer.district,
+            FIRST_SERIAL + i,
+            stem,
+            rng,
+            papers=i == 0,
+            adjust=implausible if i == 0 else None,
         )
-        actor = user_create(
-            username=f"peer{serial:02d}",
-            role=Role.ENTERPRISE_ADMIN,
-            enterprise=enterprise,
-            first_name=f"联系人{serial:02d}",
-        )
-        first = i == 0
-        assessment = _assessment(
-            enterprise, actor, batch, rng, papers=first, adjust=implausible if first else None
-        )
-        services.evaluation_refresh(assessment=assessment)
-        applications.append(assessment)
+        for i, stem in enumerate(NAMES)
+    ]
     visited, recommended = applications[0], applications[1]
     for assessment in (visited, recommended):
         review_services.assessment_recommend(
@@ -124,3 +136,35 @@ def _discussion(batch, assessment, assigned, province_admin) -> None:
         actor=first.expert,
         data={"scores": {str(criterion.pk): 6}, "reason": "讨论后按数据采集覆盖率下调。"},
     )
+
+
+# two more applicants of the district, past the formal check: what the preference phase shows
+PREFERENCE_NAMES = ["光福数控刀具", "临湖智能仓储"]
+
+
+@transaction.atomic
+def seed_preference_phase(batch, *, district_reviewer, city_reviewer, province_admin, experts):
+    """Two applications of ``batch`` waiting for their experts and the batch's preference
+    phase open for five days, with some marks made: ``experts[0]`` prefers the first,
+    ``experts[1]`` declares a conflict with the second, ``experts[2]`` says the first is not
+    their field. Returns how many applications were new."""
+    if PreferencePhase.objects.filter(batch=batch).exists():
+        return 0
+    rng = random.Random(SEED + 2)  # noqa: S311 - reproducible demo data, not a secret
+    first = FIRST_SERIAL + len(NAMES)
+    waiting = []
+    for i, stem in enumerate(PREFERENCE_NAMES):
+        a = _applicant(batch, district_reviewer.district, first + i, stem, rng, papers=True)
+        for reviewer in (district_reviewer, city_reviewer):
+            review_services.assessment_recommend(
+                assessment=a, actor=reviewer, comment="同意推荐。", confirm_no_tier=True
+            )
+        waiting.append(review_services.formal_check_pass(assessment=a, actor=province_admin))
+    preference_phase_open(
+        batch=batch, ends_at=timezone.now() + timedelta(days=5), actor=province_admin
+    )
+    marks = [(experts[0], waiting[0], "prefer"), (experts[1], waiting[1], "conflict")]
+    marks.append((experts[2], waiting[0], "not_my_field"))
+    for expert, assessment, choice in marks:
+        preferences_set(batch=batch, actor=expert, choices={assessment.pk: choice})
+    return len(waiting)

@@ -306,6 +306,33 @@ REVIEWS_A = dict(city_nj=404, city_sz=200, district_sz=200, district_wz=404, pro
 ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
 EXPERTS = dict(expert=200, expert_a=200)
 
+
+def PHASE(w) -> dict:
+    """The batch of A's submission in its preference phase (opened once per world): every
+    expert marks its applications awaiting experts."""
+    if not hasattr(w, "phase"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from review.models import PreferencePhase
+
+        w.phase = PreferencePhase.objects.create(
+            batch=w.batch,
+            ends_at=timezone.now() + timedelta(days=3),
+            opened_by=w.users["province"],
+        )
+    return {"pk": w.batch.pk}
+
+
+def preference_choice(w) -> dict:
+    return {f"choice-{w.submitted.pk}": "prefer"}
+
+
+def api_preference_choice(w) -> dict:
+    return {"choices": {str(w.submitted.pk): "prefer"}}
+
+
 MATRIX: dict[str, dict[str, Call]] = {
     # --- public pages and the accounts -------------------------------------------------------
     "home": {"GET": Call(PUBLIC), "POST": Call(PUBLIC, data={})},
@@ -986,6 +1013,32 @@ MATRIX: dict[str, dict[str, Call]] = {
     "api-batch-data-export": {"GET": Call(api(403, **REVIEWERS), BATCH, query="?format=csv")},
     "notification-api-list": {"GET": Call(API_SIGNED_IN)},
     "notification-api-read": {"POST": Call(API_SIGNED_IN, data={})},
+    # the preference phase: experts mark the applications of a batch in its phase (any expert
+    # of the pool, assigned or not); the province opens and closes it, sees the matrix and the
+    # progress
+    "expert-preferences": {
+        "GET": Call(web(403, expert=200, expert_a=200), PHASE),
+        "POST": Call(web(403, expert=302, expert_a=302), PHASE, preference_choice),
+    },
+    "batch-preference-phase": {"POST": Call(web(403, province=302), PHASE, {"action": "close"})},
+    # nothing chosen: refused naming the field
+    "batch-matrix": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=400), BATCH, {}),
+    },
+    "batch-progress": {"GET": Call(web(403, province=200), BATCH)},
+    "review-api-preferences": {
+        "GET": Call(api(403, expert=200, expert_a=200), PHASE),
+        "POST": Call(api(403, expert=200, expert_a=200), PHASE, api_preference_choice),
+    },
+    "review-api-batch-preference-phase": {
+        "POST": Call(api(403, province=200), PHASE, {"action": "close"})
+    },
+    "review-api-batch-matrix": {
+        "GET": Call(api(403, province=200), BATCH),
+        "POST": Call(api(403, province=400), BATCH, {}),
+    },
+    "review-api-batch-progress": {"GET": Call(api(403, province=200), BATCH)},
 }
 
 
