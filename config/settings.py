@@ -210,6 +210,12 @@ PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
 # seconds a colleague stays shown as editing an assessment after their last save or page view
 PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
+# Plausibility flags for reviewers (evaluation/plausibility.py): an indicator beyond this many
+# interquartile ranges outside its group's quartiles; a change from the base year beyond this
+# factor; sales revenue above this multiple of the gross output value.
+PLAUSIBILITY_IQR_MULTIPLE = env.float("PLAUSIBILITY_IQR_MULTIPLE", default=3.0)
+PLAUSIBILITY_CHANGE_FACTOR = env.float("PLAUSIBILITY_CHANGE_FACTOR", default=10.0)
+PLAUSIBILITY_SALES_OUTPUT_RATIO = env.float("PLAUSIBILITY_SALES_OUTPUT_RATIO", default=2.0)
 # The editor's answer cards are cached per published catalog version; off only for the deadline
 # benchmark's "before" measurement (bench/deadline.py), never in production.
 EDITOR_CARD_CACHE = env.bool("EDITOR_CARD_CACHE", default=True)

@@ -21,9 +21,9 @@ from . import carry_over, selectors, services
 from .eligibility import formal_checklist
 from .excel import XLSX, inputs_template_download
 from .models import CarryOver
-from .peers import MIN_PEERS, band_legend, peer_standings
-from .recommendations import recommend
-from .results import tier_outcome
+from .peers import MIN_PEERS, band_legend
+from .recommendations import recommendations_for
+from .results import indicator_rows, tier_outcome
 from .serializers import (
     AnswerSerializer,
     AssessmentCreateSerializer,
@@ -369,10 +369,11 @@ class AssessmentViewSet(
         )
         data = selectors.assessment_data(assessment)
         outcome = tier_outcome(evaluation)
-        recommendations = recommend(
-            catalog_version=assessment.batch.catalog_version,
+        recommendations = recommendations_for(
+            assessment=assessment,
             scenario_status=data.scenario_status,
             outcome=outcome,
+            indicator_rows=indicator_rows(evaluation),
         )
         context = {
             "tier_outcome": outcome,
@@ -389,9 +390,7 @@ class AssessmentViewSet(
         median or a boundary."""
         assessment = self.get_object()
         results = selectors.assessment_results(assessment)
-        standings = peer_standings(
-            assessment=assessment, rows=results.indicators if results else []
-        )
+        standings = results.standings if results else []
         data = {
             "assessment": assessment,
             "min_peers": MIN_PEERS,

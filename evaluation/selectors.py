@@ -19,6 +19,7 @@ from scenarios.models import Batch, SupportCategory, Tier
 from scenarios.selectors import catalog_dimensions, catalog_version_current
 
 from .computation import AssessmentData, EvaluationContext, evaluate
+from .flag_selectors import data_flags
 from .item_versions import input_key, scenario_key, support_key
 from .models import (
     EDITABLE_STATES,
@@ -33,7 +34,8 @@ from .models import (
     State,
     SupportElementAnswer,
 )
-from .recommendations import recommend
+from .peer_cache import cached_adoption, cached_peer_group, peers_fingerprint
+from .recommendations import recommendations_for, tiers_to_recommend
 from .results import indicator_rows, tier_outcome
 from .review_hooks import reached_city, reader_assessment_ids
 from .snapshot import build_snapshot, content_digest
@@ -629,6 +631,8 @@ class Results:
     indicators: list[dict]
     tiers: TierOutcome
     recommendations: dict
+    flags: list  # its own inputs against each other (plausibility.consistency_flags)
+    standings: list  # each indicator's band among its peers (peers.PeerStanding)
 
 
 def assessment_results(assessment: Assessment) -> Results | None:
@@ -652,16 +656,26 @@ def assessment_results(assessment: Assessment) -> Results | None:
         )
         live = True
     tiers = tier_outcome(evaluation)
+    rows = indicator_rows(evaluation)
+    fingerprint = peers_fingerprint(assessment)
+    group = cached_peer_group(assessment, [r["code"] for r in rows], fingerprint)
+    standings = [group.standing(r) for r in rows]
+    wanted = tiers_to_recommend(tiers)
     return Results(
         evaluation=evaluation,
         live=live,
-        indicators=indicator_rows(evaluation),
+        indicators=rows,
         tiers=tiers,
-        recommendations=recommend(
-            catalog_version=assessment.batch.catalog_version,
+        recommendations=recommendations_for(
+            assessment=assessment,
             scenario_status=data.scenario_status,
             outcome=tiers,
+            indicator_rows=rows,
+            standings=standings,
+            adoption=cached_adoption(assessment, wanted, fingerprint) if wanted else {},
         ),
+        flags=data_flags(assessment, data),
+        standings=standings,
     )
 
 

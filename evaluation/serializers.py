@@ -97,6 +97,25 @@ class IndicatorRowSerializer(IndicatorNamedSerializer):
     improved = serializers.BooleanField()
 
 
+class RecommendationReasonSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["gap", "weak_indicator", "guide", "peer_adoption", "catalog_order"]
+    )
+    text = serializers.CharField()
+    source = serializers.ChoiceField(
+        choices=["tier_rules", "peer_benchmark", "guide", "peer_adoption", "catalog_order"]
+    )
+    source_label = serializers.CharField()
+
+
+class RecommendationSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    name = serializers.CharField()
+    link = serializers.IntegerField()
+    reason = serializers.CharField(help_text="The reasons in one sentence.")
+    reasons = RecommendationReasonSerializer(many=True)
+
+
 class EvaluationSerializer(serializers.ModelSerializer):
     catalog_version = serializers.CharField(source="catalog_version.label")
     indicators = serializers.SerializerMethodField()
@@ -125,6 +144,13 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "recommendations",
         )
 
+    @extend_schema_field(
+        serializers.DictField(
+            child=RecommendationSerializer(many=True),
+            help_text="For each tier not reached: the scenarios to implement next, ranked, "
+            "each with its reasons and their sources.",
+        )
+    )
     def get_recommendations(self, obj) -> dict:
         return self.context.get("recommendations", {})
 

@@ -177,9 +177,7 @@ def _overview(request, assessment, errors=(), status=200):
             "progress": progress,
             **(journey(assessment, "overview", progress) if own else {}),
             "results": results,
-            "peers": peers.peer_standings(
-                assessment=assessment, rows=results.indicators if results else []
-            ),
+            "peers": results.standings if results else [],
             "min_peers": peers.MIN_PEERS,
             "peer_bands": peers.band_legend(),
             "history": selectors.assessment_history(assessment, request.user),

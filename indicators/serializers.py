@@ -11,9 +11,21 @@ class CatalogScenarioSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+class CatalogLinkOutcomeSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The outcome in the guide's words.")
+    indicator = serializers.CharField(
+        source="indicator_code",
+        help_text="The indicator code it names; empty when it is none of the 19.",
+    )
+    interpretation = serializers.BooleanField(
+        help_text="The mapping is the portal's reading, not the guide's words."
+    )
+
+
 class CatalogLinkSerializer(serializers.Serializer):
     no = serializers.IntegerField()
     name = serializers.CharField()
+    outcomes = CatalogLinkOutcomeSerializer(many=True, source="outcomes.all")
     scenarios = CatalogScenarioSerializer(many=True, source="scenarios.all")
 
 

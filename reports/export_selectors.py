@@ -9,6 +9,7 @@ from django.db.models import Func, JSONField, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
 
+from evaluation.flag_selectors import batch_reviewer_flags
 from evaluation.models import (
     AnswerStatus,
     Assessment,
@@ -97,7 +98,7 @@ def review_queue_frame(*, user, data) -> pd.DataFrame:
 def decisions_frame(*, batch: Batch) -> pd.DataFrame:
     """The decisions page's table: scores, computed and recommended tiers, state, decision
     (flagged with its reasons and justification, who decided and who confirmed), a proposal
-    awaiting confirmation, then every expert's review in full — name, total, recommended
+    awaiting confirmation, the plausibility flags, then every expert's review in full — name, total, recommended
     tier, each criterion's score, the scenario verdicts with their reasons and the opinion —
     a group of columns per expert."""
     states = _labels(State.choices)
@@ -105,7 +106,9 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
     criteria = list(batch.rubric.order_by("no"))
     slots = max((len(r) for r in reviews.values()), default=0)
     records = []
-    for row in decision_rows(batch):
+    rows = decision_rows(batch)
+    flags = batch_reviewer_flags(batch, [row.assessment for row in rows])
+    for row in rows:
         a, agg = row.assessment, row.aggregate
         decision = getattr(a, "decision", None)
         proposal = proposals.get(a.pk)
@@ -129,9 +132,11 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
                 decision.reason if decision else "",
                 "".join(flagged.flag_reasons) if flagged else "",
                 flagged.justification if flagged else "",
+                flagged.summary if flagged else "",
                 _person(decision.decided_by) if decision else "",
                 _person(decision.confirmed_by) if decision else "",
                 _proposal_text(proposal),
+                "；".join(f.message for f in flags[a.pk]),
                 *_review_cells(reviews.get(a.pk, []), criteria, slots),
             ]
         )
@@ -155,9 +160,11 @@ def decisions_frame(*, batch: Batch) -> pd.DataFrame:
             _("决定理由"),
             _("标记"),
             _("偏离说明"),
+            _("讨论总结意见"),
             _("决定人"),
             _("确认人"),
             _("待确认的认定提议"),
+            _("数据合理性提示"),
             *_review_headers(criteria, slots),
         ],
     )

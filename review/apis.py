@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluation.eligibility import formal_checklist
+from evaluation.flag_selectors import reviewer_flags
 from evaluation.models import Assessment
 from scenarios.models import Batch
 
@@ -121,6 +122,7 @@ class ReviewAssessmentViewSet(
         user = request.user
         province = user.is_province_admin
         context = {
+            "flags": reviewer_flags(assessment, getattr(assessment, "evaluation", None)),
             "rounds": review_selectors.review_rounds(assessment),
             "summary": review_selectors.review_summary(assessment) if province else None,
             "reviews": review_selectors.expert_reviews(assessment) if province else None,
@@ -266,6 +268,7 @@ class ReviewAssessmentViewSet(
             reason=data["reason"],
             justification=data["justification"],
             figures=review_selectors.review_summary(assessment).figures(),
+            summary=data["summary"],
         )
         if isinstance(result, DecisionProposal):
             return Response(

@@ -1,13 +1,14 @@
 """What each irreversible review action says before it is taken: the page's dialog and the
 confirmation page without JavaScript both ask these (``portal.confirmation``)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.confirmation import Choices, Confirmation
 from portal.selectors import experts
 from scenarios.models import Tier
 
-from . import guards, rules, services
+from . import guards, preferences, rules, services
 from .deadlines import late_dues
 from .models import Decision
 from .selectors import waiting_for_experts
@@ -122,10 +123,18 @@ def auto_assign(actor, batch) -> Confirmation | None:
     ]
     if not rules.rubric_locked(batch):
         consequences.append(_("本批次的评分标准将从首次分配起固定，不能再修改。"))
+    phase = preferences.phase_of(batch)
+    warnings = ()
+    if preferences.phase_is_open(phase):
+        warnings = (
+            _("评审偏好征集尚未结束（截止 %(ends)s）：专家之后的标记不会影响这次分配。")
+            % {"ends": timezone.localtime(phase.ends_at).strftime("%Y-%m-%d %H:%M")},
+        )
     return Confirmation(
         title=_("自动分配“%(batch)s”的评审专家？") % {"batch": batch},
         consequences=tuple(consequences),
         action=_("确认自动分配"),
+        warnings=warnings,
     )
 
 
@@ -357,4 +366,78 @@ def bulk_import(preview) -> Confirmation | None:
         title=_("导入 %(n)s 位评审专家？") % n,
         consequences=(_("将创建 %(n)s 个专家账号，并向每位专家发送设置密码的邮件。") % n,),
         action=_("确认导入"),
+    )
+
+
+def _plan_lines(plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each included item with what will happen; each left-out one with why."""
+    done = tuple(f"{item.assessment.applicant_name}：{item.says}" for item in plan if item.included)
+    left = tuple(
+        _("不处理 %(name)s：%(why)s") % {"name": item.assessment.applicant_name, "why": item.says}
+        for item in plan
+        if not item.included
+    )
+    return done, left
+
+
+def bulk_recommend(plan) -> Confirmation:
+    """The one question before a bulk recommendation: each application and its outcome."""
+    done, left = _plan_lines(plan)
+    return Confirmation(
+        title=_("批量推荐 %(n)s 份申报？") % {"n": len(done)},
+        consequences=(*done, _("每份申报的企业和下一级审核部门将收到通知。")),
+        action=_("确认批量推荐"),
+        warnings=left,
+    )
+
+
+def bulk_decide(plan) -> Confirmation:
+    """The one question before bulk decisions: each application and its decision (or
+    proposal), and those left out."""
+    done, left = _plan_lines(plan)
+    return Confirmation(
+        title=_("批量作出 %(n)s 项认定决定？") % {"n": len(done)},
+        consequences=(
+            *done,
+            _("决定生效后申报状态随之改变，不能撤回；企业和所在市主管部门将收到认定结果通知。"),
+        ),
+        action=_("确认批量决定"),
+        warnings=left,
+    )
+
+
+def discussion_open(actor, batch) -> Confirmation | None:
+    if not rules.can_open_discussion(actor, batch):
+        return None
+    return Confirmation(
+        title=_("开启“%(batch)s”的专家讨论？") % {"batch": batch.name},
+        consequences=(
+            _("全部专家已提交评审意见的申报进入讨论：其专家可在讨论区发言并修改自己的评分。"),
+            _("每次修改都将保留，汇总按最新评分计算。"),
+            _("相关专家将收到通知；企业看不到讨论。"),
+        ),
+        action=_("确认开启讨论"),
+    )
+
+
+def discussion_close(actor, batch) -> Confirmation | None:
+    if not rules.can_close_discussion(actor, batch):
+        return None
+    return Confirmation(
+        title=_("结束“%(batch)s”的专家讨论？") % {"batch": batch.name},
+        consequences=(_("结束后不能再发言或修改评分，讨论记录仍可查看。"),),
+        action=_("确认结束讨论"),
+    )
+
+
+def score_revise(actor, assignment) -> Confirmation | None:
+    if not rules.can_revise(actor, assignment):
+        return None
+    return Confirmation(
+        title=_("修改对 %(reference)s 的评分？") % {"reference": assignment.reference},
+        consequences=(
+            _("修改前的评分将保留在修改记录中，省级管理员可以看到每次修改及其理由。"),
+            _("汇总和认定决定将按修改后的评分计算。"),
+        ),
+        action=_("确认修改评分"),
     )

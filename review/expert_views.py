@@ -30,6 +30,7 @@ from .anonymity import identity_visible_to
 from .deadlines import assignment_overdue
 from .expert_forms import ConflictForm, ReviewForm
 from .models import AssignmentStatus
+from .preferences import open_phases
 
 
 def expert_view(view):
@@ -71,6 +72,7 @@ def expert_assignments(request):
         request,
         "review/expert_assignments.html",
         {
+            "preference_phases": open_phases().select_related("batch"),
             "sections": [
                 {
                     "key": "pending",
@@ -86,7 +88,7 @@ def expert_assignments(request):
                     "rows": [a for a in assignments if a.status == AssignmentStatus.SUBMITTED],
                     "empty": _("还没有提交过评审意见。"),
                 },
-            ]
+            ],
         },
     )
 

@@ -120,6 +120,13 @@ class DecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("认定层级高于系统计算层级，或与多数专家的建议不一致时必填；该决定将被标记。"),
     )
+    summary = forms.CharField(
+        label=_("讨论总结意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("专家讨论后省级的总结意见，随决定一并记录，不向企业公开。"),
+    )
 
     def __init__(self, *args, assessment=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ load-balancing choice of experts. Plain functions over plain data, so the rules 
 without a request."""
 
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -89,9 +89,11 @@ def pick_experts(
     applicant: Applicant,
     declared: set[tuple[int, int]],
     avoid_same_city: bool,
+    cost: dict[int, int] | None = None,
 ) -> list[ExpertProfile]:
-    """The ``needed`` least-loaded eligible experts (ties by id, so a run is repeatable);
-    ``load`` is updated in place so the next applicant sees these picks."""
+    """The ``needed`` least-loaded eligible experts (ties by the expert's ``cost`` for this
+    applicant, then by id, so a run is repeatable); ``load`` is updated in place so the next
+    applicant sees these picks."""
     eligible = eligible_experts(
         candidates,
         excluded=excluded,
@@ -99,7 +101,8 @@ def pick_experts(
         declared=declared,
         avoid_same_city=avoid_same_city,
     )
-    chosen = sorted(eligible, key=lambda e: (load.get(e.id, 0), e.id))[:needed]
+    cost = cost or {}
+    chosen = sorted(eligible, key=lambda e: (load.get(e.id, 0), cost.get(e.id, 1), e.id))[:needed]
     for expert in chosen:
         load[expert.id] = load.get(expert.id, 0) + 1
     return chosen
@@ -163,3 +166,81 @@ def _chain_down(source: int, picks, eligible, load) -> list[tuple]:
         chain.append((key, giver, target))
         target = giver
     return chain[::-1]
+
+
+MAX_PREFERENCE_PASSES = 20
+
+
+def improve_preferences(
+    picks: dict[Hashable, list[int]],
+    eligible: dict[Hashable, set[int]],
+    load: dict[int, int],
+    cost: Callable[[Hashable, int], int],
+) -> None:
+    """Make a balanced run's picks (``balance_picks``) suit the experts' preferences better,
+    in place, without making the loads less even: ``cost(applicant, expert)`` is the weight of
+    the expert's preference (lower is better).
+
+    Two moves, repeated while either lowers the total cost: an expert hands a review to one
+    the applicant suits better who has fewer reviews (so the spread never widens), or two
+    applicants exchange experts (the loads stay as they are)."""
+    for _pass in range(MAX_PREFERENCE_PASSES):
+        improved = False
+        for key in sorted(picks):
+            for giver in list(picks[key]):
+                spare = sorted(eligible[key] - set(picks[key]))
+                better = [
+                    e
+                    for e in spare
+                    if cost(key, e) < cost(key, giver) and load.get(e, 0) < load[giver]
+                ]
+                if better:
+                    taker = min(better, key=lambda e: (cost(key, e), load.get(e, 0), e))
+                    picks[key][picks[key].index(giver)] = taker
+                    load[giver] -= 1
+                    load[taker] = load.get(taker, 0) + 1
+                    improved = True
+        improved |= _exchanges(picks, eligible, cost)
+        if not improved:
+            return
+
+
+def _exchanges(picks, eligible, cost) -> bool:
+    """Swap experts between applicants wherever that lowers the total cost. Only the experts
+    an applicant would rather have than one of its own are looked for among the others'
+    picks, so a run where few experts marked anything stays quick."""
+    holds: dict[int, set] = {}
+    for key, experts in picks.items():
+        for expert in experts:
+            holds.setdefault(expert, set()).add(key)
+    improved = False
+    for first in sorted(picks):
+        if not picks[first]:
+            continue
+        worst = max(cost(first, a) for a in picks[first])
+        wanted = sorted(e for e in eligible[first] - set(picks[first]) if cost(first, e) < worst)
+        for b in wanted:
+            for second in sorted(holds.get(b, ())):
+                swapped = _exchange(first, second, b, picks, eligible, cost)
+                if swapped:
+                    a = swapped
+                    holds[a] = (holds[a] - {first}) | {second}
+                    holds[b] = (holds[b] - {second}) | {first}
+                    improved = True
+                    break
+    return improved
+
+
+def _exchange(first, second, b, picks, eligible, cost):
+    """Give ``first`` the expert ``b`` of ``second`` for one of its own when that lowers the
+    total cost: the expert handed over, or None."""
+    if b in picks[first] or b not in picks[second]:
+        return None
+    for a in sorted(picks[first], key=lambda e: -cost(first, e)):
+        if a in picks[second] or a not in eligible[second]:
+            continue
+        if cost(first, b) + cost(second, a) < cost(first, a) + cost(second, b):
+            picks[first][picks[first].index(a)] = b
+            picks[second][picks[second].index(b)] = a
+            return a
+    return None

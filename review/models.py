@@ -6,8 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from evaluation.models import Assessment, private_storage
 from portal.models import Enterprise
@@ -116,6 +116,9 @@ class ExpertAssignment(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     conflict_reason = models.CharField(_("回避理由"), max_length=300, blank=True)
+    # Why the automatic assignment chose this expert, for the province: the expert's mark in
+    # the preference phase and the loads after the run ({"choice", "load", "most"}).
+    choice_basis = models.JSONField(_("分配理由"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -139,6 +142,19 @@ class ExpertAssignment(models.Model):
     def reference(self) -> str:
         """The anonymous name of the application an expert sees when identities are hidden."""
         return self.assessment.review_reference
+
+    @property
+    def choice_reason(self) -> str:
+        """ "偏好：优先；负载 3/4" (in the reader's language), or "" when chosen by hand."""
+        basis = self.choice_basis or {}
+        if not basis:
+            return ""
+        choice = ExpertPreference.Choice(basis.get("choice") or ExpertPreference.Choice.WILLING)
+        return gettext("偏好：%(choice)s；负载 %(load)s/%(most)s") % {
+            "choice": choice.label,
+            "load": basis.get("load", 0),
+            "most": basis.get("most", 0),
+        }
 
 
 class ConflictDeclaration(models.Model):
@@ -181,6 +197,8 @@ class DecisionTerms(models.Model):
     tier = models.CharField(_("认定层级"), max_length=10, choices=Tier.choices, blank=True)
     reason = models.TextField(_("理由"))
     justification = models.TextField(_("偏离说明"), blank=True)
+    # The province's summary of the experts' discussion, kept with what it decides.
+    summary = models.TextField(_("讨论总结意见"), blank=True)
     flags = models.JSONField(_("标记"), default=list, blank=True)  # [{"code": …, params}]
     figures = models.JSONField(_("决定时的评分"), default=dict, blank=True)
 
@@ -202,7 +220,7 @@ class Decision(DecisionTerms):
 
     # What the applicant never reads of its decision, wherever a record of it reaches the
     # enterprise: the scores it was taken on, and why it departs from the experts' advice.
-    PROVINCE_ONLY_FIELDS = ("figures", "flags", "justification")
+    PROVINCE_ONLY_FIELDS = ("figures", "flags", "justification", "summary")
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="decision")
     decided_by = models.ForeignKey(
@@ -499,3 +517,134 @@ class DeadlineReminder(models.Model):
 
     def __str__(self):
         return f"{self.stage} {self.subject} {self.due} -{self.days_before}"
+
+
+class DiscussionPeriod(models.Model):
+    """A batch's discussion period, opened by the province once experts have submitted: each
+    application whose reviews are all in gets a thread among its experts and the province, and
+    its experts may revise their scores until the period ends (``ends_on``, included) or the
+    province closes it. The enterprise sees nothing of it."""
+
+    batch = models.OneToOneField(
+        Batch, on_delete=models.CASCADE, related_name="discussion", verbose_name=_("申报批次")
+    )
+    ends_on = models.DateField(_("讨论截止日期"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开启时间"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("专家讨论期")
+        verbose_name_plural = _("专家讨论期")
+
+    def __str__(self):
+        return f"{self.batch_id} · {self.ends_on}"
+
+
+class DiscussionPost(models.Model):
+    """A message in an application's discussion thread, by one of its experts or the province.
+    Who wrote it is shown as 专家 A/B/C or the province's role name (``review.discussion``)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="discussion_posts"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("讨论内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("讨论发言")
+        verbose_name_plural = _("讨论发言")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.author_id}"
+
+
+class ScoreRevision(models.Model):
+    """An expert's revision of a submitted review during the discussion: the new scores, total,
+    recommended tier and opinion (also written to the assignment, which aggregation reads), and
+    the values they replaced (``replaced``), so every version stays visible to the province."""
+
+    assignment = models.ForeignKey(
+        ExpertAssignment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    scores = models.JSONField(_("评分"), default=dict)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=2)
+    recommended_tier = models.CharField(
+        _("建议认定层级"), max_length=10, choices=TIER_RECOMMENDATIONS
+    )
+    opinion = models.TextField(_("总体评审意见"))
+    reason = models.TextField(_("修改理由"))
+    replaced = models.JSONField(_("修改前"), default=dict)  # scores, total, tier, opinion
+    revised_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评分修改")
+        verbose_name_plural = _("评分修改")
+        ordering = ["revised_at", "pk"]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.total}"
+class PreferencePhase(models.Model):
+    """A short phase before the automatic assignment in which the batch's experts say, for each
+    application awaiting experts, whether they would like to review it (``ExpertPreference``).
+    Open from ``opened_at`` until ``ends_at`` or until the province closes it."""
+
+    batch = models.OneToOneField(
+        Batch, on_delete=models.CASCADE, related_name="preference_phase", verbose_name=_("申报批次")
+    )
+    ends_at = models.DateTimeField(_("偏好征集截止时间"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("提前结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审偏好征集")
+        verbose_name_plural = _("评审偏好征集")
+
+    def __str__(self):
+        return f"{self.batch} · {self.ends_at:%Y-%m-%d}"
+
+
+class ExpertPreference(models.Model):
+    """What an expert said of reviewing one application: a weight for the automatic assignment,
+    except a conflict, which it never overrides."""
+
+    class Choice(models.TextChoices):
+        PREFER = "prefer", _("优先")
+        WILLING = "willing", _("愿意")
+        NOT_MY_FIELD = "not_my_field", _("非本领域")
+        CONFLICT = "conflict", _("利益冲突")
+
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_preferences",
+        verbose_name=_("评审专家"),
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="expert_preferences",
+        verbose_name=_("申报"),
+    )
+    choice = models.CharField(_("评审偏好"), max_length=12, choices=Choice.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评审偏好")
+        verbose_name_plural = _("评审偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "assessment"], name="uniq_expert_preference")
+        ]
+
+    def __str__(self):
+        return f"{self.expert} · {self.assessment_id} · {self.get_choice_display()}"

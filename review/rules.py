@@ -5,13 +5,14 @@ button, a form), so a page never offers what its service refuses."""
 from django.utils import timezone
 
 from evaluation.models import State
-from scenarios.models import DecisionConfirmation, SiteVisitRule
+from scenarios.models import DecisionConfirmation, SiteVisitRule, Tier
 
 from .guards import tier_rank
 from .models import (
     LIVE_ASSIGNMENT_STATES,
     AssignmentStatus,
     DecisionProposal,
+    DiscussionPeriod,
     ExpertAssignment,
     SiteVisit,
 )
@@ -278,3 +279,73 @@ def can_withdraw(actor, batch) -> bool:
 def can_resolve(actor, objection) -> bool:
     """The province resolves each objection once."""
     return actor.is_province_admin and objection.is_pending
+
+
+# --- bulk decisions and the discussion period -------------------------------------------------
+
+
+def agreed_terms(computed_tier, recommended) -> tuple[str, str] | None:
+    """The decision the computed tier and a strict majority of the experts agree on — approve
+    at that tier, or reject when neither reaches one — or None where they part. What the
+    province decides in bulk; each is still checked by ``guards.decision_flags`` (never
+    flagged) before it is offered."""
+    if computed_tier is None or not recommended:
+        return None
+    wanted = computed_tier if computed_tier in Tier.values else "none"
+    if sum(t == wanted for t in recommended) * 2 <= len(recommended):
+        return None
+    return ("approved", wanted) if wanted != "none" else ("rejected", "")
+
+
+def discussion_of(batch):
+    return DiscussionPeriod.objects.filter(batch=batch).first()
+
+
+def discussion_open(batch, today=None) -> bool:
+    """The batch's discussion period runs: opened, not closed, its end date not passed."""
+    period = discussion_of(batch)
+    today = today or timezone.localdate()
+    return period is not None and period.closed_at is None and today <= period.ends_on
+
+
+def can_open_discussion(actor, batch) -> bool:
+    """The province opens a period (or opens it again with a new end date) while none runs."""
+    return actor.is_province_admin and not discussion_open(batch)
+
+
+def can_close_discussion(actor, batch) -> bool:
+    return actor.is_province_admin and discussion_open(batch)
+
+
+def in_discussion(assessment) -> bool:
+    """An application under discussion: its batch's period runs, every expert has submitted,
+    and it is not decided (nor proposed: a revision would change the figures proposed on)."""
+    return (
+        assessment.state in DECIDABLE
+        and discussion_open(assessment.batch)
+        and reviews_complete(assessment)
+        and not proposal_pending(assessment)
+    )
+
+
+def takes_part_in_discussion(actor, assessment) -> bool:
+    """The province, or an expert whose review of the application is submitted."""
+    return (
+        actor.is_province_admin
+        or ExpertAssignment.objects.filter(
+            assessment=assessment, expert_id=actor.pk, status=AssignmentStatus.SUBMITTED
+        ).exists()
+    )
+
+
+def can_post(actor, assessment) -> bool:
+    return takes_part_in_discussion(actor, assessment) and in_discussion(assessment)
+
+
+def can_revise(actor, assignment) -> bool:
+    """An expert revises their own submitted review while its application is in discussion."""
+    return (
+        assignment.expert_id == actor.pk
+        and assignment.status == AssignmentStatus.SUBMITTED
+        and in_discussion(assignment.assessment)
+    )

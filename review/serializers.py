@@ -44,6 +44,13 @@ def _evaluation_of(assessment: Assessment):
 # --- shared pieces ------------------------------------------------------------------------------
 
 
+class PlausibilityFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The check: sales_staff_vs_employees, peer_outlier…")
+    subject = serializers.CharField(help_text="The input or indicator code it concerns.")
+    period = serializers.CharField(help_text="base, current, or empty for a change between them.")
+    message = serializers.CharField(help_text="What was compared, with the figures.")
+
+
 class ReviewEnterpriseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -210,6 +217,7 @@ class ReviewDecisionSerializer(FlaggedTermsSerializer):
             "tier",
             "reason",
             "justification",
+            "summary",
             "flags",
             "figures",
             "decided_by",
@@ -238,6 +246,7 @@ class DecisionProposalSerializer(FlaggedTermsSerializer):
             "tier",
             "reason",
             "justification",
+            "summary",
             "flags",
             "figures",
             "proposed_by",
@@ -326,7 +335,7 @@ class SiteVisitReportSerializer(serializers.Serializer):
 class ReviewDetailSerializer(ReviewItemSerializer):
     """Context: ``summary`` (``review_selectors.ReviewSummary``), ``reviews`` (the experts'
     reviews in full) and ``proposal`` (awaiting confirmation), for the province admin only;
-    ``rounds`` and ``decision``."""
+    ``rounds``, ``decision`` and ``flags`` (the plausibility flags)."""
 
     snapshot = serializers.JSONField(read_only=True)
     snapshot_sha256 = serializers.CharField(read_only=True)
@@ -338,6 +347,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     decision = serializers.SerializerMethodField()
     proposal = serializers.SerializerMethodField()
     site_visit = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
 
     class Meta(ReviewItemSerializer.Meta):
         fields = (
@@ -345,6 +355,7 @@ class ReviewDetailSerializer(ReviewItemSerializer):
             "snapshot",
             "snapshot_sha256",
             "evaluation",
+            "flags",
             "rounds",
             "assignments",
             "aggregate",
@@ -359,6 +370,11 @@ class ReviewDetailSerializer(ReviewItemSerializer):
     def get_evaluation(self, obj) -> dict | None:
         evaluation = _evaluation_of(obj)
         return EvaluationSerializer(evaluation).data if evaluation else None
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """The plausibility flags (context ``flags``): figures to look at twice."""
+        return PlausibilityFlagSerializer(self.context.get("flags", []), many=True).data
 
     @extend_schema_field(ReviewRoundSerializer(many=True))
     def get_rounds(self, obj) -> list[dict]:
@@ -469,6 +485,12 @@ class ReviewDecideSerializer(serializers.Serializer):
             "most experts' recommendations (otherwise 400 naming justification)."
         ),
     )
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The province's summary of the experts' discussion, kept with the decision."),
+    )
 
 
 class ProposalRejectSerializer(serializers.Serializer):
@@ -541,6 +563,7 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
     claimed = serializers.SerializerMethodField()
     rubric = serializers.SerializerMethodField()
     evaluation = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
 
     class Meta(AssignmentReviewSerializer.Meta):
         fields = (
@@ -550,6 +573,7 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
             "claimed",
             "rubric",
             "evaluation",
+            "flags",
         )
         read_only_fields = fields
 
@@ -563,6 +587,12 @@ class AssignmentDetailSerializer(AssignmentReviewSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_claimed(self, obj) -> list[int]:
         return list(self.context["dossier"].claimed)
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """Figures to look at twice: its own inputs against each other, its indicators beyond
+        the fences of its group, and changes from the base year, each with the figures."""
+        return PlausibilityFlagSerializer(self.context["dossier"].flags, many=True).data
 
     @extend_schema_field(RubricCriterionSerializer(many=True))
     def get_rubric(self, obj) -> list[dict]:
@@ -634,6 +664,12 @@ class ReviewBatchSerializer(serializers.ModelSerializer):
             "rubric",
         )
         read_only_fields = fields
+
+    @extend_schema_field(PlausibilityFlagSerializer(many=True))
+    def get_flags(self, obj) -> list[dict]:
+        """Figures to look at twice: its own inputs against each other, its indicators beyond
+        the fences of its group, and changes from the base year, each with the figures."""
+        return PlausibilityFlagSerializer(self.context["dossier"].flags, many=True).data
 
     @extend_schema_field(RubricCriterionSerializer(many=True))
     def get_rubric(self, obj) -> list[dict]:

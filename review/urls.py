@@ -6,7 +6,12 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     apis,
+    assignment_tool_apis,
+    assignment_tool_views,
+    bulk_views,
     deadline_views,
+    discussion_apis,
+    discussion_views,
     expert_views,
     formal_check_views,
     home_views,
@@ -23,6 +28,33 @@ from . import (
 review = [
     path("", views.review_queue, name="review-queue"),
     path("assessments/<int:pk>/", views.review_detail, name="review-detail"),
+    path("bulk/recommend/", bulk_views.bulk_recommend, name="review-bulk-recommend"),
+    path("batches/<int:pk>/bulk-decide/", bulk_views.bulk_decide, name="batch-bulk-decide"),
+    path(
+        "batches/<int:pk>/discussion/",
+        discussion_views.batch_discussion,
+        name="batch-discussion",
+    ),
+    path(
+        "batches/<int:pk>/discussion/open/",
+        discussion_views.batch_discussion_open,
+        name="batch-discussion-open",
+    ),
+    path(
+        "batches/<int:pk>/discussion/close/",
+        discussion_views.batch_discussion_close,
+        name="batch-discussion-close",
+    ),
+    path(
+        "discussions/<int:pk>/",
+        discussion_views.discussion_thread_page,
+        name="discussion-thread",
+    ),
+    path(
+        "discussions/<int:pk>/revise/",
+        discussion_views.discussion_revise,
+        name="discussion-revise",
+    ),
     path("assessments/<int:pk>/recommend/", views.review_recommend, name="review-recommend"),
     path("assessments/<int:pk>/return/", views.review_return, name="review-return"),
     path("assessments/<int:pk>/assign/", views.review_assign, name="review-assign"),
@@ -108,6 +140,22 @@ review = [
         name="batch-objections",
     ),
     path("objections/<int:pk>/", publicity_views.objection_detail, name="objection-detail"),
+    path(
+        "preferences/<int:pk>/",
+        assignment_tool_views.expert_preferences,
+        name="expert-preferences",
+    ),
+    path(
+        "batches/<int:pk>/preferences/",
+        assignment_tool_views.batch_preference_phase,
+        name="batch-preference-phase",
+    ),
+    path("batches/<int:pk>/matrix/", assignment_tool_views.batch_matrix, name="batch-matrix"),
+    path(
+        "batches/<int:pk>/progress/",
+        assignment_tool_views.batch_progress_page,
+        name="batch-progress",
+    ),
     path(
         "objections/<int:pk>/resolve/",
         publicity_views.objection_resolve,
@@ -196,7 +244,35 @@ api_router.register(
     "review/objections", publicity_apis.ObjectionViewSet, basename="review-api-objection"
 )
 
+api_router.register("review/bulk", discussion_apis.BulkRecommendViewSet, basename="review-api-bulk")
+api_router.register(
+    "review/batches", discussion_apis.DiscussionBatchViewSet, basename="review-api-batch-tools"
+)
+api_router.register(
+    "review/discussions", discussion_apis.DiscussionViewSet, basename="review-api-discussion"
+)
+
 api_urlpatterns = [
     path("registrations/", onboarding_apis.RegistrationApi.as_view(), name="api-registration"),
+    path(
+        "review/preferences/<int:pk>/",
+        assignment_tool_apis.PreferencesApi.as_view(),
+        name="review-api-preferences",
+    ),
+    path(
+        "review/batches/<int:pk>/preference-phase/",
+        assignment_tool_apis.PreferencePhaseApi.as_view(),
+        name="review-api-batch-preference-phase",
+    ),
+    path(
+        "review/batches/<int:pk>/matrix/",
+        assignment_tool_apis.MatrixApi.as_view(),
+        name="review-api-batch-matrix",
+    ),
+    path(
+        "review/batches/<int:pk>/progress/",
+        assignment_tool_apis.ProgressApi.as_view(),
+        name="review-api-batch-progress",
+    ),
     path("public/batches/<int:pk>/list/", apis.PublicListApi.as_view(), name="api-public-list"),
 ]

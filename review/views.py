@@ -341,6 +341,7 @@ def review_decide(request, pk: int):
             reason=data["reason"],
             justification=data["justification"],
             figures=review_summary(assessment).figures(),
+            summary=data["summary"],
         )
 
     def said(result) -> str:

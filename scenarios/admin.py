@@ -18,6 +18,7 @@ from .models import (
     CatalogVersion,
     Dimension,
     Link,
+    LinkOutcome,
     RubricCriterion,
     RulesFixed,
     Scenario,
@@ -74,6 +75,11 @@ class ScenarioInline(ItemInline):
     fk_name = "link"
 
 
+class LinkOutcomeInline(ItemInline):
+    model = LinkOutcome
+    fields = ("no", "name", "name_en", "indicator_code", "interpretation", "description")
+
+
 class CatalogItemAdmin(AuditedAdminMixin, FrozenVersionMixin, SimpleHistoryAdmin):
     list_display = ("no", "name", "name_en", "version")
     list_display_links = ("no", "name")
@@ -104,7 +110,7 @@ class DimensionAdmin(CatalogItemAdmin):
 class LinkAdmin(CatalogItemAdmin):
     list_display = ("no", "name", "dimension", "version")
     list_filter = ("version", "dimension__name")
-    inlines = [ScenarioInline]
+    inlines = [ScenarioInline, LinkOutcomeInline]
     autocomplete_fields = ("dimension",)
 
 

@@ -17,6 +17,16 @@ class ScenariosConfig(AppConfig):
         )
         register(
             CatalogPart(
+                "link_outcomes",
+                models.LinkOutcome,
+                resources.LinkOutcomeResource,
+                35,
+                parent="link",
+                optional=True,
+            )
+        )
+        register(
+            CatalogPart(
                 "support_elements", models.SupportElement, resources.SupportElementResource, 40
             )
         )

@@ -18,6 +18,8 @@ class CatalogPart:
     resource: type[ModelResource]
     order: int
     parent: str | None = None  # FK to an earlier part, identified by its `no` in files
+    # Added after versions were exported: a file without its sheet imports it empty.
+    optional: bool = False
 
 
 _registry: dict[str, CatalogPart] = {}

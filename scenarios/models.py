@@ -228,6 +228,50 @@ class Scenario(CatalogItem):
         constraints = _version_unique("scenario")
 
 
+class LinkOutcome(CatalogItem):
+    """成效: one outcome the guide says a link improves ("提高劳动生产率"), in the guide's words.
+
+    ``indicator_code`` names the indicator of the version it is (blank when the outcome is
+    none of the 19, e.g. "降低运维成本"); ``interpretation`` marks a mapping the portal reads
+    into the words rather than one the guide states (工艺设计's "降低生产成本" → 单位产品成本).
+    Recommendations follow these links from a weak indicator to the scenarios that improve it.
+    """
+
+    version = models.ForeignKey(
+        CatalogVersion,
+        on_delete=models.CASCADE,
+        related_name="link_outcomes",
+        verbose_name=_("目录版本"),
+    )
+    link = models.ForeignKey(
+        Link, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("环节")
+    )
+    indicator_code = models.SlugField(
+        _("对应指标代码"),
+        max_length=40,
+        blank=True,
+        help_text=_("留空：该成效不是 19 项成效指标之一，仅保留原文。"),
+    )
+    interpretation = models.BooleanField(
+        _("解读"),
+        default=False,
+        help_text=_("对应关系是本系统的解读，而非《指引》原文所述。"),
+    )
+    parent_field = "link"
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("环节成效")
+        verbose_name_plural = _("环节成效")
+        constraints = [
+            *_version_unique("linkoutcome"),
+            models.CheckConstraint(
+                condition=models.Q(interpretation=False) | ~models.Q(indicator_code=""),
+                name="linkoutcome_interpretation_names_indicator",
+            ),
+        ]
+
+
 class SupportCategory(models.TextChoices):
     EQUIPMENT = "equipment", _("装备")
     NETWORK = "network", _("网络")
@@ -277,6 +321,8 @@ def _gate_field(label, default: int, top: int):
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(0), MaxValueValidator(top)]
     )
+
+
 class SiteVisitRule(models.TextChoices):
     """Which applications of a batch get a site visit (现场核查) after the material review."""
 
@@ -507,7 +553,6 @@ class Batch(models.Model):
             errors["closes_at"] = _("截止时间必须晚于开始时间。")
         if self.site_visit == SiteVisitRule.FROM_TIER and not self.site_visit_tier:
             errors["site_visit_tier"] = _("按层级安排现场核查时，请选择起始层级。")
-
 
         previous, previous_name = self.closes_at, "closes_at"
         for name in STAGE_DEADLINE_FIELDS:

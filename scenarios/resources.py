@@ -2,7 +2,7 @@
 
 from import_export import fields, resources, widgets
 
-from .models import Dimension, Link, Scenario, SupportElement
+from .models import Dimension, Link, LinkOutcome, Scenario, SupportElement
 
 
 class VersionScopedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -78,3 +78,13 @@ class SupportElementResource(CatalogItemResource):
     class Meta(CatalogItemResource.Meta):
         model = SupportElement
         fields = ("no", "category", *BILINGUAL)
+
+
+class LinkOutcomeResource(CatalogItemResource):
+    link = fields.Field(
+        attribute="link", column_name="link", widget=VersionScopedForeignKeyWidget(Link)
+    )
+
+    class Meta(CatalogItemResource.Meta):
+        model = LinkOutcome
+        fields = ("no", "link", "indicator_code", "interpretation", *BILINGUAL)

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from .models import CatalogVersion, Dimension, Link, Scenario, VersionStatus
+from .models import CatalogVersion, Dimension, Link, LinkOutcome, Scenario, VersionStatus
 
 
 def catalog_version_current() -> CatalogVersion | None:
@@ -30,7 +30,8 @@ def catalog_dimensions(*, version: CatalogVersion):
             Prefetch(
                 "links",
                 queryset=Link.objects.order_by("no").prefetch_related(
-                    Prefetch("scenarios", queryset=Scenario.objects.order_by("no"))
+                    Prefetch("scenarios", queryset=Scenario.objects.order_by("no")),
+                    Prefetch("outcomes", queryset=LinkOutcome.objects.order_by("no")),
                 ),
             )
         )

@@ -63,7 +63,7 @@ def catalog_version_problems(*, version: CatalogVersion) -> list[str]:
     """What keeps a draft from being published: empty parts and orphans."""
     problems = []
     for part in catalog_parts():
-        if not part.model.objects.filter(version=version).exists():
+        if not part.optional and not part.model.objects.filter(version=version).exists():
             problems.append(_("缺少%(part)s。") % {"part": part.model._meta.verbose_name})
     for dimension in version.dimensions.all():
         if not dimension.links.exists():
@@ -164,7 +164,7 @@ def catalog_version_import(
     version = CatalogVersion.objects.select_for_update().get(pk=version.pk)
     version.assert_editable()
     sheets = {sheet.title: sheet for sheet in _load_book(content, file_format).sheets()}
-    missing = [p.key for p in catalog_parts() if p.key not in sheets]
+    missing = [p.key for p in catalog_parts() if p.key not in sheets and not p.optional]
     if missing:
         raise ValidationError(
             {"file": _("文件缺少工作表：%(sheets)s") % {"sheets": "、".join(missing)}}
@@ -173,6 +173,8 @@ def catalog_version_import(
         part.model.objects.filter(version=version).delete()
     errors, counts = [], {}
     for part in catalog_parts():
+        if part.key not in sheets:
+            continue  # an optional part the file predates
         result = part.resource(version=version).import_data(
             sheets[part.key],
             dry_run=False,

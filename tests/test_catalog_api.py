@@ -20,7 +20,12 @@ def test_catalog_api_returns_the_seed_catalog_exactly(catalog, api_client):
     ]
     links = [link for d in body["dimensions"] for link in d["links"]]
     assert [link["no"] for link in links] == list(range(1, 17))
-    assert set(links[0]) == {"no", "name", "scenarios"}
+    assert set(links[0]) == {"no", "name", "outcomes", "scenarios"}
+    assert links[3]["outcomes"][0] == {
+        "name": "提升设备综合效率",
+        "indicator": "oee",
+        "interpretation": False,
+    }
     for link in links:
         assert [s["no"] for s in link["scenarios"]] == SCENARIOS_BY_LINK[link["no"]]
     first = links[0]["scenarios"][0]

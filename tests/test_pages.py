@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from evaluation.flag_selectors import reviewer_flags
 from evaluation.models import Assessment, State
 from evaluation.peers import peer_standings
 from evaluation.selectors import assessment_results
@@ -140,8 +141,8 @@ def test_seed_demo_is_idempotent():
         Batch.objects.count(),
         Scenario.objects.count(),
     )
-    # 10 accounts and 2 enterprises, 34 peers, one enterprise registered by itself (ent_new)
-    assert counts[0] == 11 + 34 and counts[1] == 3 + 34 and counts[2] == 3 and counts[3] == 45
+    # 10 accounts and 2 enterprises, 36 peers, one enterprise registered by itself (ent_new)
+    assert counts[0] == 11 + 36 and counts[1] == 3 + 36 and counts[2] == 3 and counts[3] == 45
     from portal.models import EnterpriseRegistration
 
     statuses = EnterpriseRegistration.objects.values_list("status", flat=True)
@@ -175,8 +176,13 @@ def test_seed_demo_is_idempotent():
     assert last.batch.year == own.batch.year - 1 and last.current_year == own.base_year
     assert own.carry_over.source == last and own.carry_over.report["scenarios"]["copied"]
     assert own.base_inputs == {**own.base_inputs, **last.current_inputs}
-    standings = peer_standings(assessment=own, rows=assessment_results(own).indicators)
+    results = assessment_results(own)
+    standings = peer_standings(assessment=own, rows=results.indicators)
     assert sum(s.comparable for s in standings) >= 10
+    # its first recommendation says every kind of reason: the tier's gap, a weak indicator
+    # through the guide's link, and what peers that reached the tier implemented
+    first = next(iter(results.recommendations.values()))[0]
+    assert {r.kind for r in first.reasons} == {"gap", "weak_indicator", "guide", "peer_adoption"}
     # the demo officials sign in with the authenticator key the README publishes; the demo's
     # command prints its current code (and refuses any other account)
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -200,7 +206,8 @@ def test_seed_demo_is_idempotent():
 def _assert_later_stages(ent_a):
     """The batch with the district step: ``district_a`` has two submissions waiting (its
     deadline passed) and one it recommended waiting for ``city_a``; one application awaits the
-    report of the site visit ``expert1`` and ``expert2`` were sent on."""
+    report of the site visit ``expert1`` and ``expert2`` were sent on; two wait for their
+    experts in the batch's preference phase."""
     from review import rules
     from review.deadlines import is_past
     from review.models import SiteVisit
@@ -216,9 +223,19 @@ def _assert_later_stages(ent_a):
             (State.SUBMITTED, district),
             (State.DISTRICT_RECOMMENDED, district),
             (State.UNDER_REVIEW, district),
+            (State.FORMALLY_CHECKED, district),
+            (State.FORMALLY_CHECKED, district),
         ]
     )
+    # the preference phase is open on the two waiting for their experts, some marks made
+    from review.models import ExpertPreference
+    from review.preferences import open_phases
+
+    assert list(open_phases().values_list("batch", flat=True)) == [batch.pk]
+    assert ExpertPreference.objects.filter(assessment__batch=batch).count() == 3
     visit = SiteVisit.objects.get(assessment__batch=batch)
+    flags = reviewer_flags(visit.assessment, visit.assessment.evaluation)
+    assert {f.code for f in flags} >= {"sales_staff_vs_employees", "sales_vs_output"}
     assert not visit.is_submitted and rules.reviews_complete(visit.assessment)
     assert rules.site_visit_pending(visit.assessment)
     assert rules.can_record_visit(User.objects.get(username="expert1"), visit)

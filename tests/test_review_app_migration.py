@@ -29,7 +29,7 @@ BEFORE_THE_MOVE = [("evaluation", "0006_scenario_answer_implemented_index"), ("r
 MODELS = (Recommendation, ExpertAssignment, ConflictDeclaration, Decision)
 # Columns a later migration added: going back before it drops them, and coming forward again
 # gives them their default, which is not what the move is about.
-ADDED_SINCE = {"recommendation": {"stage", "item"}}
+ADDED_SINCE = {"recommendation": {"stage", "item"}, "expertassignment": {"choice_basis"}}
 
 
 def migrate(targets) -> None:

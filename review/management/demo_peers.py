@@ -20,6 +20,11 @@ from review import services as review_services
 
 SEED = 2026
 SAME_AS_A = 7  # peers of enterprise A (discrete, medium)
+# What A's peers built: every tier reached, with the product scenarios A lacks, so that A's
+# recommendations show what enterprises like it that reached the tier implemented (seven of
+# them, more than the five every narrowing needs).
+LEADING_SCENARIOS = (1, 2, 4, 5, 13, 16, 30, 31, 32, 33, 35, 36, 40, 41, 44)
+LEADING_SUPPORT = (1, 2, 3, 4, 5, 6, 7)
 NAMES = [
     "恒瑞精密机械",
     "华泰电子科技",
@@ -114,6 +119,19 @@ def _spec(rng: random.Random) -> dict:
     }
 
 
+def leading(spec: dict) -> None:
+    """``spec`` with the scenarios and support elements of A's leading peers (its own random
+    draws untouched, so the other applicants stay as they were)."""
+    spec["scenarios"] = {
+        no: _answer(random.Random(no), f"场景 {no}")  # noqa: S311 - demo text
+        for no in LEADING_SCENARIOS
+    }
+    spec["support_elements"] = {
+        no: _answer(random.Random(no), f"要素 {no}")  # noqa: S311 - demo text
+        for no in LEADING_SUPPORT
+    }
+
+
 def application_papers(assessment, actor) -> None:
     """What the formal check asks beyond a submission's minimum: the other two years'
     statements, the application's own papers and the figures its eligibility gates read."""
@@ -134,8 +152,15 @@ def application_papers(assessment, actor) -> None:
     services.assessment_update(assessment=assessment, actor=actor, data=ELIGIBLE)
 
 
-def _assessment(enterprise, actor, batch, rng: random.Random, papers=False) -> Assessment:
-    assessment = write_draft(enterprise=enterprise, batch=batch, actor=actor, spec=_spec(rng))
+def _assessment(
+    enterprise, actor, batch, rng: random.Random, papers=False, adjust=None
+) -> Assessment:
+    """A submitted application from a random draft; ``adjust(spec)`` changes the draft's
+    specification first."""
+    spec = _spec(rng)
+    if adjust is not None:
+        adjust(spec)
+    assessment = write_draft(enterprise=enterprise, batch=batch, actor=actor, spec=spec)
     services.evidence_upload(
         assessment=assessment,
         actor=actor,
@@ -183,7 +208,8 @@ def seed_peers(batch, city_reviewer) -> int:
             enterprise=enterprise,
             first_name=f"联系人{i + 1:02d}",
         )
-        assessment = _assessment(enterprise, actor, batch, rng)
+        adjust = leading if i < SAME_AS_A else None
+        assessment = _assessment(enterprise, actor, batch, rng, adjust=adjust)
         services.evaluation_refresh(assessment=assessment)
         if city_reviewer and city == city_reviewer.city and i % 2 == 0:
             review_services.assessment_recommend(

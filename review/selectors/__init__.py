@@ -2,6 +2,13 @@
 ``assignments_for`` (in ``queues``) are the gates: a city reviewer sees its own city's
 submissions, an expert only what is assigned to them, the province everything."""
 
+from .discussion import (
+    Thread,
+    discussion_thread,
+    discussions_for,
+    expert_letters,
+    own_submitted_assignment,
+)
 from .dossier import (
     Dossier,
     dossier,
@@ -76,6 +83,11 @@ from .summaries import (
 )
 
 __all__ = [
+    "Thread",
+    "discussion_thread",
+    "discussions_for",
+    "expert_letters",
+    "own_submitted_assignment",
     "DecisionRow",
     "ExpertReview",
     "Dossier",

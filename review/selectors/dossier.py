@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from evaluation.flag_selectors import reviewer_flags
 from evaluation.models import AnswerStatus, Assessment, Evaluation
 from evaluation.results import indicator_rows, tier_outcome
 from portal.models import City, IndustryType, SizeClass
@@ -29,6 +30,7 @@ class Dossier:
     tiers: object
     evaluation: Evaluation | None
     claimed: list[int] = field(default_factory=list)
+    flags: list = field(default_factory=list)  # plausibility flags, for reviewers only
 
     @property
     def title(self) -> str:
@@ -69,7 +71,8 @@ def dossier(
 ) -> Dossier:
     """``snapshot`` and ``evaluation`` default to the frozen submission and its stored
     evaluation; the report passes a draft's live ones to preview it. With no ``viewer`` (the
-    applicant's own report) the identity is shown."""
+    applicant's own report) the identity is shown. The plausibility flags are for reviewers
+    (a ``viewer`` who is no enterprise user): never in the report, which has none."""
     snapshot = snapshot if snapshot is not None else assessment.snapshot or {}
     identity_visible = identity_visible_to(viewer, assessment)
     snapshot = {
@@ -124,4 +127,7 @@ def dossier(
         tiers=tier_outcome(evaluation) if evaluation else None,
         evaluation=evaluation,
         claimed=claimed_in(snapshot),
+        flags=reviewer_flags(assessment, evaluation)
+        if viewer is not None and not viewer.is_enterprise_user
+        else [],
     )

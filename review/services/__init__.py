@@ -26,6 +26,15 @@ from .batches import (
     batch_settings_update,
     rubric_ensure,
 )
+from .bulk import (
+    BULK_MAX,
+    ItemResult,
+    PlanItem,
+    bulk_decide,
+    bulk_recommend,
+    decide_plan,
+    recommend_plan,
+)
 from .city import (
     assessment_recommend,
     assessment_return,
@@ -39,6 +48,12 @@ from .decisions import (
     decision_facts,
     decision_proposal_confirm,
     decision_proposal_reject,
+)
+from .discussion import (
+    discussion_close,
+    discussion_open,
+    discussion_post,
+    score_revise,
 )
 from .expert_reviews import (
     ReviewErrors,
@@ -80,6 +95,17 @@ from .site_visits import (
 )
 
 __all__ = [
+    "BULK_MAX",
+    "ItemResult",
+    "PlanItem",
+    "bulk_decide",
+    "bulk_recommend",
+    "decide_plan",
+    "recommend_plan",
+    "discussion_close",
+    "discussion_open",
+    "discussion_post",
+    "score_revise",
     "BATCH_REVIEW_FIELDS",
     "DEFAULT_RUBRIC",
     "FORMAL_CHECK_FIELDS",

@@ -13,13 +13,14 @@ from portal.selectors import experts, province_admins
 from portal.services import audit_log_record, notify
 from scenarios.models import Batch
 
-from .. import rules
+from .. import preferences, rules
 from ..matching import (
     Applicant,
     ExpertProfile,
     balance_picks,
     conflicts,
     eligible_experts,
+    improve_preferences,
     pick_experts,
 )
 from ..models import (
@@ -32,8 +33,11 @@ from .batches import rubric_assignment_start, rubric_fixed_record
 from .common import lock_in_state, log, own_active_assignment, require_province_admin, review_url
 
 
-def _declared_conflicts() -> set[tuple[int, int]]:
-    return set(ConflictDeclaration.objects.values_list("expert_id", "enterprise_id"))
+def declared_conflicts(batch: Batch) -> set[tuple[int, int]]:
+    """(expert, enterprise) never to be paired: the conflicts declared on an assignment, kept
+    for every batch, and those declared in this batch's preference phase."""
+    declared = set(ConflictDeclaration.objects.values_list("expert_id", "enterprise_id"))
+    return declared | preferences.preference_conflicts(batch)
 
 
 def _profile(user) -> ExpertProfile:
@@ -57,7 +61,7 @@ def expert_conflicts(assessment: Assessment, expert, declared=None) -> list[str]
     return conflicts(
         _profile(expert),
         _applicant(assessment),
-        declared=_declared_conflicts() if declared is None else declared,
+        declared=declared_conflicts(assessment.batch) if declared is None else declared,
         avoid_same_city=assessment.batch.avoid_same_city,
     )
 
@@ -76,12 +80,12 @@ def _batch_load(batch: Batch) -> dict[int, int]:
     )
 
 
-def _assign(assessment, expert, actor, method, replaces=None) -> ExpertAssignment:
+def _assign(assessment, expert, actor, method, replaces=None, basis=None) -> ExpertAssignment:
     """``actor`` None: the portal's own act (a replacement for an expert who withdrew)."""
     assignment, created = ExpertAssignment.objects.get_or_create(
         assessment=assessment,
         expert=expert,
-        defaults={"method": method, "assigned_by": actor},
+        defaults={"method": method, "assigned_by": actor, "choice_basis": basis or {}},
     )
     if not created:
         if assignment.status != AssignmentStatus.REMOVED:
@@ -89,7 +93,10 @@ def _assign(assessment, expert, actor, method, replaces=None) -> ExpertAssignmen
         assignment.status = AssignmentStatus.ACTIVE
         assignment.method = method
         assignment.assigned_by = actor
-        assignment.save(update_fields=["status", "method", "assigned_by", "updated_at"])
+        assignment.choice_basis = basis or {}
+        assignment.save(
+            update_fields=["status", "method", "assigned_by", "choice_basis", "updated_at"]
+        )
     if assessment.state != State.UNDER_REVIEW:
         assessment.state = State.UNDER_REVIEW
         assessment.save(update_fields=["state", "updated_at"])
@@ -112,9 +119,10 @@ def _needed(assessment) -> tuple[int, set[int]]:
     return assessment.batch.reviewers_per_assessment - live, taken
 
 
-def _pick(assessment, pool, load, declared) -> tuple[list[int], set[int]]:
+def _pick(assessment, pool, load, declared, cost=None) -> tuple[list[int], set[int]]:
     """The least-loaded experts free of conflicts the assessment still needs (``load``
-    updated), and every expert it may have."""
+    updated; ties to the lower ``cost``: expert id → preference weight), and every expert it
+    may have."""
     needed, taken = _needed(assessment)
     if needed <= 0:
         return [], set()
@@ -124,15 +132,25 @@ def _pick(assessment, pool, load, declared) -> tuple[list[int], set[int]]:
         "declared": declared,
         "avoid_same_city": assessment.batch.avoid_same_city,
     }
-    chosen = pick_experts(needed, list(pool), load, **rules_of)
+    chosen = pick_experts(needed, list(pool), load, cost=cost, **rules_of)
     eligible = {e.id for e in eligible_experts(list(pool), **rules_of)}
     return [c.id for c in chosen], eligible
 
 
-def _assign_picks(assessment, expert_ids, actor, replaces=None) -> list[ExpertAssignment]:
+def _assign_picks(
+    assessment, expert_ids, actor, replaces=None, reasons=None
+) -> list[ExpertAssignment]:
     users = {u.pk: u for u in experts().filter(pk__in=expert_ids)}
+    reasons = reasons or {}
     return [
-        _assign(assessment, users[pk], actor, ExpertAssignment.Method.AUTO, replaces)
+        _assign(
+            assessment,
+            users[pk],
+            actor,
+            ExpertAssignment.Method.AUTO,
+            replaces,
+            reasons.get(pk),
+        )
         for pk in expert_ids
     ]
 
@@ -173,14 +191,28 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
         .order_by("submitted_at", "pk")
     )
     pool = [_profile(u) for u in experts()]
-    load, declared = _batch_load(batch), _declared_conflicts()
+    load, declared = _batch_load(batch), declared_conflicts(batch)
+    choices = preferences.batch_choices(batch)
+
+    def cost(assessment_id, expert_id):
+        return preferences.weight(choices.get((expert_id, assessment_id)))
+
     picks, eligible = {}, {}
-    for assessment in waiting:
-        picks[assessment.pk], eligible[assessment.pk] = _pick(assessment, pool, load, declared)
+    for a in waiting:
+        weights = {e.id: cost(a.pk, e.id) for e in pool}
+        picks[a.pk], eligible[a.pk] = _pick(a, pool, load, declared, weights)
     balance_picks(picks, eligible, load)
+    improve_preferences(picks, eligible, load, cost)
+    most = max(load.values(), default=0)
     created, short = [], []
     for assessment in waiting:
-        created += _assign_picks(assessment, picks[assessment.pk], actor)
+        reasons = {
+            expert_id: _choice_reason(
+                choices.get((expert_id, assessment.pk)), load, most, expert_id
+            )
+            for expert_id in picks[assessment.pk]
+        }
+        created += _assign_picks(assessment, picks[assessment.pk], actor, reasons=reasons)
         live = assessment.assignments.filter(status__in=LIVE_ASSIGNMENT_STATES).count()
         if live < batch.reviewers_per_assessment:
             short.append(assessment)
@@ -197,11 +229,21 @@ def assignments_auto(*, batch: Batch, actor) -> dict:
     return {"created": created, "short": short}
 
 
+def _choice_reason(choice, load, most, expert_id) -> dict:
+    """Why the run chose the expert (``ExpertAssignment.choice_reason`` says it in words):
+    their mark, and their reviews in the batch after the run / the most any expert has."""
+    return {
+        "choice": choice or preferences.DEFAULT_CHOICE,
+        "load": load.get(expert_id, 0),
+        "most": most,
+    }
+
+
 def assignment_refusals(assessment: Assessment, candidates) -> dict[int, list[str]]:
     """Why ``assignment_add`` would refuse each of these experts for the assessment (those it
     would accept are left out): the conflicts of interest, or already assigned. The manual
     choice lists them disabled with these reasons."""
-    declared = _declared_conflicts()
+    declared = declared_conflicts(assessment.batch)
     taken = set(
         assessment.assignments.exclude(status=AssignmentStatus.REMOVED).values_list(
             "expert_id", flat=True
@@ -296,7 +338,12 @@ def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> lis
     pool = [_profile(u) for u in experts()]
     # The replacement is the portal's act (no actor), never the withdrawing expert's.
     replacements = _fill(
-        assessment, None, pool, _batch_load(assessment.batch), _declared_conflicts(), actor
+        assessment,
+        None,
+        pool,
+        _batch_load(assessment.batch),
+        declared_conflicts(assessment.batch),
+        actor,
     )
     _notify_experts(replacements)
     notify(

@@ -42,6 +42,7 @@ class CheckedTerms:
     reason: str
     justification: str
     flags: list
+    summary: str = ""
 
 
 def decision_facts(assessment: Assessment) -> tuple[str | None, list[str]]:
@@ -60,12 +61,22 @@ def decision_facts(assessment: Assessment) -> tuple[str | None, list[str]]:
 
 
 def decision_check(
-    *, assessment: Assessment, outcome: str, tier: str = "", reason: str, justification: str = ""
+    *,
+    assessment: Assessment,
+    outcome: str,
+    tier: str = "",
+    reason: str,
+    justification: str = "",
+    summary: str = "",
 ) -> CheckedTerms:
     """The rule of a decision's terms, asked by the services and by the decide form before it
     asks for confirmation: a known outcome, a tier when approving, a reason, and a
-    justification when the decision is flagged. ValidationError names each field at fault."""
+    justification when the decision is flagged; the summary of the experts' discussion is
+    optional. ValidationError names each field at fault."""
     errors = {}
+    summary = (summary or "").strip()
+    if len(summary) > JUSTIFICATION_MAX:
+        errors["summary"] = [_("讨论总结意见不能超过 %(n)s 字。") % {"n": JUSTIFICATION_MAX}]
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = [_("请选择认定或不予认定。")]
     approved = outcome == Decision.Outcome.APPROVED
@@ -96,6 +107,7 @@ def decision_check(
         reason=reason,
         justification=justification,
         flags=flags,
+        summary=summary,
     )
 
 
@@ -109,6 +121,7 @@ def assessment_decide(
     reason: str,
     justification: str = "",
     figures=None,
+    summary: str = "",
 ) -> Decision | DecisionProposal:
     """Approve a tier or reject, with a reason, once every assigned expert has submitted; a
     flagged decision with its justification. Under the batch's four-eyes rule this makes a
@@ -121,6 +134,7 @@ def assessment_decide(
         tier=tier,
         reason=reason,
         justification=justification,
+        summary=summary,
     )
     if not rules.reviews_complete(assessment):
         raise StateConflict(_("还有专家未提交评审意见，暂不能作出决定。"), code="reviews_pending")

@@ -153,6 +153,65 @@ def CARRIED(w) -> dict:
     return {"pk": w.carried.pk}
 
 
+def THREAD(w) -> dict:
+    """A discussion period on the published batch, and the world's assigned expert's submitted
+    review of its listed (decided) application: expert_a reads the thread, which is closed to
+    posts and revisions (made once per world)."""
+    if not hasattr(w, "thread"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from review.models import DiscussionPeriod, ExpertAssignment
+
+        province = w.users["province"]
+        DiscussionPeriod.objects.create(
+            batch=w.published,
+            ends_on=timezone.localdate() + timedelta(days=3),
+            opened_by=province,
+            opened_at=timezone.now(),
+        )
+        ExpertAssignment.objects.create(
+            assessment=w.listed,
+            expert=w.users["expert_a"],
+            status="submitted",
+            method="manual",
+            recommended_tier="workshop",
+            opinion="同意。",
+        )
+        w.thread = w.listed
+    return {"pk": w.thread.pk}
+
+
+def in_three_days(w) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"ends_on": (timezone.localdate() + timedelta(days=3)).isoformat(), "confirmed": "1"}
+
+
+def BULK_OF_A(w) -> dict:
+    return {"assessments": [w.submitted.pk], "comment": "同意", "confirmed": "1"}
+
+
+def DECIDE_A(w) -> dict:
+    return {"assessments": [w.submitted.pk], "reason": "同意", "confirmed": "1"}
+
+
+def api_bulk(body) -> Callable:
+    """The same body for the API: ids as a list, ``confirmed`` a boolean."""
+    return lambda w: {**body(w), "confirmed": True}
+
+
+REVISION = {
+    "recommended_tier": "workshop",
+    "opinion": "同意。",
+    "reason": "讨论后修改",
+    "confirmed": "1",
+}
+
+
 def VISIT(w) -> dict:
     """A site visit of A's submission with the world's assigned expert sent on it and one
     photo (made once per world)."""
@@ -329,6 +388,33 @@ PAPERS = dict(city_nj=200, city_sz=200, district_sz=200, district_wz=200)
 REVIEWS_A = dict(city_nj=404, city_sz=200, district_sz=200, district_wz=404, province=200)
 ACCEPTS_SUBMISSION = {role: 202 for role in SEES_SUBMISSION}
 EXPERTS = dict(expert=200, expert_a=200)
+
+
+def PHASE(w) -> dict:
+    """The batch of A's submission in its preference phase (opened once per world): every
+    expert marks its applications awaiting experts."""
+    if not hasattr(w, "phase"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from review.models import PreferencePhase
+
+        w.phase = PreferencePhase.objects.create(
+            batch=w.batch,
+            ends_at=timezone.now() + timedelta(days=3),
+            opened_by=w.users["province"],
+        )
+    return {"pk": w.batch.pk}
+
+
+def preference_choice(w) -> dict:
+    return {f"choice-{w.submitted.pk}": "prefer"}
+
+
+def api_preference_choice(w) -> dict:
+    return {"choices": {str(w.submitted.pk): "prefer"}}
+
 
 MATRIX: dict[str, dict[str, Call]] = {
     # --- public pages and the accounts -------------------------------------------------------
@@ -680,6 +766,32 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, **REVIEWS_A), SUBMITTED),
         "POST": Call(web(403, **REVIEWS_A), SUBMITTED, {}),
     },
+    # several at once: one confirmation listing each item, then each item's outcome (here
+    # A's submission, under review, is listed as left out); an id outside the queue is a 400
+    "review-bulk-recommend": {
+        "GET": Call(web(403, city_nj=200, city_sz=200, district_sz=200, district_wz=200)),
+        "POST": Call(
+            web(403, city_nj=400, city_sz=200, district_sz=200, district_wz=400), data=BULK_OF_A
+        ),
+    },
+    "batch-bulk-decide": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=200), BATCH, DECIDE_A),
+    },
+    "batch-discussion": {"GET": Call(web(403, province=200), BATCH)},
+    # nothing to discuss yet (no application with every review in): 409
+    "batch-discussion-open": {"POST": Call(web(403, province=409), BATCH, in_three_days)},
+    # none running: back to the tab with a message
+    "batch-discussion-close": {"POST": Call(web(403, province=302), BATCH, {"confirmed": "1"})},
+    # the thread of an application its expert reviewed; the period runs but the application is
+    # decided: no post, no revision (409)
+    "discussion-thread": {
+        "GET": Call(web(403, expert=404, expert_a=200, province=200), THREAD),
+        "POST": Call(web(403, expert=404, expert_a=409, province=409), THREAD, {"body": "意见"}),
+    },
+    "discussion-revise": {
+        "POST": Call(web(403, expert=404, expert_a=409, province=403), THREAD, REVISION)
+    },
     "review-recommend": {
         "POST": Call(
             web(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=403),
@@ -940,6 +1052,28 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"comment": "同意"},
         )
     },
+    "review-api-bulk-recommend": {
+        "POST": Call(
+            api(403, city_nj=400, city_sz=200, district_sz=200, district_wz=400),
+            data=api_bulk(BULK_OF_A),
+        )
+    },
+    "review-api-batch-tools-bulk-decide": {
+        "POST": Call(api(403, province=200), BATCH, api_bulk(DECIDE_A))
+    },
+    "review-api-batch-tools-discussion-open": {
+        "POST": Call(api(403, province=409), BATCH, in_three_days)
+    },
+    "review-api-batch-tools-discussion-close": {"POST": Call(api(403, province=409), BATCH, {})},
+    "review-api-discussion-detail": {
+        "GET": Call(api(403, expert=404, expert_a=200, province=200), THREAD)
+    },
+    "review-api-discussion-posts": {
+        "POST": Call(api(403, expert=404, expert_a=409, province=409), THREAD, {"body": "意见"})
+    },
+    "review-api-discussion-revise": {
+        "POST": Call(api(403, expert=404, expert_a=409, province=403), THREAD, {"reason": "修改"})
+    },
     "review-api-assessment-return": {
         "POST": Call(
             api(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=409),
@@ -1014,6 +1148,32 @@ MATRIX: dict[str, dict[str, Call]] = {
     "api-batch-data-export": {"GET": Call(api(403, **REVIEWERS), BATCH, query="?format=csv")},
     "notification-api-list": {"GET": Call(API_SIGNED_IN)},
     "notification-api-read": {"POST": Call(API_SIGNED_IN, data={})},
+    # the preference phase: experts mark the applications of a batch in its phase (any expert
+    # of the pool, assigned or not); the province opens and closes it, sees the matrix and the
+    # progress
+    "expert-preferences": {
+        "GET": Call(web(403, expert=200, expert_a=200), PHASE),
+        "POST": Call(web(403, expert=302, expert_a=302), PHASE, preference_choice),
+    },
+    "batch-preference-phase": {"POST": Call(web(403, province=302), PHASE, {"action": "close"})},
+    # nothing chosen: refused naming the field
+    "batch-matrix": {
+        "GET": Call(web(403, province=200), BATCH),
+        "POST": Call(web(403, province=400), BATCH, {}),
+    },
+    "batch-progress": {"GET": Call(web(403, province=200), BATCH)},
+    "review-api-preferences": {
+        "GET": Call(api(403, expert=200, expert_a=200), PHASE),
+        "POST": Call(api(403, expert=200, expert_a=200), PHASE, api_preference_choice),
+    },
+    "review-api-batch-preference-phase": {
+        "POST": Call(api(403, province=200), PHASE, {"action": "close"})
+    },
+    "review-api-batch-matrix": {
+        "GET": Call(api(403, province=200), BATCH),
+        "POST": Call(api(403, province=400), BATCH, {}),
+    },
+    "review-api-batch-progress": {"GET": Call(api(403, province=200), BATCH)},
 }
 
 

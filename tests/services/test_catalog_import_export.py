@@ -5,7 +5,7 @@ import tablib
 from django.core.exceptions import ValidationError
 
 from indicators.models import IndicatorDefinition, InputDefinition
-from scenarios.models import CatalogLocked, Link, Scenario, SupportElement
+from scenarios.models import CatalogLocked, Link, LinkOutcome, Scenario, SupportElement
 from scenarios.services import (
     catalog_version_clone,
     catalog_version_export,
@@ -24,6 +24,11 @@ def _snapshot(version):
             Scenario.objects.filter(version=version)
             .order_by("no")
             .values_list("no", "link__no", "name", "description")
+        ),
+        "outcomes": list(
+            LinkOutcome.objects.filter(version=version)
+            .order_by("no")
+            .values_list("no", "link__no", "name", "name_en", "indicator_code", "interpretation")
         ),
         "support": list(
             SupportElement.objects.filter(version=version)
@@ -51,6 +56,7 @@ def test_export_then_import_round_trips(catalog, file_format):
     Scenario.objects.filter(version=draft, no=45).delete()
     counts = catalog_version_import(version=draft, content=content, file_format=file_format)
     assert counts["scenarios"] == 45 and counts["indicators"] == 19 and counts["links"] == 16
+    assert counts["link_outcomes"] == 28
     assert _snapshot(draft) == _snapshot(catalog)
 
 
@@ -63,6 +69,7 @@ def test_json_export_has_one_sheet_per_part(catalog):
         "dimensions",
         "links",
         "scenarios",
+        "link_outcomes",
         "support_elements",
         "inputs",
         "indicators",
@@ -108,3 +115,13 @@ def test_import_into_a_published_version_is_refused(catalog):
     content = catalog_version_export(version=catalog, file_format="json")
     with pytest.raises(CatalogLocked):
         catalog_version_import(version=catalog, content=content, file_format="json")
+
+
+@pytest.mark.django_db
+def test_a_file_exported_before_link_outcomes_imports_without_them(catalog):
+    document = json.loads(catalog_version_export(version=catalog, file_format="json"))
+    older = json.dumps([sheet for sheet in document if sheet["title"] != "link_outcomes"])
+    draft = catalog_version_clone(version=catalog, label="2025.1")
+    counts = catalog_version_import(version=draft, content=older, file_format="json")
+    assert "link_outcomes" not in counts and counts["scenarios"] == 45
+    assert not LinkOutcome.objects.filter(version=draft).exists()

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from evaluation import services
 from evaluation.models import Evaluation, State
-from evaluation.recommendations import recommend
+from evaluation.recommendations import recommendations_for
 from evaluation.results import indicator_rows, tier_outcome
 from portal.exceptions import StateConflict
 
@@ -162,10 +162,11 @@ def test_recommendations_rank_uncovered_links_and_explain(assessment, catalog):
         13: "implemented",
         30: "implemented",
     }
-    recs = recommend(
-        catalog_version=catalog,
+    recs = recommendations_for(
+        assessment=assessment,
         scenario_status=data,
         outcome=tier_outcome(evaluation),
+        indicator_rows=[],
     )
     factory = recs["factory"]
     assert factory and all(30 <= r.no <= 39 for r in factory)  # only the product dimension is short

@@ -34,7 +34,7 @@ from scenarios.models import Batch, CatalogVersion, Scenario, SupportElement, Ti
 
 from ..demo_onboarding import PENDING_USERNAME, seed_onboarding
 from ..demo_peers import DECLARATIONS, PDF, seed_peers, write_draft
-from ..demo_stages import seed_stages
+from ..demo_stages import seed_preference_phase, seed_stages
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -122,7 +122,7 @@ class Command(BaseCommand):
         )
         rubric_ensure(batch)
         users = User.objects.in_bulk(
-            ["district_a", "city_a", "province_admin", "expert1", "expert2"],
+            ["district_a", "city_a", "province_admin", "expert1", "expert2", "expert3"],
             field_name="username",
         )
         created = seed_stages(
@@ -131,6 +131,13 @@ class Command(BaseCommand):
             city_reviewer=users["city_a"],
             province_admin=users["province_admin"],
             visitors=[users["expert1"], users["expert2"]],
+        )
+        created += seed_preference_phase(
+            batch,
+            district_reviewer=users["district_a"],
+            city_reviewer=users["city_a"],
+            province_admin=users["province_admin"],
+            experts=[users["expert1"], users["expert2"], users["expert3"]],
         )
         batch.closes_at = now - timedelta(days=spec["closes_days_ago"])
         for stage, days in spec["deadlines_in_days"].items():
