@@ -206,6 +206,12 @@ PUBLICITY_CONTACT_PHONE = env.str("PUBLICITY_CONTACT_PHONE", default="")
 PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 # A report request still queued after this many seconds is queued again (a lost message).
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
+# Exports: a table of more rows than this is built by a worker (a link to download when ready),
+# as is always the enterprise's full data; the files are removed this many hours after they
+# were asked for, and a job no worker picked up in EXPORT_STALE_AFTER seconds is queued again.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+EXPORT_STALE_AFTER = env.int("EXPORT_STALE_AFTER", default=300)
 # seconds a colleague stays shown as editing an assessment after their last save or page view
 PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
 # The editor's answer cards are cached per published catalog version; off only for the deadline
@@ -372,6 +378,7 @@ CELERY_BEAT_SCHEDULE = {
     for name, task, interval in [
         ("sweep-evaluations", "evaluation.tasks.sweep_evaluations", SWEEP_INTERVAL),
         ("sweep-reports", "reports.tasks.sweep_reports", SWEEP_INTERVAL),
+        ("sweep-exports", "reports.tasks.sweep_exports", SWEEP_INTERVAL),
         ("sweep-notification-emails", "portal.tasks.sweep_notification_emails", SWEEP_INTERVAL),
         ("sweep-objection-emails", "review.tasks.sweep_objection_emails", SWEEP_INTERVAL),
         ("deadline-reminders", "review.tasks.send_deadline_reminders", DEADLINE_REMINDER_INTERVAL),
