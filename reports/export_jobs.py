@@ -88,6 +88,7 @@ def export_job_start(*, kind: str, actor, params: dict, fmt: str, request=None) 
             request=request,
         )
     _enqueue(job)
+    logger.info("export job %s queued: %s as %s", job.pk, kind, fmt)
     return job
 
 

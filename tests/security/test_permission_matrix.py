@@ -287,6 +287,8 @@ MATRIX: dict[str, dict[str, Call]] = {
     "health": {"GET": Call(PUBLIC)},
     "health-db": {"GET": Call(PUBLIC)},
     "health-worker": {"GET": Call(web(503, anonymous=503))},
+    # Prometheus metrics: only with METRICS_TOKEN or from METRICS_ALLOWED_IPS (none set here)
+    "metrics": {"GET": Call(web(403, anonymous=403))},
     "public-list": {"GET": Call(PUBLIC, PUBLISHED)},
     "public-list-export": {"GET": Call(PUBLIC, fmt(PUBLISHED))},
     # during the list's 公示 period anyone, signed in or not, lodges a named objection
