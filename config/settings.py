@@ -416,8 +416,7 @@ LOGGING = {
             "timestamp": "time",  # ISO 8601, UTC
         },
         "text": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] "
-            "%(message)s",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s",
         },
     },
     "handlers": {
@@ -453,4 +452,6 @@ try:
         ipaddress.ip_network(n.strip()) for n in env.list("METRICS_ALLOWED_IPS", default=[])
     )
 except ValueError as error:
-    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: IP networks, e.g. 10.0.0.0/8: {error}") from None
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_IPS: IP networks, e.g. 10.0.0.0/8: {error}"
+    ) from None
