@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from evaluation.selectors import assessments_for
 from portal.selectors import enterprises_for, user_administers_enterprise, user_can_see_audit_log
 from review.filters import review_queue_filter
-from review.selectors import review_batches
-from review.views import require_reviewer
+from review.selectors import in_or_past_expert_review, review_batches
+from review.views import require_province, require_reviewer
 
 from . import export_selectors as frames
 from .audit_filters import audit_log_filter, audit_log_filter_errors
@@ -71,6 +71,27 @@ def _batch_data(user, params: dict) -> ExportSource:
     )
 
 
+def _province_batch(user, params: dict, *, title: str, frame) -> ExportSource:
+    """A batch's table for the province's decision meeting, one row per assessment in or
+    past expert review."""
+    require_province(user)
+    batch = get_object_or_404(review_batches(), pk=params.get("batch"))
+    return ExportSource(
+        filename=f"{batch}-{title}",
+        sheet=title,
+        rows=in_or_past_expert_review(batch).count,
+        frame=lambda: frame(batch=batch),
+    )
+
+
+def _decisions(user, params: dict) -> ExportSource:
+    return _province_batch(user, params, title=_("认定决定"), frame=frames.decisions_frame)
+
+
+def _summary(user, params: dict) -> ExportSource:
+    return _province_batch(user, params, title=_("批次汇总"), frame=frames.batch_summary_frame)
+
+
 def _audit_log(user, params: dict) -> ExportSource:
     if not user_can_see_audit_log(user):
         raise PermissionDenied
@@ -102,6 +123,8 @@ SOURCES = {
     ExportKind.REVIEW_QUEUE: _review_queue,
     ExportKind.BATCH_DATA: _batch_data,
     ExportKind.AUDIT_LOG: _audit_log,
+    ExportKind.DECISIONS: _decisions,
+    ExportKind.SUMMARY: _summary,
     ExportKind.ENTERPRISE: _enterprise,
 }
 

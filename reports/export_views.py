@@ -1,7 +1,8 @@
 """Downloads of the review pages' lists, the public list, the audit log and a batch's full data,
 as XLSX or CSV. Each follows exactly the permissions of the page it comes from.
 
-The review queue, the audit log and a batch's full data grow with the province: one of more
+The review queue, the audit log, a batch's full data, decisions and summary grow with the
+province: one of more
 than ``EXPORT_INLINE_MAX_ROWS`` rows is not written within the request. Its link then opens a
 page that offers to have it built by a worker (a POST to the same address), which shows its
 progress and a download link when it is ready (``export_job_views``)."""
@@ -69,21 +70,17 @@ def batch_data_export(request, pk: int, fmt: str):
     return table_export(request, kind=ExportKind.BATCH_DATA, params={"batch": pk}, fmt=fmt)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def batch_decisions_export(request, pk: int, fmt: str):
-    batch = province_batch(request, pk)
-    frame = frames.decisions_frame(batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("认定决定"))
+    return table_export(request, kind=ExportKind.DECISIONS, params={"batch": pk}, fmt=fmt)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def batch_summary_export(request, pk: int, fmt: str):
     """The batch's summary for the province's decision meeting."""
-    batch = province_batch(request, pk)
-    frame = frames.batch_summary_frame(batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("批次汇总"))
+    return table_export(request, kind=ExportKind.SUMMARY, params={"batch": pk}, fmt=fmt)
 
 
 @require_GET

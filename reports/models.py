@@ -82,6 +82,8 @@ class ExportKind(models.TextChoices):
     REVIEW_QUEUE = "review_queue", _("申报审核列表")
     BATCH_DATA = "batch_data", _("批次完整数据")
     AUDIT_LOG = "audit_log", _("审计日志")
+    DECISIONS = "decisions", _("认定决定")
+    SUMMARY = "summary", _("批次汇总")
 
 
 def export_path(instance, filename: str) -> str:

@@ -155,3 +155,18 @@ def test_the_sweep_removes_old_files_and_queues_lost_jobs_again(
     assert not storage.exists(name) and not ExportJob.objects.filter(pk=done.pk).exists()
     lost.refresh_from_db()
     assert lost.status == ExportStatus.READY and lost.file
+
+
+@pytest.mark.parametrize("name", ["batch-decisions-export", "batch-summary-export"])
+def test_the_provinces_batch_tables_go_to_the_worker_when_large(
+    client, under_review, province_admin, settings, queued, name
+):
+    export = reverse(name, args=[under_review.batch_id, "csv"])
+    login(client, province_admin)
+    inline = client.get(export)
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    assert b'data-testid="export-offer"' in client.get(export).content
+    queued(lambda: client.post(export))
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows) == (ExportStatus.READY, 1)
+    assert _file(client, job) == inline.content

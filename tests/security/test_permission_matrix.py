@@ -702,9 +702,15 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, **REVIEWERS), fmt(BATCH)),
         "POST": Call(web(403, **{role: 302 for role in REVIEWERS}), fmt(BATCH), {}),
     },
-    "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-decisions-export": {
+        "GET": Call(web(403, province=200), fmt(BATCH)),
+        "POST": Call(web(403, province=302), fmt(BATCH), {}),
+    },
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
-    "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-summary-export": {
+        "GET": Call(web(403, province=200), fmt(BATCH)),
+        "POST": Call(web(403, province=302), fmt(BATCH), {}),
+    },
     "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
     # a city's or a district's papers: its own area's recommendations only, for its reviewers
     "city-recommendation-letter": {"GET": Call(web(403, **PAPERS), BATCH)},
