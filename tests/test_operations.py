@@ -74,12 +74,15 @@ def test_an_official_is_logged_with_their_city_and_a_request_id_is_made_when_non
     client, city_reviewer_suzhou, logged
 ):
     login(client, city_reviewer_suzhou)
-    response = client.get(
+    response = client.post(
         reverse("review-export", args=["csv"]), headers={"x-request-id": "bad id\n<script>"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     made = response["X-Request-ID"]
     assert len(made) == 32 and made != "bad id\n<script>"
+    [line] = _json_lines(logged["json"], "reports.export_jobs")
+    assert (line["request_id"], line["user_id"]) == (made, city_reviewer_suzhou.pk)
+    assert (line["enterprise_id"], line["city"]) == ("", city_reviewer_suzhou.city)
     logging.getLogger("portal.test").warning("during no request")
     [line] = _json_lines(logged["json"], "portal.test")
     assert line["request_id"] == "" and line["user_id"] == ""  # outside a request: none
