@@ -1,6 +1,7 @@
 """Pages of the exports a worker builds: the enterprise's full data (start it, see it), an
 export's progress (polled by the page), and its download, for its requester only."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,6 +51,15 @@ def enterprise_export(request, pk: int):
         "reports/enterprise_export.html",
         {"enterprise": source.enterprise, "jobs": jobs[:20]},
     )
+
+
+@require_GET
+@login_required
+def export_job_list(request):
+    """The exports the user asked for that are still kept, newest first."""
+    jobs = export_jobs_for(request.user).select_related("enterprise")[:50]
+    context = {"jobs": jobs, "retention": settings.EXPORT_RETENTION_HOURS}
+    return render(request, "reports/export_jobs.html", context)
 
 
 @require_GET

@@ -44,6 +44,7 @@ urlpatterns = [
         export_job_views.enterprise_export,
         name="enterprise-export",
     ),
+    path("exports/", export_job_views.export_job_list, name="export-jobs"),
     path("exports/<int:pk>/", export_job_views.export_job_page, name="export-job"),
     path("exports/<int:pk>/status/", export_job_views.export_job_status, name="export-job-status"),
     path(

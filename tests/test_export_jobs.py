@@ -59,6 +59,9 @@ def test_a_large_table_is_built_by_the_worker_into_the_same_file(
     status = client.get(reverse("export-job-status", args=[job.pk])).content.decode()
     assert reverse("export-job-download", args=[job.pk]) in status
     assert _file(client, job) == inline.content
+    assert (
+        reverse("export-job", args=[job.pk]) in client.get(reverse("export-jobs")).content.decode()
+    )
 
 
 def test_the_api_answers_202_then_status_then_the_file(
@@ -95,6 +98,8 @@ def test_only_the_requester_gets_the_file_and_only_while_they_may_see_it(
     login(client, city_reviewer_nanjing)
     for name in ("export-job", "export-job-status", "export-job-download"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    listed = client.get(reverse("export-jobs")).content.decode()
+    assert reverse("export-job", args=[job.pk]) not in listed
     api_client.force_authenticate(city_reviewer_nanjing)
     assert api_client.get(f"/api/v1/exports/{job.pk}/download/").status_code == 404
 

@@ -379,6 +379,7 @@ MATRIX: dict[str, dict[str, Call]] = {
         ),
     },
     # an export built by a worker: its requester's alone (here A's admin), anyone else a 404
+    "export-jobs": {"GET": Call(SIGNED_IN)},
     "export-job": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
     "export-job-status": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
     "export-job-download": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
