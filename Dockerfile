@@ -32,4 +32,5 @@ RUN DEBUG=1 python manage.py compilemessages -l en --ignore=frontend \
 RUN useradd --create-home portal && mkdir -p /app/media /app/private && chown portal /app/media /app/private
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# workers, timeout and max-requests: GUNICORN_* (config/gunicorn.conf.py)
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -30,7 +30,7 @@ help:
 	@echo "make test   install, then run the whole suite against PostgreSQL, Redis, a Celery worker and Chromium"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff, the layering contract (import-linter) and the migrations check"
-	@echo "make backup   DATABASE_URL and the private files into backups/<timestamp>/"
+	@echo "make backup   DATABASE_URL and the private files (folder or bucket) into backups/<timestamp>/"
 	@echo "make restore  BACKUP=<folder> TARGET_DATABASE_URL=<url> CONFIRM=yes"
 
 $(VENV)/.installed: pyproject.toml
@@ -82,10 +82,10 @@ bench: install
 
 # Backups need PostgreSQL's client tools (pg_dump, pg_restore): scripts/system-deps.sh test.
 backup:
-	scripts/backup.sh $(BACKUP_DIR)
+	PYTHON=$(PY) scripts/backup.sh $(BACKUP_DIR)
 
 restore:
-	scripts/restore.sh "$(BACKUP)" "$(TARGET_DATABASE_URL)" $(if $(filter yes,$(CONFIRM)),--yes)
+	PYTHON=$(PY) scripts/restore.sh "$(BACKUP)" "$(TARGET_DATABASE_URL)" $(if $(filter yes,$(CONFIRM)),--yes)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles demo.sqlite3 .pytest_cache

@@ -223,9 +223,33 @@ PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
 # The editor's answer cards are cached per published catalog version; off only for the deadline
 # benchmark's "before" measurement (bench/deadline.py), never in production.
 EDITOR_CARD_CACHE = env.bool("EDITOR_CARD_CACHE", default=True)
+# Private files (evidence, reports, objection letters, site-visit photos, exports) in an S3 bucket
+# when one is named (MinIO or a cloud's object storage; several web nodes then share them),
+# else under PRIVATE_MEDIA_ROOT. Objects are written private and have no URL: the checking
+# views stream them (evaluation/s3_storage.py).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = {
+        "BACKEND": "evaluation.s3_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # empty: the cloud's own endpoint for the region
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # empty: boto3's own lookup (AWS_ACCESS_KEY_ID, an instance role, …)
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            # MinIO and most S3-compatible servers want path-style addressing
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "verify": env.bool("AWS_S3_VERIFY", default=True),
+        },
+    }
+else:
+    PRIVATE_STORAGE = {"BACKEND": "evaluation.storage.PrivateStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "evaluation.storage.PrivateStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -455,3 +479,11 @@ except ValueError as error:
     raise ImproperlyConfigured(
         f"METRICS_ALLOWED_IPS: IP networks, e.g. 10.0.0.0/8: {error}"
     ) from None
+
+# Gunicorn (config/gunicorn.conf.py): worker processes per web node, seconds after which a
+# silent worker is restarted, and requests after which a worker is replaced (memory held by
+# a long-lived process is given back; the jitter keeps the workers from restarting together).
+GUNICORN_WORKERS = env.int("GUNICORN_WORKERS", default=3)
+GUNICORN_TIMEOUT = env.int("GUNICORN_TIMEOUT", default=60)
+GUNICORN_MAX_REQUESTS = env.int("GUNICORN_MAX_REQUESTS", default=1000)
+GUNICORN_MAX_REQUESTS_JITTER = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=100)

@@ -1,6 +1,16 @@
+"""Where private files live: evidence, rendered reports, objection letters, site-visit photos
+and exports. STORAGES["private"] chooses the backend (config/settings.py): a folder under
+PRIVATE_MEDIA_ROOT by default, an S3 bucket (MinIO, a cloud's object storage) when
+AWS_STORAGE_BUCKET_NAME is set (evaluation/s3_storage.py). Every file field and every other
+user of private files goes through ``private_files``. Either way a file has no URL: it is
+served only through a view that checks the user's right to see it, which streams it from the
+storage."""
+
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.functional import cached_property
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, cached_property, empty
 
 
 class PrivateStorage(FileSystemStorage):
@@ -22,3 +32,20 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise NotImplementedError("private files have no URL")
+
+
+class _PrivateFiles(LazyObject):
+    """The storage of STORAGES["private"], looked up when first used and again after the
+    setting changes (the file fields keep this one object)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_files = _PrivateFiles()
+
+
+@receiver(setting_changed, dispatch_uid="evaluation.storage.private_files_follow_setting")
+def _private_files_follow_setting(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_files._wrapped = empty

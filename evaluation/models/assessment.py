@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.identity import IDENTITY_FIELDS
 from portal.models import City, Enterprise, IndustryType, SizeClass
 from scenarios.models import Batch, CatalogVersion, Scenario, SupportElement, Tier
+
+from ..storage import private_files
 
 
 class State(models.TextChoices):
@@ -292,7 +293,8 @@ class Evaluation(models.Model):
 
 
 def private_storage():
-    return storages["private"]
+    """STORAGES["private"], looked up when a file is used (evaluation/storage.py)."""
+    return private_files
 
 
 def evidence_path(instance, filename: str) -> str:
