@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 NPM ?= npm
 
 DEMO_ENV := DEBUG=0 SECRET_KEY=demo-only-not-secret DATABASE_URL=sqlite:///$(CURDIR)/demo.sqlite3 \
-	CELERY_TASK_ALWAYS_EAGER=1 USE_REDIS_CACHE=0 EMAIL_URL=consolemail://
+	CELERY_TASK_ALWAYS_EAGER=1 USE_REDIS_CACHE=0 EMAIL_URL=consolemail:// LOG_FORMAT=text
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # Test processes (pytest-xdist), one per core by default; an idle one takes tests queued for a

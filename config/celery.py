@@ -3,6 +3,7 @@ import os
 from celery import Celery, signals
 
 from config.secret_key import development_key_refusal
+from portal.request_context import request_id_into_task_headers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,3 +26,7 @@ def _worker_refuses_the_development_key(**kwargs):
 @signals.beat_init.connect
 def _beat_refuses_the_development_key(**kwargs):
     _refuse_the_development_key("run Celery beat")
+
+
+# a task queued during a request logs that request's id (portal.request_context)
+signals.before_task_publish.connect(request_id_into_task_headers, weak=False)

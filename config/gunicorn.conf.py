@@ -14,3 +14,11 @@ workers = settings.GUNICORN_WORKERS
 timeout = settings.GUNICORN_TIMEOUT
 max_requests = settings.GUNICORN_MAX_REQUESTS
 max_requests_jitter = settings.GUNICORN_MAX_REQUESTS_JITTER
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR, a worker that exits stops counting in /metrics/."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -4,6 +4,7 @@ The defaults are safe for the demo: an SQLite file, DEBUG off unless asked,
 Celery eager only when CELERY_TASK_ALWAYS_EAGER=1.
 """
 
+import ipaddress
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.sentry import sentry_init
 from portal.client_ip import TrustedProxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_prometheus",
     "portal",
     "scenarios",
     "indicators",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.request_context.RequestContextMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "portal.middleware.UntrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "portal.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -208,6 +214,12 @@ PUBLICITY_CONTACT_PHONE = env.str("PUBLICITY_CONTACT_PHONE", default="")
 PUBLICITY_CONTACT_EMAIL = env.str("PUBLICITY_CONTACT_EMAIL", default="")
 # A report request still queued after this many seconds is queued again (a lost message).
 REPORT_STALE_AFTER = env.int("REPORT_STALE_AFTER", default=300)
+# Exports: a table of more rows than this is built by a worker (a link to download when ready),
+# as is always the enterprise's full data; the files are removed this many hours after they
+# were asked for, and a job no worker picked up in EXPORT_STALE_AFTER seconds is queued again.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+EXPORT_STALE_AFTER = env.int("EXPORT_STALE_AFTER", default=300)
 # seconds a colleague stays shown as editing an assessment after their last save or page view
 PRESENCE_SECONDS = env.int("PRESENCE_SECONDS", default=120)
 # Plausibility flags for reviewers (evaluation/plausibility.py): an indicator beyond this many
@@ -272,7 +284,7 @@ CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 # container health checks ask over plain HTTP from inside
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -406,6 +418,7 @@ CELERY_BEAT_SCHEDULE = {
     for name, task, interval in [
         ("sweep-evaluations", "evaluation.tasks.sweep_evaluations", SWEEP_INTERVAL),
         ("sweep-reports", "reports.tasks.sweep_reports", SWEEP_INTERVAL),
+        ("sweep-exports", "reports.tasks.sweep_exports", SWEEP_INTERVAL),
         ("sweep-notification-emails", "portal.tasks.sweep_notification_emails", SWEEP_INTERVAL),
         ("sweep-objection-emails", "review.tasks.sweep_objection_emails", SWEEP_INTERVAL),
         ("deadline-reminders", "review.tasks.send_deadline_reminders", DEADLINE_REMINDER_INTERVAL),
@@ -418,16 +431,64 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default unless DEBUG) or plain text (the
+# demo), each line with the request id, user and tenant, or the Celery task
+# (portal.request_context). The worker logs the same way rather than with Celery's own format.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "portal.request_context.LogContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s "
+            "%(enterprise_id)s %(city)s %(task_id)s %(task_name)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},  # a line per rendering step
     },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry when SENTRY_DSN is set (config/sentry.py); nothing is sent otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENABLED = sentry_init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
+
+# Prometheus metrics (django-prometheus, and the Celery queues' lengths) at /metrics/, for a
+# scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or connects from one of
+# METRICS_ALLOWED_IPS (networks, the client as TRUSTED_PROXIES resolves it); refused otherwise.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOWED_IPS = tuple(
+        ipaddress.ip_network(n.strip()) for n in env.list("METRICS_ALLOWED_IPS", default=[])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_IPS: IP networks, e.g. 10.0.0.0/8: {error}"
+    ) from None
 
 # Gunicorn (config/gunicorn.conf.py): worker processes per web node, seconds after which a
 # silent worker is restarted, and requests after which a worker is replaced (memory held by

@@ -7,12 +7,13 @@ from django.contrib.auth import urls as auth_urls
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, health_views, two_factor_views, views
+from . import apis, health_views, metrics_views, two_factor_views, views
 
 urlpatterns = [
     path("health/", health_views.health, name="health"),
     path("health/db/", health_views.health_db, name="health-db"),
     path("health/worker/", health_views.health_worker, name="health-worker"),
+    path("metrics/", metrics_views.metrics, name="metrics"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-page"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path(

@@ -22,19 +22,17 @@ import zipfile
 from typing import BinaryIO
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
-from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment, State
 from evaluation.selectors import assessments_for, evidence_for
 from evaluation.snapshot import ANSWER_FIELDS
 from portal.models import Enterprise, Notification
-from portal.selectors import audit_log_for, enterprise_members, user_administers_enterprise
-from portal.services import audit_log_record
+from portal.selectors import audit_log_for, enterprise_members
 from review.selectors import decision_of, returned_comments
 
 from .models import ReportStatus
@@ -199,11 +197,12 @@ def _audit_log(enterprise: Enterprise, viewer) -> list[dict]:
     ]
 
 
-def enterprise_archive(*, enterprise: Enterprise, viewer) -> BinaryIO:
-    """The ZIP as an open temporary file at its start (removed when closed)."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; the response closes it
+def enterprise_archive(*, enterprise: Enterprise, viewer, progress=None) -> BinaryIO:
+    """The ZIP as an open temporary file at its start (removed when closed). ``progress``, if
+    given, is called with the share of the assessments written so far (0 to 1)."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; the caller closes it
     try:
-        _write_archive(out, enterprise, viewer)
+        _write_archive(out, enterprise, viewer, progress or (lambda share: None))
     except BaseException:
         out.close()
         raise
@@ -211,15 +210,18 @@ def enterprise_archive(*, enterprise: Enterprise, viewer) -> BinaryIO:
     return out
 
 
-def _write_archive(out, enterprise: Enterprise, viewer) -> None:
+def _write_archive(out, enterprise: Enterprise, viewer, progress) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        assessments = [
-            _assessment(archive, a, viewer)
-            for a in assessments_for(viewer)
+        chosen = list(
+            assessments_for(viewer)
             .filter(enterprise=enterprise)
             .select_related("evaluation__catalog_version")
             .order_by("pk")
-        ]
+        )
+        assessments = []
+        for done, assessment in enumerate(chosen, 1):
+            assessments.append(_assessment(archive, assessment, viewer))
+            progress(done / len(chosen))
         members = enterprise_members(enterprise=enterprise).values(*MEMBER_FIELDS)
         _write_json(archive, "enterprise.json", {
             "id": enterprise.pk,
@@ -249,26 +251,3 @@ def _write_archive(out, enterprise: Enterprise, viewer) -> None:
             "evidence_files": sum(len(a["evidence"]) for a in assessments),
             "reports": sum(len(a["reports"]) for a in assessments),
         })  # fmt: skip
-
-
-def enterprise_export_create(*, enterprise: Enterprise, actor, request=None):
-    """The enterprise's archive for its own admin (anyone else: PermissionDenied), recorded in
-    the audit log. Returns the open file and its download name."""
-    if not user_administers_enterprise(actor, enterprise):
-        raise PermissionDenied(_("只有本企业的管理员可以导出企业数据。"))
-    archive = enterprise_archive(enterprise=enterprise, viewer=actor)
-    size = archive.seek(0, 2)
-    archive.seek(0)
-    audit_log_record(
-        actor=actor,
-        action="enterprise.export",
-        target=enterprise,
-        summary=_("导出企业全部数据"),
-        data={"bytes": size},
-        request=request,
-    )
-    name = _("企业数据-%(name)s-%(date)s.zip") % {
-        "name": enterprise.name,
-        "date": f"{timezone.localdate():%Y%m%d}",
-    }
-    return archive, name

@@ -1,27 +1,52 @@
 """Downloads of the review pages' lists, the public list, the audit log and a batch's full data,
-as XLSX or CSV. Each follows exactly the permissions of the page it comes from."""
+as XLSX or CSV. Each follows exactly the permissions of the page it comes from.
 
+The review queue, the audit log, a batch's full data, decisions and summary grow with the
+province: one of more
+than ``EXPORT_INLINE_MAX_ROWS`` rows is not written within the request. Its link then opens a
+page that offers to have it built by a worker (a POST to the same address), which shows its
+progress and a download link when it is ready (``export_job_views``)."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.selectors import user_can_see_audit_log
-from review.selectors import published_batches, review_batches
-from review.views import province_batch, require_reviewer
+from review.selectors import published_batches
+from review.views import province_batch
 
 from . import export_selectors as frames
 from . import papers
-from .audit_filters import audit_log_filter, audit_log_filter_errors
+from .export_job_views import export_job_started
+from .export_jobs import export_is_inline
+from .export_sources import export_source
 from .exports import export_response
+from .models import ExportKind
 
 
-def _dated(name: str) -> str:
-    return f"{name}-{timezone.localdate():%Y%m%d}"
+def table_export(request, *, kind: str, params: dict, fmt: str):
+    """Written now when small; otherwise offered to (GET) or queued for (POST) a worker."""
+    try:
+        source = export_source(kind, user=request.user, params=params)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(
+            "\n".join(exc.messages), content_type="text/plain; charset=utf-8"
+        )
+    if request.method == "POST":
+        return export_job_started(request, kind=kind, params=params, fmt=fmt)
+    if not export_is_inline(source):
+        context = {
+            "title": source.sheet,
+            "fmt": fmt,
+            "rows": source.rows(),
+            "limit": settings.EXPORT_INLINE_MAX_ROWS,
+        }
+        return render(request, "reports/export_offer.html", context)
+    return export_response(source.frame(), fmt=fmt, filename=source.filename, sheet=source.sheet)
 
 
 def _of_batch(frame, *, fmt: str, batch, title: str):
@@ -29,45 +54,33 @@ def _of_batch(frame, *, fmt: str, batch, title: str):
     return export_response(frame, fmt=fmt, filename=f"{batch}-{title}", sheet=title)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def review_queue_export(request, fmt: str):
     """The queue with the filters of the page's query string, every page of it."""
-    require_reviewer(request.user)
-    frame = frames.review_queue_frame(user=request.user, data=request.GET)
-    return export_response(frame, fmt=fmt, filename=_dated(_("申报审核")))
+    params = {"query": request.GET.urlencode()}
+    return table_export(request, kind=ExportKind.REVIEW_QUEUE, params=params, fmt=fmt)
 
 
-def batch_data_download(*, user, batch, fmt: str):
-    """Everything about each assessment of the batch the user may see (the province all of
-    them, a city reviewer its city's submissions), for the page and the API alike."""
-    frame = frames.batch_data_frame(user=user, batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("完整数据"))
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def batch_data_export(request, pk: int, fmt: str):
-    require_reviewer(request.user)
-    batch = get_object_or_404(review_batches(), pk=pk)
-    return batch_data_download(user=request.user, batch=batch, fmt=fmt)
+    """Everything about each assessment of the batch the user may see (the province all of
+    them, a city reviewer its city's submissions)."""
+    return table_export(request, kind=ExportKind.BATCH_DATA, params={"batch": pk}, fmt=fmt)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def batch_decisions_export(request, pk: int, fmt: str):
-    batch = province_batch(request, pk)
-    frame = frames.decisions_frame(batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("认定决定"))
+    return table_export(request, kind=ExportKind.DECISIONS, params={"batch": pk}, fmt=fmt)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def batch_summary_export(request, pk: int, fmt: str):
     """The batch's summary for the province's decision meeting."""
-    batch = province_batch(request, pk)
-    frame = frames.batch_summary_frame(batch=batch)
-    return _of_batch(frame, fmt=fmt, batch=batch, title=_("批次汇总"))
+    return table_export(request, kind=ExportKind.SUMMARY, params={"batch": pk}, fmt=fmt)
 
 
 @require_GET
@@ -97,16 +110,9 @@ def public_list_export(request, pk: int, fmt: str):
     return _of_batch(frame, fmt=fmt, batch=batch, title=_("公示名单"))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def audit_log_export(request, fmt: str):
     """Every entry the page's filters (the same query string) select, not only its page."""
-    if not user_can_see_audit_log(request.user):
-        raise PermissionDenied
-    filters = audit_log_filter(user=request.user, data=request.GET)
-    if not filters.is_valid():
-        return HttpResponseBadRequest(
-            "\n".join(audit_log_filter_errors(filters)), content_type="text/plain; charset=utf-8"
-        )
-    frame = frames.audit_log_frame(entries=filters.qs)
-    return export_response(frame, fmt=fmt, filename=_dated(_("审计日志")))
+    params = {"query": request.GET.urlencode()}
+    return table_export(request, kind=ExportKind.AUDIT_LOG, params=params, fmt=fmt)

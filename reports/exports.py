@@ -83,12 +83,17 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
+def export_content(frame: pd.DataFrame, *, fmt: str, sheet: str) -> bytes:
+    """``frame`` as the bytes of an XLSX or CSV file (the page and the worker alike)."""
+    prepared = _prepared(frame)
+    return _xlsx(prepared, sheet) if fmt == "xlsx" else _csv(prepared)
+
+
 def export_response(
     frame: pd.DataFrame, *, fmt: str, filename: str, sheet: str = ""
 ) -> HttpResponse:
     """``frame`` as an attachment named ``filename`` plus the format's extension."""
-    prepared = _prepared(frame)
-    content = _xlsx(prepared, sheet or filename) if fmt == "xlsx" else _csv(prepared)
+    content = export_content(frame, fmt=fmt, sheet=sheet or filename)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     return response

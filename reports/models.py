@@ -68,3 +68,70 @@ class Report(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in IN_PROGRESS
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+class ExportKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业全部数据")
+    REVIEW_QUEUE = "review_queue", _("申报审核列表")
+    BATCH_DATA = "batch_data", _("批次完整数据")
+    AUDIT_LOG = "audit_log", _("审计日志")
+    DECISIONS = "decisions", _("认定决定")
+    SUMMARY = "summary", _("批次汇总")
+
+
+def export_path(instance, filename: str) -> str:
+    return f"exports/{instance.requested_by_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class ExportJob(models.Model):
+    """An export built by a worker (the enterprise's full data, a large table): what was asked
+    for (``kind``, ``params``, ``fmt``), by whom, how far along, and the file once it is ready.
+    Only its requester downloads it, and only while they may still see what it holds; the file
+    is removed ``EXPORT_RETENTION_HOURS`` after it was asked for."""
+
+    kind = models.CharField(_("导出内容"), max_length=20, choices=ExportKind.choices)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    fmt = models.CharField(_("格式"), max_length=10)
+    enterprise = models.ForeignKey(
+        "portal.Enterprise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_at = models.DateTimeField(_("请求时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    file = models.FileField(
+        _("文件"), upload_to=export_path, storage=private_storage, max_length=200, blank=True
+    )
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExportStatus.READY
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Assessment
 
-from .models import IN_PROGRESS, Report
+from .models import IN_PROGRESS, ExportJob, Report
 
 
 def reports_for(assessment: Assessment) -> QuerySet[Report]:
@@ -29,3 +29,10 @@ def report_download_name(report: Report) -> str:
         "batch": assessment.batch.year,
         "suffix": suffix,
     }
+
+
+def export_jobs_for(user) -> QuerySet[ExportJob]:
+    """The exports a user asked for: nobody else's, whatever their role."""
+    if not user.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)

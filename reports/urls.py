@@ -5,8 +5,9 @@ from django.urls import path, register_converter
 from . import (
     audit_views,
     dashboard_views,
-    enterprise_export_views,
     export_apis,
+    export_job_apis,
+    export_job_views,
     export_views,
     paper_views,
     report_apis,
@@ -40,8 +41,16 @@ urlpatterns = [
     ),
     path(
         "enterprises/<int:pk>/export/",
-        enterprise_export_views.enterprise_export,
+        export_job_views.enterprise_export,
         name="enterprise-export",
+    ),
+    path("exports/", export_job_views.export_job_list, name="export-jobs"),
+    path("exports/<int:pk>/", export_job_views.export_job_page, name="export-job"),
+    path("exports/<int:pk>/status/", export_job_views.export_job_status, name="export-job-status"),
+    path(
+        "exports/<int:pk>/download/",
+        export_job_views.export_job_download,
+        name="export-job-download",
     ),
     path("audit-log/", audit_views.audit_log, name="audit-log"),
     path("audit-log.<export:fmt>", export_views.audit_log_export, name="audit-log-export"),
@@ -104,7 +113,14 @@ api_urlpatterns = [
     ),
     path(
         "enterprises/<int:pk>/export/",
-        enterprise_export_views.EnterpriseExportApi.as_view(),
+        export_job_apis.EnterpriseExportApi.as_view(),
         name="api-enterprise-export",
+    ),
+    path("exports/", export_job_apis.ExportJobListApi.as_view(), name="api-export-job-list"),
+    path("exports/<int:pk>/", export_job_apis.ExportJobApi.as_view(), name="api-export-job"),
+    path(
+        "exports/<int:pk>/download/",
+        export_job_apis.ExportJobDownloadApi.as_view(),
+        name="api-export-job-download",
     ),
 ]

@@ -108,3 +108,10 @@ def test_gunicorn_takes_workers_timeout_and_max_requests_from_the_settings(setti
     ]:
         assert f"{option} = settings.{setting}\n" in source
         assert isinstance(getattr(settings, setting), int)
+
+
+def test_nginx_refuses_the_metrics_and_passes_its_request_id():
+    template = (ROOT / "deploy/nginx/portal.conf.template").read_text()
+    served = template.split("# TLS:")[0]  # the plain HTTP server, the one not commented out
+    assert "location = /metrics/ {\n        return 403;" in served
+    assert "proxy_set_header X-Request-ID $request_id;" in served

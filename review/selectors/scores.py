@@ -131,15 +131,21 @@ class DecisionRow:
     site_visit: object = None  # the SiteVisit, once its report is submitted
 
 
+def in_or_past_expert_review(batch: Batch) -> QuerySet[Assessment]:
+    """The batch's assessments the decisions are about: in expert review, approved or
+    rejected (the rows of ``decision_rows``, counted without building them)."""
+    return Assessment.objects.filter(
+        batch=batch, state__in=(State.UNDER_REVIEW, State.APPROVED, State.REJECTED)
+    )
+
+
 def decision_rows(batch: Batch) -> list[DecisionRow]:
     """Every assessment in or past expert review: its scores side by side with the tier the
     portal computed, the experts' recommendations and the site visit's stage and report,
     highest normalised score first."""
     aggregates = batch_aggregates(batch)
     assessments = (
-        Assessment.objects.filter(
-            batch=batch, state__in=(State.UNDER_REVIEW, State.APPROVED, State.REJECTED)
-        )
+        in_or_past_expert_review(batch)
         .select_related("enterprise", "evaluation", "decision", "batch")
         .annotate(
             reviews_total=Count(

@@ -47,6 +47,7 @@ def test_defaults_bound_a_publish_and_outlast_the_longest_task():
     assert conf["sweeps"] == {
         "sweep-evaluations": 60,
         "sweep-reports": 60,
+        "sweep-exports": 60,
         "sweep-notification-emails": 60,
         "sweep-objection-emails": 60,
         "deadline-reminders": 3600,  # reminders go by the day: hourly is soon enough

@@ -101,5 +101,8 @@ def test_docker_compose_checks_the_web_and_the_worker_before_starting_what_needs
     assert web[:3] == ["CMD", "python", "scripts/healthcheck.py"]
     assert resolve(web[3].removeprefix("http://127.0.0.1:8000")).url_name == "health-db"
     assert "inspect ping -d celery@$$HOSTNAME" in services["worker"]["healthcheck"]["test"][1]
-    for name in ("worker", "beat"):  # they start once the web has migrated the database
-        assert services[name]["depends_on"]["web"] == {"condition": "service_healthy"}
+    for name in ("web", "worker", "beat"):  # they start once the one-shot service has migrated
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+    assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}

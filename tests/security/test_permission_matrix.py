@@ -242,6 +242,31 @@ def VISIT_PHOTO(w) -> dict:
     return {"pk": w.photo.pk}
 
 
+def EXPORT_JOB(w) -> dict:
+    """A finished export of enterprise A's data asked for by A's admin (made once per world):
+    only they may see or download it."""
+    if not hasattr(w, "export_job"):
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from reports.models import ExportJob, ExportStatus
+
+        w.export_job = ExportJob(
+            kind="enterprise",
+            params={"enterprise": w.enterprise_a.pk},
+            fmt="zip",
+            enterprise=w.enterprise_a,
+            requested_by=w.users["admin_a"],
+            requested_at=timezone.now(),
+            status=ExportStatus.READY,
+            progress=100,
+            filename="export.zip",
+        )
+        w.export_job.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+        w.export_job.save()
+    return {"pk": w.export_job.pk}
+
+
 def visit_report(w) -> dict:
     from review import services as review_services
 
@@ -431,6 +456,8 @@ MATRIX: dict[str, dict[str, Call]] = {
     "health": {"GET": Call(PUBLIC)},
     "health-db": {"GET": Call(PUBLIC)},
     "health-worker": {"GET": Call(web(503, anonymous=503))},
+    # Prometheus metrics: only with METRICS_TOKEN or from METRICS_ALLOWED_IPS (none set here)
+    "metrics": {"GET": Call(web(403, anonymous=403))},
     "public-list": {"GET": Call(PUBLIC, PUBLISHED)},
     "public-list-export": {"GET": Call(PUBLIC, fmt(PUBLISHED))},
     # during the list's 公示 period anyone, signed in or not, lodges a named objection
@@ -565,8 +592,18 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(
             web(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=403),
             ENTERPRISE_A,
-        )
+        ),
+        "POST": Call(
+            web(404, admin_a=302, member_a=403, city_sz=403, district_sz=403, province=403),
+            ENTERPRISE_A,
+            {},
+        ),
     },
+    # an export built by a worker: its requester's alone (here A's admin), anyone else a 404
+    "export-jobs": {"GET": Call(SIGNED_IN)},
+    "export-job": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
+    "export-job-status": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
+    "export-job-download": {"GET": Call(web(404, admin_a=200), EXPORT_JOB)},
     # A's submission is in review: its admin asks the province to confirm a new identity
     "identity-change-request": {
         "GET": Call(
@@ -605,7 +642,11 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, admin_a=200, admin_b=200, province=200)),
         "POST": Call(web(403, admin_a=200, admin_b=200, province=200), data={}),
     },
-    "audit-log-export": {"GET": Call(web(403, admin_a=200, admin_b=200, province=200), fmt())},
+    "audit-log-export": {
+        "GET": Call(web(403, admin_a=200, admin_b=200, province=200), fmt()),
+        # a worker builds it (asked for on the page offered when the log is large)
+        "POST": Call(web(403, admin_a=302, admin_b=302, province=302), fmt(), {}),
+    },
     # API tokens: everyone signed in holds their own; another's is a 404
     "account-tokens": {"GET": Call(SIGNED_IN), "POST": Call(SIGNED_IN, data={"name": "ERP 接口"})},
     "account-token-revoke": {
@@ -761,7 +802,10 @@ MATRIX: dict[str, dict[str, Call]] = {
         "GET": Call(web(403, **REVIEWERS)),
         "POST": Call(web(403, **REVIEWERS), data={}),
     },
-    "review-export": {"GET": Call(web(403, **REVIEWERS), fmt())},
+    "review-export": {
+        "GET": Call(web(403, **REVIEWERS), fmt()),
+        "POST": Call(web(403, **{role: 302 for role in REVIEWERS}), fmt(), {}),
+    },
     "review-detail": {
         "GET": Call(web(403, **REVIEWS_A), SUBMITTED),
         "POST": Call(web(403, **REVIEWS_A), SUBMITTED, {}),
@@ -902,10 +946,19 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"outcome": "dismissed", "reason": "经核查不属实。", "confirmed": "1"},
         )
     },
-    "batch-data-export": {"GET": Call(web(403, **REVIEWERS), fmt(BATCH))},
-    "batch-decisions-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-data-export": {
+        "GET": Call(web(403, **REVIEWERS), fmt(BATCH)),
+        "POST": Call(web(403, **{role: 302 for role in REVIEWERS}), fmt(BATCH), {}),
+    },
+    "batch-decisions-export": {
+        "GET": Call(web(403, province=200), fmt(BATCH)),
+        "POST": Call(web(403, province=302), fmt(BATCH), {}),
+    },
     "batch-loads-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
-    "batch-summary-export": {"GET": Call(web(403, province=200), fmt(BATCH))},
+    "batch-summary-export": {
+        "GET": Call(web(403, province=200), fmt(BATCH)),
+        "POST": Call(web(403, province=302), fmt(BATCH), {}),
+    },
     "batch-summary-pdf": {"GET": Call(web(403, province=200), BATCH)},
     # a city's or a district's papers: its own area's recommendations only, for its reviewers
     "city-recommendation-letter": {"GET": Call(web(403, **PAPERS), BATCH)},
@@ -950,11 +1003,15 @@ MATRIX: dict[str, dict[str, Call]] = {
         ),
     },
     "api-enterprise-export": {
-        "GET": Call(
-            api(404, admin_a=200, member_a=403, city_sz=403, district_sz=403, province=403),
+        "POST": Call(
+            api(404, admin_a=202, member_a=403, city_sz=403, district_sz=403, province=403),
             ENTERPRISE_A,
+            {},
         )
     },
+    "api-export-job-list": {"GET": Call(API_SIGNED_IN)},
+    "api-export-job": {"GET": Call(api(404, admin_a=200), EXPORT_JOB)},
+    "api-export-job-download": {"GET": Call(api(404, admin_a=200), EXPORT_JOB)},
     "assessment-list": {
         "GET": Call(API_SIGNED_IN),
         "POST": Call(

@@ -141,6 +141,31 @@ def test_the_enterprise_export_reads_its_files_from_the_bucket(bucket, assessmen
 
 
 @pytest.mark.django_db
+def test_a_worker_built_export_is_an_object_downloaded_by_its_requester_only(
+    bucket, s3_server, client, assessment, admin_a, admin_b, eager_celery,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    import zipfile
+    from io import BytesIO
+
+    from django.urls import reverse
+
+    from reports.models import ExportJob
+
+    login(client, admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enterprise-export", args=[admin_a.enterprise_id]))
+    job = ExportJob.objects.get()
+    assert job.is_ready and job.file.name.startswith(f"exports/{admin_a.pk}/")
+    assert job.file.name in s3_server.keys(bucket)
+    content = downloaded(client.get(reverse("export-job-download", args=[job.pk])))
+    assert "export.json" in zipfile.ZipFile(BytesIO(content)).namelist()
+    client.logout()
+    login(client, admin_b)
+    assert client.get(reverse("export-job-download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_registrations_licence_is_an_object_downloaded_only_by_its_confirmers(
     bucket, s3_server, client, city_reviewer_suzhou, city_reviewer_nanjing
 ):
