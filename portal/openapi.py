@@ -76,7 +76,13 @@ class AutoSchema(SpectacularAutoSchema):
         )
         permissions = view.get_permissions()
         authenticators = view.get_authenticators()
-        stored = hasattr(view, "get_queryset") or hasattr(view, "queryset")
+        # a view over stored objects, or one that says its writes may meet a state that
+        # refuses them (``conflicts = True``)
+        stored = (
+            hasattr(view, "get_queryset")
+            or hasattr(view, "queryset")
+            or getattr(view, "conflicts", False)
+        )
         rules = {
             "400": (has_input, BAD_INPUT),
             "401": (bool(authenticators), UNAUTHENTICATED),

@@ -56,6 +56,7 @@ class PreferencesApi(APIView):
     (``willing`` until they make one)."""
 
     permission_classes = [IsAuthenticated, IsExpert]
+    conflicts = True  # 409 once the phase has ended
 
     @extend_schema(responses=PreferencesSerializer)
     def get(self, request, pk):
@@ -80,6 +81,7 @@ def _province_batch(pk):
 
 class PreferencePhaseApi(APIView):
     permission_classes = [IsAuthenticated, IsProvinceAdmin]
+    conflicts = True  # 409 closing a phase that is not open
 
     @extend_schema(request=PreferencePhaseInputSerializer, responses=PreferencePhaseSerializer)
     def post(self, request, pk):

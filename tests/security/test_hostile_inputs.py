@@ -5,10 +5,12 @@ import importlib
 import inspect
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.html import escape
 
 from evaluation import services
@@ -33,6 +35,7 @@ FORM_MODULES = [
     "review.forms",
     "review.expert_forms",
     "review.onboarding_forms",
+    "review.discussion_forms",
     "scenarios.forms",
 ]
 # Text fields that never reach a page as typed, each with its reason.
@@ -63,6 +66,10 @@ NOT_SHOWN = {
     "SecondFactorCodeForm.code": "a one-time or recovery code, checked; never shown but in its "
     "own field, escaped by the widget",
     "ApiTokenForm.name": "typed hostile, shown escaped: tests/test_api_tokens.py",
+    "BulkRecommendForm.comment": "handed to the recommendation's own service, typed here as "
+    "the recommendation",
+    "BulkDecideForm.reason": "handed to the decision's own service, typed as DecideForm.reason",
+    "BulkDecideForm.summary": "handed to the decision's own service, typed as DecideForm.summary",
     "ProposalRejectForm.reason": "typed hostile, shown escaped: tests/test_decision_pages.py",
     "BatchSettingsForm.reminder_days": "days separated by commas: anything else refused, named "
     "(tests/services/test_deadlines.py)",
@@ -91,6 +98,10 @@ TYPED = {
     "ReviewForm.opinion",
     "DecideForm.reason",
     "DecideForm.justification",
+    "DecideForm.summary",
+    "PostForm.body",
+    "ReviseForm.opinion",
+    "ReviseForm.reason",
 }
 EXTRA = [
     "recommendation",
@@ -241,6 +252,16 @@ def hostile(
                 "recommended_tier": "workshop",
             },
         )
+    review_services.discussion_open(
+        batch=open_batch, actor=province_admin, ends_on=timezone.localdate() + timedelta(days=3)
+    )
+    review_services.discussion_post(assessment=a, actor=others[0].expert, body=p("PostForm.body"))
+    review_services.score_revise(
+        assignment=others[0],
+        actor=others[0].expert,
+        data={"opinion": p("ReviseForm.opinion"), "reason": p("ReviseForm.reason")},
+    )
+    review_services.discussion_close(batch=open_batch, actor=province_admin)
     a.refresh_from_db()
     review_services.assessment_decide(
         assessment=a,
@@ -249,6 +270,7 @@ def hostile(
         tier="workshop",
         reason=p("DecideForm.reason"),
         justification=p("DecideForm.justification"),
+        summary=p("DecideForm.summary"),
     )
     review_services.batch_list_publish(batch=open_batch, actor=province_admin)
     a.refresh_from_db()
@@ -271,7 +293,11 @@ def pages_of(a, users) -> dict[str, list[str]]:
             "/audit-log/",
         ],
         "city_sz": ["/", "/review/", f"/review/assessments/{a.pk}/", "/dashboard/"],
-        "expert": ["/review/assignments/", *users["assignments"]],
+        "expert": [
+            "/review/assignments/",
+            *users["assignments"],
+            f"/review/discussions/{a.pk}/",
+        ],
         "prov": [
             "/",
             "/review/",
@@ -280,6 +306,8 @@ def pages_of(a, users) -> dict[str, list[str]]:
             f"{batch}settings/",
             f"{batch}assignments/",
             f"{batch}decisions/",
+            f"{batch}discussion/",
+            f"/review/discussions/{a.pk}/",
             "/notifications/",
             "/dashboard/",
             "/audit-log/",
