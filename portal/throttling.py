@@ -63,7 +63,7 @@ def registration_wait(request, *, email: str) -> int | None:
     return _wait(request, throttles)
 
 
-class RegistrationThrottle(throttling.BaseThrottle):
+class RegistrationThrottle(ByClientIp, throttling.BaseThrottle):
     """The API's side of ``registration_wait``: per client and per address, with the page."""
 
     def allow_request(self, request, view):
