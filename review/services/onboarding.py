@@ -92,6 +92,18 @@ def _registration_of(data: dict, errors: dict) -> EnterpriseRegistration:
     return registration
 
 
+def _tell_confirmers(registration, enterprise, body) -> None:
+    """The district's (or city's) reviewers: a registration waits for them."""
+    notify(
+        recipients=registration_confirmers(registration),
+        kind="registration.pending",
+        title=gettext_lazy("企业注册待确认：%(name)s"),
+        body=body,
+        params={"name": enterprise.name},
+        url=reverse("registration-queue"),
+    )
+
+
 @transaction.atomic
 def registration_submit(*, data: dict, licence, request=None) -> EnterpriseRegistration:
     """Keep a registration with its licence and e-mail the link that verifies the address:
@@ -239,13 +251,8 @@ def registration_verify(
         summary=_("%(name)s 完成邮箱验证，待主管部门确认") % {"name": enterprise.name},
         request=request,
     )
-    notify(
-        recipients=registration_confirmers(registration),
-        kind="registration.pending",
-        title=gettext_lazy("企业注册待确认：%(name)s"),
-        body=gettext_lazy("%(name)s 已完成注册，请核对营业执照后确认或退回。"),
-        params={"name": enterprise.name},
-        url=reverse("registration-queue"),
+    _tell_confirmers(
+        registration, enterprise, gettext_lazy("%(name)s 已完成注册，请核对营业执照后确认或退回。")
     )
     return user
 
@@ -438,12 +445,7 @@ def registration_resubmit(
         data={"sha256": registration.licence_sha256, "rejected_for": registration.reason},
         request=request,
     )
-    notify(
-        recipients=registration_confirmers(registration),
-        kind="registration.pending",
-        title=gettext_lazy("企业注册待确认：%(name)s"),
-        body=gettext_lazy("%(name)s 已重新提交营业执照，请核对后确认或退回。"),
-        params={"name": enterprise.name},
-        url=reverse("registration-queue"),
+    _tell_confirmers(
+        registration, enterprise, gettext_lazy("%(name)s 已重新提交营业执照，请核对后确认或退回。")
     )
     return registration
