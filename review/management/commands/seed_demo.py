@@ -68,7 +68,8 @@ class Command(BaseCommand):
                     previous = self._previous(spec, enterprise, previous_batch)
                 self._assessment(spec, enterprise, batch, previous)
             peers = seed_peers(batch, User.objects.filter(username="city_a").first())
-            peers += self._stages_batch(demo["stages_batch"])
+            peers += self._district_batch(demo["stages_batch"], self._stages)
+            peers += self._district_batch(demo["preference_batch"], self._preferences)
             seed_onboarding(enterprises.get("a"), demo["password"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if peers:
@@ -105,9 +106,9 @@ class Command(BaseCommand):
             },
         )
 
-    def _stages_batch(self, spec) -> int:
-        """The batch with the district step and site visits, its submission deadline passed:
-        open while its applicants submit, then given its dates."""
+    def _district_batch(self, spec, seed) -> int:
+        """A batch with the district step, its submission deadline passed: open while
+        ``seed(batch, users)`` has its applicants submit, then given its dates."""
         if Batch.objects.filter(name=spec["name"]).exists():
             return 0
         now = timezone.now()
@@ -125,25 +126,34 @@ class Command(BaseCommand):
             ["district_a", "city_a", "province_admin", "expert1", "expert2", "expert3"],
             field_name="username",
         )
-        created = seed_stages(
+        created = seed(batch, users)
+        batch.closes_at = now - timedelta(days=spec["closes_days_ago"])
+        for stage, days in spec["deadlines_in_days"].items():
+            setattr(batch, f"{stage}_deadline", now + timedelta(days=days))
+        batch.save()
+        return created
+
+    @staticmethod
+    def _stages(batch, users) -> int:
+        """The later stages: the district's queue, a site visit, a discussion."""
+        return seed_stages(
             batch,
             district_reviewer=users["district_a"],
             city_reviewer=users["city_a"],
             province_admin=users["province_admin"],
             visitors=[users["expert1"], users["expert2"]],
         )
-        created += seed_preference_phase(
+
+    @staticmethod
+    def _preferences(batch, users) -> int:
+        """Applications waiting for their experts while the preference phase is open."""
+        return seed_preference_phase(
             batch,
             district_reviewer=users["district_a"],
             city_reviewer=users["city_a"],
             province_admin=users["province_admin"],
             experts=[users["expert1"], users["expert2"], users["expert3"]],
         )
-        batch.closes_at = now - timedelta(days=spec["closes_days_ago"])
-        for stage, days in spec["deadlines_in_days"].items():
-            setattr(batch, f"{stage}_deadline", now + timedelta(days=days))
-        batch.save()
-        return created
 
     def _assessment(self, spec, enterprise, batch, previous=None):
         """A filled-in draft, written through the same services as the forms and the API;
