@@ -114,7 +114,7 @@ def test_a_discussion_through_the_pages_and_the_api(
     assert [p["name"] for p in thread["posts"]] == ["专家 B", "专家 A"]
     assert thread["revisions"] == []  # the province's alone
     province_view = api_as(province_admin).get(f"/api/v1/review/discussions/{reviewed.pk}/")
-    assert province_view.json()["revisions"][0]["expert"] == "专家 B"
+    assert province_view.json()["revisions"][0]["expert"] == f"专家 B（{second.username}）"
     # the enterprise: nothing
     login(client, admin_a)
     assert client.get(url).status_code == 403

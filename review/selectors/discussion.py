@@ -51,8 +51,12 @@ def expert_letters(assessment) -> dict[int, str]:
     }
 
 
-def participant_name(user, letters: dict[int, str]) -> str:
+def participant_name(user, letters: dict[int, str], *, named: bool = False) -> str:
+    """How ``user`` appears in a thread: 专家 A/B/C to everyone, followed by the expert's own
+    name for the province (``named``), which assigned them and knows who they are."""
     if user.pk in letters:
+        if named:
+            return f"{letters[user.pk]}（{user.get_full_name() or user.get_username()}）"
         return letters[user.pk]
     if user.is_province_admin:
         return _("省级管理员")
@@ -83,7 +87,7 @@ def discussion_thread(assessment, viewer) -> Thread:
     letters = expert_letters(assessment)
     posts = [
         ShownPost(
-            name=participant_name(p.author, letters),
+            name=participant_name(p.author, letters, named=viewer.is_province_admin),
             body=p.body,
             created_at=p.created_at,
             own=p.author_id == viewer.pk,
@@ -93,9 +97,9 @@ def discussion_thread(assessment, viewer) -> Thread:
     revisions = []
     if viewer.is_province_admin:
         revisions = [
-            (letters.get(r.assignment.expert_id, _("专家")), r)
+            (participant_name(r.assignment.expert, letters, named=True), r)
             for r in ScoreRevision.objects.filter(assignment__assessment=assessment).select_related(
-                "assignment"
+                "assignment__expert"
             )
         ]
     return Thread(

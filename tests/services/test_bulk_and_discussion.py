@@ -142,6 +142,12 @@ def test_discussion_threads_revisions_and_the_summary(reviewed, province_admin, 
     assert not posted.filter(recipient=b, body__contains="专家 B").exists()  # not told of own
     assert [p.name for p in discussion_thread(reviewed, c).posts] == ["专家 B", "省级管理员"]
     assert discussion_thread(reviewed, c).me == "专家 C"
+    # the province, which assigned them, sees who each expert is beside the letter
+    named = f"专家 B（{b.get_full_name() or b.username}）"
+    assert [p.name for p in discussion_thread(reviewed, province_admin).posts] == [
+        named,
+        "省级管理员",
+    ]
     # the enterprise neither reads nor posts
     assert not discussions_for(admin_a).exists()
     with refused(PermissionDenied):
@@ -166,7 +172,10 @@ def test_discussion_threads_revisions_and_the_summary(reviewed, province_admin, 
     assignment.refresh_from_db()
     assert assignment.total == second.total
     assert review_summary(reviewed).aggregate.mean < before_mean  # the latest counts
-    assert len(discussion_thread(reviewed, province_admin).revisions) == 2
+    revisions = discussion_thread(reviewed, province_admin).revisions
+    assert [name for name, _revision in revisions] == [
+        f"专家 A（{a.get_full_name() or a.username}）"
+    ] * 2
     assert discussion_thread(reviewed, b).revisions == []  # the province's alone
     with refused(PermissionDenied):
         rs.score_revise(assignment=assignment, actor=b, data={"reason": "x"})
