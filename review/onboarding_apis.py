@@ -2,15 +2,21 @@
 as on the public page — the same answer whether its credit code is registered or not."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import throttling
-from portal.models import IndustryType, SizeClass
+from portal.models import EnterpriseRegistration, IndustryType, SizeClass
 
+from .apis import IsReviewer
+from .onboarding_files import licence_response
+from .selectors.onboarding import registrations_for
 from .services import onboarding
 
 
@@ -54,3 +60,75 @@ class RegistrationApi(APIView):
             {"detail": _("已收到注册，请查收邮件并在邮件中的链接内完成验证。")},
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+# --- the confirmers' side -----------------------------------------------------------------
+
+
+class RegistrationRowSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    district = serializers.CharField(source="district_id", read_only=True)
+    enterprise = serializers.IntegerField(source="enterprise_id", read_only=True)
+
+    class Meta:
+        model = EnterpriseRegistration
+        fields = [
+            "id",
+            "enterprise",
+            "name",
+            "credit_code",
+            "city",
+            "district",
+            "industry_code",
+            "industry_type",
+            "size",
+            "contact_name",
+            "contact_phone",
+            "email",
+            "licence_name",
+            "licence_content_type",
+            "licence_size",
+            "status",
+            "status_display",
+            "verified_at",
+            "decided_at",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationDecisionSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="true 确认注册；false 退回（须写明 reason）")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RegistrationReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """The registrations a district, city or province reviewer confirms (``registrations_for``,
+    as the web's queue): each one, its licence, and the decision — confirm, or reject with a
+    reason (400 naming ``reason``; 409 once decided)."""
+
+    permission_classes = [IsAuthenticated, IsReviewer]
+    serializer_class = RegistrationRowSerializer
+
+    def get_queryset(self):
+        return registrations_for(self.request.user).order_by("-verified_at", "-pk")
+
+    @extend_schema(request=RegistrationDecisionSerializer, responses=RegistrationRowSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        registration = self.get_object()
+        serializer = RegistrationDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decided = onboarding.registration_decide(
+            registration=registration,
+            actor=request.user,
+            confirm=serializer.validated_data["confirm"],
+            reason=serializer.validated_data["reason"],
+            request=request,
+        )
+        return Response(RegistrationRowSerializer(decided).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def licence(self, request, pk=None):
+        return licence_response(self.get_object())

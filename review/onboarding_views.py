@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from portal.selectors import enterprises_for, join_requests_for
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations
+from .onboarding_files import licence_response
 from .onboarding_forms import (
     JoinDecisionForm,
     LicenceForm,
@@ -173,15 +173,7 @@ def _registration(request, pk):
 @require_GET
 def registration_licence(request, pk):
     """The business licence a registration was made with, to its confirmers; as a download."""
-    registration = _registration(request, pk)
-    response = FileResponse(
-        registration.licence.open("rb"),
-        as_attachment=True,
-        filename=registration.licence_name,
-        content_type=registration.licence_content_type,
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return licence_response(_registration(request, pk))
 
 
 @login_required

@@ -246,6 +246,11 @@ api_router.register(
 
 api_router.register("review/bulk", discussion_apis.BulkRecommendViewSet, basename="review-api-bulk")
 api_router.register(
+    "review/registrations",
+    onboarding_apis.RegistrationReviewViewSet,
+    basename="review-api-registration",
+)
+api_router.register(
     "review/batches", discussion_apis.DiscussionBatchViewSet, basename="review-api-batch-tools"
 )
 api_router.register(

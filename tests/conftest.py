@@ -202,6 +202,13 @@ def api_token(user, name: str = "tests") -> str:
     return token_create(user=user, name=name, via=TokenChannel.API)[1]
 
 
+def api_as(user) -> APIClient:
+    """An API client calling with a new token of ``user``'s, as an ERP or a script would."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
+    return client
+
+
 def login(client, user):
     """Signed in as after the password and, for whoever signs in with a second factor, its code:
     an official without an authenticator is given one (tests of the verify step itself sign in

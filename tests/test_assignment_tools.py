@@ -5,12 +5,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from review.models import AssignmentStatus, ExpertAssignment, ExpertPreference
 from review.services.preferences import preference_phase_open, preferences_set
 
-from .conftest import login
+from .conftest import api_as, login
 from .services.test_review_workflow import make_expert, quick_assessment
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +30,6 @@ def phase(open_batch, two, panel, province_admin):
     return preference_phase_open(
         batch=open_batch, ends_at=timezone.now() + timedelta(days=2), actor=province_admin
     )
-
-
-def api_as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_an_expert_marks_preferences_never_seeing_a_hidden_identity(

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from evaluation.models import State
 from review.models import ScoreRevision
 
-from .conftest import api_token, complete_review, login
+from .conftest import api_as, complete_review, login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ def reviewed(under_review):
         complete_review(assignment)
     under_review.refresh_from_db()
     return under_review
-
-
-def api_as(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return client
 
 
 def test_bulk_recommend_asks_once_listing_each_item_then_reports_each(

@@ -26,7 +26,7 @@ from portal.models import (
 )
 from review.services import onboarding
 
-from .conftest import login
+from .conftest import api_as, login
 from .factories import UserFactory, credit_code, district_of
 from .services.conftest import PDF
 
@@ -301,6 +301,38 @@ def test_reviewers_queue_licence_and_decision_pages(
     assert (
         registration.status == Status.CONFIRMED and registration.decided_by == city_reviewer_suzhou
     )
+
+
+def test_reviewers_decide_through_the_api_as_on_the_page(
+    django_capture_on_commit_callbacks, city_reviewer_suzhou, city_reviewer_nanjing, admin_a
+):
+    registration, _token = registered(django_capture_on_commit_callbacks)
+    onboarding.registration_verify(
+        registration=registration, username="zhao", password="Xq7-pass-2026!"
+    )
+    url = f"/api/v1/review/registrations/{registration.pk}/"
+    suzhou, nanjing = api_as(city_reviewer_suzhou), api_as(city_reviewer_nanjing)
+    listed = suzhou.get("/api/v1/review/registrations/").json()
+    assert [row["id"] for row in listed["results"]] == [registration.pk]
+    assert listed["results"][0]["status"] == Status.PENDING
+    assert nanjing.get("/api/v1/review/registrations/").json()["results"] == []
+    assert nanjing.post(f"{url}decide/", {"confirm": True}, format="json").status_code == 404
+    assert api_as(admin_a).get(url).status_code == 403
+    licence_file = suzhou.get(f"{url}licence/")
+    assert licence_file.status_code == 200 and b"".join(licence_file.streaming_content) == PDF
+    refused = suzhou.post(f"{url}decide/", {"confirm": False, "reason": " "}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING  # nothing kept of the refused decision
+    rejected = suzhou.post(f"{url}decide/", {"confirm": False, "reason": "执照模糊"}, format="json")
+    assert rejected.status_code == 200 and rejected.json()["status"] == Status.REJECTED
+    assert (
+        registration.enterprise.users.get()
+        .notifications.filter(kind="registration.decided")
+        .exists()
+    )
+    again = suzhou.post(f"{url}decide/", {"confirm": True}, format="json")
+    assert again.status_code == 409
 
 
 def test_the_api_registers_names_bad_fields_and_is_throttled(api_client, monkeypatch):

@@ -1109,6 +1109,17 @@ MATRIX: dict[str, dict[str, Call]] = {
             {"comment": "同意"},
         )
     },
+    # the registrations a reviewer confirms, through the API as on the queue page
+    "review-api-registration-list": {"GET": Call(api(403, **REVIEWERS))},
+    "review-api-registration-detail": {"GET": Call(api(403, **REVIEWS_A), REGISTRATION)},
+    "review-api-registration-licence": {"GET": Call(api(403, **REVIEWS_A), REGISTRATION)},
+    "review-api-registration-decide": {
+        "POST": Call(
+            api(403, city_nj=404, city_sz=200, district_sz=200, district_wz=404, province=200),
+            REGISTRATION,
+            {"confirm": True},
+        )
+    },
     "review-api-bulk-recommend": {
         "POST": Call(
             api(403, city_nj=400, city_sz=200, district_sz=200, district_wz=400),
