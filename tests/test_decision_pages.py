@@ -119,7 +119,12 @@ def test_four_eyes_through_the_pages(client, split, province_admin):
     assert 'data-testid="decision-confirmation"' in html
     Batch.objects.filter(pk=split.batch_id).update(decision_confirmation=DecisionConfirmation.ALL)
 
-    justified = {**BENCHMARK, "justification": "现场核查补充了证据。", "confirmed": "1"}
+    justified = {
+        **BENCHMARK,
+        "justification": "现场核查补充了证据。",
+        "summary": "讨论后专家一致同意。",
+        "confirmed": "1",
+    }
     response = client.post(f"{detail(split)}decide/", justified, follow=True)
     assert "已提交认定提议" in html_of(response)
     proposal = DecisionProposal.objects.get()
@@ -132,12 +137,14 @@ def test_four_eyes_through_the_pages(client, split, province_admin):
     login(client, second)
     html = html_of(client.get(detail(split)))
     assert 'data-testid="proposal-confirm-form"' in html and "现场核查补充了证据。" in html
+    assert 'data-testid="proposal-summary"' in html and "讨论后专家一致同意。" in html
     asked = html_of(client.post(confirm, {}))  # without JavaScript: the page asks first
     assert 'data-testid="confirmation"' in asked and "该决定将被标记" in asked
     assert Assessment.objects.get(pk=split.pk).state == State.UNDER_REVIEW
     assert client.post(confirm, {"confirmed": "1"}).status_code == 302
     decision = Decision.objects.get()
     assert (decision.decided_by, decision.confirmed_by) == (province_admin, second)
+    assert decision.summary == "讨论后专家一致同意。"  # the proposal's summary goes with it
     assert Assessment.objects.get(pk=split.pk).state == State.APPROVED
 
 
