@@ -40,6 +40,7 @@ OWN_POLICIES = {
     "objection-letter": {"sandbox": set()},
     "site-visit-photo": {"sandbox": set()},
     "registration-licence": {"sandbox": set()},
+    "review-api-registration-licence": {"sandbox": set()},
 }
 # A page for each kind of user: the public, an enterprise, a city, an expert, the province.
 SEEN_AS = ("anonymous", "admin_a", "city_sz", "expert_a", "province")
