@@ -88,7 +88,7 @@ def bulk_recommend(request):
     return render(
         request,
         "review/bulk_recommend.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "actionable": any(can for _a, can in rows)},
         status=status,
     )
 
@@ -132,6 +132,11 @@ def bulk_decide(request, pk: int):
     return render(
         request,
         "review/bulk_decide.html",
-        {"batch": batch, "form": form, "plan": plan},
+        {
+            "batch": batch,
+            "form": form,
+            "plan": plan,
+            "actionable": any(item.included for item in plan),
+        },
         status=status,
     )

@@ -42,6 +42,21 @@ def test_bulk_recommend_asks_once_listing_each_item_then_reports_each(
     # none chosen: the field is named, 400
     empty = client.post("/review/bulk/recommend/", {"confirmed": "1"})
     assert empty.status_code == 400 and 'data-testid="assessments-error"' in empty.content.decode()
+    # nothing left to recommend: the page offers no button
+    page = client.get("/review/bulk/recommend/").content.decode()
+    assert 'data-testid="bulk-recommend"' not in page and 'data-testid="bulk-nothing"' in page
+
+
+def test_the_bulk_decide_page_offers_its_button_only_for_what_it_may_decide(
+    client, reviewed, province_admin
+):
+    login(client, province_admin)
+    url = f"/review/batches/{reviewed.batch_id}/bulk-decide/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="bulk-decide"' in page and f'value="{reviewed.pk}"' in page
+    reviewed.assignments.update(recommended_tier="factory")  # the experts now disagree
+    page = client.get(url).content.decode()
+    assert 'data-testid="bulk-decide"' not in page and 'data-testid="bulk-nothing"' in page
 
 
 def test_bulk_decide_api_plans_then_decides(reviewed, province_admin):
