@@ -83,10 +83,7 @@ def _batch(n: int):
         },
     )
     assessments = Assessment.objects.filter(batch=batch)
-    if (
-        assessments.count() == n
-        and Evaluation.objects.filter(assessment__batch=batch).count() == n
-    ):
+    if assessments.count() == n and Evaluation.objects.filter(assessment__batch=batch).count() == n:
         return batch
     started = time.perf_counter()
     rng = random.Random(n)

@@ -18,7 +18,7 @@ RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "5"))
 CREDIT_CODE = "91320500MA1BENCH0R"  # only for the benchmark's own enterprise
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BASELINE_HTML = (
-    '<html><body style="font-family: \'Noto Sans CJK SC\'">'
+    "<html><body style=\"font-family: 'Noto Sans CJK SC'\">"
     "<h1>江苏省制造业“智改数转网联”</h1><p>典型场景自评估申报书</p></body></html>"
 )
 
@@ -84,7 +84,9 @@ def _assessment():
             assessment=a, actor=actor, period=period, values=full_inputs(rng)
         )
     for no in range(1, 46):
-        services.scenario_answer_set(assessment=a, actor=actor, scenario_no=no, data=_answer(no, rng))
+        services.scenario_answer_set(
+            assessment=a, actor=actor, scenario_no=no, data=_answer(no, rng)
+        )
     for no in range(1, 9):
         services.support_answer_set(assessment=a, actor=actor, element_no=no, data=_answer(no, rng))
     for i in range(19):

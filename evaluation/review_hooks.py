@@ -119,6 +119,8 @@ def review_started_register(started: Callable) -> None:
 
 def review_started(assessment) -> bool:
     return bool(_review_started) and _review_started[0](assessment)
+
+
 def reached_city_register(condition: Callable) -> None:
     """``condition``: () -> a ``Q`` over assessments selecting those that reached their city."""
     _reached_city[:] = [condition]

@@ -113,9 +113,7 @@ def report_charts(
     coverage = link_coverage(assessment, source.snapshot)
     return ReportCharts(
         coverage=coverage,
-        coverage_chart=radar_chart(
-            [(c.name, c.share) for c in coverage], max_value=100, unit="%"
-        ),
+        coverage_chart=radar_chart([(c.name, c.share) for c in coverage], max_value=100, unit="%"),
         improvement_chart=bar_chart(
             [(f"{r['no']} {r['name']}", r["improvement"]) for r in indicators],
             unit="%",

@@ -167,9 +167,7 @@ def radar_chart(
     radius = center - 80  # room for the labels around the plot
     n = max(len(axes), 3)
     angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(len(axes))]
-    rings = [
-        _polygon(_point(center, radius * step / 4, a) for a in angles) for step in range(1, 5)
-    ]
+    rings = [_polygon(_point(center, radius * step / 4, a) for a in angles) for step in range(1, 5)]
     points, shown = [], []
     for (label, value), angle in zip(axes, angles, strict=True):
         share = 0.0 if value is None or not max_value else min(float(value) / max_value, 1.0)

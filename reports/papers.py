@@ -229,7 +229,8 @@ def batch_summary_pdf(batch: Batch, today: date | None = None) -> RenderedPdf:
             "batch": batch,
             "columns": [str(c) for c in frame.columns],
             "rows": [[_printed(v) for v in row] for row in frame.itertuples(index=False)],
-            "date": _("%(y)s年%(m)s月%(d)s日") % {"y": today.year, "m": today.month, "d": today.day},
+            "date": _("%(y)s年%(m)s月%(d)s日")
+            % {"y": today.year, "m": today.month, "d": today.day},
         },
     )
     return html_to_pdf(html)

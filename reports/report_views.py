@@ -38,9 +38,7 @@ def report_page(request, pk: int):
     if source is not None:
         # only what the page shows: the charts, not the whole report's data
         context["source"] = source
-        context["charts"] = report_charts(
-            assessment, source, indicator_rows(source.evaluation)
-        )
+        context["charts"] = report_charts(assessment, source, indicator_rows(source.evaluation))
         context["report"] = Report.objects.filter(cache_key=source.cache_key).first()
     context["issued"] = reports_for(assessment).filter(draft=False, status=ReportStatus.READY)
     return render(request, "reports/report_page.html", context)

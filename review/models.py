@@ -591,6 +591,8 @@ class ScoreRevision(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id} · {self.total}"
+
+
 class PreferencePhase(models.Model):
     """A short phase before the automatic assignment in which the batch's experts say, for each
     application awaiting experts, whether they would like to review it (``ExpertPreference``).

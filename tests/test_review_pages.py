@@ -211,7 +211,10 @@ def test_the_province_may_return_but_not_recommend(client, recommended, province
     response = client.post(
         f"{detail(recommended)}recommend/", {"comment": "越级推荐", "confirmed": "1"}
     )
-    assert response.status_code == 403 and "只有企业所在县（市、区）或设区市的主管部门可以推荐" in html_of(response)
+    assert (
+        response.status_code == 403
+        and "只有企业所在县（市、区）或设区市的主管部门可以推荐" in html_of(response)
+    )
     assert refreshed(recommended).state == State.CITY_RECOMMENDED
     response = client.post(
         f"{detail(recommended)}return/", {"comment": "请补充财务报表。", "confirmed": "1"}

@@ -139,7 +139,14 @@ def test_the_enterprise_pages_links_are_the_web_pages_not_the_api(client, admin_
     assert f"/api/v1/enterprises/{enterprise_a.pk}/" not in home
     response = client.post(
         f"/enterprises/{enterprise_a.pk}/edit/",
-        {**{f: enterprise_a.serializable_value(f) for f in ENTERPRISE_PROFILE_FIELDS if enterprise_a.serializable_value(f) is not None}, "district": "320506"},
+        {
+            **{
+                f: enterprise_a.serializable_value(f)
+                for f in ENTERPRISE_PROFILE_FIELDS
+                if enterprise_a.serializable_value(f) is not None
+            },
+            "district": "320506",
+        },
     )
     assert (
         response.status_code == 302 and response["Location"] == f"/enterprises/{enterprise_a.pk}/"

@@ -94,4 +94,8 @@ def test_the_page_offers_the_choice_and_take_theirs_keeps_the_colleagues(
     r = client.post(url, {**form.data.dict(), "take": "contact_name"})
     assert r.status_code == 302
     saved = Enterprise.objects.get(pk=enterprise_a.pk)
-    assert (saved.contact_name, saved.district.name, saved.address) == ("王五", "吴中区", "星湖街 1 号")
+    assert (saved.contact_name, saved.district.name, saved.address) == (
+        "王五",
+        "吴中区",
+        "星湖街 1 号",
+    )
