@@ -164,7 +164,7 @@ def at_district(stepped, district_reviewer, submitted):
 
 
 def test_the_district_recommends_then_the_city(
-    at_district, district_reviewer, city_reviewer_suzhou, admin_a
+    at_district, district_reviewer, city_reviewer_suzhou, admin_a, province_admin
 ):
     a = at_district
     assert a.applicant_district_code == "320505" and a.applicant_district == "虎丘区"
@@ -198,6 +198,16 @@ def test_the_district_recommends_then_the_city(
         "district_hq",
         "city_sz",
     ]
+    # the formal check's outcome reaches both authorities that recommended it
+    rs.formal_check_return(
+        assessment=a, actor=province_admin, items={"financial_statements": "缺利润表"}
+    )
+    told = Notification.objects.filter(kind="review.formal_check.return")
+    assert set(told.values_list("recipient__username", flat=True)) == {
+        admin_a.username,
+        city_reviewer_suzhou.username,
+        district_reviewer.username,
+    }
     with pytest.raises(StateConflict):  # the city's recommendation is not the district's to undo
         rs.assessment_return(assessment=a, actor=district_reviewer, comment="撤回")
 

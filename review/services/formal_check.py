@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from evaluation.eligibility import CHECKLIST_ITEMS, formal_checklist
 from evaluation.models import Assessment, State
-from portal.selectors import city_reviewers, enterprise_users
+from portal.selectors import city_reviewers, district_reviewers, enterprise_users
 from portal.services import notify
 
 from .. import rules
@@ -32,8 +32,9 @@ def _locked(assessment: Assessment, actor) -> Assessment:
 
 
 def _notify(assessment: Assessment, *, kind, titles, body, params) -> None:
-    """The enterprise, and the city that recommended it (a direct applicant has none);
-    ``titles``: the enterprise's, the city's (naming the enterprise)."""
+    """The enterprise, and the authorities that recommended it: its city and, in a batch with
+    the district step, its district (a direct applicant has none); ``titles``: the
+    enterprise's, the authorities' (naming the enterprise)."""
     params = {
         **params,
         "batch": assessment.batch.name,
@@ -48,8 +49,11 @@ def _notify(assessment: Assessment, *, kind, titles, body, params) -> None:
         url=overview_url(assessment),
     )
     if not rules.applies_directly(assessment):
+        recommenders = list(city_reviewers(assessment.applicant_city))
+        if assessment.batch.requires_district_step:
+            recommenders += district_reviewers(assessment.applicant_district_code)
         notify(
-            recipients=city_reviewers(assessment.applicant_city),
+            recipients=recommenders,
             kind=kind,
             title=titles[1],
             body=body,
