@@ -21,6 +21,7 @@ from . import (
     public_views,
     publicity_apis,
     publicity_views,
+    site_visit_apis,
     site_visit_views,
     views,
 )
@@ -245,6 +246,14 @@ api_router.register(
 )
 
 api_router.register("review/bulk", discussion_apis.BulkRecommendViewSet, basename="review-api-bulk")
+api_router.register(
+    "review/site-visits", site_visit_apis.SiteVisitViewSet, basename="review-api-site-visit"
+)
+api_router.register(
+    "review/assessments",
+    site_visit_apis.SiteVisitAssignViewSet,
+    basename="review-api-site-visit-assign",
+)
 api_router.register(
     "review/registrations",
     onboarding_apis.RegistrationReviewViewSet,

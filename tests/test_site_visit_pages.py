@@ -135,3 +135,42 @@ def test_the_province_sends_experts_and_decides_once_the_report_is_in(
     assert enterprise.get(page).status_code == 403
     log = enterprise.get("/audit-log/").content.decode()
     assert "visitor" not in log
+
+
+def test_the_visit_is_assigned_recorded_and_submitted_through_the_api(
+    reviewed, visitor, province_admin, experts
+):
+    from .conftest import api_as
+
+    province, expert = api_as(province_admin), api_as(visitor)
+    assign = f"/api/v1/review/assessments/{reviewed.pk}/site-visit/"
+    refused = province.post(assign, {"experts": [province_admin.pk]}, format="json")
+    assert refused.status_code == 400 and "不是评审专家" in str(refused.json()["experts"])
+    assert not SiteVisit.objects.filter(assessment=reviewed).exists()  # nothing half-made
+    sent = province.post(assign, {"experts": [visitor.pk]}, format="json")
+    assert sent.status_code == 200 and sent.json()["visitors"] == [visitor.get_full_name()]
+    visit = sent.json()["id"]
+    assert [v["id"] for v in expert.get("/api/v1/review/site-visits/").json()["results"]] == [
+        visit
+    ]
+    assert api_as(experts[1]).get(f"/api/v1/review/site-visits/{visit}/").status_code == 404
+
+    url = f"/api/v1/review/site-visits/{visit}/"
+    claimed = expert.get(url).json()["claimed"]
+    bad = expert.post(
+        f"{url}report/", {"checks": {str(claimed[0]): {"result": "maybe"}}}, format="json"
+    )
+    assert bad.status_code == 400 and f"checks.{claimed[0]}.result" in bad.json()
+    draft = {"checks": {str(claimed[0]): {"result": "matches", "notes": "产线运行正常。"}}}
+    assert expert.post(f"{url}report/", draft, format="json").status_code == 200
+    incomplete = expert.post(f"{url}submit/", draft, format="json")
+    assert incomplete.status_code == 400 and "finding" in incomplete.json()
+    assert SiteVisit.objects.get(pk=visit).submitted_at is None
+    complete = {
+        "checks": {str(no): {"result": "matches"} for no in claimed},
+        "finding": "confirmed",
+    }
+    done = expert.post(f"{url}submit/", complete, format="json")
+    assert done.status_code == 200 and done.json()["submitted_at"]
+    assert expert.post(f"{url}report/", complete, format="json").status_code == 409
+    assert province.post(f"{url}report/", complete, format="json").status_code == 403

@@ -267,6 +267,13 @@ def EXPORT_JOB(w) -> dict:
     return {"pk": w.export_job.pk}
 
 
+def api_visit_report(w) -> dict:
+    from review import services as review_services
+
+    claimed = review_services.claimed_scenarios(w.submitted)
+    return {"checks": {str(no): {"result": "matches"} for no in claimed}, "finding": "confirmed"}
+
+
 def visit_report(w) -> dict:
     from review import services as review_services
 
@@ -1107,6 +1114,22 @@ MATRIX: dict[str, dict[str, Call]] = {
             api(403, city_nj=404, city_sz=409, district_sz=403, district_wz=404, province=403),
             SUBMITTED,
             {"comment": "同意"},
+        )
+    },
+    # the site visit through the API: its experts' visits (the province sees all, writes none)
+    "review-api-site-visit-list": {"GET": Call(api(403, **EXPERTS, province=200))},
+    "review-api-site-visit-detail": {
+        "GET": Call(api(403, expert=404, expert_a=200, province=200), VISIT)
+    },
+    "review-api-site-visit-report": {
+        "POST": Call(api(403, expert=404, expert_a=200), VISIT, api_visit_report)
+    },
+    "review-api-site-visit-submit": {
+        "POST": Call(api(403, expert=404, expert_a=200), VISIT, api_visit_report)
+    },
+    "review-api-site-visit-assign-assign": {
+        "POST": Call(
+            api(403, province=409), SUBMITTED, lambda w: {"experts": [w.users["expert"].pk]}
         )
     },
     # the registrations a reviewer confirms, through the API as on the queue page
