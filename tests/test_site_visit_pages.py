@@ -150,9 +150,7 @@ def test_the_visit_is_assigned_recorded_and_submitted_through_the_api(
     sent = province.post(assign, {"experts": [visitor.pk]}, format="json")
     assert sent.status_code == 200 and sent.json()["visitors"] == [visitor.get_full_name()]
     visit = sent.json()["id"]
-    assert [v["id"] for v in expert.get("/api/v1/review/site-visits/").json()["results"]] == [
-        visit
-    ]
+    assert [v["id"] for v in expert.get("/api/v1/review/site-visits/").json()["results"]] == [visit]
     assert api_as(experts[1]).get(f"/api/v1/review/site-visits/{visit}/").status_code == 404
 
     url = f"/api/v1/review/site-visits/{visit}/"
