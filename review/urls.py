@@ -15,6 +15,7 @@ from . import (
     expert_views,
     formal_check_views,
     home_views,
+    import_apis,
     import_views,
     onboarding_apis,
     onboarding_views,
@@ -268,6 +269,16 @@ api_router.register(
 
 api_urlpatterns = [
     path("registrations/", onboarding_apis.RegistrationApi.as_view(), name="api-registration"),
+    path(
+        "review/imports/enterprises/",
+        import_apis.ImportApi.as_view(kind="enterprises"),
+        name="api-import-enterprises",
+    ),
+    path(
+        "review/imports/experts/",
+        import_apis.ImportApi.as_view(kind="experts"),
+        name="api-import-experts",
+    ),
     path(
         "review/preferences/<int:pk>/",
         assignment_tool_apis.PreferencesApi.as_view(),

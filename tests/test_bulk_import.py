@@ -190,3 +190,38 @@ def test_the_page_previews_then_imports_the_same_workbook_after_confirming(
     assert done.status_code == 302
     assert Enterprise.objects.get().name == "甲制造有限公司" and len(mail.outbox) == 1
     assert client.post(url, {"key": key, "confirmed": "1"}).status_code == 400  # used once
+
+
+def test_the_api_checks_then_imports_the_whole_workbook(
+    city_reviewer_suzhou, city_reviewer_nanjing, django_capture_on_commit_callbacks
+):
+    from .conftest import api_as
+
+    url = "/api/v1/review/imports/enterprises/"
+    api = api_as(city_reviewer_suzhou)
+
+    def post(rows, **fields):
+        upload = SimpleUploadedFile("名单.xlsx", workbook("enterprises", rows))
+        return api.post(url, {"file": upload, **fields}, format="multipart")
+
+    bad = post([enterprise_row("好企业"), enterprise_row("外市", city="南京市")], confirmed=True)
+    assert bad.status_code == 400 and "未导入任何数据" in bad.json()["file"][0]
+    errors = bad.json()["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {(3, "所在设区市"), (3, "所在县（市、区）")}
+    assert all(e["message"] for e in errors)
+    assert not Enterprise.objects.exists()
+    checked = post([enterprise_row("好企业")])
+    assert checked.status_code == 200 and checked.json() == {"rows": 1, "errors": [], "imported": 0}
+    assert not Enterprise.objects.exists()  # checking writes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        done = post([enterprise_row("好企业")], confirmed=True)
+    assert done.status_code == 200 and done.json()["imported"] == 1
+    assert Enterprise.objects.get().name == "好企业" and Invitation.objects.count() == 1
+    experts = api.post(
+        "/api/v1/review/imports/experts/",
+        {"file": SimpleUploadedFile("专家.xlsx", workbook("experts", []))},
+        format="multipart",
+    )
+    assert experts.status_code == 403  # the expert pool is the province's
+    missing = api_as(city_reviewer_nanjing).post(url, {}, format="multipart")
+    assert missing.status_code == 400 and "file" in missing.json()

@@ -520,6 +520,13 @@ MATRIX: dict[str, dict[str, Call]] = {
         "POST": Call(web(403, province=400), data=workbook, multipart=True),
     },
     "import-experts-template": {"GET": Call(web(403, province=200))},
+    # the same imports through the API (a file that is not a workbook: 400 naming it)
+    "api-import-enterprises": {
+        "POST": Call(
+            api(403, city_nj=400, city_sz=400, province=400), data=workbook, multipart=True
+        )
+    },
+    "api-import-experts": {"POST": Call(api(403, province=400), data=workbook, multipart=True)},
     "api-registration": {
         "POST": Call(api(202, anonymous=202), data=registration_form, multipart=True)
     },
