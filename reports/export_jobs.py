@@ -20,9 +20,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.services import audit_log_record
+from portal.services import audit_log_record, notify
 from portal.task_queue import task_publish_on_commit
 
 from .enterprise_export import enterprise_archive
@@ -97,11 +99,28 @@ def _progress(job: ExportJob, share: float) -> None:
     ExportJob.objects.filter(pk=job.pk).update(progress=percent)
 
 
+def _tell(job: ExportJob) -> None:
+    """The requester learns the export is ready (or failed), wherever they went meanwhile."""
+    if job.status == ExportStatus.READY:
+        title, body = gettext_lazy("导出已完成：%(name)s"), gettext_lazy("请在导出页面下载文件。")
+    else:
+        title, body = gettext_lazy("导出未完成：%(name)s"), gettext_lazy("%(error)s")
+    notify(
+        recipients=[job.requested_by],
+        kind=f"export.{job.status}",
+        title=title,
+        body=body,
+        params={"name": job.filename or job.get_kind_display(), "error": job.error},
+        url=reverse("export-job", args=[job.pk]),
+    )
+
+
 def _fail(job: ExportJob, message: str) -> ExportJob:
     job.status = ExportStatus.FAILED
     job.error = message[:1000]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
+    _tell(job)
     return job
 
 
@@ -131,9 +150,10 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             content = _build(job, source)
         except (PermissionDenied, Http404, ValidationError):
             return _fail(job, _("您已无权导出这些数据。"))
-        except Exception as exc:  # a failure must not leave the job "running" for ever
+        except Exception:  # a failure must not leave the job "running" for ever
+            # the cause goes to the operators' log (and Sentry), not to the user's page
             logger.exception("export job %s failed", job.pk)
-            return _fail(job, f"{type(exc).__name__}: {exc}")
+            return _fail(job, _("导出失败，请稍后重试；如仍失败，请联系管理员。"))
         filename = f"{source.filename}.{job.fmt}"
     with content:
         job.file.save(filename, content, save=False)
@@ -148,6 +168,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                        "finished_at"]
     )  # fmt: skip
     logger.info("export job %s ready: %s bytes", job.pk, job.size)
+    _tell(job)
     return job
 
 

@@ -56,6 +56,8 @@ def test_a_large_table_is_built_by_the_worker_into_the_same_file(
     )
     assert (job.status, job.progress, job.rows) == (ExportStatus.READY, 100, 1)
     assert job.params["query"] == "state=submitted" and job.filename.endswith(".csv")
+    told = city_reviewer_suzhou.notifications.get(kind="export.ready")  # wherever they went
+    assert job.filename in told.title and told.url == reverse("export-job", args=[job.pk])
     status = client.get(reverse("export-job-status", args=[job.pk])).content.decode()
     assert reverse("export-job-download", args=[job.pk]) in status
     assert _file(client, job) == inline.content
@@ -118,9 +120,12 @@ def test_a_failed_job_says_so(client, api_client, admin_a, enterprise_a, monkeyp
     login(client, admin_a)
     queued(lambda: client.post(reverse("enterprise-export", args=[enterprise_a.pk])))
     job = ExportJob.objects.get()
-    assert job.status == ExportStatus.FAILED and job.error == "OSError: disk full"
+    assert job.status == ExportStatus.FAILED and job.error.startswith("导出失败")
     page = client.get(reverse("export-job", args=[job.pk])).content.decode()
-    assert 'data-testid="export-job-failed"' in page and "disk full" in page
+    assert 'data-testid="export-job-failed"' in page and "导出失败" in page
+    assert "disk full" not in page  # the cause is the operators', in the log
+    told = admin_a.notifications.get(kind="export.failed")
+    assert told.url == reverse("export-job", args=[job.pk])
     assert client.get(reverse("export-job-download", args=[job.pk])).status_code == 404
     api_client.force_authenticate(admin_a)
     refused = api_client.get(f"/api/v1/exports/{job.pk}/download/")
