@@ -18,11 +18,10 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.services import audit_log_record, notify
 from portal.task_queue import task_publish_on_commit
