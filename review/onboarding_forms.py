@@ -7,25 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.uploads import upload_limits
 from portal.models import District, EnterpriseRegistration
 
-from .services.onboarding import LICENCE_EXTENSIONS
+from .services.onboarding import LICENCE_EXTENSIONS, REGISTRATION_FIELDS
 
 
 class RegistrationForm(forms.ModelForm):
     class Meta:
         model = EnterpriseRegistration
-        fields = (
-            "name",
-            "credit_code",
-            "city",
-            "district",
-            "industry_code",
-            "industry_type",
-            "size",
-            "contact_name",
-            "contact_phone",
-            "email",
-            "licence",
-        )
+        fields = (*REGISTRATION_FIELDS, "licence")
         widgets = {
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }

@@ -37,9 +37,10 @@ from ..selectors.onboarding import (
 )
 
 Status = EnterpriseRegistration.Status
+# What a registration asks for, in the order the form shows it (the licence besides).
 REGISTRATION_FIELDS = (
-    "credit_code",
     "name",
+    "credit_code",
     "city",
     "district",
     "industry_code",
