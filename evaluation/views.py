@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
+from portal.downloads import uploaded_file_response
 from portal.selectors import enterprises_for
 from portal.views import refusal_status
 
@@ -33,14 +34,7 @@ def evidence_download(request, pk: int):
         selectors.evidence_for(request.user).select_related("assessment__batch"), pk=pk
     )
     name = review_hooks.evidence_download_name(request.user, evidence)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=evidence.content_type,
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return uploaded_file_response(evidence.file, filename=name, content_type=evidence.content_type)
 
 
 @login_required

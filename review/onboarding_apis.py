@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import throttling
+from portal.downloads import uploaded_file_response
 from portal.models import EnterpriseRegistration, IndustryType, SizeClass
 
 from .apis import IsReviewer
-from .onboarding_files import licence_response
 from .selectors.onboarding import registrations_for
 from .services import onboarding
 
@@ -122,4 +122,9 @@ class RegistrationReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def licence(self, request, pk=None):
-        return licence_response(self.get_object())
+        registration = self.get_object()
+        return uploaded_file_response(
+            registration.licence,
+            filename=registration.licence_name,
+            content_type=registration.licence_content_type,
+        )

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal import throttling
 from portal.confirmation import unconfirmed_page
+from portal.downloads import uploaded_file_response
 from portal.forms import InvitationAcceptForm
 from portal.models import EnterpriseRegistration
 from portal.selectors import enterprises_for, join_requests_for
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations
-from .onboarding_files import licence_response
 from .onboarding_forms import (
     JoinDecisionForm,
     LicenceForm,
@@ -173,7 +173,12 @@ def _registration(request, pk):
 @require_GET
 def registration_licence(request, pk):
     """The business licence a registration was made with, to its confirmers; as a download."""
-    return licence_response(_registration(request, pk))
+    registration = _registration(request, pk)
+    return uploaded_file_response(
+        registration.licence,
+        filename=registration.licence_name,
+        content_type=registration.licence_content_type,
+    )
 
 
 @login_required

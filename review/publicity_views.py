@@ -6,13 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.confirmation import unconfirmed_page
+from portal.downloads import uploaded_file_response
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations, rules, services
@@ -161,11 +161,8 @@ def objection_resolve(request, pk: int):
 def objection_letter(request, pk: int):
     """The objector's signed letter, to the province admin only; always as a download."""
     objection = _objection(request, pk)
-    response = FileResponse(
-        objection.letter.open("rb"),
-        as_attachment=True,
+    return uploaded_file_response(
+        objection.letter,
         filename=objection.letter_name,
         content_type=objection.letter_content_type,
     )
-    response["Content-Security-Policy"] = "sandbox"
-    return response

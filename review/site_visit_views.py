@@ -7,13 +7,13 @@ the enterprise and the city never reach a visit (403)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.confirmation import confirmation_page, is_confirmed
+from portal.downloads import uploaded_file_response
 from portal.views import apply_validation_error, refusal_status
 
 from . import confirmations, rules, services
@@ -188,11 +188,4 @@ def site_visit_photo(request, pk: int):
     if not (request.user.is_expert or request.user.is_province_admin):
         raise PermissionDenied
     photo = get_object_or_404(site_visit_photos_for(request.user), pk=pk)
-    response = FileResponse(
-        photo.file.open("rb"),
-        as_attachment=True,
-        filename=photo.name,
-        content_type=photo.content_type,
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return uploaded_file_response(photo.file, filename=photo.name, content_type=photo.content_type)
