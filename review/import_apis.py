@@ -3,8 +3,7 @@ error by row and column, nothing written), then imported whole with ``confirmed`
 row, or none when any is wrong."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -61,20 +60,20 @@ class ImportApi(APIView):
         upload = serializer.validated_data["file"]
         check_size(upload, settings.EVIDENCE_MAX_BYTES, "file")
         content = upload.read()
-        preview = bulk_import.import_preview(actor=request.user, kind=self.kind, upload=content)
-        errors = RowErrorSerializer(preview.errors, many=True).data
-        if serializer.validated_data["confirmed"]:
-            try:
+        try:
+            if serializer.validated_data["confirmed"]:
                 preview = bulk_import.import_commit(
                     actor=request.user, kind=self.kind, upload=content, request=request
                 )
-            except ValidationError as exc:  # nothing imported: every error is listed
-                return Response(
-                    {**exc.message_dict, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+            else:
+                preview = bulk_import.import_preview(
+                    actor=request.user, kind=self.kind, upload=content
                 )
-        elif preview.errors:
-            message = _("有 %(n)s 处错误，未导入任何数据。") % {"n": len(preview.errors)}
+                if preview.errors:
+                    raise bulk_import.ImportRefused(preview)
+        except bulk_import.ImportRefused as refused:  # nothing imported: every error listed
+            errors = RowErrorSerializer(refused.preview.errors, many=True).data
             return Response(
-                {"file": [message], "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+                {**refused.message_dict, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
-        return Response({"rows": len(preview.rows), "errors": errors, "imported": preview.imported})
+        return Response({"rows": len(preview.rows), "errors": [], "imported": preview.imported})

@@ -87,9 +87,9 @@ def _import(request, kind: str, key: str, context):
         done = bulk_import.import_commit(
             actor=request.user, kind=kind, upload=content, request=request
         )
-    except ValidationError as exc:
+    except ValidationError as exc:  # a row that became wrong since the preview, say
         context["errors"] = exc.messages
-        context["preview"] = bulk_import.import_preview(
+        context["preview"] = getattr(exc, "preview", None) or bulk_import.import_preview(
             actor=request.user, kind=kind, upload=content
         )
         return render(request, "review/import.html", context, status=refusal_status(exc))

@@ -98,6 +98,16 @@ class ImportPreview:
         return bool(self.rows) and not self.errors
 
 
+class ImportRefused(ValidationError):
+    """Nothing imported: the workbook has errors (or no rows), named on ``file``; ``preview``
+    holds each one by row and column."""
+
+    def __init__(self, preview: ImportPreview):
+        n = len(preview.errors)
+        super().__init__({"file": _("有 %(n)s 处错误，未导入任何数据。") % {"n": n}})
+        self.preview = preview
+
+
 def may_import(user, kind: str) -> bool:
     """Enterprises: a city reviewer (its own city's) or the province; experts: the province."""
     if not user.is_authenticated:
@@ -303,9 +313,7 @@ def import_commit(*, actor, kind: str, upload, request=None) -> ImportPreview:
     fails — checked again here — imports nothing), and send the invitations once committed."""
     preview = import_preview(actor=actor, kind=kind, upload=upload)
     if not preview.ok:
-        raise ValidationError(
-            {"file": _("有 %(n)s 处错误，未导入任何数据。") % {"n": len(preview.errors)}}
-        )
+        raise ImportRefused(preview)
     items = []
     for row in preview.rows:
         if kind == ENTERPRISES:
