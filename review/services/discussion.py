@@ -1,8 +1,10 @@
 """The discussion period: the province opens it for a batch (with an end date) and closes
 it; the experts of an application whose reviews are all in, and the province, post in its
 thread; an expert revises their own submitted review, every revision kept. The experts are
-told when a discussion opens and when someone posts in their thread. Nothing here reaches the
-enterprise: its audit entries name no enterprise, its notifications go to experts only."""
+told when a discussion opens and when someone posts in their thread; the province admins are
+told of every post and every revised review, which the decision reads. Nothing here reaches
+the enterprise: its audit entries name no enterprise, its notifications go to experts and
+province admins only."""
 
 from datetime import date
 from decimal import Decimal
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from evaluation.models import Assessment
 from portal.exceptions import StateConflict
 from portal.models import User
+from portal.selectors import province_admins
 from portal.services import audit_log_record, notify
 from scenarios.models import Batch
 
@@ -131,8 +134,8 @@ def _locked_in_discussion(assessment: Assessment, actor) -> Assessment:
 
 @transaction.atomic
 def discussion_post(*, assessment: Assessment, actor, body: str) -> DiscussionPost:
-    """A message in the application's thread; its other experts are told (by their letter,
-    never by the author's name)."""
+    """A message in the application's thread; its other experts and the province admins are
+    told (by the author's letter, never by their name)."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("请填写讨论内容。")})
@@ -143,7 +146,7 @@ def discussion_post(*, assessment: Assessment, actor, body: str) -> DiscussionPo
     _audit(actor, "review.discussion_post", assessment, "", {"post": post.pk})
     letters = expert_letters(assessment)
     notify(
-        recipients=[e for e in _experts_of(assessment) if e.pk != actor.pk],
+        recipients=[u for u in [*_experts_of(assessment), *province_admins()] if u.pk != actor.pk],
         kind="review.discussion_post",
         title=gettext_lazy("%(reference)s 的讨论有新发言"),
         body=gettext_lazy("%(author)s 发言，请查看讨论区。"),
@@ -196,7 +199,7 @@ def score_revise(*, assignment: ExpertAssignment, actor, data: dict) -> ScoreRev
                 {int(k): v for k, v in scores.items()},
             )
         )
-    )
+    ).quantize(Decimal("0.01"))
     revision = ScoreRevision.objects.create(
         assignment=assignment,
         scores=scores,
@@ -228,5 +231,19 @@ def score_revise(*, assignment: ExpertAssignment, actor, data: dict) -> ScoreRev
             "replaced_total": revision.replaced["total"],
             "recommended_tier": tier,
         },
+    )
+    notify(
+        recipients=province_admins(),
+        kind="review.score_revise",
+        title=gettext_lazy("%(reference)s：%(expert)s 修改了评审意见"),
+        body=gettext_lazy("总分 %(replaced)s → %(total)s。修改理由：%(reason)s"),
+        params={
+            "reference": assignment.assessment.review_reference,
+            "expert": expert_letters(assignment.assessment).get(actor.pk, ""),
+            "replaced": revision.replaced["total"],
+            "total": str(total),
+            "reason": reason,
+        },
+        url=thread_url(assignment.assessment),
     )
     return revision

@@ -138,7 +138,10 @@ def test_discussion_threads_revisions_and_the_summary(reviewed, province_admin, 
     rs.discussion_post(assessment=reviewed, actor=b, body="场景 3 的证据不足。")
     rs.discussion_post(assessment=reviewed, actor=province_admin, body="请专家 A 说明。")
     posted = Notification.objects.filter(kind="review.discussion_post")
-    assert set(posted.values_list("recipient", flat=True)) == {a.pk, b.pk, c.pk}
+    assert set(posted.values_list("recipient", flat=True)) == {a.pk, b.pk, c.pk, province_admin.pk}
+    # the province is told of the expert's post, by its letter; not of its own post
+    told = posted.get(recipient=province_admin)
+    assert "专家 B" in told.body and b.username not in told.body
     assert not posted.filter(recipient=b, body__contains="专家 B").exists()  # not told of own
     assert [p.name for p in discussion_thread(reviewed, c).posts] == ["专家 B", "省级管理员"]
     assert discussion_thread(reviewed, c).me == "专家 C"
@@ -167,6 +170,12 @@ def test_discussion_threads_revisions_and_the_summary(reviewed, province_admin, 
             data={"scores": {str(criterion.pk): score}, "reason": "讨论后下调。"},
         )
     first, second = ScoreRevision.objects.filter(assignment=assignment)
+    revised = Notification.objects.filter(kind="review.score_revise")
+    assert set(revised.values_list("recipient", flat=True)) == {province_admin.pk}
+    assert [n.title for n in revised.order_by("pk")] == [
+        f"{reviewed.review_reference}：专家 A 修改了评审意见"
+    ] * 2
+    assert f"→ {second.total}" in revised.order_by("pk").last().body
     assert first.replaced["total"] == str(assignment.total)  # the submitted total, kept
     assert second.replaced["total"] == str(first.total)
     assignment.refresh_from_db()
