@@ -1,6 +1,7 @@
 """The admin site's view of the review: declared conflicts of interest are recorded here too
-(e.g. an expert's known ties before any assignment); assignments, decisions and proposed
-decisions are read-only, they change only through the review pages."""
+(e.g. an expert's known ties before any assignment); assignments, decisions, proposed
+decisions, the discussion (periods, posts, revised reviews) and the experts' preferences are
+read-only, they change only through the review pages."""
 
 from django.contrib import admin
 
@@ -9,7 +10,17 @@ from scenarios.admin import BatchAdmin, RubricCriterionInline
 from scenarios.models import Batch
 
 from . import rules
-from .models import ConflictDeclaration, Decision, DecisionProposal, ExpertAssignment
+from .models import (
+    ConflictDeclaration,
+    Decision,
+    DecisionProposal,
+    DiscussionPeriod,
+    DiscussionPost,
+    ExpertAssignment,
+    ExpertPreference,
+    PreferencePhase,
+    ScoreRevision,
+)
 
 
 class FixedRubricInline(RubricCriterionInline):
@@ -69,3 +80,34 @@ class DecisionProposalAdmin(ReadOnlyAdmin):
     list_display = ("assessment", "outcome", "tier", "status", "proposed_by", "reviewed_by")
     list_filter = ("status", "outcome", "assessment__batch")
     search_fields = ("assessment__enterprise__name",)
+
+
+@admin.register(DiscussionPeriod)
+class DiscussionPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("batch", "ends_on", "opened_by", "opened_at", "closed_by", "closed_at")
+
+
+@admin.register(DiscussionPost)
+class DiscussionPostAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "author", "created_at")
+    list_filter = ("assessment__batch",)
+    search_fields = ("assessment__enterprise__name", "body")
+
+
+@admin.register(ScoreRevision)
+class ScoreRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("assignment", "total", "recommended_tier", "revised_at")
+    list_filter = ("assignment__assessment__batch",)
+    search_fields = ("assignment__expert__username", "assignment__assessment__enterprise__name")
+
+
+@admin.register(PreferencePhase)
+class PreferencePhaseAdmin(ReadOnlyAdmin):
+    list_display = ("batch", "ends_at", "opened_by", "opened_at", "closed_at")
+
+
+@admin.register(ExpertPreference)
+class ExpertPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ("expert", "assessment", "choice", "updated_at")
+    list_filter = ("choice", "assessment__batch")
+    search_fields = ("expert__username", "assessment__enterprise__name")
