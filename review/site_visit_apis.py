@@ -47,7 +47,8 @@ class SiteVisitSerializer(serializers.ModelSerializer):
         return services.claimed_scenarios(visit.assessment)
 
     def get_visitors(self, visit) -> list[str]:
-        return [u.get_full_name() or u.get_username() for u in visit.visitors.order_by("pk")]
+        visitors = sorted(visit.visitors.all(), key=lambda u: u.pk)  # prefetched by the list
+        return [u.get_full_name() or u.get_username() for u in visitors]
 
 
 class SiteVisitReportSerializer(serializers.Serializer):
@@ -69,7 +70,7 @@ class SiteVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = SiteVisitSerializer
 
     def get_queryset(self):
-        return site_visits_for(self.request.user).order_by("-pk")
+        return site_visits_for(self.request.user).prefetch_related("visitors").order_by("-pk")
 
     def _answer(self, visit):
         visit = self.get_queryset().get(pk=visit.pk)

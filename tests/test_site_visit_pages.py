@@ -172,3 +172,44 @@ def test_the_visit_is_assigned_recorded_and_submitted_through_the_api(
     assert done.status_code == 200 and done.json()["submitted_at"]
     assert expert.post(f"{url}report/", complete, format="json").status_code == 409
     assert province.post(f"{url}report/", complete, format="json").status_code == 403
+
+
+def test_the_site_visit_list_asks_the_same_queries_however_many_visits(
+    reviewed, visitor, experts, province_admin, enterprise_b
+):
+    """Each visit's experts come with the list, not one query per visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evaluation.models import Assessment, State
+
+    from .conftest import api_as
+
+    province = api_as(province_admin)
+
+    def listed() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = province.get("/api/v1/review/site-visits/")
+        assert answer.status_code == 200
+        return answer.json()["count"], len(queries)
+
+    rs.site_visit_assign(assessment=reviewed, actor=province_admin, experts=[visitor])
+    listed()  # the token's first use is recorded once (an update), not counted below
+    one = listed()
+    other = Assessment.objects.create(
+        enterprise=enterprise_b,
+        batch=reviewed.batch,
+        current_year=reviewed.current_year,
+        base_year=reviewed.base_year,
+        state=State.UNDER_REVIEW,
+        applicant_name="乙公司",
+    )
+    SiteVisit.objects.create(assessment=other).visitors.set([visitor, experts[2]])
+    two = listed()
+    assert (one[0], two[0]) == (1, 2)
+    assert two[1] == one[1]
+    visitors = {
+        v["id"]: v["visitors"]
+        for v in province.get("/api/v1/review/site-visits/").json()["results"]
+    }
+    assert sorted(map(len, visitors.values())) == [1, 2]
