@@ -12,9 +12,10 @@ from portal.services import audit_log_record
 from ..models import AssignmentStatus, ExpertAssignment
 
 
-def require_province_admin(actor) -> None:
+def require_province_admin(actor, refusal=None) -> None:
+    """403 for anyone but a province admin, saying ``refusal`` (what only they may do) if given."""
     if not actor.is_province_admin:
-        raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
+        raise PermissionDenied(refusal or _("只有省级管理员可以执行此操作。"))
 
 
 def lock_in_state(assessment: Assessment, allowed: tuple, action: str) -> Assessment:

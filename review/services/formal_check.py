@@ -3,7 +3,7 @@ when nothing on its checklist is missing (``evaluation.eligibility``), or return
 missing item, which the enterprise answers item by item when it submits again; that
 resubmission comes straight back to the formal check."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from portal.services import notify
 
 from .. import rules
 from ..models import Recommendation
-from .common import clean_comment, lock_in_state, log, overview_url
+from .common import clean_comment, lock_in_state, log, overview_url, require_province_admin
 
 NOTE_MAX_LENGTH = 2000
 
@@ -26,8 +26,7 @@ def formal_check_url(assessment) -> str:
 
 
 def _locked(assessment: Assessment, actor) -> Assessment:
-    if not actor.is_province_admin:
-        raise PermissionDenied(_("只有省级管理员可以进行形式审查。"))
+    require_province_admin(actor, _("只有省级管理员可以进行形式审查。"))
     return lock_in_state(assessment, rules.formal_check_states(assessment), _("形式审查"))
 
 

@@ -211,8 +211,9 @@ def test_pass(recommended, province_admin):
 
 
 def test_pass_refused(recommended, submitted, province_admin, city_reviewer_suzhou):
-    with refused(PermissionDenied):
+    with refused(PermissionDenied) as info:
         rs.formal_check_pass(assessment=recommended, actor=city_reviewer_suzhou)
+    assert str(info.value) == "只有省级管理员可以进行形式审查。"
     remove(recommended, document=DocumentKind.BUSINESS_LICENCE)
     with refused(ValidationError, "checklist") as info:
         rs.formal_check_pass(assessment=recommended, actor=province_admin)
