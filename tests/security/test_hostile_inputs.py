@@ -36,6 +36,8 @@ FORM_MODULES = [
     "review.expert_forms",
     "review.onboarding_forms",
     "review.discussion_forms",
+    "review.publicity_forms",
+    "review.site_visit_forms",
     "scenarios.forms",
 ]
 # Text fields that never reach a page as typed, each with its reason.
@@ -75,6 +77,20 @@ NOT_SHOWN = {
     "(tests/services/test_deadlines.py)",
     "EnterpriseForm.contact_phone": "a phone number: anything else refused, named "
     "(tests/test_journey_data.py)",
+    "PublishForm.contact_department": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
+    "PublishForm.contact_phone": "a phone number: anything else refused, named "
+    "(tests/services/test_publicity.py)",
+    "PublishForm.contact_email": "an email address: anything else refused, named "
+    "(tests/services/test_publicity.py)",
+    "ObjectionForm.objector_name": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
+    "ObjectionForm.grounds": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
+    "ObjectionForm.phone": "a phone number: anything else refused, named "
+    "(tests/services/test_publicity.py)",
+    "ObjectionForm.email": "an email address: anything else refused, named "
+    "(tests/services/test_publicity.py)",
+    "ResolveForm.reason": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
+    "SiteVisitReportForm.finding_text": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
+    "SiteVisitPhotoForm.caption": "typed hostile, shown escaped: tests/security/test_hostile_review_forms.py",
     "EnterpriseForm.loaded": "the profile as the page loaded it (JSON, a hidden field): compared, "
     "never shown but escaped in its own hidden input (tests/services/test_profile_merge.py)",
 }
