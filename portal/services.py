@@ -246,8 +246,11 @@ def province_admin_group_sync():
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=PROVINCE_ADMIN_GROUP)
+    # by key: set() writes only what differs, and the permissions need not be loaded
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS)
+        Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS).values_list(
+            "pk", flat=True
+        )
     )
     return group
 

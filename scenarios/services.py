@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from portal.services import audit_log_record
 from portal.spreadsheets import neutralised_row, unreadable, workbook_rows
 
 from .catalog_parts import catalog_parts
-from .models import Batch, CatalogVersion, TierRule, VersionStatus
+from .models import Batch, CatalogVersion, TierRequirement, TierRule, VersionStatus
 
 EXPORT_FORMATS = ("json", "xlsx")
 VERSION_SHEET = "version"
@@ -239,18 +240,29 @@ def _rule_record(rule: TierRule) -> dict:
     }
 
 
+def _copied(row, **changes):
+    """``row`` as a new, unsaved row with ``changes``: every other field as it is."""
+    row.pk = row.id = None
+    row._state.adding = True
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return row
+
+
 def _rules_copy(rules: list[TierRule], batch: Batch) -> None:
-    for rule in rules:
-        requirements = list(rule.requirements.all())
-        rule.pk = rule.id = None
-        rule._state.adding = True
-        rule.batch = batch
-        rule.save()
-        for requirement in requirements:
-            requirement.pk = requirement.id = None
-            requirement._state.adding = True
-            requirement.rule = rule
-            requirement.save()
+    """The rules and their requirements copied to ``batch``, one INSERT per table and one per
+    history table. Not through ``save()``: its check that the batch's rules are still
+    editable is the caller's, made once under the batch's lock."""
+    requirements = [list(rule.requirements.all()) for rule in rules]
+    copies = bulk_create_with_history([_copied(rule, batch=batch) for rule in rules], TierRule)
+    bulk_create_with_history(
+        [
+            _copied(requirement, rule=copy)
+            for copy, own in zip(copies, requirements, strict=True)
+            for requirement in own
+        ],
+        TierRequirement,
+    )
 
 
 @transaction.atomic
