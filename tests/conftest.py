@@ -324,10 +324,10 @@ def draft_assessment(enterprise, batch, actor):
     last three years' financial statements and the papers and figures the formal check asks
     for (``attach_application_papers``).
 
-    Most tests start from it rather than test typing it in, so its answers are written in
-    one statement each, not through the eleven service calls of
-    ``draft_assessment_by_services`` (a quarter of a second a test); the creation and the
-    upload still go through their services. ``tests/services/test_draft_state.py`` checks
+    Most tests start from it rather than test typing it in, so its answers and files are
+    written in one statement each, not through a service call each as
+    ``draft_assessment_by_services`` does (a quarter of a second a test); the creation and the
+    figures still go through their services. ``tests/services/test_draft_state.py`` checks
     that both give the same rows, so the shortcut cannot drift from what users produce."""
     from django.db.models import F
     from django.utils import timezone
@@ -335,9 +335,10 @@ def draft_assessment(enterprise, batch, actor):
     from evaluation import services
     from evaluation.models import Assessment, ScenarioAnswer, SupportElementAnswer
     from indicators.inputs import InputSpec, clean_inputs, serialize_inputs
+    from review.management.demo_peers import ELIGIBLE
     from scenarios.models import Scenario, SupportElement
 
-    from .services.conftest import IMPL, attach_application_papers, attach_statement
+    from .services.conftest import IMPL
 
     a = services.assessment_create(enterprise=enterprise, batch=batch, actor=actor)
     version = batch.catalog_version
@@ -360,10 +361,57 @@ def draft_assessment(enterprise, batch, actor):
         **inputs, version=F("version") + saves, updated_at=timezone.now()
     )
     a.refresh_from_db()
-    attach_statement(a, actor)
-    attach_application_papers(a, actor)
+    _papers_written(a, actor)
+    services.assessment_update(assessment=a, actor=actor, data=ELIGIBLE)
     a.refresh_from_db()
     return a
+
+
+def _papers_written(assessment, actor) -> None:
+    """The files ``attach_statement`` and ``attach_application_papers`` upload, stored and
+    recorded as ``evidence_upload`` stores and records each (same names, checks, digests,
+    audit entries and versions), in one INSERT of the rows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import F
+    from django.utils import timezone
+
+    from evaluation.models import Assessment, DocumentKind, Evidence
+    from evaluation.uploads import checked_upload, sha256_of
+    from portal.services import audit_log_record
+
+    from .services.conftest import PDF
+
+    years = assessment.financial_years
+    papers = [("财务报表.pdf", {"financial_year": assessment.current_year})]
+    papers += [(f"财务报表{year}.pdf", {"financial_year": year}) for year in years[1:]]
+    papers += [(f"{kind.label}.pdf", {"document": kind.value}) for kind in DocumentKind]
+    rows = []
+    for file_name, target in papers:
+        uploaded = SimpleUploadedFile(file_name, PDF)
+        name, content_type = checked_upload(uploaded)
+        evidence = Evidence(
+            assessment=assessment,
+            original_name=name,
+            content_type=content_type,
+            size=uploaded.size,
+            sha256=sha256_of(uploaded),
+            uploaded_by=actor,
+            **target,
+        )
+        evidence.file.save(name, uploaded, save=False)
+        rows.append(evidence)
+    Evidence.objects.bulk_create(rows)
+    for evidence in rows:
+        audit_log_record(
+            actor=actor,
+            action="evidence.upload",
+            target=assessment,
+            enterprise=assessment.enterprise,
+            data={"name": evidence.original_name, "sha256": evidence.sha256},
+        )
+    Assessment.objects.filter(pk=assessment.pk).update(
+        version=F("version") + len(rows), updated_at=timezone.now()
+    )
 
 
 @pytest.fixture
