@@ -811,6 +811,21 @@ def _evidence_target(assessment, scenario_no, element_no, financial_year, docume
     )
 
 
+def evidence_checked(*, assessment: Assessment, actor, uploaded, **target) -> Evidence:
+    """The unsaved row of an upload whose size, name and real type were checked, for the
+    ``target`` field (``_evidence_target``) it belongs to."""
+    name, content_type = checked_upload(uploaded)
+    return Evidence(
+        assessment=assessment,
+        original_name=name,
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=sha256_of(uploaded),
+        uploaded_by=actor,
+        **target,
+    )
+
+
 @transaction.atomic
 def evidence_upload(
     *,
@@ -826,18 +841,14 @@ def evidence_upload(
     _require_enterprise_editor(actor, assessment)
     assessment = _lock_for_edit(assessment, None)
     target = _evidence_target(assessment, scenario_no, element_no, financial_year, document)
-    name, content_type = checked_upload(uploaded)
-    evidence = Evidence(
-        assessment=assessment,
-        original_name=name,
-        content_type=content_type,
-        size=uploaded.size,
-        sha256=sha256_of(uploaded),
-        uploaded_by=actor,
-        **target,
+    evidence = evidence_checked(assessment=assessment, actor=actor, uploaded=uploaded, **target)
+    save_with_file(evidence, "file", evidence.original_name, uploaded)
+    _bump_and_log(
+        assessment,
+        actor,
+        "evidence.upload",
+        {"name": evidence.original_name, "sha256": evidence.sha256},
     )
-    save_with_file(evidence, "file", name, uploaded)
-    _bump_and_log(assessment, actor, "evidence.upload", {"name": name, "sha256": evidence.sha256})
     return evidence
 
 

@@ -375,8 +375,8 @@ def _papers_written(assessment, actor) -> None:
     from django.db.models import F
     from django.utils import timezone
 
+    from evaluation import services
     from evaluation.models import Assessment, DocumentKind, Evidence
-    from evaluation.uploads import checked_upload, sha256_of
     from portal.services import audit_log_record
 
     from .services.conftest import PDF
@@ -388,17 +388,10 @@ def _papers_written(assessment, actor) -> None:
     rows = []
     for file_name, target in papers:
         uploaded = SimpleUploadedFile(file_name, PDF)
-        name, content_type = checked_upload(uploaded)
-        evidence = Evidence(
-            assessment=assessment,
-            original_name=name,
-            content_type=content_type,
-            size=uploaded.size,
-            sha256=sha256_of(uploaded),
-            uploaded_by=actor,
-            **target,
+        evidence = services.evidence_checked(
+            assessment=assessment, actor=actor, uploaded=uploaded, **target
         )
-        evidence.file.save(name, uploaded, save=False)
+        evidence.file.save(evidence.original_name, uploaded, save=False)
         rows.append(evidence)
     Evidence.objects.bulk_create(rows)
     for evidence in rows:
