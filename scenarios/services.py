@@ -26,6 +26,15 @@ VERSION_SHEET = "version"
 VERSION_FIELDS = ("label", "title", "notes")
 
 
+def _copied(row, **changes):
+    """``row`` as a new, unsaved row with ``changes``: every other field as it is."""
+    row.pk = row.id = None
+    row._state.adding = True
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return row
+
+
 @transaction.atomic
 def catalog_version_clone(*, version: CatalogVersion, label: str, actor=None) -> CatalogVersion:
     """Copy a version, whatever its state, into a new editable draft."""
@@ -42,9 +51,7 @@ def catalog_version_clone(*, version: CatalogVersion, label: str, actor=None) ->
     for part in catalog_parts():
         for item in part.model.objects.filter(version=version).order_by("no"):
             old_pk = item.pk
-            item.pk = item.id = None
-            item._state.adding = True
-            item.version = draft
+            _copied(item, version=draft)
             if part.parent:
                 parent_field = part.model._meta.get_field(part.parent)
                 old_parent = getattr(item, parent_field.attname)
@@ -238,15 +245,6 @@ def _rule_record(rule: TierRule) -> dict:
             [q.dimension_code, q.min_scenarios, q.min_links] for q in rule.requirements.all()
         ],
     }
-
-
-def _copied(row, **changes):
-    """``row`` as a new, unsaved row with ``changes``: every other field as it is."""
-    row.pk = row.id = None
-    row._state.adding = True
-    for name, value in changes.items():
-        setattr(row, name, value)
-    return row
 
 
 def _rules_copy(rules: list[TierRule], batch: Batch) -> None:
