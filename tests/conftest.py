@@ -376,15 +376,16 @@ def _papers_written(assessment, actor) -> None:
     from django.utils import timezone
 
     from evaluation import services
-    from evaluation.models import Assessment, DocumentKind, Evidence
+    from evaluation.models import Assessment, Evidence
     from portal.services import audit_log_record
+    from review.management.demo_peers import application_paper_files
 
     from .services.conftest import PDF
 
-    years = assessment.financial_years
-    papers = [("财务报表.pdf", {"financial_year": assessment.current_year})]
-    papers += [(f"财务报表{year}.pdf", {"financial_year": year}) for year in years[1:]]
-    papers += [(f"{kind.label}.pdf", {"document": kind.value}) for kind in DocumentKind]
+    papers = [
+        ("财务报表.pdf", {"financial_year": assessment.current_year}),  # attach_statement's
+        *application_paper_files(assessment),
+    ]
     rows = []
     for file_name, target in papers:
         uploaded = SimpleUploadedFile(file_name, PDF)

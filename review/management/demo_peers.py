@@ -132,22 +132,23 @@ def leading(spec: dict) -> None:
     }
 
 
+def application_paper_files(assessment) -> list[tuple[str, dict]]:
+    """The file name and ``evidence_upload`` target of each file ``application_papers``
+    uploads: the other two years' statements and the application's own papers."""
+    return [
+        (f"财务报表{year}.pdf", {"financial_year": year}) for year in assessment.financial_years[1:]
+    ] + [(f"{kind.label}.pdf", {"document": kind.value}) for kind in DocumentKind]
+
+
 def application_papers(assessment, actor) -> None:
     """What the formal check asks beyond a submission's minimum: the other two years'
     statements, the application's own papers and the figures its eligibility gates read."""
-    for year in assessment.financial_years[1:]:
+    for name, target in application_paper_files(assessment):
         services.evidence_upload(
             assessment=assessment,
             actor=actor,
-            uploaded=SimpleUploadedFile(f"财务报表{year}.pdf", PDF),
-            financial_year=year,
-        )
-    for kind in DocumentKind:
-        services.evidence_upload(
-            assessment=assessment,
-            actor=actor,
-            uploaded=SimpleUploadedFile(f"{kind.label}.pdf", PDF),
-            document=kind.value,
+            uploaded=SimpleUploadedFile(name, PDF),
+            **target,
         )
     services.assessment_update(assessment=assessment, actor=actor, data=ELIGIBLE)
 
