@@ -89,11 +89,11 @@ def test_the_first_submission_copies_the_defaults_into_the_batch(submitted, admi
     assert entry.data["source"] == "default" and len(entry.data["rules"]) == 3
     assert Evaluation.objects.get(assessment=submitted).rules_source == "batch"
     # each copied row has its history, as a row saved one by one has
-    for model in (TierRule, TierRequirement):
-        copies = model.objects.filter(
-            **({"batch": batch} if model is TierRule else {"rule__batch": batch})
-        )
-        created = model.history.filter(history_type="+", id__in=copies.values("pk"))
+    for copies in (
+        TierRule.objects.filter(batch=batch),
+        TierRequirement.objects.filter(rule__batch=batch),
+    ):
+        created = copies.model.history.filter(history_type="+", id__in=copies.values("pk"))
         assert copies.count() > 0 and created.count() == copies.count()
 
 
